@@ -1,0 +1,19 @@
+export { CountersignError, type CountersignErrorOptions } from './countersign-error.js';
+export {
+  ERROR_HTTP_STATUS,
+  type ErrorCode,
+  httpStatusForCode,
+  isErrorCode,
+  WIRE_ERROR_CODES,
+  type WireErrorCode,
+} from './error-codes.js';
+export {
+  ApiError,
+  CancelledError,
+  ExpiredError,
+  FingerprintMismatchError,
+  InvalidResponseError,
+  PolicyInvalidError,
+  RejectedError,
+  ServiceUnavailableError,
+} from './errors.js';

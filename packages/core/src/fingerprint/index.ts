@@ -1,0 +1,2 @@
+export { canonicalJson } from './canonical-json.js';
+export { assertFingerprint, FINGERPRINT_PREFIX, fingerprint } from './fingerprint.js';

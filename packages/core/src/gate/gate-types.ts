@@ -1,0 +1,89 @@
+import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
+
+/** A tool call the gate is asked about. */
+export interface GateCheckInput {
+  /** The tool's name as the model called it (MCP proxies use `server__tool`). */
+  toolName: string;
+  /** The exact arguments the model sent. */
+  args: JsonObject;
+  /** The framework's id for this call; with `runId` it makes the request idempotent. */
+  toolCallId?: string;
+  /** The agent run or thread this call belongs to. */
+  runId?: string;
+  /** Anything the reviewer or the policy should see (user, tenant, conversation). */
+  context?: JsonObject;
+  /** Tool hints (MCP annotations), visible to policy conditions as `tool.annotations`. */
+  annotations?: ToolAnnotations;
+  /** The tool's input JSON Schema, sent along so the server can validate edited arguments. */
+  inputSchema?: JsonObject;
+  /**
+   * Re-validates human-edited arguments with the tool's own schema. Return the parsed arguments,
+   * or throw to refuse them (the call is then denied with reason `invalid`).
+   */
+  validateArgs?: (args: JsonObject) => JsonObject | Promise<JsonObject>;
+  /** A plain-words description of the action for the reviewer. Default: derived from the call. */
+  action?: string;
+  /** Aborts the wait; the call is denied with reason `aborted`. */
+  signal?: AbortSignal;
+  /**
+   * Stop waiting after this many milliseconds and resolve `pending` (with the request id) instead
+   * of blocking. Default: wait as long as the request's own deadline allows.
+   */
+  waitTimeoutMs?: number;
+}
+
+/** Why a call was denied. Only `rejected` means a human said no. */
+export type DenyReason =
+  | 'policy'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
+  | 'unavailable'
+  | 'invalid'
+  | 'aborted';
+
+/** The call may run, with these arguments (the original or the human-edited ones). */
+export interface GateAllow {
+  outcome: 'allow';
+  args: JsonObject;
+  /** True when a human changed the arguments. */
+  edited: boolean;
+  /** Fingerprint of `toolName` + `args`. */
+  fingerprint: string;
+  /** Absent when the policy allowed the call without asking. */
+  requestId?: string;
+  /** The policy rule that matched, if any. */
+  rule?: string;
+  /** Who approved, e.g. `['user:alice']`. */
+  approvedBy?: string[];
+  comment?: string;
+}
+
+/** The call must not run. `message` is written for the model. */
+export interface GateDeny {
+  outcome: 'deny';
+  reason: DenyReason;
+  message: string;
+  requestId?: string;
+  rule?: string;
+  cause?: unknown;
+}
+
+/** A human answered instead of the tool running; hand `response` back as the tool result. */
+export interface GateRespond {
+  outcome: 'respond';
+  response: unknown;
+  message: string;
+  requestId: string;
+  respondedBy?: string[];
+}
+
+/** Only with `waitTimeoutMs`: still undecided; check again later with the same input. */
+export interface GatePending {
+  outcome: 'pending';
+  requestId: string;
+  message: string;
+  request: ApprovalRequest;
+}
+
+export type GateDecision = GateAllow | GateDeny | GateRespond | GatePending;

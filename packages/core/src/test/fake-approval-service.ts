@@ -1,0 +1,298 @@
+import type {
+  ApprovalService,
+  CallOptions,
+  CreateOptions,
+  ListFilters,
+  WaitOptions,
+} from '../client/client-types.js';
+import { ApiError } from '../errors/index.js';
+import { canonicalJson } from '../fingerprint/index.js';
+import {
+  type ApprovalRequest,
+  type CancelInput,
+  type CreateRequestInput,
+  cancelBodySchema,
+  type DecisionInput,
+  parseDuration,
+  type RequestEvent,
+  type RequestEventType,
+  type RequestList,
+  type UpdateRequestInput,
+  updateRequestBodySchema,
+} from '../protocol/index.js';
+import {
+  buildDecision,
+  buildRequest,
+  parseCreateBody,
+  parseDecisionBody,
+  parseOrReject,
+  resolveDecision,
+} from './fake-request-builder.js';
+import { FakeWaiters } from './fake-waiters.js';
+
+/** Options for {@link createFakeApprovalService}. */
+export interface FakeApprovalServiceOptions {
+  /** The principal recorded as every request's requester. Default: `agent:test`. */
+  requester?: string;
+  /** The principal recorded for decisions made without one. Default: `user:reviewer`. */
+  reviewer?: string;
+  /** The clock, in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number;
+  /**
+   * Called after each new request is stored. Return a decision to apply at once (to script an
+   * auto-approving or auto-rejecting reviewer), or nothing to leave it pending.
+   */
+  onCreate?: (request: ApprovalRequest) => DecisionInput | undefined;
+}
+
+/** One call made on the fake, in order. */
+export interface FakeCall {
+  method: 'create' | 'get' | 'list' | 'wait' | 'decide' | 'cancel' | 'update';
+  /** The request id, for calls about one request. */
+  id?: string;
+  /** The body or filters passed. */
+  body?: unknown;
+  /** The idempotency key, for `create`. */
+  idempotencyKey?: string;
+}
+
+/** Options of {@link FakeApprovalService.decide}: who decides. */
+export interface FakeDecideOptions extends CallOptions {
+  /** The deciding principal. Default: the fake's `reviewer`. */
+  principal?: string;
+}
+
+/**
+ * An in-memory {@link ApprovalService} for unit tests of the gate and the adapters. It validates
+ * bodies with the protocol schemas and applies the server's rules (idempotency, quorum, version
+ * checks, terminal requests), but it is a fake: integration tests use the real server.
+ */
+export interface FakeApprovalService extends ApprovalService {
+  /** Every call made through the {@link ApprovalService} methods, in order. */
+  readonly calls: FakeCall[];
+  /** Every request (copies), oldest first. */
+  requests(): ApprovalRequest[];
+  /** The events of one request (copies), in order. */
+  events(id: string): RequestEvent[];
+  /** Decides as `options.principal` (default: the fake's reviewer). */
+  decide(id: string, body: DecisionInput, options?: FakeDecideOptions): Promise<ApprovalRequest>;
+  /** Moves a pending request to `expired`, as its deadline would. */
+  expire(id: string): ApprovalRequest;
+  /** Resolves with the first request (existing or future) that matches `predicate`. */
+  waitForRequest(predicate?: (request: ApprovalRequest) => boolean): Promise<ApprovalRequest>;
+  /**
+   * Makes every following call reject with `error` (for example a `ServiceUnavailableError`) until
+   * called again with `undefined`. Helpers (`expire`, `requests`, `events`) keep working.
+   */
+  failWith(error: unknown): void;
+}
+
+/** Creates a {@link FakeApprovalService}. */
+export function createFakeApprovalService(
+  options: FakeApprovalServiceOptions = {},
+): FakeApprovalService {
+  const requester = options.requester ?? 'agent:test';
+  const reviewer = options.reviewer ?? 'user:reviewer';
+  const now = options.now ?? Date.now;
+  const store = new Map<string, ApprovalRequest>();
+  const history = new Map<string, RequestEvent[]>();
+  const idempotency = new Map<string, { body: string; id: string }>();
+  const waiters = new FakeWaiters();
+  const calls: FakeCall[] = [];
+  const requestWatchers = new Set<(request: ApprovalRequest) => boolean>();
+  let failure: unknown;
+  let counter = 0;
+
+  const find = (id: string): ApprovalRequest => {
+    const request = store.get(id);
+    if (request) return request;
+    throw new ApiError('not_found', { message: `No request ${id}`, status: 404 });
+  };
+  const record = (call: FakeCall): void => {
+    calls.push(call);
+    if (failure !== undefined) throw failure;
+  };
+  const checkVersion = (request: ApprovalRequest, expected: number | undefined): void => {
+    if (expected !== undefined && expected !== request.version) {
+      throw new ApiError('version_conflict', {
+        message: `Request ${request.id} is at version ${request.version}, not ${expected}`,
+        status: 409,
+        details: { version: request.version },
+      });
+    }
+  };
+  const checkPending = (request: ApprovalRequest): void => {
+    if (request.status !== 'pending') {
+      throw new ApiError('already_decided', {
+        message: `Request ${request.id} is already ${request.status}`,
+        status: 409,
+        details: { status: request.status },
+      });
+    }
+  };
+  const emit = (
+    request: ApprovalRequest,
+    type: RequestEventType,
+    actor?: string,
+    data: Record<string, unknown> = {},
+  ): void => {
+    const events = history.get(request.id) ?? [];
+    const seq = events.length + 1;
+    const event: RequestEvent = {
+      id: `${request.id}:${seq}`,
+      requestId: request.id,
+      seq,
+      type,
+      at: request.updatedAt,
+      version: request.version,
+      data,
+      request: structuredClone(request),
+      ...(actor === undefined ? {} : { actor }),
+    };
+    events.push(event);
+    history.set(request.id, events);
+    waiters.notify(event);
+    for (const watcher of requestWatchers) if (watcher(request)) requestWatchers.delete(watcher);
+  };
+  const touch = (request: ApprovalRequest): void => {
+    request.version += 1;
+    request.updatedAt = new Date(now()).toISOString();
+  };
+  const applyDecision = (id: string, input: DecisionInput, principal: string): ApprovalRequest => {
+    const body = parseDecisionBody(input);
+    const request = find(id);
+    checkPending(request);
+    checkVersion(request, body.expectedVersion);
+    const decision = buildDecision(request, body, principal, now());
+    request.decisions.push(decision);
+    const resolution = resolveDecision(request, decision);
+    touch(request);
+    if (resolution) {
+      request.status = resolution.status;
+      request.resolution = resolution;
+    }
+    emit(request, 'decided', principal, { outcome: decision.outcome });
+    return structuredClone(request);
+  };
+
+  return {
+    calls,
+    requests: () => [...store.values()].map((request) => structuredClone(request)),
+    events: (id) => structuredClone(history.get(id) ?? []),
+    failWith(error) {
+      failure = error;
+    },
+    waitForRequest(predicate = () => true) {
+      const existing = [...store.values()].find(predicate);
+      if (existing) return Promise.resolve(structuredClone(existing));
+      return new Promise((resolve) => {
+        requestWatchers.add((request) => {
+          if (!predicate(request)) return false;
+          resolve(structuredClone(request));
+          return true;
+        });
+      });
+    },
+    expire(id) {
+      const request = find(id);
+      checkPending(request);
+      touch(request);
+      request.status = 'expired';
+      request.resolution = { status: 'expired', at: request.updatedAt, by: [] };
+      emit(request, 'expired');
+      return structuredClone(request);
+    },
+    async create(input: CreateRequestInput, createOptions: CreateOptions = {}) {
+      const key = createOptions.idempotencyKey;
+      record({
+        method: 'create',
+        body: input,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      });
+      const body = parseCreateBody(input);
+      if (key !== undefined) {
+        const seen = idempotency.get(key);
+        if (seen && seen.body !== canonicalJson(body)) {
+          throw new ApiError('idempotency_conflict', {
+            message: 'This Idempotency-Key was used with another body',
+            status: 409,
+          });
+        }
+        if (seen) return structuredClone(find(seen.id));
+      }
+      counter += 1;
+      const id = `req_${String(counter).padStart(6, '0')}`;
+      const request = buildRequest(id, body, requester, now());
+      store.set(id, request);
+      if (key !== undefined) idempotency.set(key, { body: canonicalJson(body), id });
+      emit(request, 'created', requester);
+      const scripted = options.onCreate?.(structuredClone(request));
+      if (scripted) return applyDecision(id, scripted, reviewer);
+      return structuredClone(request);
+    },
+    async get(id, _options?: CallOptions) {
+      record({ method: 'get', id });
+      return structuredClone(find(id));
+    },
+    async list(filters: ListFilters = {}): Promise<RequestList> {
+      const { signal: _signal, ...body } = filters;
+      record({ method: 'list', body });
+      const matches = [...store.values()].filter(
+        (request) =>
+          (filters.status === undefined || request.status === filters.status) &&
+          (filters.kind === undefined || request.kind === filters.kind) &&
+          (filters.requester === undefined || request.requester === filters.requester) &&
+          (filters.assignee === undefined || request.assignees.includes(filters.assignee)),
+      );
+      const start = filters.cursor === undefined ? 0 : Number(filters.cursor);
+      const limit = filters.limit ?? 50;
+      const page = matches.slice(start, start + limit);
+      const next = start + limit < matches.length ? String(start + limit) : null;
+      return { items: structuredClone(page), nextCursor: next };
+    },
+    async wait(id, waitOptions: WaitOptions = {}) {
+      record({ method: 'wait', id });
+      const request = find(id);
+      if (request.status !== 'pending') return structuredClone(request);
+      return waiters.wait(id, () => structuredClone(find(id)), waitOptions);
+    },
+    async decide(id, body, decideOptions: FakeDecideOptions = {}) {
+      record({ method: 'decide', id, body });
+      return applyDecision(id, body, decideOptions.principal ?? reviewer);
+    },
+    async cancel(id, input: CancelInput = {}) {
+      record({ method: 'cancel', id, body: input });
+      const body = parseOrReject(cancelBodySchema.safeParse(input), 'cancel body');
+      const request = find(id);
+      checkPending(request);
+      checkVersion(request, body.expectedVersion);
+      touch(request);
+      request.status = 'cancelled';
+      request.resolution = {
+        status: 'cancelled',
+        at: request.updatedAt,
+        by: [requester],
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      };
+      emit(request, 'cancelled', requester);
+      return structuredClone(request);
+    },
+    async update(id, input: UpdateRequestInput) {
+      record({ method: 'update', id, body: input });
+      const body = parseOrReject(updateRequestBodySchema.safeParse(input), 'update body');
+      const request = find(id);
+      checkPending(request);
+      checkVersion(request, body.expectedVersion);
+      touch(request);
+      if (body.deadline === null) delete request.deadline;
+      else if (body.deadline !== undefined) request.deadline = body.deadline;
+      if (body.timeout !== undefined) {
+        request.deadline = new Date(now() + (parseDuration(body.timeout) ?? 0)).toISOString();
+      }
+      if (body.assignees !== undefined) request.assignees = body.assignees;
+      if (body.reminders !== undefined) request.reminders = body.reminders;
+      emit(request, 'updated', requester);
+      return structuredClone(request);
+    },
+  };
+}

@@ -23,6 +23,19 @@ export {
   fingerprint,
 } from './fingerprint/index.js';
 export {
+  type ApprovalSpec,
+  DEFAULT_POLICY,
+  definePolicy,
+  loadPolicy,
+  type ParsePolicyOptions,
+  type Policy,
+  type PolicyAction,
+  type PolicyDecision,
+  type PolicyDefinition,
+  type PolicyInput,
+  parsePolicy,
+} from './policy/index.js';
+export {
   type ApiErrorBody,
   type ApprovalRequest,
   type Assignee,

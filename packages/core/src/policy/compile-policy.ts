@@ -1,0 +1,133 @@
+import type { ToolAnnotations } from '../protocol/index.js';
+import { type Condition, type ConditionActivation, compileCondition } from './cel-condition.js';
+import { compileGlobs } from './glob.js';
+import { policyInvalid } from './policy-error.js';
+import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
+import type {
+  ApprovalSpec,
+  Policy,
+  PolicyAction,
+  PolicyDecision,
+  PolicyInput,
+} from './policy-types.js';
+import type { Locator } from './yaml-locator.js';
+
+interface CompiledRule {
+  matchesTool: (toolName: string) => boolean;
+  condition: Condition | undefined;
+  /** Frozen, shared by every decision this rule makes. */
+  decision: PolicyDecision;
+}
+
+const NO_ANNOTATIONS: ToolAnnotations = Object.freeze({});
+const EMPTY: Record<string, unknown> = Object.freeze({});
+
+/** Compiles a validated policy: globs to matchers, conditions to CEL programs, approvals merged. */
+export function compilePolicy(file: PolicyFile, source: string, locate: Locator): Policy {
+  const rules = file.rules.map((rule, index): CompiledRule => {
+    const name = rule.name ?? `#${index + 1}`;
+    const fail = (field: string, message: string) =>
+      policyInvalid({
+        source,
+        line: locate(['rules', index, field]),
+        path: ['rules', index, field],
+        ruleName: rule.name,
+        message,
+      });
+    let condition: Condition | undefined;
+    if (rule.when !== undefined) {
+      try {
+        condition = compileCondition(rule.when);
+      } catch (error) {
+        throw fail('when', (error as Error).message);
+      }
+    }
+    const approval =
+      rule.action === 'require' ? mergeApproval(file.approval, rule.approval) : undefined;
+    if (approval?.kind === 'form' && approval.responseSchema === undefined) {
+      throw fail('approval', 'a form request needs a responseSchema');
+    }
+    if (approval?.kind === 'clarification' && approval.question === undefined) {
+      throw fail('approval', 'a clarification request needs a question');
+    }
+    const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
+    return {
+      matchesTool: compileGlobs(tools),
+      condition,
+      decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
+    };
+  });
+  const fallback = Object.freeze(
+    decisionFor(
+      file.default,
+      undefined,
+      file.message,
+      file.default === 'require' ? mergeApproval(file.approval, undefined) : undefined,
+    ),
+  );
+  return {
+    source,
+    ruleCount: rules.length,
+    defaultAction: file.default,
+    evaluate: (input) => evaluateRules(rules, fallback, input),
+  };
+}
+
+function evaluateRules(
+  rules: readonly CompiledRule[],
+  fallback: PolicyDecision,
+  input: PolicyInput,
+): PolicyDecision {
+  let activation: ConditionActivation | undefined;
+  for (const rule of rules) {
+    if (!rule.matchesTool(input.toolName)) continue;
+    if (rule.condition === undefined) return rule.decision;
+    activation ??= {
+      tool: { name: input.toolName, annotations: input.annotations ?? NO_ANNOTATIONS },
+      args: input.args ?? EMPTY,
+      context: input.context ?? EMPTY,
+      run: input.runId === undefined ? EMPTY : { id: input.runId },
+    };
+    const result = rule.condition(activation);
+    // Fail closed: a condition that cannot be evaluated matches a deny or require rule and
+    // does not match an allow rule, so an error never lets a call through.
+    if (result === true || (result !== false && rule.decision.action !== 'allow')) {
+      return rule.decision;
+    }
+  }
+  return fallback;
+}
+
+function decisionFor(
+  action: PolicyAction,
+  rule: string | undefined,
+  message: string | undefined,
+  approval: ApprovalSpec | undefined,
+): PolicyDecision {
+  const decision: PolicyDecision = { action };
+  if (rule !== undefined) decision.rule = rule;
+  if (action === 'deny' && message !== undefined) decision.message = message;
+  if (approval !== undefined) decision.approval = Object.freeze(approval);
+  return decision;
+}
+
+function mergeApproval(
+  defaults: ApprovalBlock | undefined,
+  own: ApprovalBlock | undefined,
+): ApprovalSpec {
+  const merged = { ...defaults, ...own };
+  const spec: ApprovalSpec = {
+    kind: merged.kind ?? 'approval',
+    assignees: merged.assignees ?? [],
+    quorum: merged.quorum ?? 1,
+    onTimeout: merged.onTimeout ?? 'deny',
+  };
+  if (merged.timeout !== undefined) spec.timeout = merged.timeout;
+  if (merged.reminders !== undefined) spec.reminders = merged.reminders;
+  if (merged.escalation !== undefined) {
+    spec.escalation = { ...merged.escalation, mode: merged.escalation.mode ?? 'add' };
+  }
+  if (merged.question !== undefined) spec.question = merged.question;
+  if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
+  return spec;
+}

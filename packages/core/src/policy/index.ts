@@ -1,0 +1,11 @@
+export { DEFAULT_POLICY } from './default-policy.js';
+export { loadPolicy } from './load-policy.js';
+export { definePolicy, type ParsePolicyOptions, parsePolicy } from './parse-policy.js';
+export type { PolicyDefinition } from './policy-schema.js';
+export type {
+  ApprovalSpec,
+  Policy,
+  PolicyAction,
+  PolicyDecision,
+  PolicyInput,
+} from './policy-types.js';

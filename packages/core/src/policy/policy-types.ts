@@ -1,0 +1,63 @@
+import type { JsonObject, RequestKind, ToolAnnotations } from '../protocol/index.js';
+
+/** What a policy decides for a tool call. */
+export type PolicyAction = 'allow' | 'deny' | 'require';
+
+/** How a `require` rule asks: merged from the policy's `approval` defaults and the rule's own. */
+export interface ApprovalSpec {
+  /** What the human is asked for. Default `approval`. */
+  kind: RequestKind;
+  /** Who may decide, e.g. `['group:finance', 'user:cfo']`. Empty: any reviewer. */
+  assignees: string[];
+  /** How many distinct approvers are needed. Default 1. */
+  quorum: number;
+  /** How long the request stays open, e.g. `48h`. */
+  timeout?: string;
+  /** Reminders, each counted from creation, e.g. `['24h']`. */
+  reminders?: string[];
+  /** After `after`, add (or replace with) `assignees`. */
+  escalation?: { after: string; assignees: string[]; mode: 'add' | 'replace' };
+  /** What an expired request means for the call. Default `deny`; never a rejection. */
+  onTimeout: 'deny' | 'allow';
+  /** The question, for `clarification` requests. */
+  question?: string;
+  /** The JSON Schema of the answer, for `form` requests. */
+  responseSchema?: JsonObject;
+}
+
+/** What the policy sees of one tool call. */
+export interface PolicyInput {
+  /** The tool's name as the model called it (`server__tool` for MCP proxies). */
+  toolName: string;
+  /** The exact arguments; visible to conditions as `args`. */
+  args: JsonObject;
+  /** Caller context (user, tenant, environment); visible to conditions as `context`. */
+  context?: JsonObject;
+  /** Tool hints; visible to conditions as `tool.annotations`. */
+  annotations?: ToolAnnotations;
+  /** The agent run; visible to conditions as `run.id`. */
+  runId?: string;
+}
+
+/** The policy's verdict for one call. */
+export interface PolicyDecision {
+  action: PolicyAction;
+  /** The matching rule's name (or `#N`, 1-based, when unnamed); absent when `default` applied. */
+  rule?: string;
+  /** For `deny`: the message for the model. */
+  message?: string;
+  /** For `require`: how to ask. */
+  approval?: ApprovalSpec;
+}
+
+/** A loaded, validated policy. Every expression is compiled once at load. */
+export interface Policy {
+  /** Decides one call: synchronous, no I/O. Rules in file order, first match wins, then `default`. */
+  evaluate(input: PolicyInput): PolicyDecision;
+  /** The file (or label) it was loaded from, for messages. */
+  readonly source: string;
+  /** The number of rules. */
+  readonly ruleCount: number;
+  /** The action when no rule matches. */
+  readonly defaultAction: PolicyAction;
+}

@@ -129,5 +129,6 @@ function mergeApproval(
   }
   if (merged.question !== undefined) spec.question = merged.question;
   if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
+  if (merged.channel !== undefined) spec.channel = merged.channel;
   return spec;
 }

@@ -26,6 +26,7 @@ export const approvalBlockSchema = z.strictObject({
   onTimeout: z.enum(['deny', 'allow']).optional(),
   question: z.string().trim().min(1).max(4000).optional(),
   responseSchema: jsonObjectSchema.optional(),
+  channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
 

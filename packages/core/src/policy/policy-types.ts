@@ -23,6 +23,12 @@ export interface ApprovalSpec {
   question?: string;
   /** The JSON Schema of the answer, for `form` requests. */
   responseSchema?: JsonObject;
+  /**
+   * Where an adapter that has a local channel (the MCP proxy's elicitation) asks: `server`
+   * (default), `elicit` (the user in the client instead, when it can), or `elicit-then-server`
+   * (the user first, then the server). Adapters without a local channel always use the server.
+   */
+  channel?: 'server' | 'elicit' | 'elicit-then-server';
 }
 
 /** What the policy sees of one tool call. */

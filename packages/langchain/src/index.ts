@@ -1,1 +1,28 @@
-export {};
+export {
+  CountersignCallbackHandler,
+  type CountersignCallbackHandlerOptions,
+  ToolBlockedError,
+} from './callback-handler.js';
+export type {
+  ApprovalServiceLike,
+  CountersignGate,
+  GateSourceOptions,
+} from './gate-source.js';
+export {
+  type CountersignMiddlewareOptions,
+  countersignMiddleware,
+  threadIdOf,
+} from './middleware.js';
+export {
+  COUNTERSIGN_INTERRUPT_VERSION,
+  type CountersignInterrupt,
+  isCountersignInterrupt,
+} from './pending.js';
+export {
+  type InterruptedState,
+  type PendingApproval,
+  pendingApprovals,
+  resumeCountersign,
+  type StateReader,
+} from './resume.js';
+export { type ApprovalSettings, type WithApprovalOptions, withApproval } from './with-approval.js';

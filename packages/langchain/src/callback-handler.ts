@@ -1,0 +1,109 @@
+import { CountersignError, type JsonObject } from '@countersign/core';
+import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
+import type { Serialized } from '@langchain/core/load/serializable';
+import { decideToolCall } from './gate-call.js';
+import { type GateSourceOptions, resolveGate } from './gate-source.js';
+import type { FinalDecision } from './pending.js';
+import { responseText } from './tool-messages.js';
+
+/** Options for {@link CountersignCallbackHandler}. */
+export interface CountersignCallbackHandlerOptions extends GateSourceOptions {
+  /** What the policy and the reviewer see besides the call. */
+  context?: JsonObject;
+}
+
+/** Thrown from `handleToolStart` to stop a tool the gate did not allow. */
+export class ToolBlockedError extends CountersignError {
+  /** The gate's decision that blocked the tool. */
+  readonly decision: FinalDecision;
+  constructor(decision: FinalDecision, message: string) {
+    super(
+      decision.outcome === 'deny' && decision.reason === 'rejected' ? 'rejected' : 'forbidden',
+      {
+        message,
+        ...(decision.outcome === 'deny' && decision.cause !== undefined
+          ? { cause: decision.cause }
+          : {}),
+      },
+    );
+    this.name = 'ToolBlockedError';
+    this.decision = decision;
+  }
+}
+
+/**
+ * A callback-handler gate for code that cannot use the middleware (legacy agents, plain chains).
+ * It really blocks: it is constructed with `raiseError: true`, which also makes LangChain await the
+ * handler, so the tool waits for the decision and does not run unless allowed.
+ *
+ * Limits, by the nature of callbacks (prefer `countersignMiddleware` or `withApproval`):
+ * - it can only stop a tool, not change what runs: a human edit is refused (the tool does not run
+ *   and the model is told the reviewer wanted other arguments), and a human answer is delivered as
+ *   the error text instead of a normal result;
+ * - the model sees the denial as a tool error (`createAgent` turns it into
+ *   `"Error: …\n Please fix your mistakes."`); elsewhere the error propagates to the caller;
+ * - it cannot pause a durable run; it waits for the decision (or the request's deadline);
+ * - the handler must be passed per run (`invoke(input, { callbacks: [handler] })`) or on the tool;
+ *   setting `raiseError` on an existing handler instance does not work (see the notes).
+ */
+export class CountersignCallbackHandler extends BaseCallbackHandler {
+  name = 'CountersignCallbackHandler';
+  private readonly gate;
+  private readonly context: JsonObject | undefined;
+
+  constructor(options: CountersignCallbackHandlerOptions = {}) {
+    // raiseError in the constructor input (not as a field) is what turns awaitHandlers on.
+    super({ raiseError: true });
+    this.gate = resolveGate(options, 'CountersignCallbackHandler');
+    this.context = options.context;
+  }
+
+  override async handleToolStart(
+    tool: Serialized,
+    input: string,
+    _runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    runName?: string,
+    toolCallId?: string,
+  ): Promise<void> {
+    const toolName = runName ?? toolNameOf(tool);
+    const decision = await decideToolCall(this.gate, {
+      toolName,
+      args: parseInput(input),
+      toolCallId,
+      runId: typeof metadata?.thread_id === 'string' ? metadata.thread_id : undefined,
+      context: this.context,
+    });
+    if (decision.outcome === 'allow' && !decision.edited) return;
+    throw new ToolBlockedError(decision, blockMessage(toolName, decision));
+  }
+}
+
+function blockMessage(toolName: string, decision: FinalDecision): string {
+  if (decision.outcome === 'deny') return decision.message;
+  if (decision.outcome === 'respond') {
+    return `${toolName} did not run: a human answered instead: ${responseText(decision.response)}`;
+  }
+  return (
+    `${toolName} did not run: the reviewer approved it only with other arguments ` +
+    `(${JSON.stringify(decision.args)}), which this gate cannot apply. Call it again with those arguments.`
+  );
+}
+
+function parseInput(input: string): unknown {
+  try {
+    return JSON.parse(input);
+  } catch {
+    // A string tool's raw input: the gate refuses non-object arguments, failing closed.
+    return input;
+  }
+}
+
+function toolNameOf(tool: Serialized): string {
+  const named = (tool as { name?: unknown }).name;
+  if (typeof named === 'string') return named;
+  const id = (tool as { id?: unknown }).id;
+  return Array.isArray(id) ? String(id.at(-1)) : 'tool';
+}

@@ -1,0 +1,86 @@
+import {
+  CountersignError,
+  type GateCheckInput,
+  type GateDeny,
+  type JsonObject,
+} from '@countersign/core';
+import { isGraphInterrupt } from '@langchain/langgraph';
+import type { CountersignGate } from './gate-source.js';
+import { checkOrPause, type FinalDecision } from './pending.js';
+import {
+  isPlainObject,
+  type SchemaBearingTool,
+  toolArgsValidator,
+  toolInputSchema,
+} from './tool-schema.js';
+
+/** One tool call as the adapters see it, whatever hook it came through. */
+export interface ToolCallDescription {
+  toolName: string;
+  args: unknown;
+  toolCallId?: string | undefined;
+  runId?: string | undefined;
+  context?: JsonObject | undefined;
+  /** The tool being called, for its schema (validation of edited arguments). */
+  tool?: SchemaBearingTool | undefined;
+  signal?: AbortSignal | undefined;
+  waitTimeoutMs?: number | undefined;
+}
+
+/**
+ * Asks the gate about one call and never throws (except LangGraph's own interrupt, which pauses the
+ * run): any failure becomes a denial, so the tool does not run and the model is told why.
+ */
+export async function decideToolCall(
+  gate: CountersignGate,
+  call: ToolCallDescription,
+): Promise<FinalDecision> {
+  if (!isPlainObject(call.args)) {
+    return {
+      outcome: 'deny',
+      reason: 'invalid',
+      message: `The arguments for ${call.toolName} must be a JSON object, so the tool did not run.`,
+    };
+  }
+  const validateArgs = toolArgsValidator(call.tool);
+  const inputSchema = toolInputSchema(call.tool);
+  const input: GateCheckInput = {
+    toolName: call.toolName,
+    args: call.args as JsonObject,
+    ...(call.toolCallId ? { toolCallId: call.toolCallId } : {}),
+    ...(call.runId ? { runId: call.runId } : {}),
+    ...(call.context === undefined ? {} : { context: call.context }),
+    ...(inputSchema === undefined ? {} : { inputSchema }),
+    ...(validateArgs === undefined ? {} : { validateArgs }),
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: call.waitTimeoutMs }),
+  };
+  try {
+    return await checkOrPause(gate, input);
+  } catch (error) {
+    if (isGraphInterrupt(error)) throw error;
+    return unavailable(call.toolName, error);
+  }
+}
+
+function unavailable(toolName: string, error: unknown): GateDeny {
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  return {
+    outcome: 'deny',
+    reason: 'unavailable',
+    cause: error,
+    message:
+      `The approval check for ${toolName} failed${detail}, so the tool did not run. ` +
+      'Do not retry it now; tell the user the approval service could not be reached.',
+  };
+}
+
+/** Validates a `waitTimeoutMs` option at construction. */
+export function checkWaitTimeout(value: number | undefined, owner: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CountersignError('validation_failed', {
+      message: `${owner}: waitTimeoutMs must be a positive integer (milliseconds)`,
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import type {
+  GenericToolApprovalFunction,
+  ModelMessage,
+  Tool,
+  ToolApprovalStatus,
+  ToolSet,
+} from 'ai';
+import { approvalStatusFor } from './approval-status.js';
+import { checkCall } from './check-call.js';
+import {
+  assertCallOptions,
+  type CountersignCallOptions,
+  type ToolCallInfo,
+} from './gate-options.js';
+import { isWrappedTool } from './with-approval.js';
+
+/** Options for {@link countersignToolApproval}. */
+export interface CountersignToolApprovalOptions extends CountersignCallOptions {
+  /**
+   * Wait at most this long (ms) for a human. Still undecided → `'user-approval'`: the SDK emits a
+   * `tool-approval-request` and stops, and the chat helpers settle it later. Default: wait for the decision
+   * (the request's own deadline), so the loop continues in the same call.
+   */
+  waitTimeoutMs?: number;
+  /** Aborts waiting (pass the same signal as to `generateText`); the call is then denied. */
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * A `toolApproval` function for `generateText`, `streamText` and `ToolLoopAgent` that asks Countersign and
+ * answers with the SDK's own statuses: approved → `'approved'` (an automatic `tool-approval-request` /
+ * `tool-approval-response` pair, then the tool runs); rejected, expired, cancelled, unavailable →
+ * `{ type: 'denied', reason }` (the model sees `execution-denied` with our reason); allowed by policy
+ * without asking → `'not-applicable'`.
+ *
+ * Edited arguments and answers: the SDK can only run the call as made, so they are approved only for tools wrapped
+ * by `withApproval` (whose `execute` resumes the same request and runs the re-validated edit, or returns the
+ * answer); for other tools they are denied with a reason that tells the model what the reviewer changed or said.
+ *
+ * Precedence: a generic `toolApproval` function replaces every tool's `needsApproval` in the SDK. So that
+ * nothing gets less protection, when the policy lets a call through without asking and the tool still has
+ * `needsApproval`, this function honours it (`'user-approval'`, the SDK's in-chat approval). A policy denial
+ * wins over `needsApproval`. When the SDK re-validates a client-supplied approval (continuation) and the
+ * Countersign request is still undecided, the call is denied: only a Countersign decision approves it.
+ *
+ * Works with `experimental_toolApprovalSecret` (the SDK signs the requests we cause and verifies them on
+ * continuation; a tampered input also changes the fingerprint, which is a different request).
+ */
+export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
+  options: CountersignToolApprovalOptions,
+): GenericToolApprovalFunction<TOOLS, never, never> {
+  assertCallOptions(options, 'countersignToolApproval');
+  if (
+    options.waitTimeoutMs !== undefined &&
+    !(Number.isFinite(options.waitTimeoutMs) && options.waitTimeoutMs >= 0)
+  ) {
+    throw new TypeError('countersignToolApproval: options.waitTimeoutMs must be a number >= 0');
+  }
+  const approve = async ({
+    toolCall,
+    tools,
+    toolsContext,
+    runtimeContext,
+    messages,
+  }: Parameters<
+    GenericToolApprovalFunction<ToolSet, never, never>
+  >[0]): Promise<ToolApprovalStatus> => {
+    // Provider-executed tools run at the provider; the SDK does not gate them.
+    if (toolCall.providerExecuted === true) return 'not-applicable';
+    const tool = lookup(tools, toolCall.toolName);
+    const call: ToolCallInfo = {
+      toolName: toolCall.toolName,
+      toolCallId: toolCall.toolCallId,
+      input: toolCall.input,
+      toolContext: lookup(toolsContext as Record<string, unknown> | undefined, toolCall.toolName),
+      runtimeContext,
+    };
+    const decision = await checkCall(options, tool, call, {
+      ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
+      ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+    });
+    if (decision.outcome === 'allow' && decision.requestId === undefined) {
+      return (await needsApproval(tool, call, messages)) ? 'user-approval' : 'not-applicable';
+    }
+    if (decision.outcome === 'pending' && hasApprovalRequest(messages, toolCall.toolCallId)) {
+      return {
+        type: 'denied',
+        reason: `Not approved on Countersign yet (request ${decision.requestId} is still pending); the tool did not run.`,
+      };
+    }
+    return approvalStatusFor(decision, { toolRunsEdits: isWrappedTool(tool) });
+  };
+  return approve as GenericToolApprovalFunction<TOOLS, never, never>;
+}
+
+function lookup<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+async function needsApproval(
+  tool: Tool | undefined,
+  call: ToolCallInfo,
+  messages: ModelMessage[],
+): Promise<boolean> {
+  const rule = tool?.needsApproval;
+  if (rule === undefined) return false;
+  if (typeof rule !== 'function') return rule === true;
+  return (
+    (await rule(call.input as never, {
+      toolCallId: call.toolCallId,
+      messages,
+      context: call.toolContext as never,
+    })) === true
+  );
+}
+
+/** True when `messages` already hold an approval request for the call: the SDK is re-validating an approval. */
+export function hasApprovalRequest(messages: readonly ModelMessage[], toolCallId: string): boolean {
+  return messages.some(
+    (message) =>
+      message.role === 'assistant' &&
+      Array.isArray(message.content) &&
+      message.content.some(
+        (part) => part.type === 'tool-approval-request' && part.toolCallId === toolCallId,
+      ),
+  );
+}

@@ -1,0 +1,56 @@
+import { asSchema, type Tool } from 'ai';
+import type { JsonObject } from './core-types.js';
+import { isJsonObject } from './gate-options.js';
+
+const jsonSchemas = new WeakMap<object, Promise<JsonObject | undefined>>();
+
+/**
+ * The tool's input JSON Schema, sent with the request so the server can check edited arguments.
+ * Computed once per tool; `undefined` when the tool has no schema or it cannot be converted.
+ */
+export function inputJsonSchema(tool: Tool): Promise<JsonObject | undefined> {
+  let cached = jsonSchemas.get(tool);
+  if (cached === undefined) {
+    cached = (async () => {
+      if (tool.inputSchema === undefined) return undefined;
+      try {
+        const document: unknown = await asSchema(tool.inputSchema).jsonSchema;
+        return isJsonObject(document) ? (document as JsonObject) : undefined;
+      } catch {
+        return undefined;
+      }
+    })();
+    jsonSchemas.set(tool, cached);
+  }
+  return cached;
+}
+
+/**
+ * A validator for human-edited arguments: runs them through the tool's own `inputSchema`
+ * (the SDK's `asSchema(...).validate`) and returns the parsed value, or throws. A tool whose
+ * schema cannot validate refuses every edit: edited arguments never run unchecked.
+ */
+export function editedArgsValidator(
+  tool: Tool,
+  toolName: string,
+): (args: JsonObject) => Promise<JsonObject> {
+  return async (args) => {
+    if (tool.inputSchema === undefined) {
+      throw new Error(`Tool "${toolName}" has no input schema to check edited arguments with`);
+    }
+    const schema = asSchema(tool.inputSchema);
+    if (schema.validate === undefined) {
+      throw new Error(`The input schema of tool "${toolName}" cannot validate edited arguments`);
+    }
+    const result = await schema.validate(args);
+    if (!result.success) {
+      throw new Error(
+        `Edited arguments do not match the input schema of "${toolName}": ${result.error.message}`,
+      );
+    }
+    if (!isJsonObject(result.value)) {
+      throw new Error(`Edited arguments for "${toolName}" must be a JSON object`);
+    }
+    return result.value;
+  };
+}

@@ -1,0 +1,150 @@
+import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
+import { checkCall } from './check-call.js';
+import { deniedToolResult } from './denial.js';
+import {
+  assertCallOptions,
+  type CountersignCallOptions,
+  type ToolCallInfo,
+} from './gate-options.js';
+
+/** Marks tools wrapped by {@link withApproval}; the toolApproval bridge lets edits through only to them. */
+export const COUNTERSIGN_WRAPPED = Symbol.for('countersign.ai-sdk.wrapped');
+
+/** Options for {@link withApproval}. */
+export interface WithApprovalOptions extends CountersignCallOptions {
+  /**
+   * Which calls go to the gate. `true` (default): every call (the gate's policy then decides);
+   * `false`: none; a function: the calls it returns true for; the others run without asking.
+   */
+  require?: boolean | ((input: unknown, call: ToolCallInfo) => boolean | Promise<boolean>);
+  /** The tool's name, required when wrapping a single tool (a tool set supplies its own keys). */
+  name?: string;
+}
+
+/**
+ * Wraps a tool set (or one tool) so each `execute` asks Countersign first and runs only when allowed:
+ * allowed → runs (with the human-edited arguments when a reviewer edited them, re-validated by the tool's
+ * `inputSchema` and re-checked by the policy); denied → returns a {@link DeniedToolResult} the model reads;
+ * answered → the reviewer's answer is the result. Anything going wrong denies the call (fail closed).
+ *
+ * Passes the SDK's `toolCallId`, the run id (option or `toolContext.runId`) and `abortSignal` to the gate.
+ * Tools without `execute` (client-side tools) are returned unchanged.
+ *
+ * @example
+ * const tools = withApproval({ transfer_funds, get_balance }, { gate: createGate({ policy, service }) });
+ */
+export function withApproval<TOOLS extends ToolSet>(
+  tools: TOOLS,
+  options: WithApprovalOptions,
+): TOOLS;
+export function withApproval<TOOL extends Tool>(
+  tool: TOOL,
+  options: WithApprovalOptions & { name: string },
+): TOOL;
+export function withApproval(target: ToolSet | Tool, options: WithApprovalOptions): ToolSet | Tool {
+  assertCallOptions(options, 'withApproval');
+  const require = options.require ?? true;
+  if (typeof require !== 'boolean' && typeof require !== 'function') {
+    throw new TypeError('withApproval: options.require must be a boolean or a function');
+  }
+  if (isSingleTool(target)) {
+    if (typeof options.name !== 'string' || options.name.length === 0) {
+      throw new TypeError('withApproval: options.name is required when wrapping a single tool');
+    }
+    return wrapTool(options.name, target, options);
+  }
+  if (typeof target !== 'object' || target === null) {
+    throw new TypeError('withApproval: expected a tool or a tool set');
+  }
+  const wrapped: ToolSet = {};
+  for (const [name, tool] of Object.entries(target)) wrapped[name] = wrapTool(name, tool, options);
+  return wrapped;
+}
+
+/** True when the tool was wrapped by {@link withApproval}. */
+export function isWrappedTool(tool: unknown): boolean {
+  return typeof tool === 'object' && tool !== null && COUNTERSIGN_WRAPPED in tool;
+}
+
+function isSingleTool(value: unknown): value is Tool {
+  if (typeof value !== 'object' || value === null) return false;
+  return 'inputSchema' in value || typeof (value as { execute?: unknown }).execute === 'function';
+}
+
+function wrapTool<T extends Tool>(name: string, tool: T, options: WithApprovalOptions): T {
+  const execute = tool.execute;
+  if (typeof execute !== 'function' || isWrappedTool(tool)) return tool;
+
+  // Decides whether the call may run, and with which input; or what to return instead.
+  const decide = async (input: unknown, execution: ToolExecutionOptions<unknown>) => {
+    const call: ToolCallInfo = {
+      toolName: name,
+      toolCallId: execution.toolCallId,
+      input,
+      toolContext: execution.context,
+    };
+    const require = options.require ?? true;
+    let required: boolean;
+    try {
+      required = typeof require === 'function' ? await require(input, call) : require;
+    } catch (error) {
+      const message = `Countersign could not decide whether "${name}" needs approval (${String(error)}); the tool did not run.`;
+      return { run: false as const, result: { denied: true, reason: 'invalid', message } };
+    }
+    if (!required) return { run: true as const, input };
+    const decision = await checkCall(
+      options,
+      tool,
+      call,
+      execution.abortSignal ? { signal: execution.abortSignal } : {},
+    );
+    switch (decision.outcome) {
+      case 'allow':
+        return { run: true as const, input: decision.args };
+      case 'respond':
+        return { run: false as const, result: decision.response };
+      case 'deny':
+        return { run: false as const, result: deniedToolResult(decision) };
+      default:
+        // `pending` only comes back when a wait timeout was asked for; this wrapper never asks, so fail closed.
+        return {
+          run: false as const,
+          result: deniedToolResult({
+            outcome: 'deny',
+            reason: 'expired',
+            message: decision.message,
+            requestId: decision.requestId,
+          }),
+        };
+    }
+  };
+
+  const streaming = Object.prototype.toString.call(execute) === '[object AsyncGeneratorFunction]';
+  const wrappedExecute = streaming
+    ? async function* (input: unknown, execution: ToolExecutionOptions<unknown>) {
+        const verdict = await decide(input, execution);
+        if (!verdict.run) {
+          yield verdict.result;
+          return;
+        }
+        yield* execute.call(tool, verdict.input as never, execution) as AsyncIterable<unknown>;
+      }
+    : async (input: unknown, execution: ToolExecutionOptions<unknown>) => {
+        const verdict = await decide(input, execution);
+        if (!verdict.run) return verdict.result;
+        return lastValue(await execute.call(tool, verdict.input as never, execution));
+      };
+  return Object.defineProperty({ ...tool, execute: wrappedExecute }, COUNTERSIGN_WRAPPED, {
+    value: true,
+    enumerable: true,
+  }) as T;
+}
+
+// A plain function that returns an async iterable cannot stream through an async wrapper: keep its final value.
+async function lastValue(result: unknown): Promise<unknown> {
+  if (typeof result !== 'object' || result === null || !(Symbol.asyncIterator in result))
+    return result;
+  let last: unknown;
+  for await (const value of result as AsyncIterable<unknown>) last = value;
+  return last;
+}

@@ -1,4 +1,17 @@
 export {
+  type ApprovalService,
+  type CallOptions,
+  CountersignClient,
+  type CountersignClientOptions,
+  type CreateOptions,
+  type HealthReport,
+  type ListFilters,
+  type RetryOptions,
+  type SseMessage,
+  SseParser,
+  type WaitOptions,
+} from './client/index.js';
+export {
   ApiError,
   CancelledError,
   CountersignError,

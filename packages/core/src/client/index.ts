@@ -1,0 +1,10 @@
+export type { CountersignClientOptions, RetryOptions } from './client-options.js';
+export type {
+  ApprovalService,
+  CallOptions,
+  CreateOptions,
+  ListFilters,
+  WaitOptions,
+} from './client-types.js';
+export { CountersignClient, type HealthReport } from './countersign-client.js';
+export { type SseMessage, SseParser } from './sse-parser.js';

@@ -36,6 +36,18 @@ export {
   fingerprint,
 } from './fingerprint/index.js';
 export {
+  createGate,
+  type DenyReason,
+  type Gate,
+  type GateAllow,
+  type GateCheckInput,
+  type GateDecision,
+  type GateDeny,
+  type GateOptions,
+  type GatePending,
+  type GateRespond,
+} from './gate/index.js';
+export {
   type ApprovalSpec,
   DEFAULT_POLICY,
   definePolicy,

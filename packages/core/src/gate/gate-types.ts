@@ -1,3 +1,5 @@
+import type { ApprovalService } from '../client/client-types.js';
+import type { Policy, PolicyDecision } from '../policy/policy-types.js';
 import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
 
 /** A tool call the gate is asked about. */
@@ -57,6 +59,8 @@ export interface GateAllow {
   /** Who approved, e.g. `['user:alice']`. */
   approvedBy?: string[];
   comment?: string;
+  /** True when nobody decided in time and the rule says `onTimeout: allow`. */
+  expired?: boolean;
 }
 
 /** The call must not run. `message` is written for the model. */
@@ -66,6 +70,8 @@ export interface GateDeny {
   message: string;
   requestId?: string;
   rule?: string;
+  /** For `rejected`: the reviewer's own words. */
+  rejectionReason?: string;
   cause?: unknown;
 }
 
@@ -87,3 +93,35 @@ export interface GatePending {
 }
 
 export type GateDecision = GateAllow | GateDeny | GateRespond | GatePending;
+
+/** Options for {@link createGate}. */
+export interface GateOptions {
+  /** The policy that decides which calls run, which are denied and which need a human. Default: `DEFAULT_POLICY`. */
+  policy?: Policy;
+  /**
+   * The approval service. Default: a `CountersignClient` configured from `COUNTERSIGN_URL` and
+   * `COUNTERSIGN_API_KEY`, created on the first call that needs a human (so allowed calls never
+   * need the service configured).
+   */
+  service?: ApprovalService;
+  /**
+   * Default for {@link GateCheckInput.waitTimeoutMs}: stop waiting after this many milliseconds and
+   * resolve `pending`. Default: wait until the request is decided, expires or the signal aborts.
+   */
+  defaultWaitTimeoutMs?: number;
+  /** How many rejected calls (per run and fingerprint) the gate remembers. Default 1000. */
+  rejectionCacheSize?: number;
+}
+
+/** Puts the policy, and when it asks, a human, in front of tool calls. */
+export interface Gate {
+  /**
+   * Decides one call. Never throws for service failures: every error becomes a `deny` with a
+   * reason (`unavailable`, `invalid`, `aborted`) and the cause attached.
+   */
+  check(input: GateCheckInput): Promise<GateDecision>;
+  /** The policy's verdict alone: synchronous, no I/O. */
+  evaluate(input: GateCheckInput): PolicyDecision;
+  /** The policy in use. */
+  readonly policy: Policy;
+}

@@ -1,0 +1,176 @@
+import type { ApprovalService } from '../client/client-types.js';
+import { InvalidResponseError } from '../errors/index.js';
+import { fingerprint } from '../fingerprint/index.js';
+import { DEFAULT_POLICY } from '../policy/default-policy.js';
+import type { ApprovalSpec, PolicyDecision } from '../policy/policy-types.js';
+import { type ApprovalRequest, approvalRequestSchema } from '../protocol/index.js';
+import { defaultService } from './default-service.js';
+import { denyForError } from './gate-failure.js';
+import { gateMessages } from './gate-messages.js';
+import type { Gate, GateCheckInput, GateDecision, GateDeny, GateOptions } from './gate-types.js';
+import { RejectionCache } from './rejection-cache.js';
+import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
+import { resolveRequest } from './resolve-request.js';
+
+const DEFAULT_APPROVAL: ApprovalSpec = {
+  kind: 'approval',
+  assignees: [],
+  quorum: 1,
+  onTimeout: 'deny',
+};
+
+/**
+ * Creates a gate: the policy decides each call; `allow` returns at once (no network, no disk),
+ * `deny` returns a message for the model, `require` asks a human through the approval service and
+ * waits for the decision. Fails closed on every error.
+ *
+ * @example
+ * const gate = createGate({ policy: await loadPolicy('countersign.yaml') });
+ * const decision = await gate.check({ toolName: 'transfer_funds', args, runId, toolCallId });
+ * if (decision.outcome === 'allow') await transferFunds(decision.args);
+ */
+export function createGate(options: GateOptions = {}): Gate {
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const rejections = new RejectionCache(options.rejectionCacheSize ?? 1000);
+  let service: ApprovalService | undefined = options.service;
+  const evaluate = (input: GateCheckInput): PolicyDecision =>
+    policy.evaluate({
+      toolName: input.toolName,
+      args: input.args,
+      context: input.context,
+      annotations: input.annotations,
+      runId: input.runId,
+    });
+
+  async function check(input: GateCheckInput): Promise<GateDecision> {
+    let decision: PolicyDecision;
+    let fingerprintValue: string;
+    try {
+      decision = evaluate(input);
+      fingerprintValue = fingerprint(input.toolName, input.args);
+    } catch (error) {
+      return denyForError(error, {});
+    }
+    const rule = decision.rule;
+    if (decision.action === 'allow') {
+      return {
+        outcome: 'allow',
+        args: input.args,
+        edited: false,
+        fingerprint: fingerprintValue,
+        ...(rule === undefined ? {} : { rule }),
+      };
+    }
+    if (decision.action === 'deny') {
+      return {
+        outcome: 'deny',
+        reason: 'policy',
+        message: decision.message ?? gateMessages.policy(input.toolName, rule),
+        ...(rule === undefined ? {} : { rule }),
+      };
+    }
+    const runId = input.runId;
+    const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
+    if (remembered) return remembered;
+    const result = await ask(input, decision, fingerprintValue);
+    if (runId !== undefined && result.outcome === 'deny' && result.reason === 'rejected') {
+      rejections.set(runId, fingerprintValue, { ...result, message: rememberedMessage(result) });
+    }
+    return result;
+  }
+
+  async function ask(
+    input: GateCheckInput,
+    decision: PolicyDecision,
+    fingerprintValue: string,
+  ): Promise<GateDecision> {
+    const rule = decision.rule;
+    const approval = decision.approval ?? DEFAULT_APPROVAL;
+    const signal = input.signal;
+    let requestId: string | undefined;
+    try {
+      signal?.throwIfAborted();
+      service ??= await defaultService();
+      const idempotencyKey = idempotencyKeyFor(input, fingerprintValue);
+      const body = buildCreateBody(input, approval, rule);
+      let request = checked(
+        await service.create(body, {
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+        input.toolName,
+        fingerprintValue,
+      );
+      requestId = request.id;
+      if (request.status === 'pending') {
+        const timeoutMs = input.waitTimeoutMs ?? options.defaultWaitTimeoutMs;
+        request = checked(
+          await service.wait(request.id, {
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+            ...(signal ? { signal } : {}),
+          }),
+          input.toolName,
+          fingerprintValue,
+          request.id,
+        );
+        if (request.status === 'pending') {
+          if (timeoutMs === undefined) {
+            throw new InvalidResponseError({
+              message: `wait returned request ${request.id} while still pending`,
+            });
+          }
+          return {
+            outcome: 'pending',
+            requestId: request.id,
+            message: gateMessages.pending(request.id),
+            request,
+          };
+        }
+      }
+      return await resolveRequest(request, {
+        input,
+        fingerprint: fingerprintValue,
+        rule,
+        onTimeout: approval.onTimeout,
+        policy,
+      });
+    } catch (error) {
+      return denyForError(error, {
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(rule === undefined ? {} : { rule }),
+        ...(signal ? { signal } : {}),
+      });
+    }
+  }
+
+  return { check, evaluate, policy };
+}
+
+/** Refuses anything that is not the request the gate asked about. */
+function checked(
+  value: unknown,
+  toolName: string,
+  fingerprintValue: string,
+  expectedId?: string,
+): ApprovalRequest {
+  const parsed = approvalRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidResponseError({
+      message: 'the approval service sent a malformed request',
+      cause: parsed.error,
+    });
+  }
+  const request = parsed.data;
+  const sameCall =
+    request.tool?.name === toolName &&
+    (request.fingerprint === undefined || request.fingerprint === fingerprintValue) &&
+    (expectedId === undefined || request.id === expectedId);
+  if (!sameCall) {
+    throw new InvalidResponseError({ message: `request ${request.id} is not about this call` });
+  }
+  return request;
+}
+
+function rememberedMessage(deny: GateDeny): string {
+  return gateMessages.rejectedBefore(deny.rejectionReason ?? 'no reason given');
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../fingerprint/index.js';
+import type { ApprovalSpec } from '../policy/policy-types.js';
+import type { CreateRequestInput } from '../protocol/index.js';
+import type { GateCheckInput } from './gate-types.js';
+
+const ACTION_MAX = 2000;
+
+/**
+ * The idempotency key of a call: SHA-256 of run id + tool call id + fingerprint, so a restarted
+ * agent re-attaches to the same request. Without a tool call id there is no key: two identical
+ * calls in one run are two requests, and one approval never covers both.
+ */
+export function idempotencyKeyFor(input: GateCheckInput, fingerprint: string): string | undefined {
+  if (input.toolCallId === undefined) return undefined;
+  const material = canonicalJson([input.runId ?? null, input.toolCallId, fingerprint]);
+  return `cs-gate-${createHash('sha256').update(material, 'utf8').digest('hex')}`;
+}
+
+/** The text a reviewer reads when the caller gave none: the tool and its arguments. */
+export function describeCall(toolName: string, args: unknown): string {
+  const text = `Run ${toolName} with ${canonicalJson(args)}`;
+  return text.length <= ACTION_MAX ? text : `${text.slice(0, ACTION_MAX - 1)}…`;
+}
+
+/** The create body for a call the policy sent to a human. Deterministic, so retries match. */
+export function buildCreateBody(
+  input: GateCheckInput,
+  approval: ApprovalSpec,
+  rule: string | undefined,
+): CreateRequestInput {
+  const body: CreateRequestInput = {
+    action: input.action ?? describeCall(input.toolName, input.args),
+    kind: approval.kind,
+    quorum: approval.quorum,
+    tool: {
+      name: input.toolName,
+      args: input.args,
+      ...(input.inputSchema === undefined ? {} : { schema: input.inputSchema }),
+      ...(input.annotations === undefined ? {} : { annotations: input.annotations }),
+    },
+  };
+  if (input.context !== undefined) body.context = input.context;
+  if (approval.assignees.length > 0) body.assignees = approval.assignees;
+  if (approval.timeout !== undefined) body.timeout = approval.timeout;
+  if (approval.reminders !== undefined) body.reminders = approval.reminders;
+  if (approval.escalation !== undefined) body.escalation = approval.escalation;
+  if (approval.question !== undefined) body.question = approval.question;
+  if (approval.responseSchema !== undefined) body.responseSchema = approval.responseSchema;
+  if (input.runId !== undefined) body.runId = input.runId;
+  if (input.toolCallId !== undefined) body.toolCallId = input.toolCallId;
+  if (rule !== undefined) body.metadata = { policyRule: rule };
+  return body;
+}

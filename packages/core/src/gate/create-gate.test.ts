@@ -200,3 +200,17 @@ describe('gate: asking a human', () => {
     expect(service.requests()).toHaveLength(1);
   });
 });
+
+describe('gate: the default service', () => {
+  it('denies (unavailable) a call that needs a human when no service is configured', async () => {
+    const saved = process.env.COUNTERSIGN_URL;
+    delete process.env.COUNTERSIGN_URL;
+    try {
+      const decision = await createGate({ policy: testPolicy }).check(transfer);
+      expect(decision).toMatchObject({ outcome: 'deny', reason: 'unavailable' });
+      expect(decision.outcome === 'deny' && String(decision.cause)).toContain('COUNTERSIGN_URL');
+    } finally {
+      if (saved !== undefined) process.env.COUNTERSIGN_URL = saved;
+    }
+  });
+});

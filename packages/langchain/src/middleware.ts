@@ -68,7 +68,12 @@ export function countersignMiddleware(options: CountersignMiddlewareOptions = {}
         signal: runtime.signal,
         waitTimeoutMs: options.waitTimeoutMs,
       });
-      if (decision.outcome === 'deny') return denialToolMessage(call, decision);
+      if (decision.outcome === 'deny') {
+        // An aborted run records no result for this call, so a later run can still ask again.
+        if (decision.reason === 'aborted' && runtime.signal?.aborted)
+          throw abortError(runtime.signal);
+        return denialToolMessage(call, decision);
+      }
       if (decision.outcome === 'respond') return responseToolMessage(call, decision);
       if (!decision.edited) return handler(request);
       const result = await handler({ ...request, toolCall: { ...toolCall, args: decision.args } });
@@ -89,9 +94,17 @@ export function threadIdOf(configurable: unknown): string | undefined {
   return typeof threadId === 'string' && threadId.length > 0 ? threadId : undefined;
 }
 
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new CountersignError('aborted', {
+        message: 'The agent run was aborted while waiting for approval',
+      });
+}
+
 function schemaBearing(tool: unknown): SchemaBearingTool | undefined {
-  if (!isPlainObject(tool) && typeof tool !== 'object') return undefined;
-  const candidate = tool as { name?: unknown; schema?: unknown } | null;
-  if (candidate === null || typeof candidate.name !== 'string') return undefined;
+  if (!isPlainObject(tool)) return undefined;
+  const candidate = tool as { name?: unknown; schema?: unknown };
+  if (typeof candidate.name !== 'string') return undefined;
   return { name: candidate.name, schema: candidate.schema };
 }

@@ -3,6 +3,7 @@ import type { GateCheckInput, GateDecision } from './core-types.js';
 import {
   type CountersignCallOptions,
   isJsonObject,
+  type ResolvedCallOptions,
   runIdFor,
   type ToolCallInfo,
 } from './gate-options.js';
@@ -61,7 +62,7 @@ export async function buildCheckInput(
  * becomes a denial, so the tool does not run (fail closed).
  */
 export async function checkCall(
-  options: CountersignCallOptions,
+  options: ResolvedCallOptions<CountersignCallOptions>,
   tool: Tool | undefined,
   call: ToolCallInfo,
   extras: CheckExtras = {},

@@ -1,3 +1,4 @@
+import { type ApprovalService, createGate, type Policy } from '@countersign/core';
 import type { GateCheckInput, GateDecision, JsonObject, ToolAnnotations } from './core-types.js';
 
 /** The part of the Countersign gate the adapter uses; `createGate()` from `@countersign/core` returns one. */
@@ -27,7 +28,11 @@ export interface CountersignCallOptions {
    * Use the same gate (and the same options) everywhere one call is checked, so that repeated checks of
    * one call resume the same request.
    */
-  gate: GateLike;
+  gate?: GateLike;
+  /** Without `gate`: the policy of the gate made for these options (`loadPolicy('countersign.yaml')`). Default: core's default policy. */
+  policy?: Policy;
+  /** Without `gate`: the approval service. Default: a `CountersignClient` from `COUNTERSIGN_URL` / `COUNTERSIGN_API_KEY`. */
+  service?: ApprovalService;
   /**
    * The run (conversation, thread) a call belongs to; with the `toolCallId` and the fingerprint it makes the
    * request key, so a restarted route handler resumes the same request. A function must be deterministic.
@@ -47,14 +52,33 @@ export interface CountersignCallOptions {
   annotations?: Record<string, ToolAnnotations>;
 }
 
-/** Rejects a bad options object at construction. */
-export function assertCallOptions(options: CountersignCallOptions, where: string): void {
+/** Options after {@link resolveCallOptions}: the gate is always there. */
+export type ResolvedCallOptions<O extends CountersignCallOptions> = O & { gate: GateLike };
+
+/** Rejects a bad options object at construction, and makes the gate when only a policy or service is given. */
+export function resolveCallOptions<O extends CountersignCallOptions>(
+  options: O,
+  where: string,
+): ResolvedCallOptions<O> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${where}: options are required`);
   }
-  if (typeof options.gate?.check !== 'function') {
+  if (options.gate !== undefined && typeof options.gate?.check !== 'function') {
     throw new TypeError(
       `${where}: options.gate must be a Countersign gate (createGate() from @countersign/core)`,
+    );
+  }
+  if (
+    options.gate !== undefined &&
+    (options.policy !== undefined || options.service !== undefined)
+  ) {
+    throw new TypeError(
+      `${where}: give either options.gate or options.policy/options.service, not both`,
+    );
+  }
+  if (options.policy !== undefined && typeof options.policy?.evaluate !== 'function') {
+    throw new TypeError(
+      `${where}: options.policy must be a loaded policy (loadPolicy, parsePolicy or definePolicy)`,
     );
   }
   if (options.runId !== undefined && !['string', 'function'].includes(typeof options.runId)) {
@@ -63,6 +87,12 @@ export function assertCallOptions(options: CountersignCallOptions, where: string
   if (options.action !== undefined && typeof options.action !== 'function') {
     throw new TypeError(`${where}: options.action must be a function`);
   }
+  if (options.gate !== undefined) return options as ResolvedCallOptions<O>;
+  const gate = createGate({
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+    ...(options.service === undefined ? {} : { service: options.service }),
+  });
+  return { ...options, gate };
 }
 
 /** Derives the run id for a call from the options or the tool context. */

@@ -9,6 +9,7 @@ export type {
 export { openApprovals, type SettleResult, settleToolApprovals } from './settle-model-messages.js';
 export { settleUIMessageApprovals } from './settle-ui-messages.js';
 export {
+  type CountersignToolApprovalFunction,
   type CountersignToolApprovalOptions,
   countersignToolApproval,
 } from './tool-approval.js';

@@ -3,8 +3,9 @@ import { approvalStatusFor } from './approval-status.js';
 import { checkCall } from './check-call.js';
 import type { GateDecision } from './core-types.js';
 import {
-  assertCallOptions,
   type CountersignCallOptions,
+  type ResolvedCallOptions,
+  resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
 import { isWrappedTool } from './with-approval.js';
@@ -43,8 +44,11 @@ export interface SettleApprovalsOptions extends CountersignCallOptions {
 }
 
 /** Rejects a bad options object at construction time of a helper call. */
-export function assertSettleOptions(options: SettleApprovalsOptions, where: string): void {
-  assertCallOptions(options, where);
+export function resolveSettleOptions(
+  options: SettleApprovalsOptions,
+  where: string,
+): ResolvedCallOptions<SettleApprovalsOptions> {
+  const resolved = resolveCallOptions(options, where);
   if (typeof options.tools !== 'object' || options.tools === null) {
     throw new TypeError(`${where}: options.tools must be the route's tool set`);
   }
@@ -52,6 +56,7 @@ export function assertSettleOptions(options: SettleApprovalsOptions, where: stri
   if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0)) {
     throw new TypeError(`${where}: options.waitTimeoutMs must be a number >= 0`);
   }
+  return resolved;
 }
 
 /**
@@ -60,7 +65,7 @@ export function assertSettleOptions(options: SettleApprovalsOptions, where: stri
  */
 export async function checkApprovals(
   open: readonly OpenApproval[],
-  options: SettleApprovalsOptions,
+  options: ResolvedCallOptions<SettleApprovalsOptions>,
 ): Promise<CheckedApproval[]> {
   const waitTimeoutMs = options.waitTimeoutMs ?? 0;
   return Promise.all(

@@ -1,9 +1,9 @@
 import type { ModelMessage, ToolApprovalResponse, ToolModelMessage } from 'ai';
 import {
-  assertSettleOptions,
   type CheckedApproval,
   checkApprovals,
   type OpenApproval,
+  resolveSettleOptions,
   type SettleApprovalsOptions,
 } from './settle-approvals.js';
 
@@ -30,11 +30,11 @@ export async function settleToolApprovals(
   messages: readonly ModelMessage[],
   options: SettleApprovalsOptions,
 ): Promise<SettleResult<ModelMessage>> {
-  assertSettleOptions(options, 'settleToolApprovals');
+  const resolved = resolveSettleOptions(options, 'settleToolApprovals');
   const open = openApprovals(messages);
   if (open.length === 0)
     return { status: 'none', messages: [...messages], approvals: [], pending: [] };
-  const approvals = await checkApprovals(open, options);
+  const approvals = await checkApprovals(open, resolved);
   const pending = approvals.filter((approval) => approval.answer === undefined);
   if (pending.length > 0) return { status: 'pending', messages: [...messages], approvals, pending };
   const responses: ToolApprovalResponse[] = approvals.map((approval) => ({

@@ -1,9 +1,9 @@
 import type { UIMessage } from 'ai';
 import {
-  assertSettleOptions,
   type CheckedApproval,
   checkApprovals,
   type OpenApproval,
+  resolveSettleOptions,
   type SettleApprovalsOptions,
 } from './settle-approvals.js';
 import type { SettleResult } from './settle-model-messages.js';
@@ -32,7 +32,7 @@ export async function settleUIMessageApprovals<M extends UIMessage>(
   messages: readonly M[],
   options: SettleApprovalsOptions,
 ): Promise<SettleResult<M>> {
-  assertSettleOptions(options, 'settleUIMessageApprovals');
+  const resolved = resolveSettleOptions(options, 'settleUIMessageApprovals');
   const index = messages.findLastIndex((message) => message.role === 'assistant');
   const last = index < 0 ? undefined : messages[index];
   const lastUser = messages.findLastIndex((message) => message.role === 'user');
@@ -54,7 +54,7 @@ export async function settleUIMessageApprovals<M extends UIMessage>(
   }
   if (open.length === 0)
     return { status: 'none', messages: [...messages], approvals: [], pending: [] };
-  const approvals = await checkApprovals(open, options);
+  const approvals = await checkApprovals(open, resolved);
   const byApproval = new Map(approvals.map((approval) => [approval.approvalId, approval]));
   const pending = approvals.filter((approval) => approval.answer === undefined);
   const parts = (last.parts as unknown as ToolPartView[]).map((part) => {

@@ -1,15 +1,9 @@
-import type {
-  GenericToolApprovalFunction,
-  ModelMessage,
-  Tool,
-  ToolApprovalStatus,
-  ToolSet,
-} from 'ai';
+import type { ModelMessage, Tool, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
 import { approvalStatusFor } from './approval-status.js';
 import { checkCall } from './check-call.js';
 import {
-  assertCallOptions,
   type CountersignCallOptions,
+  resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
 import { isWrappedTool } from './with-approval.js';
@@ -25,6 +19,15 @@ export interface CountersignToolApprovalOptions extends CountersignCallOptions {
   /** Aborts waiting (pass the same signal as to `generateText`); the call is then denied. */
   abortSignal?: AbortSignal;
 }
+
+/** A generic `toolApproval` function; it fits any tool context and runtime context type. */
+export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = (options: {
+  toolCall: TypedToolCall<TOOLS>;
+  tools: TOOLS | undefined;
+  toolsContext: unknown;
+  runtimeContext: unknown;
+  messages: ModelMessage[];
+}) => Promise<ToolApprovalStatus>;
 
 /**
  * A `toolApproval` function for `generateText`, `streamText` and `ToolLoopAgent` that asks Countersign and
@@ -48,8 +51,8 @@ export interface CountersignToolApprovalOptions extends CountersignCallOptions {
  */
 export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
   options: CountersignToolApprovalOptions,
-): GenericToolApprovalFunction<TOOLS, never, never> {
-  assertCallOptions(options, 'countersignToolApproval');
+): CountersignToolApprovalFunction<TOOLS> {
+  const resolved = resolveCallOptions(options, 'countersignToolApproval');
   if (
     options.waitTimeoutMs !== undefined &&
     !(Number.isFinite(options.waitTimeoutMs) && options.waitTimeoutMs >= 0)
@@ -62,9 +65,7 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
     toolsContext,
     runtimeContext,
     messages,
-  }: Parameters<
-    GenericToolApprovalFunction<ToolSet, never, never>
-  >[0]): Promise<ToolApprovalStatus> => {
+  }: Parameters<CountersignToolApprovalFunction>[0]): Promise<ToolApprovalStatus> => {
     // Provider-executed tools run at the provider; the SDK does not gate them.
     if (toolCall.providerExecuted === true) return 'not-applicable';
     const tool = lookup(tools, toolCall.toolName);
@@ -75,7 +76,7 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
       toolContext: lookup(toolsContext as Record<string, unknown> | undefined, toolCall.toolName),
       runtimeContext,
     };
-    const decision = await checkCall(options, tool, call, {
+    const decision = await checkCall(resolved, tool, call, {
       ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
       ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
     });
@@ -90,7 +91,7 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
     }
     return approvalStatusFor(decision, { toolRunsEdits: isWrappedTool(tool) });
   };
-  return approve as GenericToolApprovalFunction<TOOLS, never, never>;
+  return approve as CountersignToolApprovalFunction<TOOLS>;
 }
 
 function lookup<T>(record: Record<string, T> | undefined, key: string): T | undefined {

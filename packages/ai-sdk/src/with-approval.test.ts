@@ -171,7 +171,8 @@ describe('withApproval', () => {
     const t = tool({ inputSchema: z.object({}), execute: async () => 'x' });
     const { gate } = fakeGate(() => allow({}));
     expect(() => withApproval(t, { gate } as never)).toThrow(/name is required/);
-    expect(() => withApproval({ t }, {} as never)).toThrow(/gate/);
+    expect(() => withApproval({ t }, { gate: {} as never })).toThrow(/gate must be/);
+    expect(() => withApproval({ t }, { gate, policy: {} as never })).toThrow(/either/);
     expect(() => withApproval({ t }, { gate, require: 'yes' as never })).toThrow(/require/);
   });
 });

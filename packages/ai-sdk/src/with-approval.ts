@@ -2,8 +2,9 @@ import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
 import { deniedToolResult } from './denial.js';
 import {
-  assertCallOptions,
   type CountersignCallOptions,
+  type ResolvedCallOptions,
+  resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
 
@@ -42,7 +43,7 @@ export function withApproval<TOOL extends Tool>(
   options: WithApprovalOptions & { name: string },
 ): TOOL;
 export function withApproval(target: ToolSet | Tool, options: WithApprovalOptions): ToolSet | Tool {
-  assertCallOptions(options, 'withApproval');
+  const resolved = resolveCallOptions(options, 'withApproval');
   const require = options.require ?? true;
   if (typeof require !== 'boolean' && typeof require !== 'function') {
     throw new TypeError('withApproval: options.require must be a boolean or a function');
@@ -51,13 +52,13 @@ export function withApproval(target: ToolSet | Tool, options: WithApprovalOption
     if (typeof options.name !== 'string' || options.name.length === 0) {
       throw new TypeError('withApproval: options.name is required when wrapping a single tool');
     }
-    return wrapTool(options.name, target, options);
+    return wrapTool(options.name, target, resolved);
   }
   if (typeof target !== 'object' || target === null) {
     throw new TypeError('withApproval: expected a tool or a tool set');
   }
   const wrapped: ToolSet = {};
-  for (const [name, tool] of Object.entries(target)) wrapped[name] = wrapTool(name, tool, options);
+  for (const [name, tool] of Object.entries(target)) wrapped[name] = wrapTool(name, tool, resolved);
   return wrapped;
 }
 
@@ -71,7 +72,11 @@ function isSingleTool(value: unknown): value is Tool {
   return 'inputSchema' in value || typeof (value as { execute?: unknown }).execute === 'function';
 }
 
-function wrapTool<T extends Tool>(name: string, tool: T, options: WithApprovalOptions): T {
+function wrapTool<T extends Tool>(
+  name: string,
+  tool: T,
+  options: ResolvedCallOptions<WithApprovalOptions>,
+): T {
   const execute = tool.execute;
   if (typeof execute !== 'function' || isWrappedTool(tool)) return tool;
 

@@ -1,1 +1,34 @@
-export {};
+export { parseCliArgs } from './cli/parse-args.js';
+export {
+  createHumanToolsServerFactory,
+  type HumanToolsOptions,
+} from './human-tools/human-tools-server.js';
+export { reportRequest } from './human-tools/request-report.js';
+export {
+  type ApprovalChannel,
+  type ElicitOutcome,
+  elicitApproval,
+} from './proxy/elicit-approval.js';
+export {
+  type PendingCallRecord,
+  type PendingCallState,
+  PendingCallStore,
+  STATE_SCHEMA_VERSION,
+} from './proxy/pending-call-store.js';
+export type { ProxyOptions, ToolGate } from './proxy/proxy-options.js';
+export {
+  CHECK_REQUEST_TOOL,
+  checkRequestTool,
+  createProxyServerFactory,
+  type ProxyServerFactory,
+} from './proxy/proxy-server.js';
+export { createStderrLogger, type Logger, silentLogger } from './shared/logger.js';
+export { StartupError } from './shared/startup-error.js';
+export { type ServeMcpOptions, type ServingMcp, serveMcp } from './transport/serve-mcp.js';
+export {
+  type HttpUpstreamSpec,
+  loadUpstreamConfig,
+  type StdioUpstreamSpec,
+  type UpstreamSpec,
+} from './upstream/upstream-config.js';
+export { type ProxiedTool, TOOL_NAME_SEPARATOR, UpstreamSet } from './upstream/upstream-set.js';

@@ -1,0 +1,87 @@
+import {
+  createGate,
+  DEFAULT_POLICY,
+  loadPolicy,
+  type Policy,
+  PolicyInvalidError,
+} from '@countersign/core';
+import { PendingCallStore } from '../proxy/pending-call-store.js';
+import { createProxyServerFactory } from '../proxy/proxy-server.js';
+import type { Logger } from '../shared/logger.js';
+import { StartupError } from '../shared/startup-error.js';
+import { type ServingMcp, serveMcp } from '../transport/serve-mcp.js';
+import { loadUpstreamConfig, type UpstreamSpec } from '../upstream/upstream-config.js';
+import { UpstreamSet } from '../upstream/upstream-set.js';
+import { connectCountersign } from './connect-countersign.js';
+import type { ProxyCommand } from './parse-args.js';
+
+async function readPolicy(file: string | undefined): Promise<Policy> {
+  if (file === undefined) return DEFAULT_POLICY;
+  try {
+    return await loadPolicy(file);
+  } catch (error) {
+    if (PolicyInvalidError.isInstance(error)) {
+      throw new StartupError('policy_invalid', `Bad policy: ${error.message}`, error);
+    }
+    throw error;
+  }
+}
+
+async function upstreamSpecs(command: ProxyCommand): Promise<UpstreamSpec[]> {
+  if (command.configFile) return loadUpstreamConfig(command.configFile);
+  if (command.upstreamUrl) return [{ name: command.upstreamName, url: command.upstreamUrl }];
+  const [program, ...args] = command.upstreamCommand ?? [];
+  return [{ name: command.upstreamName, command: program!, args }];
+}
+
+/** Starts the gating proxy from parsed CLI options; rejects with a {@link StartupError}. */
+export async function runProxy(command: ProxyCommand, logger: Logger): Promise<ServingMcp> {
+  const policy = await readPolicy(command.policyFile);
+  const store = await PendingCallStore.open(command.stateFile);
+  let service: Awaited<ReturnType<typeof connectCountersign>> | undefined;
+  if (process.env.COUNTERSIGN_URL || command.channel === 'server') {
+    service = await connectCountersign();
+  } else {
+    logger.warn(
+      'COUNTERSIGN_URL is not set: calls that need approval are asked in the client; ' +
+        'clients without elicitation get them denied',
+    );
+  }
+  const upstreams = await UpstreamSet.connect(await upstreamSpecs(command));
+  const gate = createGate({ policy, ...(service ? { service } : {}) });
+  const factory = createProxyServerFactory({
+    upstreams,
+    gate,
+    store,
+    maxWaitMs: command.maxWaitMs,
+    progressIntervalMs: command.progressIntervalMs,
+    defaultChannel: command.channel,
+    logger,
+  });
+  let serving: ServingMcp;
+  try {
+    serving = await serveMcp(factory, {
+      logger,
+      ...(command.httpPort === undefined
+        ? {}
+        : { http: { port: command.httpPort, host: command.host } }),
+    });
+  } catch (error) {
+    await upstreams.close();
+    throw new StartupError(
+      'service_unavailable',
+      `Cannot listen: ${(error as Error).message}`,
+      error,
+    );
+  }
+  void serving.closed.then(() => upstreams.close());
+  const names = upstreams.tools().map((tool) => tool.exposedName);
+  logger.info(`proxying ${names.length} tools (${policy.source}): ${names.join(', ')}`);
+  return {
+    ...serving,
+    async close() {
+      await serving.close();
+      await upstreams.close();
+    },
+  };
+}

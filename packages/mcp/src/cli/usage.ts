@@ -1,0 +1,28 @@
+/** The text of `countersign-mcp --help`. */
+export const USAGE = `countersign-mcp: human approval for MCP tools (Countersign)
+
+Usage:
+  countersign-mcp serve [--http [--port N] [--host H]] [--max-wait 50s]
+      An MCP server with human tools: request_approval, ask_human, collect_input, check_request.
+
+  countersign-mcp proxy [--policy FILE] [options] -- <upstream command and args>
+  countersign-mcp proxy [--policy FILE] [options] --upstream-url http://HOST:PORT/mcp
+  countersign-mcp proxy [--policy FILE] [options] --config servers.json
+      Re-exposes the upstream MCP server's tools and asks a human before risky calls.
+      Without --policy: tools annotated readOnlyHint pass, everything else needs approval.
+
+Options:
+  --policy FILE              Countersign policy (YAML or JSON).
+  --config FILE              Several upstreams: {"mcpServers": {"name": {"command", "args", "env"} | {"url"}}};
+                             their tools are exposed as name__tool.
+  --name NAME                The upstream's name for --upstream-url or a command (default "upstream").
+  --state FILE               Remember pending calls in this JSON file, so a restarted proxy can finish them.
+  --max-wait DURATION        Wait this long for a human per call before answering "pending" (default 50s).
+  --progress-interval DUR    Progress notifications while waiting (default 10s).
+  --elicit                   Ask the user in the client (MCP elicitation) instead of the server, when it can.
+  --elicit-first             Ask the user in the client first, then the server.
+  --http [--port N] [--host H]  Serve Streamable HTTP at http://H:N/mcp instead of stdio (default 127.0.0.1).
+
+Environment: COUNTERSIGN_URL, COUNTERSIGN_API_KEY (the Countersign server and an agent key).
+Logs go to stderr; stdout carries only MCP.
+`;

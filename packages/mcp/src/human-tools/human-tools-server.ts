@@ -1,0 +1,189 @@
+import type { ApprovalService, CreateRequestInput } from '@countersign/core';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { z } from 'zod';
+import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
+import { errorMessage } from '../shared/startup-error.js';
+import { reportRequest } from './request-report.js';
+
+/** Options for {@link createHumanToolsServerFactory}. */
+export interface HumanToolsOptions {
+  /** The Countersign server (a `CountersignClient`). */
+  service: ApprovalService;
+  /** How long one tool call waits before answering "pending, call check_request". Default 50 000. */
+  maxWaitMs?: number;
+  /** Milliseconds between progress notifications while waiting. Default 10 000. */
+  progressIntervalMs?: number;
+}
+
+const common = {
+  context: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Anything the human should see to decide (JSON object).'),
+  assignees: z
+    .array(z.string())
+    .max(50)
+    .optional()
+    .describe('Who should answer, e.g. ["user:alice", "group:ops"]. Default: any reviewer.'),
+  timeout: z.string().optional().describe('How long the human has, e.g. "30m", "48h".'),
+};
+
+function failure(what: string, error: unknown): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${what} failed, nobody was asked: ${errorMessage(error)}` }],
+  };
+}
+
+/**
+ * Builds the `serve` mode: an MCP server whose tools let the model involve a human through
+ * Countersign (`request_approval`, `ask_human`, `collect_input`, `check_request`).
+ */
+export function createHumanToolsServerFactory(options: HumanToolsOptions): () => Server {
+  const { service } = options;
+  const maxWaitMs = options.maxWaitMs ?? 50_000;
+  const intervalMs = options.progressIntervalMs ?? 10_000;
+  const schemas = new AjvJsonSchemaValidator();
+
+  async function waitAndReport(id: string, extra: HandlerExtra): Promise<CallToolResult> {
+    const stop = startProgressHeartbeat(extra, {
+      intervalMs,
+      message: `Waiting for a human (request ${id})`,
+    });
+    try {
+      return reportRequest(await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal }));
+    } catch (error) {
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: `Could not get the decision on request ${id}: ${errorMessage(error)}. Treat it as not approved; check_request may work later.`,
+          },
+        ],
+      };
+    } finally {
+      stop();
+    }
+  }
+
+  async function ask(body: CreateRequestInput, extra: HandlerExtra): Promise<CallToolResult> {
+    let id: string;
+    try {
+      id = (await service.create(body, { signal: extra.signal })).id;
+    } catch (error) {
+      return failure('Creating the request', error);
+    }
+    return waitAndReport(id, extra);
+  }
+
+  return () => {
+    const mcp = new McpServer(
+      { name: 'countersign-human-tools', version: '0.1.0' },
+      {
+        instructions:
+          'Use these tools to involve a human. A result that says "still waiting" carries a request id: ' +
+          'call check_request with it later rather than asking again.',
+      },
+    );
+    mcp.registerTool(
+      'request_approval',
+      {
+        title: 'Ask a human to approve an action',
+        description:
+          'Asks a human to approve an action before you take it, waits for the decision and returns it (with any comment or changed values).',
+        inputSchema: {
+          action: z.string().min(1).max(2000).describe('What you want to do, in plain words.'),
+          ...common,
+        },
+      },
+      (input, extra) =>
+        ask(
+          {
+            kind: 'approval',
+            action: input.action,
+            context: input.context,
+            assignees: input.assignees,
+            timeout: input.timeout,
+          },
+          extra,
+        ),
+    );
+    mcp.registerTool(
+      'ask_human',
+      {
+        title: 'Ask a human a question',
+        description: 'Asks a human a clarification question and returns their answer.',
+        inputSchema: { question: z.string().min(1).max(4000).describe('The question.'), ...common },
+      },
+      (input, extra) =>
+        ask(
+          {
+            kind: 'clarification',
+            action: `Question: ${input.question}`.slice(0, 2000),
+            question: input.question,
+            context: input.context,
+            assignees: input.assignees,
+            timeout: input.timeout,
+          },
+          extra,
+        ),
+    );
+    mcp.registerTool(
+      'collect_input',
+      {
+        title: 'Ask a human to fill in a form',
+        description:
+          'Asks a human to fill in a form described by a JSON Schema and returns the validated data.',
+        inputSchema: {
+          title: z.string().min(1).max(2000).describe('What the form is for.'),
+          schema: z.record(z.string(), z.unknown()).describe('The JSON Schema of the answer.'),
+          ...common,
+        },
+      },
+      (input, extra) => {
+        try {
+          schemas.getValidator(input.schema as never);
+        } catch (error) {
+          return failure('Reading the form schema', error);
+        }
+        return ask(
+          {
+            kind: 'form',
+            action: input.title,
+            responseSchema: input.schema,
+            context: input.context,
+            assignees: input.assignees,
+            timeout: input.timeout,
+          },
+          extra,
+        );
+      },
+    );
+    mcp.registerTool(
+      'check_request',
+      {
+        title: 'Check an earlier request',
+        description:
+          'Returns the status of an earlier request; if still pending, waits a little longer for it.',
+        inputSchema: {
+          request_id: z.string().min(1).describe('The request id from an earlier result.'),
+        },
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      async (input, extra) => {
+        try {
+          const request = await service.get(input.request_id, { signal: extra.signal });
+          if (request.status !== 'pending') return reportRequest(request);
+        } catch (error) {
+          return failure(`Looking up request ${input.request_id}`, error);
+        }
+        return waitAndReport(input.request_id, extra);
+      },
+    );
+    return mcp.server;
+  };
+}

@@ -1,0 +1,89 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../shared/logger.js';
+import { errorMessage } from '../shared/startup-error.js';
+import type { ProxiedTool, UpstreamSet } from '../upstream/upstream-set.js';
+import type { PendingCallStore } from './pending-call-store.js';
+import { textResult } from './tool-results.js';
+
+/**
+ * Runs an approved upstream call at most once per approval request: the first caller claims the
+ * request, later or concurrent callers get the same (stored) result. A call left `executing` by a
+ * crash is reported, never started again.
+ */
+export class ApprovedCallExecutor {
+  readonly #inflight = new Map<string, Promise<CallToolResult>>();
+
+  constructor(
+    private readonly upstreams: UpstreamSet,
+    private readonly store: PendingCallStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The result for `requestId` if it already ran (or is running), else undefined. */
+  settled(requestId: string): Promise<CallToolResult> | undefined {
+    const running = this.#inflight.get(requestId);
+    if (running) return running;
+    const record = this.store.get(requestId);
+    if (record?.state === 'done' && record.result) return Promise.resolve(record.result);
+    if (record?.state === 'executing') {
+      return Promise.resolve(
+        textResult(
+          `The approved call ${record.toolName} for request ${requestId} was started before the proxy restarted; ` +
+            'its outcome is unknown and it is not run again. Check the target system before retrying.',
+          true,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  /** Runs `tool` with the approved `args` unless this request already ran. */
+  execute(
+    requestId: string,
+    tool: ProxiedTool,
+    args: Record<string, unknown>,
+  ): Promise<CallToolResult> {
+    const earlier = this.settled(requestId);
+    if (earlier) return earlier;
+    const { claimed, persisted } = this.store.claim(requestId);
+    if (!claimed) {
+      return Promise.resolve(
+        textResult(`Request ${requestId} is not waiting to run; nothing was done.`, true),
+      );
+    }
+    const running = this.#run(requestId, tool, args, persisted);
+    this.#inflight.set(requestId, running);
+    void running.finally(() => this.#inflight.delete(requestId));
+    return running;
+  }
+
+  async #run(
+    requestId: string,
+    tool: ProxiedTool,
+    args: Record<string, unknown>,
+    persisted: Promise<void>,
+  ): Promise<CallToolResult> {
+    let result: CallToolResult;
+    try {
+      // The claim must be on disk before the upstream sees the call, or a crash could run it twice.
+      await persisted;
+    } catch (error) {
+      result = textResult(
+        `${tool.exposedName} did not run: the proxy could not record the approval (${errorMessage(error)}).`,
+        true,
+      );
+      await this.store.complete(requestId, result).catch(() => {});
+      return result;
+    }
+    try {
+      result = await this.upstreams.call(tool, args);
+    } catch (error) {
+      this.logger.warn(`upstream call ${tool.exposedName} failed: ${errorMessage(error)}`);
+      result = textResult(`${tool.exposedName} failed upstream: ${errorMessage(error)}`, true);
+    }
+    await this.store.complete(requestId, result).catch((error) => {
+      this.logger.error(`cannot save the result of request ${requestId}: ${errorMessage(error)}`);
+    });
+    return result;
+  }
+}

@@ -1,0 +1,76 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { GatedCallRunner } from './gated-call-runner.js';
+import type { ProxyOptions } from './proxy-options.js';
+import { textResult } from './tool-results.js';
+
+/** The name of the tool the proxy adds to re-attach to a pending approval. */
+export const CHECK_REQUEST_TOOL = 'check_request';
+
+/** The proxy's own `check_request` tool, as listed to the model. */
+export const checkRequestTool: Tool = {
+  name: CHECK_REQUEST_TOOL,
+  title: 'Check a pending approval',
+  description:
+    'Checks a Countersign approval request that an earlier tool call reported as pending. ' +
+    'Once a human approved it, the original call runs (exactly once) and its result is returned; ' +
+    'if it is still pending, says so again.',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      request_id: { type: 'string', description: 'The request id from the pending result.' },
+    },
+    required: ['request_id'],
+  },
+  annotations: { title: 'Check a pending approval', idempotentHint: true, openWorldHint: false },
+};
+
+/** A factory of downstream servers, one per client connection, sharing one gate and store. */
+export type ProxyServerFactory = () => Server;
+
+/**
+ * Builds the gating proxy: every downstream connection gets its own low-level MCP `Server` that
+ * lists the upstream tools unchanged (plus `check_request`) and runs each `tools/call` through
+ * the gate. The upstreams, the gate and the pending-call store are shared.
+ */
+export function createProxyServerFactory(options: ProxyOptions): ProxyServerFactory {
+  const runner = new GatedCallRunner(options);
+  const logger = options.logger;
+  let warnedShadow = false;
+  return () => {
+    const server = new Server(
+      { name: 'countersign-mcp-proxy', version: '0.1.0' },
+      {
+        capabilities: { tools: {} },
+        instructions:
+          'Some tools need a human approval through Countersign. When a result says the request is ' +
+          'pending, call check_request with its request id later instead of calling the tool again.',
+      },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      const tools = (await options.upstreams.refresh()).map((entry) => entry.tool);
+      const visible = tools.filter((tool) => tool.name !== CHECK_REQUEST_TOOL);
+      if (visible.length !== tools.length && !warnedShadow) {
+        warnedShadow = true;
+        logger?.warn(`the upstream tool "${CHECK_REQUEST_TOOL}" is hidden by the proxy's own`);
+      }
+      return { tools: [...visible, checkRequestTool] };
+    });
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const { name, arguments: args = {} } = request.params;
+      if (name === CHECK_REQUEST_TOOL) {
+        const requestId = args.request_id;
+        if (typeof requestId !== 'string' || requestId.length === 0) {
+          return textResult('check_request needs a "request_id" string.', true);
+        }
+        return runner.checkRequest(requestId, extra, server);
+      }
+      return runner.call(name, args, extra, server);
+    });
+    return server;
+  };
+}

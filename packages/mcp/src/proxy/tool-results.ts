@@ -1,0 +1,91 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+
+const validators = new AjvJsonSchemaValidator();
+
+/** A plain text tool result. */
+export function textResult(text: string, isError = false): CallToolResult {
+  return isError
+    ? { isError: true, content: [{ type: 'text', text }] }
+    : { content: [{ type: 'text', text }] };
+}
+
+/**
+ * The result for a call still waiting for a human. A normal (non-error) result, so the model reads
+ * it as "not yet" rather than "failed" — except for tools with an `outputSchema`: a successful
+ * result must carry matching `structuredContent` there, and MCP clients reject it otherwise, so
+ * those get `isError` with the same text.
+ */
+export function pendingResult(tool: Tool, requestId: string, detail: string): CallToolResult {
+  const text =
+    `Waiting for human approval: ${tool.name} has NOT run yet (Countersign request ${requestId}). ${detail} ` +
+    `Call check_request with {"request_id": "${requestId}"} later to get the outcome; ` +
+    `do not call ${tool.name} again for this action.`;
+  if (tool.outputSchema) return textResult(text, true);
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: { status: 'pending', requestId },
+  };
+}
+
+/**
+ * The human's answer, handed back instead of running the tool. For a tool with an
+ * `outputSchema`, an answer that matches the schema becomes `structuredContent`; one that does
+ * not is an error result (a client would reject it as output).
+ */
+export function respondResult(
+  tool: Tool | undefined,
+  response: unknown,
+  message: string,
+): CallToolResult {
+  const answer = typeof response === 'string' ? response : JSON.stringify(response);
+  const text = `${message}\n${answer}`;
+  if (!tool?.outputSchema) {
+    const isObject = typeof response === 'object' && response !== null && !Array.isArray(response);
+    return isObject
+      ? {
+          content: [{ type: 'text', text }],
+          structuredContent: response as Record<string, unknown>,
+        }
+      : { content: [{ type: 'text', text }] };
+  }
+  const check = validators.getValidator(tool.outputSchema as never)(response);
+  if (!check.valid) {
+    return textResult(
+      `${message} The answer does not match the output schema of ${tool.name} (${check.errorMessage}): ${answer}`,
+      true,
+    );
+  }
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: response as Record<string, unknown>,
+  };
+}
+
+const argsValidators = new WeakMap<
+  Tool,
+  (args: unknown) => { valid: boolean; errorMessage?: string }
+>();
+
+/**
+ * Validates (human-edited) arguments against a tool's input schema; throws with the validator's
+ * message. The schema is compiled on first use and cached per listing.
+ */
+export function createArgsValidator(
+  tool: Tool,
+): (args: Record<string, unknown>) => Record<string, unknown> {
+  return (args) => {
+    let validate = argsValidators.get(tool);
+    if (!validate) {
+      validate = validators.getValidator(tool.inputSchema as never);
+      argsValidators.set(tool, validate);
+    }
+    const check = validate(args);
+    if (!check.valid) {
+      throw new Error(
+        `The arguments do not match the input schema of ${tool.name}: ${check.errorMessage}`,
+      );
+    }
+    return args;
+  };
+}

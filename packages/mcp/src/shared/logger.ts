@@ -1,0 +1,23 @@
+/** Where the CLI writes diagnostics. Never stdout: on stdio, stdout carries the MCP protocol. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A logger that writes one line per message to stderr, prefixed with the program name. */
+export function createStderrLogger(options: { quiet?: boolean } = {}): Logger {
+  const write = (level: string, message: string) => {
+    process.stderr.write(`countersign-mcp ${level}: ${message}\n`);
+  };
+  return {
+    info: (message) => {
+      if (!options.quiet) write('info', message);
+    },
+    warn: (message) => write('warn', message),
+    error: (message) => write('error', message),
+  };
+}
+
+/** A logger that drops everything (for tests and embedding). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,131 @@
+import {
+  ApiError,
+  type ApprovalRequest,
+  type DecisionInput,
+  InvalidResponseError,
+  isErrorCode,
+  type RequestList,
+  ServiceUnavailableError,
+} from '@countersign/core';
+import { type Me, parseApprovalRequest, parseMe, parseRequestList } from './parse-response';
+
+/** Options of {@link ApiClient}. */
+export interface ApiClientOptions {
+  /** The server's origin, e.g. `http://127.0.0.1:8787`; the dashboard uses its own origin. */
+  baseUrl: string;
+  /** The reviewer's API key, sent as a Bearer token and never put in a URL. */
+  apiKey: string;
+}
+
+/** Filters of `GET /v1/requests`. */
+export interface ListQuery {
+  status?: string;
+  kind?: string;
+  assignee?: string;
+  requester?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+function toApiError(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } })
+    ?.error;
+  const code = isErrorCode(error?.code) ? error.code : status >= 500 ? 'internal' : 'conflict';
+  const message =
+    typeof error?.message === 'string' ? error.message : `The server answered ${status}`;
+  const details =
+    typeof error?.details === 'object' && error.details !== null
+      ? (error.details as Record<string, unknown>)
+      : {};
+  return new ApiError(code, { message, status, details });
+}
+
+/** A small client of the Countersign HTTP API for the browser (fetch, Bearer key). */
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  /** An absolute URL on the server for an API path such as `/v1/requests`. */
+  url(path: string): string {
+    return new URL(path, this.#options.baseUrl).toString();
+  }
+
+  /** The Authorization header value. */
+  get authorization(): string {
+    return `Bearer ${this.#options.apiKey}`;
+  }
+
+  /** Sends a request and returns the raw response text, throwing `ApiError` for non-2xx answers. */
+  async send(method: string, path: string, body?: unknown, accept = 'application/json') {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), {
+        method,
+        headers: {
+          authorization: this.authorization,
+          accept,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch (cause) {
+      throw new ServiceUnavailableError({ message: 'Cannot reach the Countersign server', cause });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      throw toApiError(response.status, parsed);
+    }
+    return text;
+  }
+
+  async #json(method: string, path: string, body?: unknown): Promise<unknown> {
+    const text = await this.send(method, path, body);
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new InvalidResponseError({
+        message: 'The server sent something that is not JSON',
+        cause,
+      });
+    }
+  }
+
+  /** Who the key belongs to. */
+  async me(): Promise<Me> {
+    return parseMe(await this.#json('GET', '/v1/me'));
+  }
+
+  /** One page of requests the reviewer may see. */
+  async listRequests(query: ListQuery = {}): Promise<RequestList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.size > 0 ? `?${params}` : '';
+    return parseRequestList(await this.#json('GET', `/v1/requests${search}`));
+  }
+
+  /** One request. */
+  async getRequest(id: string): Promise<ApprovalRequest> {
+    return parseApprovalRequest(await this.#json('GET', `/v1/requests/${encodeURIComponent(id)}`));
+  }
+
+  /** Records a decision; a stale `expectedVersion` or a finished request is an `ApiError` 409. */
+  async decide(id: string, body: DecisionInput): Promise<ApprovalRequest> {
+    const path = `/v1/requests/${encodeURIComponent(id)}/decisions`;
+    const answer = await this.#json('POST', path, body);
+    // Accept either the request itself or `{ request }` wrapping it.
+    const wrapped = typeof answer === 'object' && answer !== null && 'request' in answer;
+    return parseApprovalRequest(wrapped ? (answer as { request: unknown }).request : answer);
+  }
+}

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiClient } from './api/api-client';
+import type { Me } from './api/parse-response';
+import { clearSessionKey, loadSessionKey, saveSessionKey } from './api/session-key';
+import { AuditPage } from './components/audit-page';
+import { Header } from './components/header';
+import { HistoryPage } from './components/history-page';
+import { InboxPage } from './components/inbox-page';
+import { RequestPage } from './components/request-page';
+import { SignIn } from './components/sign-in';
+import { DashboardContext, useDashboardState } from './dashboard-state';
+import { parseRoute, type Route } from './lib/hash-route';
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
+
+/** The dashboard: the sign-in form, or the signed-in pages. */
+export function App() {
+  const [session, setSession] = useState<{ api: ApiClient; me: Me } | undefined>();
+  const [checking, setChecking] = useState(() => loadSessionKey() !== undefined);
+
+  const signOut = useCallback(() => {
+    clearSessionKey();
+    setSession(undefined);
+  }, []);
+
+  const signIn = useCallback(async (key: string) => {
+    const api = new ApiClient({ baseUrl: location.origin, apiKey: key });
+    const me = await api.me();
+    saveSessionKey(key);
+    setSession({ api, me });
+  }, []);
+
+  // A key kept from earlier in this tab signs in again after a reload.
+  useEffect(() => {
+    const key = loadSessionKey();
+    if (!key) return;
+    signIn(key)
+      .catch(() => clearSessionKey())
+      .finally(() => setChecking(false));
+  }, [signIn]);
+
+  if (checking) return <p class="loading">Checking your session…</p>;
+  if (!session) return <SignIn onSignIn={signIn} />;
+  return <SignedIn api={session.api} me={session.me} signOut={signOut} />;
+}
+
+function SignedIn(props: { api: ApiClient; me: Me; signOut: () => void }) {
+  const state = useDashboardState(props.api, props.me, props.signOut);
+  const route = useRoute();
+  const page = useMemo(() => {
+    if (route.page === 'request') return <RequestPage id={route.id} />;
+    if (route.page === 'history') return <HistoryPage />;
+    if (route.page === 'audit') return <AuditPage />;
+    return <InboxPage />;
+  }, [route]);
+  return (
+    <DashboardContext.Provider value={state}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header route={route} />
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+      <p class="visually-hidden" aria-live="polite">
+        {state.announcement}
+      </p>
+    </DashboardContext.Provider>
+  );
+}

@@ -1,0 +1,157 @@
+import { ApiError, type ApprovalRequest, type DecisionInput } from '@countersign/core';
+import { useEffect, useState } from 'preact/hooks';
+import { useDashboard } from '../dashboard-state';
+import { asSchema } from '../lib/json-schema';
+import { ConflictNotice } from './conflict-notice';
+import { DiffView } from './diff-view';
+import { RejectForm } from './reject-form';
+import { ValidatedForm } from './validated-form';
+
+type Mode = 'choose' | 'reject' | 'edit' | 'respond';
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** The reviewer's actions on a pending request: approve, reject, edit, answer. */
+export function DecisionPanel(props: { request: ApprovalRequest }) {
+  const { api, remember } = useDashboard();
+  const { request } = props;
+  const [mode, setMode] = useState<Mode>('choose');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [conflict, setConflict] = useState<ApprovalRequest | undefined>();
+  const answers = request.kind === 'form' || request.kind === 'clarification';
+
+  const submit = async (body: DecisionInput) => {
+    setBusy(true);
+    setError('');
+    try {
+      // expectedVersion: the decision applies to exactly what the reviewer saw, or not at all.
+      remember(await api.decide(request.id, { ...body, expectedVersion: request.version }));
+    } catch (cause) {
+      if (cause instanceof ApiError && cause.status === 409) {
+        const latest = await api.getRequest(request.id).catch(() => undefined);
+        if (latest) remember(latest);
+        setConflict(latest ?? request);
+        setMode('choose');
+      } else {
+        setError(cause instanceof ApiError ? cause.message : 'Cannot reach the server. Try again.');
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const approve = () => void submit({ outcome: 'approve' });
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || busy) return;
+      if (mode !== 'choose') return;
+      if (event.key === 'a' && !answers) {
+        event.preventDefault();
+        approve();
+      } else if (event.key === 'r') {
+        event.preventDefault();
+        setMode('reject');
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  const toolSchema = asSchema(request.tool?.schema);
+  const responseSchema = asSchema(request.responseSchema);
+  return (
+    <section class="panel decide" aria-labelledby="decide-title">
+      <h2 id="decide-title">Your decision</h2>
+      {conflict && (
+        <ConflictNotice
+          latest={conflict}
+          heading={conflict.resolution ? 'Someone else decided first' : 'This request changed'}
+        />
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {mode === 'choose' && (
+        <>
+          <div class="actions">
+            {!answers && (
+              <button
+                type="button"
+                class="primary"
+                onClick={approve}
+                disabled={busy}
+                aria-keyshortcuts="a"
+              >
+                Approve <kbd>A</kbd>
+              </button>
+            )}
+            {answers && (
+              <button type="button" class="primary" onClick={() => setMode('respond')}>
+                {request.kind === 'form' ? 'Fill in the form' : 'Answer'}
+              </button>
+            )}
+            {!answers && request.tool && (
+              <button type="button" onClick={() => setMode('edit')}>
+                Edit arguments
+              </button>
+            )}
+            <button
+              type="button"
+              class="danger"
+              onClick={() => setMode('reject')}
+              aria-keyshortcuts="r"
+            >
+              Reject… <kbd>R</kbd>
+            </button>
+          </div>
+          <p class="hint">Keyboard: {answers ? '' : 'press A to approve, '}R to reject.</p>
+        </>
+      )}
+      {mode === 'reject' && (
+        <RejectForm
+          busy={busy}
+          onSubmit={(reason) => void submit({ outcome: 'reject', reason })}
+          onCancel={() => setMode('choose')}
+        />
+      )}
+      {mode === 'edit' && request.tool && (
+        <ValidatedForm
+          label="Arguments"
+          schema={toolSchema}
+          initial={structuredClone(request.tool.args)}
+          submitText="Approve with these changes"
+          busy={busy}
+          onSubmit={(args) =>
+            void submit({ outcome: 'edit', args: args as Record<string, unknown> })
+          }
+          onCancel={() => setMode('choose')}
+          preview={(args) => (
+            <DiffView before={request.tool?.args} after={args} title="Preview of your changes" />
+          )}
+        />
+      )}
+      {mode === 'respond' && (
+        <ValidatedForm
+          label={request.kind === 'form' ? 'Form' : 'Your answer'}
+          schema={
+            responseSchema ??
+            (request.kind === 'clarification'
+              ? { type: 'string', minLength: 1, maxLength: 4000 }
+              : undefined)
+          }
+          initial={responseSchema?.type === 'object' || responseSchema?.properties ? {} : undefined}
+          submitText={request.kind === 'form' ? 'Submit the form' : 'Send the answer'}
+          busy={busy}
+          onSubmit={(response) => void submit({ outcome: 'respond', response })}
+          onCancel={() => setMode('choose')}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { ApiError } from '@countersign/core';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+function signInError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) return 'That key is not valid.';
+  if (error instanceof ApiError && error.status === 403) return 'That key may not sign in here.';
+  return 'Cannot reach the Countersign server. Try again in a moment.';
+}
+
+/** The sign-in form: a reviewer key, checked with `GET /v1/me` and kept for this tab only. */
+export function SignIn(props: { onSignIn: (key: string) => Promise<void> }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => field.current?.focus(), []);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const trimmed = key.trim();
+    if (!trimmed) {
+      setError('Enter your reviewer key.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      await props.onSignIn(trimmed);
+    } catch (cause) {
+      setError(signInError(cause));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="sign-in" id="main">
+      <h1>Countersign</h1>
+      <p>Review what your agents want to do before they do it.</p>
+      <form onSubmit={submit} method="post" action="#" autocomplete="off">
+        <label for="reviewer-key">Reviewer key</label>
+        <input
+          id="reviewer-key"
+          name="reviewer-key"
+          type="password"
+          value={key}
+          onInput={(event) => setKey(event.currentTarget.value)}
+          aria-describedby={error ? 'sign-in-error' : 'sign-in-hint'}
+          aria-invalid={error ? true : undefined}
+          ref={field}
+        />
+        <p id="sign-in-hint" class="hint">
+          Kept in this browser tab only; closing the tab or signing out forgets it.
+        </p>
+        {error && (
+          <p id="sign-in-error" class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -7,7 +7,14 @@ import { type ApprovalRequest, approvalRequestSchema } from '../protocol/index.j
 import { defaultService } from './default-service.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
-import type { Gate, GateCheckInput, GateDecision, GateDeny, GateOptions } from './gate-types.js';
+import type {
+  Gate,
+  GateAllow,
+  GateCheckInput,
+  GateDecision,
+  GateDeny,
+  GateOptions,
+} from './gate-types.js';
 import { RejectionCache } from './rejection-cache.js';
 import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
 import { resolveRequest } from './resolve-request.js';
@@ -44,23 +51,13 @@ export function createGate(options: GateOptions = {}): Gate {
 
   async function check(input: GateCheckInput): Promise<GateDecision> {
     let decision: PolicyDecision;
-    let fingerprintValue: string;
     try {
       decision = evaluate(input);
-      fingerprintValue = fingerprint(input.toolName, input.args);
     } catch (error) {
       return denyForError(error, {});
     }
     const rule = decision.rule;
-    if (decision.action === 'allow') {
-      return {
-        outcome: 'allow',
-        args: input.args,
-        edited: false,
-        fingerprint: fingerprintValue,
-        ...(rule === undefined ? {} : { rule }),
-      };
-    }
+    if (decision.action === 'allow') return allowWithoutAsking(input, rule);
     if (decision.action === 'deny') {
       return {
         outcome: 'deny',
@@ -68,6 +65,12 @@ export function createGate(options: GateOptions = {}): Gate {
         message: decision.message ?? gateMessages.policy(input.toolName, rule),
         ...(rule === undefined ? {} : { rule }),
       };
+    }
+    let fingerprintValue: string;
+    try {
+      fingerprintValue = fingerprint(input.toolName, input.args);
+    } catch (error) {
+      return denyForError(error, rule === undefined ? {} : { rule });
     }
     const runId = input.runId;
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
@@ -144,6 +147,27 @@ export function createGate(options: GateOptions = {}): Gate {
   }
 
   return { check, evaluate, policy };
+}
+
+/**
+ * The allow path: no network, no disk, no hashing. The fingerprint is computed on first read,
+ * because most callers of an allowed call never look at it (it costs more than the whole check).
+ * Reading it throws a `validation_failed` error only for arguments that are not plain JSON.
+ */
+function allowWithoutAsking(input: GateCheckInput, rule: string | undefined): GateAllow {
+  const { toolName, args } = input;
+  let memo: string | undefined;
+  const decision: GateAllow = {
+    outcome: 'allow',
+    args,
+    edited: false,
+    get fingerprint() {
+      memo ??= fingerprint(toolName, args);
+      return memo;
+    },
+  };
+  if (rule !== undefined) decision.rule = rule;
+  return decision;
 }
 
 /** Refuses anything that is not the request the gate asked about. */

@@ -1,5 +1,4 @@
 import type {
-  ApprovalService,
   CallOptions,
   CreateOptions,
   ListFilters,
@@ -28,64 +27,14 @@ import {
   parseOrReject,
   resolveDecision,
 } from './fake-request-builder.js';
+import { checkPending, checkVersion, listPage, notFound } from './fake-rules.js';
+import type {
+  FakeApprovalService,
+  FakeApprovalServiceOptions,
+  FakeCall,
+  FakeDecideOptions,
+} from './fake-types.js';
 import { FakeWaiters } from './fake-waiters.js';
-
-/** Options for {@link createFakeApprovalService}. */
-export interface FakeApprovalServiceOptions {
-  /** The principal recorded as every request's requester. Default: `agent:test`. */
-  requester?: string;
-  /** The principal recorded for decisions made without one. Default: `user:reviewer`. */
-  reviewer?: string;
-  /** The clock, in epoch milliseconds. Default: `Date.now`. */
-  now?: () => number;
-  /**
-   * Called after each new request is stored. Return a decision to apply at once (to script an
-   * auto-approving or auto-rejecting reviewer), or nothing to leave it pending.
-   */
-  onCreate?: (request: ApprovalRequest) => DecisionInput | undefined;
-}
-
-/** One call made on the fake, in order. */
-export interface FakeCall {
-  method: 'create' | 'get' | 'list' | 'wait' | 'decide' | 'cancel' | 'update';
-  /** The request id, for calls about one request. */
-  id?: string;
-  /** The body or filters passed. */
-  body?: unknown;
-  /** The idempotency key, for `create`. */
-  idempotencyKey?: string;
-}
-
-/** Options of {@link FakeApprovalService.decide}: who decides. */
-export interface FakeDecideOptions extends CallOptions {
-  /** The deciding principal. Default: the fake's `reviewer`. */
-  principal?: string;
-}
-
-/**
- * An in-memory {@link ApprovalService} for unit tests of the gate and the adapters. It validates
- * bodies with the protocol schemas and applies the server's rules (idempotency, quorum, version
- * checks, terminal requests), but it is a fake: integration tests use the real server.
- */
-export interface FakeApprovalService extends ApprovalService {
-  /** Every call made through the {@link ApprovalService} methods, in order. */
-  readonly calls: FakeCall[];
-  /** Every request (copies), oldest first. */
-  requests(): ApprovalRequest[];
-  /** The events of one request (copies), in order. */
-  events(id: string): RequestEvent[];
-  /** Decides as `options.principal` (default: the fake's reviewer). */
-  decide(id: string, body: DecisionInput, options?: FakeDecideOptions): Promise<ApprovalRequest>;
-  /** Moves a pending request to `expired`, as its deadline would. */
-  expire(id: string): ApprovalRequest;
-  /** Resolves with the first request (existing or future) that matches `predicate`. */
-  waitForRequest(predicate?: (request: ApprovalRequest) => boolean): Promise<ApprovalRequest>;
-  /**
-   * Makes every following call reject with `error` (for example a `ServiceUnavailableError`) until
-   * called again with `undefined`. Helpers (`expire`, `requests`, `events`) keep working.
-   */
-  failWith(error: unknown): void;
-}
 
 /** Creates a {@link FakeApprovalService}. */
 export function createFakeApprovalService(
@@ -106,29 +55,11 @@ export function createFakeApprovalService(
   const find = (id: string): ApprovalRequest => {
     const request = store.get(id);
     if (request) return request;
-    throw new ApiError('not_found', { message: `No request ${id}`, status: 404 });
+    throw notFound(id);
   };
   const record = (call: FakeCall): void => {
     calls.push(call);
     if (failure !== undefined) throw failure;
-  };
-  const checkVersion = (request: ApprovalRequest, expected: number | undefined): void => {
-    if (expected !== undefined && expected !== request.version) {
-      throw new ApiError('version_conflict', {
-        message: `Request ${request.id} is at version ${request.version}, not ${expected}`,
-        status: 409,
-        details: { version: request.version },
-      });
-    }
-  };
-  const checkPending = (request: ApprovalRequest): void => {
-    if (request.status !== 'pending') {
-      throw new ApiError('already_decided', {
-        message: `Request ${request.id} is already ${request.status}`,
-        status: 409,
-        details: { status: request.status },
-      });
-    }
   };
   const emit = (
     request: ApprovalRequest,
@@ -237,18 +168,7 @@ export function createFakeApprovalService(
     async list(filters: ListFilters = {}): Promise<RequestList> {
       const { signal: _signal, ...body } = filters;
       record({ method: 'list', body });
-      const matches = [...store.values()].filter(
-        (request) =>
-          (filters.status === undefined || request.status === filters.status) &&
-          (filters.kind === undefined || request.kind === filters.kind) &&
-          (filters.requester === undefined || request.requester === filters.requester) &&
-          (filters.assignee === undefined || request.assignees.includes(filters.assignee)),
-      );
-      const start = filters.cursor === undefined ? 0 : Number(filters.cursor);
-      const limit = filters.limit ?? 50;
-      const page = matches.slice(start, start + limit);
-      const next = start + limit < matches.length ? String(start + limit) : null;
-      return { items: structuredClone(page), nextCursor: next };
+      return listPage(store.values(), filters);
     },
     async wait(id, waitOptions: WaitOptions = {}) {
       record({ method: 'wait', id });

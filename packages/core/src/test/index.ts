@@ -1,7 +1,7 @@
-export {
-  createFakeApprovalService,
-  type FakeApprovalService,
-  type FakeApprovalServiceOptions,
-  type FakeCall,
-  type FakeDecideOptions,
-} from './fake-approval-service.js';
+export { createFakeApprovalService } from './fake-approval-service.js';
+export type {
+  FakeApprovalService,
+  FakeApprovalServiceOptions,
+  FakeCall,
+  FakeDecideOptions,
+} from './fake-types.js';

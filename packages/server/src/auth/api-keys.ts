@@ -1,0 +1,74 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CountersignError } from '@countersign/core';
+import type { ApiKeyRecord, Role, StoreTx } from '../store/store-types.js';
+
+const KEY_PATTERN = /^csk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+/** The roles an API key can carry. */
+export const ROLES: readonly Role[] = ['agent', 'reviewer', 'admin'];
+
+/** What a new key is for. */
+export interface NewKeyOptions {
+  /** `agent` creates requests; `reviewer` decides; `admin` does everything. */
+  role: Role;
+  /** The principal name: agents become `agent:NAME`, people `user:NAME`. */
+  name: string;
+  /** Reviewer groups (`group:G` assignees reach them). */
+  groups?: string[];
+}
+
+/** Hex SHA-256 of a key. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Throws a validation error unless the role, name and groups are acceptable. */
+export function assertKeyOptions(options: NewKeyOptions): void {
+  const problems: string[] = [];
+  if (!ROLES.includes(options.role)) problems.push(`role must be one of ${ROLES.join(', ')}`);
+  if (!NAME_PATTERN.test(options.name)) problems.push(`name "${options.name}" is not a valid name`);
+  for (const group of options.groups ?? []) {
+    if (!NAME_PATTERN.test(group)) problems.push(`group "${group}" is not a valid name`);
+  }
+  if (problems.length > 0) {
+    throw new CountersignError('validation_failed', {
+      message: `Invalid key: ${problems.join('; ')}`,
+      details: { problems },
+    });
+  }
+}
+
+/** Creates and stores a key; the returned `key` is the only time the secret exists in clear. */
+export async function createApiKey(
+  tx: StoreTx,
+  options: NewKeyOptions,
+  now: Date = new Date(),
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  assertKeyOptions(options);
+  const id = randomBytes(8).toString('hex');
+  const key = `csk_${id}_${randomBytes(32).toString('base64url')}`;
+  const record: ApiKeyRecord = {
+    id,
+    name: options.name,
+    role: options.role,
+    groups: [...new Set(options.groups ?? [])],
+    hash: hashKey(key),
+    createdAt: now.toISOString(),
+  };
+  await tx.insertApiKey(record);
+  return { key, record };
+}
+
+/** Finds the live key record matching `key`, comparing hashes in constant time. */
+export async function verifyApiKey(tx: StoreTx, key: string): Promise<ApiKeyRecord | undefined> {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return undefined;
+  const record = await tx.getApiKey(match[1] as string);
+  if (!record || record.revokedAt) return undefined;
+  const expected = Buffer.from(record.hash, 'hex');
+  const actual = Buffer.from(hashKey(key), 'hex');
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+    ? record
+    : undefined;
+}

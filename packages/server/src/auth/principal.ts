@@ -1,0 +1,50 @@
+import type { ApprovalRequest } from '@countersign/core';
+import type { ApiKeyRecord, Role, Visibility } from '../store/store-types.js';
+
+/** Who is calling, derived from their API key. */
+export interface Principal {
+  /** `agent:NAME` for agents, `user:NAME` for reviewers and admins. */
+  id: string;
+  role: Role;
+  name: string;
+  groups: string[];
+  keyId: string;
+}
+
+/** The principal an API key stands for. */
+export function principalFor(record: ApiKeyRecord): Principal {
+  return {
+    id: `${record.role === 'agent' ? 'agent' : 'user'}:${record.name}`,
+    role: record.role,
+    name: record.name,
+    groups: record.groups,
+    keyId: record.id,
+  };
+}
+
+/** The assignee strings that reach this principal (`user:NAME` and each `group:G`). */
+export function assigneeIdentities(principal: Principal): string[] {
+  if (principal.role === 'agent') return [];
+  return [principal.id, ...principal.groups.map((group) => `group:${group}`)];
+}
+
+/** Which requests the principal may list. */
+export function visibilityFor(principal: Principal): Visibility {
+  if (principal.role === 'admin') return { all: true };
+  if (principal.role === 'agent') return { requester: principal.id };
+  return { requester: principal.id, assignees: assigneeIdentities(principal) };
+}
+
+/** True when the principal is an eligible decider for the request (ignoring who requested it). */
+export function isEligibleReviewer(principal: Principal, request: ApprovalRequest): boolean {
+  if (principal.role === 'admin') return true;
+  if (principal.role !== 'reviewer') return false;
+  if (request.assignees.length === 0) return true;
+  const identities = assigneeIdentities(principal);
+  return request.assignees.some((assignee) => identities.includes(assignee));
+}
+
+/** True when the principal may read the request. */
+export function canSee(principal: Principal, request: ApprovalRequest): boolean {
+  return request.requester === principal.id || isEligibleReviewer(principal, request);
+}

@@ -1,0 +1,37 @@
+import { CountersignError } from '@countersign/core';
+
+/** A problem the CLI reports in one line with a non-zero exit code. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** Where a command writes; injectable for tests. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The process's own streams. */
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+};
+
+/** The database path from `--db`, `COUNTERSIGN_DB`, or `./countersign.db`. */
+export function dbPathFrom(value: string | undefined, env: NodeJS.ProcessEnv): string {
+  return value ?? env.COUNTERSIGN_DB ?? './countersign.db';
+}
+
+/** One line describing any error. */
+export function describeError(error: unknown): string {
+  if (CountersignError.isInstance(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { assertKeyOptions, createApiKey } from '../auth/api-keys.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Role } from '../store/store-types.js';
+import { CliError, type CliIo, dbPathFrom } from './cli-support.js';
+
+/** `countersign keys create|list|revoke …`, offline against the database file. */
+export async function keysCommand(args: string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      groups: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const store = openSqliteStore({ path: dbPathFrom(values.db, io.env) });
+  try {
+    if (action === 'create') {
+      if (!values.role || !values.name) throw new CliError('keys create needs --role and --name');
+      const options = {
+        role: values.role as Role,
+        name: values.name,
+        groups: values.groups ? values.groups.split(',').map((group) => group.trim()) : [],
+      };
+      assertKeyOptions(options);
+      const { key } = await store.transaction((tx) => createApiKey(tx, options));
+      io.out(key);
+      return 0;
+    }
+    if (action === 'list') {
+      const keys = await store.read((tx) => tx.listApiKeys());
+      if (values.json) {
+        io.out(JSON.stringify(keys.map(({ hash: _hash, ...key }) => key)));
+        return 0;
+      }
+      for (const key of keys) {
+        const groups = key.groups.length > 0 ? ` groups=${key.groups.join(',')}` : '';
+        const state = key.revokedAt ? ` revoked ${key.revokedAt}` : '';
+        io.out(
+          `${key.id}  ${key.role.padEnd(8)} ${key.name}${groups}  created ${key.createdAt}${state}`,
+        );
+      }
+      return 0;
+    }
+    if (action === 'revoke') {
+      const id = positionals[0];
+      if (!id) throw new CliError('keys revoke needs the key id (see keys list)');
+      const revoked = await store.transaction((tx) =>
+        tx.revokeApiKey(id, new Date().toISOString()),
+      );
+      if (!revoked) throw new CliError(`No live key ${id}`);
+      io.out(`Revoked ${id}`);
+      return 0;
+    }
+    throw new CliError('Usage: countersign keys create|list|revoke');
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { EventBus } from '../service/event-bus.js';
+import type { ServiceContext } from '../service/service-context.js';
+import type { Store } from '../store/store-types.js';
+import { type AppEnv, authenticate } from './auth-middleware.js';
+import { dashboardRoutes } from './dashboard.js';
+import { errorResponse, handleError } from './http-errors.js';
+import { keyRoutes, webhookRoutes } from './routes-admin.js';
+import { ambedoRoutes } from './routes-ambedo.js';
+import { auditRoutes } from './routes-audit.js';
+import { eventRoutes } from './routes-events.js';
+import { metaRoutes } from './routes-meta.js';
+import { requestRoutes } from './routes-requests.js';
+import { waitRoutes } from './routes-wait.js';
+
+/** Options for {@link createApp}. */
+export interface AppOptions {
+  /** The storage (see `openSqliteStore`). */
+  store: Store;
+  /** The time source (default: the wall clock). */
+  clock?: Clock;
+  /** The live event fan-out (default: a new one). */
+  bus?: EventBus;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** Milliseconds between SSE keep-alive comments (default 15 000). */
+  keepAliveMs?: number;
+  /** Folder of the built dashboard (default `dist/dashboard` of this package). */
+  dashboardDir?: string;
+  /** Called after commits that may have created due work (wakes the workers). */
+  onWork?: () => void;
+  /** Receives unexpected errors (default: `console.error`). */
+  logError?: (error: unknown) => void;
+}
+
+/** The app and the service context it runs on. */
+export interface CountersignApp {
+  app: Hono;
+  context: ServiceContext;
+}
+
+/** Builds the HTTP application: the /v1 API, the Ambedo-compatible routes, health and the dashboard. */
+export function createApp(options: AppOptions): CountersignApp {
+  const limit = options.bodyLimitBytes ?? 1024 * 1024;
+  if (!Number.isInteger(limit) || limit < 1024) {
+    throw new RangeError('bodyLimitBytes must be an integer of at least 1024');
+  }
+  const context: ServiceContext = {
+    store: options.store,
+    clock: options.clock ?? systemClock,
+    bus: options.bus ?? new EventBus(),
+    ...(options.onWork ? { onWork: options.onWork } : {}),
+  };
+  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const app = new Hono();
+  app.onError((error, c) => handleError(error, c, logError));
+  app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        errorResponse(c, 'payload_too_large', `The body is larger than ${limit} bytes`),
+    }),
+  );
+  app.route('/', metaRoutes(context));
+
+  const api = new Hono<AppEnv>();
+  api.use('*', authenticate(context.store));
+  const events = eventRoutes(
+    context,
+    options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {},
+  );
+  api.route('/requests', waitRoutes(context));
+  api.route('/requests', events.perRequest);
+  api.route('/requests', requestRoutes(context));
+  api.route('/events', events.all);
+  api.route('/audit', auditRoutes(context));
+  api.route('/webhooks', webhookRoutes(context));
+  api.route('/keys', keyRoutes(context));
+  app.route('/v1', api);
+
+  const ambedo = new Hono<AppEnv>();
+  ambedo.use('*', authenticate(context.store));
+  ambedo.route('/', ambedoRoutes(context));
+  app.route('/api', ambedo);
+
+  app.route('/', dashboardRoutes(options.dashboardDir));
+  return { app, context };
+}

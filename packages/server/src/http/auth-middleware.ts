@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from 'hono';
+import { verifyApiKey } from '../auth/api-keys.js';
+import { type Principal, principalFor } from '../auth/principal.js';
+import { fail } from '../service/failures.js';
+import type { Role, Store } from '../store/store-types.js';
+
+/** The Hono environment of the API routes. */
+export interface AppEnv {
+  Variables: { principal: Principal };
+}
+
+/** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */
+export function authenticate(store: Store): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
+    const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));
+    if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
+    c.set('principal', principalFor(record));
+    await next();
+  };
+}
+
+/** Only lets the given roles through (403 otherwise). */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!roles.includes(principal.role)) {
+      throw fail('forbidden', `This needs the ${roles.join(' or ')} role`);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,58 @@
+import { CountersignError, ERROR_HTTP_STATUS, type ErrorCode } from '@countersign/core';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+
+/** Sends the JSON error body with the status core's table gives the code. */
+export function errorResponse(
+  c: Context,
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): Response {
+  return c.json(
+    { error: { code, message, details } },
+    ERROR_HTTP_STATUS[code] as ContentfulStatusCode,
+  );
+}
+
+/** Converts a Zod error into the details of a `validation_failed` body. */
+export function zodDetails(error: ZodError): Record<string, unknown> {
+  return {
+    issues: error.issues.slice(0, 50).map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+      code: issue.code,
+    })),
+  };
+}
+
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/** The app-wide error handler: known errors keep their code; anything else is a bare 500. */
+export function handleError(error: unknown, c: Context, log: (error: unknown) => void): Response {
+  if (CountersignError.isInstance(error)) {
+    const code = error.code;
+    const wire =
+      ERROR_HTTP_STATUS[code] >= 500 && code !== 'service_unavailable' ? 'internal' : code;
+    return errorResponse(c, wire, error.message, error.details);
+  }
+  if (error instanceof ZodError) {
+    return errorResponse(c, 'validation_failed', 'The input is invalid', zodDetails(error));
+  }
+  if (error instanceof HTTPException) {
+    const code = HTTP_STATUS_CODES[error.status] ?? 'validation_failed';
+    return errorResponse(c, code, error.message || 'Bad request');
+  }
+  log(error);
+  return errorResponse(c, 'internal', 'Internal server error');
+}

@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { fail } from '../service/failures.js';
+
+/**
+ * Reads and validates a JSON body. Wrong content type is 415, malformed JSON 400 `invalid_json`,
+ * a body that breaks the schema 400 `validation_failed`. With `optional`, an empty body is `{}`.
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  options: { optional?: boolean } = {},
+): Promise<z.output<S>> {
+  const text = await c.req.text();
+  if (text.trim() === '' && options.optional) return parseWith(schema, {});
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw fail('unsupported_media_type', 'Send the body as application/json', {
+      contentType: type,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw fail('invalid_json', 'The body is not valid JSON', {
+      cause: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return parseWith(schema, value);
+}
+
+/** Validates the query string (single values only) against a schema. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const query: Record<string, string> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    if (values.length !== 1) {
+      throw fail('validation_failed', `Give the query parameter "${key}" once`, { parameter: key });
+    }
+    query[key] = values[0] as string;
+  }
+  return parseWith(schema, query);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw result.error;
+  return result.data;
+}

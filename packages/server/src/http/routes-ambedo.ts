@@ -1,0 +1,126 @@
+import { type ApprovalRequest, createRequestBodySchema, jsonObjectSchema } from '@countersign/core';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { visibilityFor } from '../auth/principal.js';
+import { createRequest } from '../service/create-request.js';
+import { decideRequest } from '../service/decide-request.js';
+import { requestNotFound } from '../service/failures.js';
+import { loadVisible } from '../service/request-access.js';
+import type { ServiceContext } from '../service/service-context.js';
+import type { AppEnv } from './auth-middleware.js';
+import { readJson, readQuery } from './read-input.js';
+
+const pauseBodySchema = z.strictObject({
+  action: z.string().trim().min(1).max(2000),
+  context: z.unknown().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+});
+
+const approveBodySchema = z.union([
+  z.strictObject({ approved: z.boolean(), reason: z.string().trim().min(1).max(4000).optional() }),
+  z.strictObject({
+    decision: z.enum(['approve', 'reject']),
+    reason: z.string().trim().min(1).max(4000).optional(),
+  }),
+]);
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** Ambedo has four statuses; cancelled and answered map onto the nearest without calling them rejections. */
+function ambedoStatus(request: ApprovalRequest): 'pending' | 'approved' | 'rejected' | 'expired' {
+  switch (request.status) {
+    case 'approved':
+    case 'answered':
+      return 'approved';
+    case 'rejected':
+      return 'rejected';
+    case 'pending':
+      return 'pending';
+    default:
+      return 'expired';
+  }
+}
+
+function pauseView(c: Context, request: ApprovalRequest) {
+  const metadata = request.metadata ?? {};
+  return {
+    watchId: request.id,
+    status: ambedoStatus(request),
+    resolvedAt: request.resolution?.at ?? null,
+    ...(request.resolution?.reason ? { reason: request.resolution.reason } : {}),
+    statusUrl: new URL(`/api/pause/${encodeURIComponent(request.id)}`, c.req.url).toString(),
+    agentContext: {
+      action: request.action,
+      context: 'ambedoContext' in metadata ? metadata.ambedoContext : request.context,
+    },
+  };
+}
+
+/** The Ambedo-compatible pause API, on the same requests and keys as /v1. */
+export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/pause', async (c) => {
+    const body = await readJson(c, pauseBodySchema);
+    const asObject = jsonObjectSchema.safeParse(body.context);
+    const create = createRequestBodySchema.parse({
+      action: body.action,
+      kind: 'approval',
+      ...(asObject.success ? { context: asObject.data } : {}),
+      ...(!asObject.success && body.context !== undefined
+        ? { context: { value: body.context }, metadata: { ambedoContext: body.context } }
+        : {}),
+      ...(body.webhookUrl ? { callbackUrl: body.webhookUrl } : {}),
+    });
+    const { request } = await createRequest(context, c.get('principal'), create);
+    const view = pauseView(c, request);
+    return c.json({ watchId: view.watchId, statusUrl: view.statusUrl, status: view.status }, 201);
+  });
+
+  app.get('/pause', async (c) => {
+    const query = readQuery(c, listQuerySchema);
+    const page = await context.store.read((tx) =>
+      tx.listRequests({
+        visibility: visibilityFor(c.get('principal')),
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+    return c.json({
+      pauses: page.items.map((request) => pauseView(c, request)),
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  app.get('/pause/:watchId', async (c) => {
+    const id = c.req.param('watchId');
+    const request = await context.store.read((tx) => loadVisible(tx, c.get('principal'), id));
+    if (!request) throw requestNotFound(id);
+    return c.json(pauseView(c, request));
+  });
+
+  app.post('/pause/:watchId/approve', async (c) => {
+    const body = await readJson(c, approveBodySchema);
+    const approve = 'approved' in body ? body.approved : body.decision === 'approve';
+    const request = await decideRequest(
+      context,
+      c.get('principal'),
+      c.req.param('watchId'),
+      approve
+        ? { outcome: 'approve', ...(body.reason ? { comment: body.reason } : {}) }
+        : { outcome: 'reject', reason: body.reason ?? 'Rejected without a reason' },
+    );
+    return c.json(pauseView(c, request));
+  });
+
+  return app;
+}

@@ -1,0 +1,119 @@
+import type { RequestEvent } from '@countersign/core';
+import { type Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { canSee, type Principal } from '../auth/principal.js';
+import { fail, requestNotFound } from '../service/failures.js';
+import { loadVisible } from '../service/request-access.js';
+import type { ServiceContext } from '../service/service-context.js';
+import type { AppEnv } from './auth-middleware.js';
+
+const REPLAY_PAGE = 500;
+
+/** Options for the SSE routes. */
+export interface EventRoutesOptions {
+  /** Milliseconds between `: keep-alive` comments (default 15 000). */
+  keepAliveMs?: number;
+}
+
+function lastEventId(c: Context): number | undefined {
+  const header = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+  if (header === undefined || header === '') return undefined;
+  if (!/^\d{1,15}$/.test(header)) {
+    throw fail('validation_failed', 'Last-Event-ID must be an event id from this server');
+  }
+  return Number(header);
+}
+
+/**
+ * Streams events after `afterId`: subscribes first, replays from the database, then goes live,
+ * skipping anything already sent, so a reconnect with Last-Event-ID misses nothing.
+ */
+function streamEvents(
+  c: Context<AppEnv>,
+  context: ServiceContext,
+  options: {
+    requestId?: string;
+    afterId: number;
+    visible: (event: RequestEvent) => boolean;
+    keepAliveMs: number;
+  },
+): Response {
+  return streamSSE(c, async (stream) => {
+    let lastSent = options.afterId;
+    let live = false;
+    const pending: RequestEvent[] = [];
+    let writing = Promise.resolve();
+    const send = (event: RequestEvent) => {
+      const id = Number(event.id);
+      if (id <= lastSent || !options.visible(event)) return;
+      lastSent = id;
+      writing = writing
+        .then(() =>
+          stream.writeSSE({ id: event.id, event: event.type, data: JSON.stringify(event) }),
+        )
+        .catch(() => undefined);
+    };
+    const unsubscribe = context.bus.subscribe(options.requestId ?? '*', (event) => {
+      if (live) send(event);
+      else pending.push(event);
+    });
+    const keepAlive = setInterval(() => {
+      writing = writing
+        .then(() => stream.write(': keep-alive\n\n'))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
+    }, options.keepAliveMs);
+    const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+    try {
+      for (;;) {
+        const page = await context.store.read((tx) =>
+          tx.listEvents(lastSent, options.requestId, REPLAY_PAGE),
+        );
+        for (const event of page) send(event);
+        if (page.length < REPLAY_PAGE) break;
+      }
+      live = true;
+      for (const event of pending.splice(0)) send(event);
+      writing = writing
+        .then(() => stream.write(': connected\n\n'))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
+      await closed;
+    } finally {
+      clearInterval(keepAlive);
+      unsubscribe();
+    }
+  });
+}
+
+/** `GET /v1/requests/:id/events` and `GET /v1/events`, as Server-Sent Events. */
+export function eventRoutes(
+  context: ServiceContext,
+  options: EventRoutesOptions = {},
+): { perRequest: Hono<AppEnv>; all: Hono<AppEnv> } {
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const perRequest = new Hono<AppEnv>();
+  perRequest.get('/:id/events', async (c) => {
+    const id = c.req.param('id');
+    const afterId = lastEventId(c) ?? 0;
+    const request = await context.store.read((tx) => loadVisible(tx, c.get('principal'), id));
+    if (!request) throw requestNotFound(id);
+    return streamEvents(c, context, { requestId: id, afterId, visible: () => true, keepAliveMs });
+  });
+  const all = new Hono<AppEnv>();
+  all.get('/', async (c) => {
+    // Without Last-Event-ID the firehose starts now rather than replaying all history.
+    const afterId = lastEventId(c) ?? (await context.store.read((tx) => tx.latestEventId()));
+    const principal: Principal = c.get('principal');
+    return streamEvents(c, context, {
+      afterId,
+      visible: (event) => canSee(principal, event.request),
+      keepAliveMs,
+    });
+  });
+  return { perRequest, all };
+}

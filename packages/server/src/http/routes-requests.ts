@@ -1,0 +1,83 @@
+import {
+  cancelBodySchema,
+  createRequestBodySchema,
+  decisionBodySchema,
+  requestKindSchema,
+  requestStatusSchema,
+  updateRequestBodySchema,
+} from '@countersign/core';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { visibilityFor } from '../auth/principal.js';
+import { cancelRequest, updateRequest } from '../service/change-request.js';
+import { createRequest } from '../service/create-request.js';
+import { decideRequest } from '../service/decide-request.js';
+import { fail, requestNotFound } from '../service/failures.js';
+import { loadVisible } from '../service/request-access.js';
+import type { ServiceContext } from '../service/service-context.js';
+import { decodeCursor } from '../store/sqlite-requests.js';
+import type { AppEnv } from './auth-middleware.js';
+import { readJson, readQuery } from './read-input.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const listQuerySchema = z.strictObject({
+  status: requestStatusSchema.optional(),
+  kind: requestKindSchema.optional(),
+  requester: z.string().min(1).max(300).optional(),
+  assignee: z.string().min(1).max(300).optional(),
+  cursor: z
+    .string()
+    .max(100)
+    .refine((cursor) => decodeCursor(cursor) !== undefined, { message: 'Unknown cursor' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Create, list, read, decide, cancel and change requests. */
+export function requestRoutes(context: ServiceContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/', async (c) => {
+    const body = await readJson(c, createRequestBodySchema);
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
+    }
+    const result = await createRequest(context, c.get('principal'), body, key);
+    return c.json(result.request, result.replayed ? 200 : 201, {
+      location: result.request.links.self,
+    });
+  });
+
+  app.get('/', async (c) => {
+    const query = readQuery(c, listQuerySchema);
+    const visibility = visibilityFor(c.get('principal'));
+    const page = await context.store.read((tx) => tx.listRequests({ ...query, visibility }));
+    return c.json(page);
+  });
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const request = await context.store.read((tx) => loadVisible(tx, c.get('principal'), id));
+    if (!request) throw requestNotFound(id);
+    return c.json(request);
+  });
+
+  app.patch('/:id', async (c) => {
+    const body = await readJson(c, updateRequestBodySchema);
+    return c.json(await updateRequest(context, c.get('principal'), c.req.param('id'), body));
+  });
+
+  app.post('/:id/decisions', async (c) => {
+    const body = await readJson(c, decisionBodySchema);
+    return c.json(await decideRequest(context, c.get('principal'), c.req.param('id'), body));
+  });
+
+  app.post('/:id/cancel', async (c) => {
+    const body = await readJson(c, cancelBodySchema, { optional: true });
+    return c.json(await cancelRequest(context, c.get('principal'), c.req.param('id'), body));
+  });
+
+  return app;
+}

@@ -1,0 +1,68 @@
+import { applyJob } from '../service/scheduled-work.js';
+import type { ServiceContext } from '../service/service-context.js';
+
+/** Options for {@link Scheduler}. */
+export interface SchedulerOptions {
+  /** How often to look for due jobs, in real milliseconds (default 250). */
+  pollIntervalMs?: number;
+  /** Called when a run fails (the claim rolls back with it, so the job runs again next time). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Drives deadlines, reminders and escalations from due times in the database. Each job is claimed
+ * and applied in one transaction, so it fires once and survives restarts.
+ */
+export class Scheduler {
+  readonly #context: ServiceContext;
+  readonly #pollIntervalMs: number;
+  readonly #onError: (error: unknown) => void;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+
+  constructor(context: ServiceContext, options: SchedulerOptions = {}) {
+    this.#context = context;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Starts polling. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.runDue().catch(this.#onError);
+    }, this.#pollIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops polling and waits for the current run. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** Applies every job due now; resolves with how many ran. Concurrent calls share one run. */
+  runDue(): Promise<number> {
+    if (!this.#running) {
+      this.#running = this.#drain().finally(() => {
+        this.#running = undefined;
+      });
+    }
+    return this.#running;
+  }
+
+  async #drain(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const ran = await this.#context.store.transaction(async (tx) => {
+        const job = await tx.claimDueJob(this.#context.clock.now());
+        if (!job) return false;
+        await applyJob(this.#context, tx, job);
+        return true;
+      });
+      if (!ran) return count;
+      count++;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import {
+  type ApprovalRequest,
+  type CreateRequestBody,
+  canonicalJson,
+  fingerprint,
+  parseDuration,
+} from '@countersign/core';
+import type { Principal } from '../auth/principal.js';
+import { isoTime } from '../clock.js';
+import { newId } from '../ids.js';
+import type { Job } from '../store/store-types.js';
+import { fail } from './failures.js';
+import { assertUsableSchema } from './json-schema-check.js';
+import { recordChange } from './record-change.js';
+import type { ServiceContext } from './service-context.js';
+
+/** The URLs of a request, as absolute paths. */
+export function requestLinks(id: string): ApprovalRequest['links'] {
+  const self = `/v1/requests/${encodeURIComponent(id)}`;
+  return { self, wait: `${self}/wait`, events: `${self}/events` };
+}
+
+function ms(duration: string): number {
+  return parseDuration(duration) as number;
+}
+
+/** Builds a new pending request and its scheduler jobs from a validated body. */
+export function buildRequest(
+  body: CreateRequestBody,
+  requester: string,
+  now: number,
+): { request: ApprovalRequest; jobs: Omit<Job, 'id'>[] } {
+  if (body.tool?.schema) assertUsableSchema(body.tool.schema, 'tool schema');
+  if (body.responseSchema) assertUsableSchema(body.responseSchema, 'responseSchema');
+  const id = newId('req');
+  const at = isoTime(now);
+  const request: ApprovalRequest = {
+    id,
+    kind: body.kind,
+    status: 'pending',
+    version: 1,
+    action: body.action,
+    context: body.context ?? {},
+    assignees: [...new Set(body.assignees ?? [])],
+    quorum: body.quorum,
+    requester,
+    createdAt: at,
+    updatedAt: at,
+    reminders: (body.reminders ?? []).map((after) => isoTime(now + ms(after))).sort(),
+    decisions: [],
+    links: requestLinks(id),
+  };
+  if (body.question !== undefined) request.question = body.question;
+  if (body.tool) {
+    request.tool = body.tool;
+    request.fingerprint = fingerprint(body.tool.name, body.tool.args);
+  }
+  for (const key of ['responseSchema', 'callbackUrl', 'runId', 'toolCallId', 'metadata'] as const) {
+    if (body[key] !== undefined) Object.assign(request, { [key]: body[key] });
+  }
+  const jobs: Omit<Job, 'id'>[] = [];
+  if (body.timeout) {
+    const due = now + ms(body.timeout);
+    request.deadline = isoTime(due);
+    jobs.push({ requestId: id, kind: 'deadline', dueAt: due });
+  }
+  for (const after of body.reminders ?? []) {
+    jobs.push({ requestId: id, kind: 'reminder', dueAt: now + ms(after) });
+  }
+  if (body.escalation) {
+    const due = now + ms(body.escalation.after);
+    request.escalation = {
+      at: isoTime(due),
+      assignees: body.escalation.assignees,
+      mode: body.escalation.mode,
+      fired: false,
+    };
+    jobs.push({ requestId: id, kind: 'escalation', dueAt: due });
+  }
+  return { request, jobs };
+}
+
+/** The result of a create: the request and whether it was an idempotent replay. */
+export interface CreateResult {
+  request: ApprovalRequest;
+  replayed: boolean;
+}
+
+/** Creates a request (or replays the original for a repeated Idempotency-Key). */
+export async function createRequest(
+  context: ServiceContext,
+  principal: Principal,
+  body: CreateRequestBody,
+  idempotencyKey?: string,
+): Promise<CreateResult> {
+  const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  return context.store.transaction(async (tx) => {
+    if (idempotencyKey !== undefined) {
+      const previous = await tx.findIdempotency(principal.id, idempotencyKey);
+      if (previous) {
+        if (previous.bodyHash !== bodyHash) {
+          throw fail('idempotency_conflict', 'This Idempotency-Key was used with another body', {
+            requestId: previous.requestId,
+          });
+        }
+        const original = await tx.getRequest(previous.requestId);
+        if (!original) throw fail('conflict', 'The original request no longer exists');
+        return { request: original, replayed: true };
+      }
+    }
+    const { request, jobs } = buildRequest(body, principal.id, context.clock.now());
+    await recordChange(context, tx, {
+      request,
+      type: 'created',
+      actor: principal.id,
+      data: { kind: request.kind, action: request.action, assignees: request.assignees },
+    });
+    await tx.replaceJobs(request.id, [], jobs);
+    if (idempotencyKey !== undefined) {
+      await tx.saveIdempotency(principal.id, idempotencyKey, bodyHash, request.id);
+    }
+    return { request, replayed: false };
+  });
+}

@@ -1,0 +1,44 @@
+import type { RequestEvent } from '@countersign/core';
+
+/** Called with each committed event. */
+export type EventListener = (event: RequestEvent) => void;
+
+/**
+ * Fans committed events out to live waiters and SSE streams in this process. It is a cache of the
+ * events table, never the source of truth: streams replay from the database first.
+ */
+export class EventBus {
+  readonly #byRequest = new Map<string, Set<EventListener>>();
+  readonly #all = new Set<EventListener>();
+
+  /** Delivers `event` to everyone listening to its request and to everything. */
+  publish(event: RequestEvent): void {
+    for (const listener of this.#byRequest.get(event.requestId) ?? []) listener(event);
+    for (const listener of this.#all) listener(event);
+  }
+
+  /** Listens to one request's events (or every event with `'*'`); returns the unsubscribe. */
+  subscribe(requestId: string | '*', listener: EventListener): () => void {
+    if (requestId === '*') {
+      this.#all.add(listener);
+      return () => this.#all.delete(listener);
+    }
+    let listeners = this.#byRequest.get(requestId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#byRequest.set(requestId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#byRequest.delete(requestId);
+    };
+  }
+
+  /** How many listeners are attached (for tests and metrics). */
+  get size(): number {
+    let count = this.#all.size;
+    for (const listeners of this.#byRequest.values()) count += listeners.size;
+    return count;
+  }
+}

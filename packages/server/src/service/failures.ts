@@ -1,0 +1,15 @@
+import { CountersignError, type ErrorCode } from '@countersign/core';
+
+/** Shorthand for a Countersign error with a code, message and optional details. */
+export function fail(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): CountersignError {
+  return new CountersignError(code, { message, ...(details ? { details } : {}) });
+}
+
+/** The error for a request that does not exist or that the caller may not see. */
+export function requestNotFound(id: string): CountersignError {
+  return fail('not_found', `No request ${id}`, { requestId: id });
+}

@@ -1,0 +1,71 @@
+import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersign/core';
+import { CountersignError } from '@countersign/core';
+import { appendAudit } from '../audit/audit-chain.js';
+import type { StoreTx } from '../store/store-types.js';
+import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
+import type { ServiceContext } from './service-context.js';
+
+/** One state change of a request. */
+export interface Change {
+  /** The request after the change (its version already increased, except on create). */
+  request: ApprovalRequest;
+  /** The stored version this change replaces; absent when the request is new. */
+  previousVersion?: number;
+  type: RequestEventType;
+  actor?: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Writes a change, its event, its audit entry and its outbox rows in the caller's transaction, and
+ * publishes the event to live listeners once that transaction commits.
+ */
+export async function recordChange(
+  context: ServiceContext,
+  tx: StoreTx,
+  change: Change,
+): Promise<RequestEvent> {
+  const { request } = change;
+  if (change.previousVersion === undefined) {
+    await tx.insertRequest(request);
+  } else if (!(await tx.updateRequest(request, change.previousVersion))) {
+    throw new CountersignError('version_conflict', {
+      message: `Request ${request.id} changed meanwhile; reload it and try again`,
+      details: { requestId: request.id },
+    });
+  }
+  const data = change.data ?? {};
+  const event = await tx.appendEvent({
+    requestId: request.id,
+    seq: request.version,
+    type: change.type,
+    at: request.updatedAt,
+    version: request.version,
+    ...(change.actor === undefined ? {} : { actor: change.actor }),
+    data,
+    request,
+  });
+  await appendAudit(tx, {
+    at: request.updatedAt,
+    type: change.type,
+    requestId: request.id,
+    actor: change.actor ?? null,
+    data: {
+      version: request.version,
+      status: request.status,
+      ...(request.fingerprint ? { fingerprint: request.fingerprint } : {}),
+      ...data,
+    },
+  });
+  await enqueueWebhooks(tx, event, context.clock.now());
+  tx.afterCommit(() => {
+    context.bus.publish(event);
+    context.onWork?.();
+  });
+  return event;
+}
+
+/** A copy of `request` one version further, stamped at `now`. */
+export function nextVersion(request: ApprovalRequest, now: string): ApprovalRequest {
+  return { ...request, version: request.version + 1, updatedAt: now };
+}

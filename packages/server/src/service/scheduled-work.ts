@@ -1,0 +1,46 @@
+import type { ApprovalRequest, RequestEventType } from '@countersign/core';
+import { isoTime } from '../clock.js';
+import type { Job, StoreTx } from '../store/store-types.js';
+import { nextVersion, recordChange } from './record-change.js';
+import type { ServiceContext } from './service-context.js';
+
+/**
+ * Applies one claimed job to its request inside the claiming transaction: deadline → expired
+ * (never a rejection), reminder → a `reminded` event, escalation → assignees added or replaced.
+ */
+export async function applyJob(context: ServiceContext, tx: StoreTx, job: Job): Promise<void> {
+  const request = await tx.getRequest(job.requestId);
+  if (request?.status !== 'pending') return;
+  const now = isoTime(context.clock.now());
+  const next = nextVersion(request, now);
+  let type: RequestEventType;
+  let data: Record<string, unknown>;
+  if (job.kind === 'deadline') {
+    next.status = 'expired';
+    next.resolution = { status: 'expired', at: now, by: [] };
+    await tx.clearJobs(request.id);
+    type = 'expired';
+    data = { deadline: request.deadline ?? isoTime(job.dueAt) };
+  } else if (job.kind === 'reminder') {
+    const dueIso = isoTime(job.dueAt);
+    next.reminders = request.reminders.filter((at) => at !== dueIso);
+    type = 'reminded';
+    data = { dueAt: dueIso, assignees: request.assignees };
+  } else {
+    const escalation = request.escalation;
+    if (!escalation || escalation.fired) return;
+    next.assignees = escalatedAssignees(request, escalation);
+    next.escalation = { ...escalation, fired: true };
+    type = 'escalated';
+    data = { mode: escalation.mode, added: escalation.assignees, assignees: next.assignees };
+  }
+  await recordChange(context, tx, { request: next, previousVersion: request.version, type, data });
+}
+
+function escalatedAssignees(
+  request: ApprovalRequest,
+  escalation: NonNullable<ApprovalRequest['escalation']>,
+): string[] {
+  if (escalation.mode === 'replace') return [...new Set(escalation.assignees)];
+  return [...new Set([...request.assignees, ...escalation.assignees])];
+}

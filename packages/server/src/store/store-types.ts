@@ -1,0 +1,189 @@
+import type { ApprovalRequest, RequestEvent, RequestKind, RequestStatus } from '@countersign/core';
+
+/** A role an API key carries. */
+export type Role = 'agent' | 'reviewer' | 'admin';
+
+/** A stored API key (the secret itself is never stored, only its SHA-256). */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  groups: string[];
+  /** Hex SHA-256 of the full key. */
+  hash: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** Which requests a caller may see. */
+export interface Visibility {
+  /** Everything (admins). */
+  all?: boolean;
+  /** Requests this principal created. */
+  requester?: string;
+  /** Requests assigned to any of these (`user:X`, `group:G`), plus unassigned ones. */
+  assignees?: string[];
+}
+
+/** Filters and paging for listing requests, newest first. */
+export interface RequestQuery {
+  visibility: Visibility;
+  status?: RequestStatus;
+  kind?: RequestKind;
+  requester?: string;
+  assignee?: string;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  /** Rows to skip (for offset-paged APIs; prefer `cursor`). */
+  offset?: number;
+  limit: number;
+}
+
+/** One page of requests. */
+export interface RequestPage {
+  items: ApprovalRequest[];
+  nextCursor: string | null;
+}
+
+/** A scheduled piece of work on a request. */
+export type JobKind = 'deadline' | 'reminder' | 'escalation';
+
+/** A due time stored in the database; claimed exactly once. */
+export interface Job {
+  id: number;
+  requestId: string;
+  kind: JobKind;
+  dueAt: number;
+}
+
+/** One entry of the audit hash chain. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  type: string;
+  requestId: string | null;
+  actor: string | null;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** Filters for reading the audit log, oldest first. */
+export interface AuditQuery {
+  requestId?: string;
+  /** ISO time, inclusive. */
+  from?: string;
+  /** ISO time, exclusive. */
+  to?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+/** A webhook subscription managed by admins. */
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  /** `whsec_…` */
+  secret: string;
+  /** Event types to deliver; empty means all. */
+  events: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+/** A webhook message waiting in (or done with) the outbox. */
+export interface OutboxMessage {
+  id: string;
+  webhookId: string | null;
+  url: string;
+  secret: string;
+  eventType: string;
+  body: string;
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: number;
+  status: 'pending' | 'delivered' | 'failed' | 'disabled';
+  lastError?: string;
+}
+
+/** Everything the service reads and writes; each method is one statement or a small group. */
+export interface StoreTx {
+  getRequest(id: string): Promise<ApprovalRequest | undefined>;
+  insertRequest(request: ApprovalRequest): Promise<void>;
+  /** Writes `request` if the stored version is still `previousVersion`; false otherwise. */
+  updateRequest(request: ApprovalRequest, previousVersion: number): Promise<boolean>;
+  listRequests(query: RequestQuery): Promise<RequestPage>;
+
+  findIdempotency(
+    principal: string,
+    key: string,
+  ): Promise<{ bodyHash: string; requestId: string } | undefined>;
+  saveIdempotency(
+    principal: string,
+    key: string,
+    bodyHash: string,
+    requestId: string,
+  ): Promise<void>;
+
+  /** Stores an event and gives it its global id. */
+  appendEvent(event: Omit<RequestEvent, 'id'>): Promise<RequestEvent>;
+  /** Events with a global id above `afterId`, oldest first. */
+  listEvents(
+    afterId: number,
+    requestId: string | undefined,
+    limit: number,
+  ): Promise<RequestEvent[]>;
+  /** The highest event id so far (0 when there are none). */
+  latestEventId(): Promise<number>;
+
+  lastAudit(): Promise<AuditEntry | undefined>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Replaces a request's pending jobs of the given kinds. */
+  replaceJobs(requestId: string, kinds: JobKind[], jobs: Omit<Job, 'id'>[]): Promise<void>;
+  /** Removes every pending job of a request. */
+  clearJobs(requestId: string): Promise<void>;
+  /** Claims the earliest due job (marks it done) or returns undefined. */
+  claimDueJob(now: number): Promise<Job | undefined>;
+  /** The earliest pending due time, if any. */
+  nextJobDue(): Promise<number | undefined>;
+
+  enqueueOutbox(message: OutboxMessage): Promise<void>;
+  /** Leases due messages until `leaseUntil` so a crash re-delivers them. */
+  claimDueOutbox(now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
+  updateOutbox(message: OutboxMessage): Promise<void>;
+  disableOutboxFor(webhookId: string): Promise<void>;
+  listOutbox(limit: number): Promise<OutboxMessage[]>;
+
+  insertWebhook(webhook: WebhookRecord): Promise<void>;
+  listWebhooks(): Promise<WebhookRecord[]>;
+  getWebhook(id: string): Promise<WebhookRecord | undefined>;
+  setWebhookEnabled(id: string, enabled: boolean): Promise<void>;
+  deleteWebhook(id: string): Promise<boolean>;
+
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  setSetting(name: string, value: string): Promise<void>;
+
+  /** Runs `callback` once the surrounding transaction commits (never if it rolls back). */
+  afterCommit(callback: () => void): void;
+}
+
+/**
+ * The storage boundary. Every method is async and every write happens inside `transaction`, so a
+ * PostgreSQL store can follow without touching the service logic.
+ */
+export interface Store {
+  /** Runs `fn` in one transaction: all of its writes commit together or not at all. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Runs read-only `fn` against a consistent view. */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Answers whether the database is reachable. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, type NewKeyOptions } from '../auth/api-keys.js';
+import { ManualClock } from '../clock.js';
+import { type RunningServer, type ServerOptions, startServer } from '../server.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+
+/** Options for {@link startTestServer}. */
+export interface TestServerOptions
+  extends Omit<ServerOptions, 'store' | 'dbPath' | 'port' | 'host' | 'clock'> {
+  /** Use a manual clock that moves only through `clock.advance(ms)`. */
+  manualClock?: boolean;
+  /** Start time of the manual clock (default: now). */
+  startTime?: number;
+}
+
+/** A real server on a loopback port with a real SQLite file in a temporary folder. */
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** A key with the admin role (`user:admin`). */
+  adminKey: string;
+  /** Path of the SQLite file. */
+  dbPath: string;
+  /** Creates a key and returns it. */
+  createKey(options: NewKeyOptions): Promise<string>;
+  /** The server's clock; `advance` moves a manual clock and runs whatever fell due. */
+  clock: { now(): number; advance(ms: number): Promise<void> };
+  /** The running server, for tests that need the workers. */
+  server: RunningServer;
+  /** Stops the server and deletes the temporary folder. */
+  close(): Promise<void>;
+}
+
+/** Starts a throwaway server for integration tests. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const directory = await mkdtemp(join(tmpdir(), 'countersign-test-'));
+  const dbPath = join(directory, 'countersign.db');
+  const store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
+  const manual = options.manualClock ? new ManualClock(options.startTime ?? Date.now()) : undefined;
+  const server = await startServer({
+    ...options,
+    store,
+    port: 0,
+    host: '127.0.0.1',
+    ...(manual ? { clock: manual } : {}),
+  });
+  const clock = server.context.clock;
+  const createKey = async (key: NewKeyOptions) =>
+    (await store.transaction((tx) => createApiKey(tx, key, new Date(clock.now())))).key;
+  const adminKey = await createKey({ role: 'admin', name: 'admin' });
+  return {
+    url: server.url,
+    adminKey,
+    dbPath,
+    createKey,
+    server,
+    clock: {
+      now: () => clock.now(),
+      async advance(ms: number) {
+        if (!manual) throw new Error('clock.advance needs startTestServer({ manualClock: true })');
+        manual.advance(ms);
+        await server.scheduler.runDue();
+        await server.outbox.runDue();
+      },
+    },
+    async close() {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

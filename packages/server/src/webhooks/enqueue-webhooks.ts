@@ -1,0 +1,58 @@
+import type { RequestEvent } from '@countersign/core';
+import { newId } from '../ids.js';
+import type { StoreTx } from '../store/store-types.js';
+import { newWebhookSecret } from './signer.js';
+
+const CALLBACK_SECRET = 'callback_secret';
+
+/** The secret that signs per-request callbacks; created on first use. */
+export async function callbackSecret(tx: StoreTx): Promise<string> {
+  const existing = await tx.getSetting(CALLBACK_SECRET);
+  if (existing) return existing;
+  const secret = newWebhookSecret();
+  await tx.setSetting(CALLBACK_SECRET, secret);
+  return secret;
+}
+
+/** The webhook event type for a request event, e.g. `request.decided`. */
+export function webhookEventType(event: RequestEvent): string {
+  return `request.${event.type}`;
+}
+
+/**
+ * Writes one outbox row per destination (the request's callback URL and each enabled subscription
+ * that wants this type), in the caller's transaction.
+ */
+export async function enqueueWebhooks(
+  tx: StoreTx,
+  event: RequestEvent,
+  now: number,
+): Promise<void> {
+  const type = webhookEventType(event);
+  const body = JSON.stringify({ type, timestamp: event.at, data: event });
+  const destinations: { webhookId: string | null; url: string; secret: string }[] = [];
+  if (event.request.callbackUrl) {
+    destinations.push({
+      webhookId: null,
+      url: event.request.callbackUrl,
+      secret: await callbackSecret(tx),
+    });
+  }
+  for (const webhook of await tx.listWebhooks()) {
+    if (!webhook.enabled) continue;
+    if (webhook.events.length > 0 && !webhook.events.includes(type)) continue;
+    destinations.push({ webhookId: webhook.id, url: webhook.url, secret: webhook.secret });
+  }
+  for (const destination of destinations) {
+    await tx.enqueueOutbox({
+      id: newId('msg'),
+      ...destination,
+      eventType: type,
+      body,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      status: 'pending',
+    });
+  }
+}

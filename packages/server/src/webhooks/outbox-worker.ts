@@ -1,0 +1,163 @@
+import { appendAudit } from '../audit/audit-chain.js';
+import { isoTime } from '../clock.js';
+import type { ServiceContext } from '../service/service-context.js';
+import type { OutboxMessage } from '../store/store-types.js';
+import { signWebhook } from './signer.js';
+
+/** Options for {@link OutboxWorker}; the defaults retry for a little over 24 hours. */
+export interface OutboxWorkerOptions {
+  /** Real milliseconds between polls (default 500). */
+  pollIntervalMs?: number;
+  /** First retry delay (default 5 s); doubles per attempt. */
+  baseDelayMs?: number;
+  /** Longest retry delay (default 1 h). */
+  maxDelayMs?: number;
+  /** Stop retrying once a message is this old (default 25 h). */
+  giveUpAfterMs?: number;
+  /** Per-attempt timeout in real milliseconds (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Random source in [0, 1) for jitter. */
+  random?: () => number;
+  /** Called when a run fails unexpectedly. */
+  onError?: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; status: number } | { ok: false; status?: number; error: string };
+
+/** Delivers the persisted outbox at least once, signed per Standard Webhooks. */
+export class OutboxWorker {
+  readonly #context: ServiceContext;
+  readonly #options: Required<OutboxWorkerOptions>;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+
+  constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
+    this.#context = context;
+    this.#options = {
+      pollIntervalMs: 500,
+      baseDelayMs: 5_000,
+      maxDelayMs: 3_600_000,
+      giveUpAfterMs: 25 * 3_600_000,
+      requestTimeoutMs: 10_000,
+      random: Math.random,
+      onError: () => undefined,
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.runDue().catch(this.#options.onError);
+    }, this.#options.pollIntervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** Attempts every due message once; resolves with how many were attempted. */
+  runDue(): Promise<number> {
+    if (!this.#running) {
+      this.#running = this.#runOnce().finally(() => {
+        this.#running = undefined;
+      });
+    }
+    return this.#running;
+  }
+
+  /** The delay before attempt `attempts + 1`: exponential with jitter, capped. */
+  retryDelay(attempts: number): number {
+    const { baseDelayMs, maxDelayMs, random } = this.#options;
+    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(exponential * (0.5 + random() * 0.5));
+  }
+
+  async #runOnce(): Promise<number> {
+    const { store, clock } = this.#context;
+    const now = clock.now();
+    const leaseUntil = now + this.#options.requestTimeoutMs * 3;
+    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, 50));
+    await Promise.all(messages.map((message) => this.#deliver(message)));
+    return messages.length;
+  }
+
+  async #deliver(message: OutboxMessage): Promise<void> {
+    const outcome = await this.#post(message);
+    const { store, clock } = this.#context;
+    const now = clock.now();
+    const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
+    if (outcome.ok) {
+      next.status = 'delivered';
+      delete next.lastError;
+    } else if (outcome.status === 410) {
+      next.status = 'disabled';
+      next.lastError = outcome.error;
+    } else if (now - message.createdAt >= this.#options.giveUpAfterMs) {
+      next.status = 'failed';
+      next.lastError = outcome.error;
+    } else {
+      next.nextAttemptAt = now + this.retryDelay(next.attempts);
+      next.lastError = outcome.error;
+    }
+    await store.transaction(async (tx) => {
+      await tx.updateOutbox(next);
+      if (next.status === 'disabled' && message.webhookId) {
+        await tx.setWebhookEnabled(message.webhookId, false);
+        await tx.disableOutboxFor(message.webhookId);
+      }
+      if (next.status !== 'pending') {
+        await appendAudit(tx, {
+          at: isoTime(now),
+          type: `webhook.${next.status}`,
+          requestId: requestIdOf(message.body),
+          actor: null,
+          data: {
+            messageId: message.id,
+            url: message.url,
+            eventType: message.eventType,
+            attempts: next.attempts,
+            ...(next.lastError ? { error: next.lastError } : {}),
+          },
+        });
+      }
+    });
+  }
+
+  async #post(message: OutboxMessage): Promise<Outcome> {
+    const headers = signWebhook(
+      message.secret,
+      message.id,
+      // The signature time is transmission time on the wall clock, which receivers check.
+      Math.floor(Date.now() / 1000),
+      message.body,
+    );
+    try {
+      const response = await fetch(message.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: message.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#options.requestTimeoutMs),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300)
+        return { ok: true, status: response.status };
+      return { ok: false, status: response.status, error: `HTTP ${response.status}` };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+function requestIdOf(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { data?: { requestId?: unknown } };
+    return typeof parsed.data?.requestId === 'string' ? parsed.data.requestId : null;
+  } catch {
+    return null;
+  }
+}

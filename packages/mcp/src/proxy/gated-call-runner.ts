@@ -130,7 +130,7 @@ export class GatedCallRunner {
       }
       case 'pending':
         await this.#remember(decision.requestId, tool, input, 'pending');
-        return pendingResult(tool.tool, decision.requestId, decision.message);
+        return pendingResult(tool.tool, decision.requestId);
     }
   }
 

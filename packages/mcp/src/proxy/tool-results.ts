@@ -16,9 +16,9 @@ export function textResult(text: string, isError = false): CallToolResult {
  * result must carry matching `structuredContent` there, and MCP clients reject it otherwise, so
  * those get `isError` with the same text.
  */
-export function pendingResult(tool: Tool, requestId: string, detail: string): CallToolResult {
+export function pendingResult(tool: Tool, requestId: string): CallToolResult {
   const text =
-    `Waiting for human approval: ${tool.name} has NOT run yet (Countersign request ${requestId}). ${detail} ` +
+    `Waiting for human approval: ${tool.name} has NOT run yet (Countersign request ${requestId}). ` +
     `Call check_request with {"request_id": "${requestId}"} later to get the outcome; ` +
     `do not call ${tool.name} again for this action.`;
   if (tool.outputSchema) return textResult(text, true);

@@ -50,21 +50,7 @@ export async function connectUpstream(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
   });
-  const connection: UpstreamConnection = {
-    spec,
-    client,
-    async listAllTools() {
-      const tools: Tool[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.listTools(cursor === undefined ? undefined : { cursor });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor);
-      return tools;
-    },
-    close: () => client.close(),
-  };
+  const connection = upstreamFromClient(spec, client);
   try {
     await Promise.race([client.connect(transport), timeout]);
     await Promise.race([connection.listAllTools(), timeout]);
@@ -80,4 +66,23 @@ export async function connectUpstream(
     clearTimeout(timer);
   }
   return connection;
+}
+
+/** Wraps an MCP client that is already connected (for embedding and tests). */
+export function upstreamFromClient(spec: UpstreamSpec, client: Client): UpstreamConnection {
+  return {
+    spec,
+    client,
+    async listAllTools() {
+      const tools: Tool[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor === undefined ? undefined : { cursor });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return tools;
+    },
+    close: () => client.close(),
+  };
 }

@@ -48,6 +48,13 @@ export class UpstreamSet {
     return set;
   }
 
+  /** Builds a set over upstreams that are already connected (embedding, tests). */
+  static async fromConnections(connections: UpstreamConnection[]): Promise<UpstreamSet> {
+    const set = new UpstreamSet(connections);
+    await set.refresh();
+    return set;
+  }
+
   /** True when tool names carry the `server__` prefix. */
   get prefixed(): boolean {
     return this.#connections.length > 1;

@@ -1,0 +1,73 @@
+// Runnable as a stdio MCP server: `node destructive-upstream.ts` (Node 24 strips the types); each
+// executed call is then appended as a JSON line to the file named by UPSTREAM_CALL_LOG.
+import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+/** One executed upstream call, as the test upstream records it. */
+export interface UpstreamCallRecord {
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+/**
+ * A small upstream MCP server with destructive tools, for tests. Every call that really runs is
+ * passed to `record` (and so can be counted): that is how tests prove exactly-once forwarding.
+ */
+export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => void): McpServer {
+  const server = new McpServer({ name: 'destructive-upstream', version: '1.0.0' });
+  server.registerTool(
+    'get_balance',
+    {
+      description: 'Read an account balance',
+      inputSchema: { account: z.string() },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ account }) => {
+      record({ tool: 'get_balance', args: { account } });
+      return { content: [{ type: 'text', text: `${account}: 100` }] };
+    },
+  );
+  server.registerTool(
+    'delete_file',
+    {
+      description: 'Delete a file',
+      inputSchema: { path: z.string().min(1) },
+      annotations: { destructiveHint: true, readOnlyHint: false },
+    },
+    async ({ path }) => {
+      record({ tool: 'delete_file', args: { path } });
+      return { content: [{ type: 'text', text: `deleted ${path}` }] };
+    },
+  );
+  server.registerTool(
+    'transfer_funds',
+    {
+      title: 'Transfer funds',
+      description: 'Send money',
+      inputSchema: { to: z.string(), amount: z.number().positive() },
+      outputSchema: { ok: z.boolean(), txId: z.string() },
+      annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ to, amount }) => {
+      record({ tool: 'transfer_funds', args: { to, amount } });
+      const out = { ok: true, txId: `tx-${to}-${amount}` };
+      return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
+    },
+  );
+  return server;
+}
+
+/** A recorder that appends JSON lines to `file` (the child-process upstream uses it). */
+export function appendToFile(file: string | undefined): (call: UpstreamCallRecord) => void {
+  return (call) => {
+    if (file) appendFileSync(file, `${JSON.stringify(call)}\n`);
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const server = createDestructiveUpstream(appendToFile(process.env.UPSTREAM_CALL_LOG));
+  await server.connect(new StdioServerTransport());
+}

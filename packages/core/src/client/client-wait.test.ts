@@ -148,6 +148,31 @@ describe('CountersignClient.wait over SSE', () => {
     await expect(client.wait('req_1')).rejects.toBeInstanceOf(InvalidResponseError);
   });
 
+  it('rejects with the error of a throwing onEvent instead of reconnecting', async () => {
+    const client = await scripted({
+      status: 'pending',
+      onStream: (response) => {
+        openEventStream(response);
+        writeEvent(response, sampleEvent(2, 'pending'));
+      },
+    });
+    const boom = new Error('listener failed');
+    const onEvent = () => {
+      throw boom;
+    };
+    await expect(client.wait('req_1', { onEvent })).rejects.toBe(boom);
+    expect(paths()).toEqual(['/events', '']);
+  });
+
+  it('does not fall back on an authentication error', async () => {
+    const client = await scripted({
+      status: 'approved',
+      onStream: (response) => sendError(response, 401, 'unauthorized'),
+    });
+    await expect(client.wait('req_1')).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(paths()).toEqual(['/events']);
+  });
+
   it('rejects as unavailable once reconnects outlast the retry budget', async () => {
     const client = await scripted({
       status: 'pending',

@@ -50,20 +50,31 @@ async function readStream(
 ): Promise<StreamEnd> {
   const decoder = new TextDecoder();
   let receivedData = false;
+  // Errors of our own (a bad event, a throwing onEvent) end the wait; only stream errors reconnect.
+  let ownError: { error: unknown } | undefined;
+  const handle = (data: string): ApprovalRequest | undefined => {
+    try {
+      const event = parseEvent(context.id, data);
+      context.onEvent?.(event);
+      context.remember(event.request);
+      return isTerminalStatus(event.request.status) ? event.request : undefined;
+    } catch (error) {
+      ownError = { error };
+      throw error;
+    }
+  };
   try {
     for await (const chunk of response.body) {
       receivedData = true;
       for (const message of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
-        const event = parseEvent(context.id, message.data);
-        context.onEvent?.(event);
-        context.remember(event.request);
-        if (isTerminalStatus(event.request.status)) return { terminal: event.request };
+        const terminal = handle(message.data);
+        if (terminal) return { terminal };
       }
     }
     return { dropped: new Error('The event stream ended'), receivedData };
   } catch (error) {
+    if (ownError) throw ownError.error;
     if (context.signal.aborted) throw abortedError(context.signal);
-    if (error instanceof InvalidResponseError) throw error;
     return { dropped: error, receivedData };
   } finally {
     response.body.destroy();

@@ -54,6 +54,7 @@ export function AuditPage() {
                   : '✕ The audit log does not verify: an entry was changed, removed or reordered.'}
               </strong>
             </p>
+            {typeof result.details.message === 'string' && <p>{result.details.message}</p>}
             <JsonTree value={result.details} label="Verification details" />
           </div>
         )}

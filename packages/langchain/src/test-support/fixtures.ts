@@ -1,4 +1,4 @@
-import { definePolicy, type Policy } from '@countersign/core';
+import { definePolicy, type Policy, type PolicyDefinition } from '@countersign/core';
 import { type BaseMessage, tool } from 'langchain';
 import { z } from 'zod';
 
@@ -33,7 +33,7 @@ export function lookupTool() {
 }
 
 /** Transfers need a human, lookups run freely, anything else is denied. */
-export function bankPolicy(approval: { timeout?: string } = {}): Policy {
+export function bankPolicy(approval?: PolicyDefinition['approval']): Policy {
   return definePolicy(
     {
       version: 1,
@@ -46,7 +46,7 @@ export function bankPolicy(approval: { timeout?: string } = {}): Policy {
           tools: 'transfer_*',
           action: 'require',
           when: 'args.amount > 0',
-          ...(approval.timeout === undefined ? {} : { approval: { timeout: approval.timeout } }),
+          ...(approval === undefined ? {} : { approval }),
         },
       ],
     },

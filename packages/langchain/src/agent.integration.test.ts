@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import { CountersignClient, type PolicyDefinition } from '@countersign/core';
+import type { PolicyDefinition } from '@countersign/core';
 import { isInterrupted, MemorySaver } from '@langchain/langgraph';
 import { AIMessage, createAgent, fakeModel } from 'langchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -140,6 +140,16 @@ describe('policy.evaluate: CEL conditions', () => {
     expect(allowReads.evaluate({ toolName: 'x', args: { mode: 1 } }).action).toBe('require');
   });
 
+  it('supports optional chaining and double arithmetic on JSON numbers', () => {
+    const optional = definePolicy({
+      version: 1,
+      default: 'allow',
+      rules: [{ name: 'many', when: 'args.?limit.orValue(10.0) * 1.5 > 100.0', action: 'deny' }],
+    });
+    expect(optional.evaluate({ toolName: 'x', args: {} }).action).toBe('allow');
+    expect(optional.evaluate({ toolName: 'x', args: { limit: 80 } }).action).toBe('deny');
+  });
+
   it('treats a dynamic non-boolean result as an error', () => {
     const dynamic = definePolicy({
       version: 1,

@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CountersignError } from '../errors/index.js';
 import {
@@ -81,6 +82,29 @@ describe('CountersignClient configuration', () => {
       await new CountersignClient({ baseUrl: server.url, userAgent: 'my-agent/1' }).get('req_1');
       expect(server.requests[0]?.headers['user-agent']).toBe('my-agent/1');
     } finally {
+      await server.close();
+    }
+  });
+
+  it('sends through the dispatcher it is given', async () => {
+    const server = await startScriptedServer((_request, response) =>
+      sendJson(response, 200, sampleRequest()),
+    );
+    const dispatched: string[] = [];
+    class CountingAgent extends Agent {
+      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        dispatched.push(`${options.method} ${options.path}`);
+        return super.dispatch(options, handler);
+      }
+    }
+    const dispatcher = new CountingAgent({ keepAliveTimeout: 1_000 });
+    try {
+      const client = new CountersignClient({ baseUrl: server.url, dispatcher });
+      await client.get('req_1');
+      await client.get('req_1');
+      expect(dispatched).toEqual(['GET /v1/requests/req_1', 'GET /v1/requests/req_1']);
+    } finally {
+      await dispatcher.close();
       await server.close();
     }
   });

@@ -40,11 +40,17 @@ export interface WaitOptions extends CallOptions {
 
 /** Filters for {@link ApprovalService.list}. */
 export interface ListFilters extends CallOptions {
+  /** Only requests with this status. */
   status?: RequestStatus;
+  /** Only requests assigned to this principal or group, e.g. `user:alice` or `group:legal`. */
   assignee?: string;
+  /** Only requests created by this principal, e.g. `agent:billing-bot`. */
   requester?: string;
+  /** Only requests of this kind. */
   kind?: RequestKind;
+  /** The `nextCursor` of the previous page. */
   cursor?: string;
+  /** The page size (the server caps it). */
   limit?: number;
 }
 
@@ -53,12 +59,18 @@ export interface ListFilters extends CallOptions {
  * tests may pass a fake.
  */
 export interface ApprovalService {
+  /** Creates a request; with `idempotencyKey`, a repeat returns the original request. */
   create(body: CreateRequestInput, options?: CreateOptions): Promise<ApprovalRequest>;
+  /** Reads one request. */
   get(id: string, options?: CallOptions): Promise<ApprovalRequest>;
+  /** Lists requests the caller may see, one page at a time. */
   list(filters?: ListFilters): Promise<RequestList>;
   /** Resolves with the request once it is terminal (or when `timeoutMs` passes, still pending). */
   wait(id: string, options?: WaitOptions): Promise<ApprovalRequest>;
+  /** Records a reviewer's decision; a decision on a terminal request is refused (409). */
   decide(id: string, body: DecisionInput, options?: CallOptions): Promise<ApprovalRequest>;
+  /** Withdraws a pending request (it becomes `cancelled`, never a rejection). */
   cancel(id: string, body?: CancelInput, options?: CallOptions): Promise<ApprovalRequest>;
+  /** Changes a pending request's deadline, assignees or reminders, guarded by `expectedVersion`. */
   update(id: string, body: UpdateRequestInput, options?: CallOptions): Promise<ApprovalRequest>;
 }

@@ -122,7 +122,7 @@ describe('countersignMiddleware against a real Countersign server', () => {
 
   it('decides parallel calls independently: one rejection keeps the approved ones', async () => {
     const calls = [
-      { name: 'transfer_funds', args: { to: 'mallory', amount: 9000 }, id: 'call_m' },
+      { name: 'transfer_funds', args: { to: 'eve', amount: 9000 }, id: 'call_m' },
       { name: 'transfer_funds', args: { to: 'carol', amount: 30 }, id: 'call_c' },
       { name: 'transfer_funds', args: { to: 'dave', amount: 40 }, id: 'call_d' },
     ];

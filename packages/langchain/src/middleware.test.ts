@@ -87,6 +87,18 @@ describe('countersignMiddleware', () => {
     expect(toolMessages(out.messages)[0]?.status).toBe('error');
   });
 
+  it('re-checks edited arguments against the policy', async () => {
+    const { executed, run } = setup(
+      { call_1: { outcome: 'edit', args: { to: 'mallory', amount: 5 } } },
+      [bob],
+    );
+    const out = await run();
+    expect(executed).toEqual([]);
+    const [message] = toolMessages(out.messages);
+    expect(message?.status).toBe('error');
+    expect(message?.content).toContain('Transfers to mallory are blocked.');
+  });
+
   it("hands back the human's answer as the tool result", async () => {
     const { executed, run } = setup(
       { call_1: { outcome: 'respond', response: 'Use the wire form instead.' } },
@@ -101,7 +113,7 @@ describe('countersignMiddleware', () => {
 
   it('decides parallel calls independently and lets policy-allowed calls through without asking', async () => {
     const calls = [
-      { name: 'transfer_funds', args: { to: 'mallory', amount: 900 }, id: 'call_a' },
+      { name: 'transfer_funds', args: { to: 'eve', amount: 900 }, id: 'call_a' },
       { name: 'transfer_funds', args: { to: 'carol', amount: 20 }, id: 'call_b' },
       { name: 'lookup', args: { q: 'rates' }, id: 'call_c' },
     ];

@@ -151,6 +151,8 @@ class ApprovalTool extends StructuredTool {
   ): Promise<unknown> {
     const call = { id: config.toolCall?.id, name: this.name };
     if (decision.outcome === 'deny') {
+      // An aborted run records no result for this call, so a later run can still ask again.
+      if (decision.reason === 'aborted' && config.signal?.aborted) throw config.signal.reason;
       return call.id ? denialToolMessage(call, decision) : decision.message;
     }
     if (decision.outcome === 'respond') {

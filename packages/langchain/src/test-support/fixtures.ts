@@ -32,7 +32,7 @@ export function lookupTool() {
   return { lookup, executed };
 }
 
-/** Transfers need a human, lookups run freely, anything else is denied. */
+/** Transfers need a human (never to mallory), lookups run freely, anything else is denied. */
 export function bankPolicy(approval?: PolicyDefinition['approval']): Policy {
   return definePolicy(
     {
@@ -41,6 +41,13 @@ export function bankPolicy(approval?: PolicyDefinition['approval']): Policy {
       message: 'This tool is not allowed.',
       rules: [
         { name: 'lookups', tools: 'lookup', action: 'allow' },
+        {
+          name: 'no-mallory',
+          tools: 'transfer_*',
+          when: "args.to == 'mallory'",
+          action: 'deny',
+          message: 'Transfers to mallory are blocked.',
+        },
         {
           name: 'transfers',
           tools: 'transfer_*',

@@ -118,6 +118,14 @@ describe('CountersignClient never trusts what does not parse', () => {
     expect(error).toBeInstanceOf(InvalidResponseError);
   });
 
+  it('refuses a body larger than 16 MiB instead of buffering it', async () => {
+    const error = await failureOf(
+      raw(200, 'application/json', `"${'x'.repeat(17 * 1024 * 1024)}"`),
+    );
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as Error).message).toMatch(/larger than/);
+  });
+
   it('fails health on a 503', async () => {
     const error = await failureOf(raw(503, 'text/plain', 'draining'), (client) => client.health());
     expect(error).toBeInstanceOf(ServiceUnavailableError);

@@ -48,6 +48,26 @@ export interface OpenResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
+/** No protocol answer comes near this; a bigger body is refused rather than buffered. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+async function readLimited(body: AsyncIterable<unknown>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    size += buffer.byteLength;
+    if (size > limit) {
+      throw new InvalidResponseError({
+        message: `Countersign sent a body larger than ${limit} bytes`,
+        details: { limit },
+      });
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function isConnectionRefused(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 4; depth += 1) {
     if ((current as { code?: unknown }).code === 'ECONNREFUSED') return true;
@@ -118,9 +138,10 @@ export class HttpTransport {
       const response = await request(this.#url(call), { ...this.#requestInit(call), signal });
       status = response.statusCode;
       headers = response.headers;
-      text = await response.body.text();
+      text = await readLimited(response.body, MAX_BODY_BYTES);
     } catch (cause) {
       if (call.signal?.aborted) throw abortedError(call.signal);
+      if (cause instanceof InvalidResponseError) throw cause;
       return { failure: this.#networkFailure(cause, timeout.aborted, timeoutMs) };
     }
     if (status >= 200 && status < 300) {

@@ -143,11 +143,11 @@ export async function waitWithSse(context: WaitContext): Promise<ApprovalRequest
     let current: ApprovalRequest;
     try {
       current = await context.get(signal);
+      context.remember(current);
     } catch (error) {
       opened.body.destroy();
       throw error;
     }
-    context.remember(current);
     if (isTerminalStatus(current.status)) {
       opened.body.destroy();
       return current;

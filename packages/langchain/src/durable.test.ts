@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countersignMiddleware } from './middleware.js';
 import { pendingApprovals, resumeCountersign } from './resume.js';
 import { bankPolicy, toolMessages, transferTool } from './test-support/fixtures.js';
+import { withApproval } from './with-approval.js';
 
 const input = { messages: [{ role: 'user', content: 'pay bob and carol' }] };
 const calls = [
@@ -94,5 +95,33 @@ describe('durable runs', () => {
     const [message] = toolMessages(out.messages);
     expect(message?.status).toBe('error');
     expect(message?.content).toMatch(/still pending.*checkpointer/);
+  });
+
+  it('pauses and resumes a withApproval tool the same way', async () => {
+    const checkpointer = new MemorySaver();
+    const service = createFakeApprovalService();
+    const config = { configurable: { thread_id: 'durable-wrapped' } };
+    const build = (restarted: boolean) => {
+      const { transfer, executed } = transferTool();
+      const model = restarted
+        ? fakeModel().respond(new AIMessage('paid'))
+        : fakeModel()
+            .respondWithTools([calls[0] as never])
+            .respond(new AIMessage('paid'));
+      const guarded = withApproval(transfer, { require: true, service, waitTimeoutMs: 20 });
+      return { agent: createAgent({ model, tools: [guarded], checkpointer }), executed };
+    };
+    const first = build(false);
+    expect(isInterrupted(await first.agent.invoke(input, config))).toBe(true);
+    const [request] = service.requests();
+    await service.decide(request?.id as string, { outcome: 'approve' });
+    const second = build(true);
+    const done = await second.agent.invoke(
+      (await resumeCountersign(second.agent, config)) as never,
+      config,
+    );
+    expect(second.executed).toEqual([{ to: 'bob', amount: 500 }]);
+    expect(done.messages.at(-1)?.content).toBe('paid');
+    expect(service.requests()).toHaveLength(1);
   });
 });

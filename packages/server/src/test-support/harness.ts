@@ -13,6 +13,7 @@ export interface Reply {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read replies loosely
   body: any;
+  text: string;
   headers: Headers;
 }
 
@@ -82,7 +83,7 @@ export async function createHarness(): Promise<Harness> {
       } catch {
         parsed = text;
       }
-      return { status: response.status, body: parsed, headers: response.headers };
+      return { status: response.status, body: parsed, text, headers: response.headers };
     },
     async advance(ms) {
       clock.advance(ms);

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../test-support/harness.js';
+
+type Who = 'anonymous' | 'owner' | 'otherAgent' | 'assigned' | 'unassigned' | 'admin';
+const WHO: Who[] = ['anonymous', 'owner', 'otherAgent', 'assigned', 'unassigned', 'admin'];
+
+interface Route {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Expected status per caller, in WHO order. */
+  expect: [number, number, number, number, number, number];
+}
+
+const ROUTES: Route[] = [
+  { method: 'GET', path: '/v1/requests', expect: [401, 200, 200, 200, 200, 200] },
+  {
+    method: 'POST',
+    path: '/v1/requests',
+    body: { action: 'new' },
+    expect: [401, 201, 201, 201, 201, 201],
+  },
+  { method: 'GET', path: '/v1/requests/:id', expect: [401, 200, 404, 200, 404, 200] },
+  {
+    method: 'GET',
+    path: '/v1/requests/:id/wait?timeout=0',
+    expect: [401, 200, 404, 200, 404, 200],
+  },
+  { method: 'GET', path: '/v1/requests/:id/events', expect: [401, 200, 404, 200, 404, 200] },
+  {
+    method: 'POST',
+    path: '/v1/requests/:id/decisions',
+    body: { outcome: 'approve' },
+    expect: [401, 403, 404, 200, 404, 200],
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/:id/cancel',
+    body: {},
+    expect: [401, 200, 404, 403, 404, 200],
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/requests/:id',
+    body: { expectedVersion: 1, deadline: null },
+    expect: [401, 200, 404, 403, 404, 200],
+  },
+  { method: 'GET', path: '/v1/events', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: '/v1/me', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: '/v1/audit', expect: [401, 403, 403, 403, 403, 200] },
+  { method: 'GET', path: '/v1/audit/verify', expect: [401, 403, 403, 403, 403, 200] },
+  { method: 'GET', path: '/v1/webhooks', expect: [401, 403, 403, 403, 403, 200] },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    body: { url: 'http://127.0.0.1:9/x' },
+    expect: [401, 403, 403, 403, 403, 201],
+  },
+  { method: 'DELETE', path: '/v1/webhooks/wh_missing', expect: [401, 403, 403, 403, 403, 404] },
+  { method: 'GET', path: '/v1/keys', expect: [401, 403, 403, 403, 403, 200] },
+  {
+    method: 'POST',
+    path: '/v1/keys',
+    body: { role: 'agent', name: 'n' },
+    expect: [401, 403, 403, 403, 403, 201],
+  },
+  { method: 'GET', path: '/api/pause', expect: [401, 200, 200, 200, 200, 200] },
+  {
+    method: 'POST',
+    path: '/api/pause',
+    body: { action: 'a' },
+    expect: [401, 201, 201, 201, 201, 201],
+  },
+  { method: 'GET', path: '/api/pause/:id', expect: [401, 200, 404, 200, 404, 200] },
+  {
+    method: 'POST',
+    path: '/api/pause/:id/approve',
+    body: { approved: true },
+    expect: [401, 403, 404, 200, 404, 200],
+  },
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+function keyFor(who: Who): string | undefined {
+  return {
+    anonymous: undefined,
+    owner: h.keys.agent,
+    otherAgent: h.keys.agent2,
+    assigned: h.keys.alice,
+    unassigned: h.keys.carol,
+    admin: h.keys.admin,
+  }[who];
+}
+
+describe('authorization matrix: every role × route', () => {
+  for (const route of ROUTES) {
+    it(`${route.method} ${route.path}`, async () => {
+      const actual: number[] = [];
+      for (const who of WHO) {
+        const created = await h.call(h.keys.agent, 'POST', '/v1/requests', {
+          action: 'matrix',
+          assignees: ['user:alice'],
+        });
+        const path = route.path.replace(':id', created.body.id);
+        const headers: Record<string, string> = {
+          ...(keyFor(who) ? { authorization: `Bearer ${keyFor(who)}` } : {}),
+          ...(route.body === undefined ? {} : { 'content-type': 'application/json' }),
+        };
+        const response = await h.raw(
+          new Request(`http://localhost${path}`, {
+            method: route.method,
+            headers,
+            ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
+          }),
+        );
+        actual.push(response.status);
+        await response.body?.cancel();
+      }
+      expect(Object.fromEntries(WHO.map((who, index) => [who, actual[index]]))).toEqual(
+        Object.fromEntries(WHO.map((who, index) => [who, route.expect[index]])),
+      );
+    });
+  }
+});

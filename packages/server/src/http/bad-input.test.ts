@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../test-support/harness.js';
+
+let h: Harness;
+let requestId: string;
+beforeAll(async () => {
+  h = await createHarness();
+  requestId = (
+    await h.call(h.keys.agent, 'POST', '/v1/requests', {
+      action: 'fuzz',
+      tool: { name: 't', args: {}, schema: { type: 'object' } },
+    })
+  ).body.id;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('bad input', () => {
+  it('answers wrong content type 415, malformed JSON 400, huge bodies 413, unknown fields 400, unknown routes 404', async () => {
+    const cases: [RequestInit & { path?: string }, number, string][] = [
+      [
+        { method: 'POST', body: '{"action":"x"}', headers: { 'content-type': 'text/plain' } },
+        415,
+        'unsupported_media_type',
+      ],
+      [
+        { method: 'POST', body: '{"action":', headers: { 'content-type': 'application/json' } },
+        400,
+        'invalid_json',
+      ],
+      [
+        {
+          method: 'POST',
+          body: JSON.stringify({ action: 'x'.repeat(2_000_000) }),
+          headers: { 'content-type': 'application/json' },
+        },
+        413,
+        'payload_too_large',
+      ],
+      [
+        {
+          method: 'POST',
+          body: '{"action":"x","surprise":1}',
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'validation_failed',
+      ],
+      [
+        { method: 'POST', body: '[]', headers: { 'content-type': 'application/json' } },
+        400,
+        'validation_failed',
+      ],
+      [{ method: 'GET', path: '/v1/nothing-here' }, 404, 'not_found'],
+      [{ method: 'GET', path: '/v1/requests?limit=0' }, 400, 'validation_failed'],
+      [
+        { method: 'GET', path: '/v1/requests?status=pending&status=approved' },
+        400,
+        'validation_failed',
+      ],
+      [{ method: 'GET', path: '/v1/requests?unknown=1' }, 400, 'validation_failed'],
+    ];
+    for (const [init, status, code] of cases) {
+      const { path = '/v1/requests', ...rest } = init;
+      const headers = {
+        authorization: `Bearer ${h.keys.agent}`,
+        ...(rest.headers as Record<string, string>),
+      };
+      const response = await h.raw(new Request(`http://localhost${path}`, { ...rest, headers }));
+      const body = (await response.json()) as {
+        error: { code: string; message: string; details: object };
+      };
+      expect([response.status, body.error.code]).toEqual([status, code]);
+      expect(typeof body.error.message).toBe('string');
+      expect(typeof body.error.details).toBe('object');
+    }
+  });
+
+  it('never answers 5xx for any client input (property-based, every route)', async () => {
+    const templates = [
+      '/v1/requests',
+      '/v1/requests/:id',
+      '/v1/requests/:id/decisions',
+      '/v1/requests/:id/cancel',
+      '/v1/requests/:id/wait',
+      '/v1/requests/:id/events',
+      '/v1/events',
+      '/v1/me',
+      '/v1/audit',
+      '/v1/audit/verify',
+      '/v1/webhooks',
+      '/v1/webhooks/:id',
+      '/v1/keys',
+      '/v1/keys/:id',
+      '/api/pause',
+      '/api/pause/:id',
+      '/api/pause/:id/approve',
+      '/healthz',
+      '/openapi.json',
+      '/:id',
+    ];
+    const segment = fc.oneof(
+      fc.constant(requestId),
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('%', '..', '%00', 'req_x'),
+    );
+    const query = fc.dictionary(
+      fc.constantFrom(
+        'status',
+        'kind',
+        'limit',
+        'cursor',
+        'timeout',
+        'format',
+        'from',
+        'to',
+        'offset',
+        'requestId',
+        'x',
+      ),
+      fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.integer().map(String),
+        fc.constantFrom('0.01', '-1', 'csv', 'pending', '1e9'),
+      ),
+      { maxKeys: 3 },
+    );
+    const body = fc.oneof(
+      fc.constant(undefined),
+      fc.string({ maxLength: 50 }),
+      fc.json({ maxDepth: 3 }),
+      fc
+        .record(
+          {
+            action: fc.oneof(fc.string(), fc.integer()),
+            outcome: fc.constantFrom('approve', 'reject', 'edit', 'respond', 'x'),
+            reason: fc.oneof(fc.string(), fc.constant(undefined)),
+            args: fc.oneof(fc.object(), fc.constant(null)),
+            response: fc.jsonValue(),
+            expectedVersion: fc.oneof(fc.integer(), fc.double()),
+            kind: fc.constantFrom('approval', 'form', 'review', 'clarification', 'nope'),
+            timeout: fc.constantFrom('1h', '0s', 'soon', '2y'),
+            approved: fc.boolean(),
+            url: fc.oneof(fc.webUrl(), fc.string()),
+            role: fc.constantFrom('agent', 'reviewer', 'admin', 'god'),
+            name: fc.string({ maxLength: 10 }),
+          },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'),
+        fc.constantFrom(...templates),
+        segment,
+        query,
+        body,
+        fc.constantFrom('application/json', 'text/plain', '', 'application/json; charset=utf-8'),
+        fc.constantFrom('agent', 'admin', 'alice', 'none', 'garbage') as fc.Arbitrary<string>,
+        fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+        async (method, template, id, params, payload, contentType, who, extraHeader) => {
+          const search = new URLSearchParams(params).toString();
+          const path =
+            template.replace(':id', encodeURIComponent(id)) + (search ? `?${search}` : '');
+          const key =
+            who === 'none'
+              ? undefined
+              : who === 'garbage'
+                ? 'csk_0000000000000000_x'
+                : h.keys[who as 'agent'];
+          const headers: Record<string, string> = {};
+          if (key) headers.authorization = `Bearer ${key}`;
+          if (contentType) headers['content-type'] = contentType;
+          if (extraHeader !== undefined && /^[\x20-\x7e]*$/.test(extraHeader)) {
+            headers['idempotency-key'] = extraHeader;
+            headers['last-event-id'] = extraHeader;
+          }
+          const text =
+            typeof payload === 'string'
+              ? payload
+              : payload === undefined
+                ? undefined
+                : JSON.stringify(payload);
+          const withBody = text !== undefined && method !== 'GET';
+          const response = await h.raw(
+            new Request(`http://localhost${path}`, {
+              method,
+              headers,
+              ...(withBody ? { body: text } : {}),
+              signal: AbortSignal.timeout(300),
+            }),
+          );
+          await response.body?.cancel();
+          expect(response.status, `${method} ${path}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

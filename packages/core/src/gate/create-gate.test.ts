@@ -214,3 +214,19 @@ describe('gate: the default service', () => {
     }
   });
 });
+
+describe('createGate: configuration', () => {
+  it('refuses bad options at construction', () => {
+    const bad = [
+      { policy: {} },
+      { service: { create: async () => ({}) } },
+      { defaultWaitTimeoutMs: -1 },
+      { defaultWaitTimeoutMs: Number.NaN },
+      { rejectionCacheSize: 1.5 },
+    ];
+    for (const options of bad) {
+      expect(() => createGate(options as never), JSON.stringify(options)).toThrow(/^createGate: /);
+    }
+    expect(() => createGate({ rejectionCacheSize: 0, defaultWaitTimeoutMs: 0 })).not.toThrow();
+  });
+});

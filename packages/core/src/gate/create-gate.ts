@@ -7,6 +7,7 @@ import { type ApprovalRequest, approvalRequestSchema } from '../protocol/index.j
 import { defaultService } from './default-service.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
+import { assertGateOptions } from './gate-options.js';
 import type {
   Gate,
   GateAllow,
@@ -37,6 +38,7 @@ const DEFAULT_APPROVAL: ApprovalSpec = {
  * if (decision.outcome === 'allow') await transferFunds(decision.args);
  */
 export function createGate(options: GateOptions = {}): Gate {
+  assertGateOptions(options);
   const policy = options.policy ?? DEFAULT_POLICY;
   const rejections = new RejectionCache(options.rejectionCacheSize ?? 1000);
   let service: ApprovalService | undefined = options.service;
@@ -74,7 +76,7 @@ export function createGate(options: GateOptions = {}): Gate {
     }
     const runId = input.runId;
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
-    if (remembered) return remembered;
+    if (remembered) return { ...remembered };
     const result = await ask(input, decision, fingerprintValue);
     if (runId !== undefined && result.outcome === 'deny' && result.reason === 'rejected') {
       rejections.set(runId, fingerprintValue, { ...result, message: rememberedMessage(result) });

@@ -1,0 +1,35 @@
+import { CountersignError } from '../errors/index.js';
+import type { GateOptions } from './gate-types.js';
+
+/** Refuses a bad gate configuration at construction, not at the first risky call. */
+export function assertGateOptions(options: GateOptions): void {
+  const problems: string[] = [];
+  const { policy, service, defaultWaitTimeoutMs, rejectionCacheSize } = options;
+  if (policy !== undefined && typeof policy?.evaluate !== 'function') {
+    problems.push('policy must come from loadPolicy, parsePolicy or definePolicy');
+  }
+  if (
+    service !== undefined &&
+    (typeof service?.create !== 'function' || typeof service?.wait !== 'function')
+  ) {
+    problems.push('service must implement ApprovalService (create, wait, ...)');
+  }
+  if (
+    defaultWaitTimeoutMs !== undefined &&
+    !(Number.isFinite(defaultWaitTimeoutMs) && defaultWaitTimeoutMs >= 0)
+  ) {
+    problems.push('defaultWaitTimeoutMs must be a finite number of milliseconds, 0 or more');
+  }
+  if (
+    rejectionCacheSize !== undefined &&
+    !(Number.isSafeInteger(rejectionCacheSize) && rejectionCacheSize >= 0)
+  ) {
+    problems.push('rejectionCacheSize must be a whole number, 0 or more');
+  }
+  if (problems.length > 0) {
+    throw new CountersignError('validation_failed', {
+      message: `createGate: ${problems.join('; ')}`,
+      details: { problems },
+    });
+  }
+}

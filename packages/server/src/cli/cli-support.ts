@@ -12,7 +12,10 @@ export class CliError extends Error {
 
 /** Where a command writes; injectable for tests. */
 export interface CliIo {
+  /** Writes a line. */
   out(text: string): void;
+  /** Writes text as is. */
+  write(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
 }
@@ -20,6 +23,7 @@ export interface CliIo {
 /** The process's own streams. */
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
+  write: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
 };

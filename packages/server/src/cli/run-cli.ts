@@ -1,17 +1,33 @@
 import { CliError, type CliIo, describeError, processIo } from './cli-support.js';
+import { auditCommand } from './command-audit.js';
 import { keysCommand } from './command-keys.js';
+import { requestsCommand } from './command-requests.js';
 import { serveCommand } from './command-serve.js';
+import { tailCommand } from './command-tail.js';
 
 const USAGE = `Usage: countersign <command>
   serve [--port 8787] [--host 127.0.0.1] [--db ./countersign.db]
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
-  keys list [--db FILE] [--json] | keys revoke ID [--db FILE]`;
+  keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
+  ls [--status pending] [--limit N]      show ID
+  approve ID [--comment TEXT]            reject ID --reason TEXT [--comment TEXT]
+  tail [--request ID]                    (live events; needs a running server)
+  audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
+  audit verify
+Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
+or work offline on --db FILE (acting as admin "cli", or --as NAME). Add --json for scripts.`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   keys: keysCommand,
+  ls: (args, io) => requestsCommand('ls', args, io),
+  show: (args, io) => requestsCommand('show', args, io),
+  approve: (args, io) => requestsCommand('approve', args, io),
+  reject: (args, io) => requestsCommand('reject', args, io),
+  tail: tailCommand,
+  audit: auditCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

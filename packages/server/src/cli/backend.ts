@@ -1,0 +1,26 @@
+import type { ApprovalRequest, DecisionInput, RequestList } from '@countersign/core';
+import type { AuditVerification } from '../audit/audit-chain.js';
+
+/** Filters for `ls`. */
+export interface ListOptions {
+  status?: string;
+  limit?: number;
+}
+
+/** Filters for `audit export`. */
+export interface AuditExportOptions {
+  format: 'jsonl' | 'csv';
+  requestId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** What the CLI's request and audit commands need: a running server, or the database offline. */
+export interface Backend {
+  list(options: ListOptions): Promise<RequestList>;
+  get(id: string): Promise<ApprovalRequest>;
+  decide(id: string, body: DecisionInput): Promise<ApprovalRequest>;
+  auditExport(options: AuditExportOptions, write: (text: string) => void): Promise<void>;
+  auditVerify(): Promise<AuditVerification>;
+  close(): Promise<void>;
+}

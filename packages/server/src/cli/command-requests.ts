@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import type { ApprovalRequest, DecisionInput } from '@countersign/core';
+import type { Backend } from './backend.js';
+import { CliError, type CliIo } from './cli-support.js';
+import { localBackend } from './local-backend.js';
+import { remoteBackend } from './remote-backend.js';
+
+/** Options every server-talking command accepts. */
+export const CONNECTION_OPTIONS = {
+  db: { type: 'string' },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  as: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** `--db` works offline; otherwise `--url`/`COUNTERSIGN_URL` and `--key`/`COUNTERSIGN_API_KEY`. */
+export function backendFrom(
+  values: {
+    db?: string | undefined;
+    url?: string | undefined;
+    key?: string | undefined;
+    as?: string | undefined;
+  },
+  io: CliIo,
+): Backend {
+  if (values.db) return localBackend(values.db, values.as ?? 'cli');
+  const url = values.url ?? io.env.COUNTERSIGN_URL;
+  const key = values.key ?? io.env.COUNTERSIGN_API_KEY;
+  if (!url || !key) {
+    throw new CliError(
+      'Set COUNTERSIGN_URL and COUNTERSIGN_API_KEY (or pass --db FILE to work offline)',
+    );
+  }
+  return remoteBackend(url, key);
+}
+
+function line(request: ApprovalRequest): string {
+  const who = request.assignees.length > 0 ? request.assignees.join(',') : 'anyone';
+  return `${request.id}  ${request.status.padEnd(9)} ${request.kind.padEnd(13)} ${request.createdAt}  ${request.requester} → ${who}  ${request.action}`;
+}
+
+function details(request: ApprovalRequest): string {
+  const rows: [string, unknown][] = [
+    ['id', request.id],
+    ['status', request.status],
+    ['version', request.version],
+    ['kind', request.kind],
+    ['action', request.action],
+    ['requester', request.requester],
+    ['assignees', request.assignees.join(', ') || 'anyone'],
+    ['quorum', request.quorum],
+    [
+      'tool',
+      request.tool ? `${request.tool.name} ${JSON.stringify(request.tool.args)}` : undefined,
+    ],
+    ['fingerprint', request.fingerprint],
+    ['deadline', request.deadline],
+    ['created', request.createdAt],
+    [
+      'decisions',
+      request.decisions
+        .map((d) => `${d.principal} ${d.outcome}${d.reason ? ` (${d.reason})` : ''}`)
+        .join('; ') || undefined,
+    ],
+    ['resolution', request.resolution ? JSON.stringify(request.resolution) : undefined],
+  ];
+  return rows
+    .filter(([, value]) => value !== undefined)
+    .map(([label, value]) => `${label.padEnd(12)} ${value}`)
+    .join('\n');
+}
+
+/** `ls`, `show`, `approve`, `reject`. */
+export async function requestsCommand(name: string, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...CONNECTION_OPTIONS,
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      comment: { type: 'string' },
+      reason: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const backend = backendFrom(values, io);
+  try {
+    if (name === 'ls') {
+      const page = await backend.list({
+        ...(values.status ? { status: values.status } : {}),
+        ...(values.limit ? { limit: Number(values.limit) } : {}),
+      });
+      if (values.json) io.out(JSON.stringify(page));
+      else if (page.items.length === 0) io.out('No requests');
+      else for (const request of page.items) io.out(line(request));
+      return 0;
+    }
+    const id = positionals[0];
+    if (!id) throw new CliError(`${name} needs a request id`);
+    let request: ApprovalRequest;
+    if (name === 'show') {
+      request = await backend.get(id);
+    } else {
+      if (name === 'reject' && !values.reason) throw new CliError('reject needs --reason');
+      const body: DecisionInput =
+        name === 'approve'
+          ? { outcome: 'approve', ...(values.comment ? { comment: values.comment } : {}) }
+          : {
+              outcome: 'reject',
+              reason: values.reason as string,
+              ...(values.comment ? { comment: values.comment } : {}),
+            };
+      request = await backend.decide(id, body);
+    }
+    io.out(values.json ? JSON.stringify(request) : details(request));
+    return 0;
+  } finally {
+    await backend.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { CountersignError, isErrorCode } from '@countersign/core';
+import type { Backend } from './backend.js';
+import { CliError } from './cli-support.js';
+
+/** Talks to a running server at `url` with an API key. */
+export function remoteBackend(url: string, apiKey: string): Backend {
+  const base = url.replace(/\/+$/, '');
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(base + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new CliError(`Cannot reach ${base}: ${error instanceof Error ? error.message : error}`);
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let parsed: { error?: { code?: unknown; message?: unknown } } = {};
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: reported below with the status
+    }
+    const code = parsed.error?.code;
+    const message =
+      typeof parsed.error?.message === 'string' ? parsed.error.message : `HTTP ${response.status}`;
+    throw new CountersignError(isErrorCode(code) ? code : 'invalid_response', { message });
+  }
+  const json = async <T>(method: string, path: string, body?: unknown) =>
+    (await (await call(method, path, body)).json()) as T;
+  return {
+    list: (options) => {
+      const query = new URLSearchParams();
+      if (options.status) query.set('status', options.status);
+      if (options.limit) query.set('limit', String(options.limit));
+      return json('GET', `/v1/requests?${query}`);
+    },
+    get: (id) => json('GET', `/v1/requests/${encodeURIComponent(id)}`),
+    decide: (id, body) => json('POST', `/v1/requests/${encodeURIComponent(id)}/decisions`, body),
+    async auditExport(options, write) {
+      const query = new URLSearchParams({ format: options.format });
+      for (const key of ['requestId', 'from', 'to'] as const) {
+        if (options[key]) query.set(key, options[key] as string);
+      }
+      const response = await call('GET', `/v1/audit?${query}`);
+      write(await response.text());
+    },
+    auditVerify: () => json('GET', '/v1/audit/verify'),
+    async close() {},
+  };
+}

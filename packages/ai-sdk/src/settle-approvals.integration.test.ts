@@ -1,6 +1,7 @@
 import { createGate } from '@countersign/core';
 import {
   convertToModelMessages,
+  generateText,
   isStepCount,
   readUIMessageStream,
   streamText,

@@ -40,6 +40,10 @@ export async function serveMcp(
     server.onclose = () => resolve();
   });
   await server.connect(new StdioServerTransport());
+  // The client closing our stdin is the end of the session; the SDK transport does not notice.
+  process.stdin.once('end', () => {
+    void server.close();
+  });
   return { closed, close: () => server.close() };
 }
 

@@ -32,7 +32,7 @@ export interface StdioUpstreamSpec {
   name: string;
   command: string;
   args: string[];
-  /** Extra environment for the child, on top of the SDK's safe defaults (PATH, HOME, …). */
+  /** Extra environment for the child, on top of the proxy's own (minus `COUNTERSIGN_*`). */
   env?: Record<string, string>;
   cwd?: string;
 }

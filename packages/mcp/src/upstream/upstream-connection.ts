@@ -41,7 +41,7 @@ export async function connectUpstream(
     : new StdioClientTransport({
         command: spec.command,
         args: spec.args,
-        env: { ...getDefaultEnvironment(), ...spec.env },
+        env: { ...upstreamEnvironment(), ...spec.env },
         cwd: spec.cwd,
         stderr: options.stderr ?? 'inherit',
       });
@@ -85,4 +85,16 @@ export function upstreamFromClient(spec: UpstreamSpec, client: Client): Upstream
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * The environment a stdio upstream inherits: the proxy's own (so tokens set for the server in a
+ * client config reach it), minus the Countersign credentials, which are the proxy's alone.
+ */
+export function upstreamEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('COUNTERSIGN_')) env[name] = value;
+  }
+  return env;
 }

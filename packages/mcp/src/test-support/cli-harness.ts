@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  getDefaultEnvironment,
+  StdioClientTransport,
+} from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  type ElicitRequest,
+  ElicitRequestSchema,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** The built CLI entry point. */
+export const CLI_BIN = fileURLToPath(new URL('../../bin/countersign-mcp.js', import.meta.url));
+/** The runnable test upstream with destructive tools. */
+export const TEST_UPSTREAM = fileURLToPath(new URL('./destructive-upstream.ts', import.meta.url));
+
+/** Options for {@link connectCli}. */
+export interface ConnectCliOptions {
+  /** CLI arguments, e.g. `['proxy', '--', process.execPath, TEST_UPSTREAM]`. */
+  args: string[];
+  /** The child's environment on top of the SDK defaults (the SDK does not pass ours through). */
+  env: Record<string, string>;
+  transport: 'stdio' | 'http';
+  /** Answers elicitation; when absent the client does not declare the capability. */
+  onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
+}
+
+/** The official SDK client connected to our CLI in a real child process. */
+export interface ConnectedCli {
+  client: Client;
+  /** Everything the CLI wrote to stderr so far. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+function newClient(options: ConnectCliOptions): Client {
+  const client = new Client(
+    { name: 'integration-client', version: '1' },
+    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+  );
+  const answer = options.onElicit;
+  if (answer) client.setRequestHandler(ElicitRequestSchema, (request) => answer(request));
+  return client;
+}
+
+/** Starts `countersign-mcp` and connects an SDK client over stdio or Streamable HTTP. */
+export async function connectCli(options: ConnectCliOptions): Promise<ConnectedCli> {
+  const client = newClient(options);
+  let stderr = '';
+  if (options.transport === 'stdio') {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI_BIN, ...options.args],
+      env: { ...getDefaultEnvironment(), ...options.env },
+      stderr: 'pipe',
+    });
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    await client.connect(transport);
+    return { client, stderr: () => stderr, close: () => client.close() };
+  }
+  // The HTTP flags go right after the command: anything after `--` belongs to the upstream.
+  const [command, ...rest] = options.args;
+  const child = spawn(process.execPath, [CLI_BIN, command!, '--http', '--port', '0', ...rest], {
+    env: { ...getDefaultEnvironment(), ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /listening on (http\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
+  });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return {
+    client,
+    stderr: () => stderr,
+    async close() {
+      await client.close();
+      await stopChild(child);
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Runs the CLI to completion (for start-up failures): its exit code and stderr. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      env: { ...getDefaultEnvironment(), ...env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI still running after ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}

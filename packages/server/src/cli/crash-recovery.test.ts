@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../auth/api-keys.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+
+const BIN = fileURLToPath(new URL('../../bin/countersign.js', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'countersign-crash-'));
+const dbPath = join(directory, 'crash.db');
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Spawns `countersign serve` on a free port and resolves with its URL. */
+function serve(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 10_000);
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /Countersign listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string });
+      }
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+async function makeKeys() {
+  const store = openSqliteStore({ path: dbPath });
+  const agent = await store.transaction((tx) => createApiKey(tx, { role: 'agent', name: 'bot' }));
+  const reviewer = await store.transaction((tx) =>
+    createApiKey(tx, { role: 'reviewer', name: 'alice' }),
+  );
+  const admin = await store.transaction((tx) => createApiKey(tx, { role: 'admin', name: 'ops' }));
+  await store.close();
+  return { agent: agent.key, reviewer: reviewer.key, admin: admin.key };
+}
+
+describe('kill -9 in the middle of work', () => {
+  it('loses no acknowledged write and the scheduler resumes after restart', async () => {
+    const keys = await makeKeys();
+    const first = await serve();
+    const post = (url: string, key: string, path: string, body: unknown) =>
+      fetch(url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const expiring = (await (
+      await post(first.url, keys.agent, '/v1/requests', { action: 'soon', timeout: '1500ms' })
+    ).json()) as { id: string };
+    const acknowledged = new Map<string, string>();
+    let killed = false;
+    const workers = Array.from({ length: 8 }, async (_, worker) => {
+      for (let index = 0; !killed; index++) {
+        try {
+          const response = await post(first.url, keys.agent, '/v1/requests', {
+            action: `w${worker}-${index}`,
+          });
+          if (response.status !== 201) continue;
+          const { id } = (await response.json()) as { id: string };
+          acknowledged.set(id, 'pending');
+          if (index % 3 === 0) {
+            const decided = await post(first.url, keys.reviewer, `/v1/requests/${id}/decisions`, {
+              outcome: 'approve',
+            });
+            if (decided.status === 200) acknowledged.set(id, 'approved');
+          }
+        } catch {
+          // the server died mid-request: this write was never acknowledged
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    first.child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(workers);
+    expect(acknowledged.size).toBeGreaterThan(20);
+
+    const second = await serve();
+    for (const [id, status] of acknowledged) {
+      const response = await fetch(`${second.url}/v1/requests/${id}`, {
+        headers: { authorization: `Bearer ${keys.admin}` },
+      });
+      const request = (await response.json()) as { status: string };
+      if (status === 'approved') expect(request.status, id).toBe('approved');
+      else expect(['pending', 'approved'], id).toContain(request.status);
+    }
+    const verify = await fetch(`${second.url}/v1/audit/verify`, {
+      headers: { authorization: `Bearer ${keys.admin}` },
+    });
+    expect(await verify.json()).toMatchObject({ ok: true });
+    const waited = await fetch(`${second.url}/v1/requests/${expiring.id}/wait?timeout=10`, {
+      headers: { authorization: `Bearer ${keys.agent}` },
+    });
+    expect(((await waited.json()) as { status: string }).status).toBe('expired');
+    second.child.kill('SIGTERM');
+  });
+});

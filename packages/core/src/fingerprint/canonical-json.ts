@@ -39,25 +39,37 @@ function serializeObject(value: object, ancestors: Set<object>): string {
   if (typeof toJSON === 'function') return serialize(toJSON.call(value), ancestors);
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) {
-      return `[${value
-        .map((item) => {
-          if (item === undefined) throw unsupported('undefined inside an array');
-          return serialize(item, ancestors);
-        })
-        .join(',')}]`;
-    }
-    const entries = Object.keys(value)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort(compareCodeUnits)
-      .map(
-        (key) =>
-          `${JSON.stringify(key)}:${serialize((value as Record<string, unknown>)[key], ancestors)}`,
-      );
-    return `{${entries.join(',')}}`;
+    return Array.isArray(value)
+      ? serializeArray(value, ancestors)
+      : serializeMembers(value, ancestors);
   } finally {
     ancestors.delete(value);
   }
+}
+
+// Plain loops: this runs on every gated call, and the array helpers cost more than the work.
+function serializeArray(value: readonly unknown[], ancestors: Set<object>): string {
+  let out = '[';
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (item === undefined) throw unsupported('undefined inside an array');
+    out += (index === 0 ? '' : ',') + serialize(item, ancestors);
+  }
+  return out + ']';
+}
+
+function serializeMembers(value: object, ancestors: Set<object>): string {
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareCodeUnits);
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + serialize(member, ancestors);
+    first = false;
+  }
+  return out + '}';
 }
 
 // RFC 8785 sorts by UTF-16 code units; the default string comparison in JavaScript does exactly that.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { FingerprintMismatchError } from '../errors/errors.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -11,7 +11,8 @@ export const FINGERPRINT_PREFIX = 'sha256:';
  */
 export function fingerprint(toolName: string, args: unknown): string {
   const canonical = canonicalJson({ tool: toolName, args: args ?? {} });
-  return FINGERPRINT_PREFIX + createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // The one-shot `hash` is several times faster than a createHash stream for short inputs.
+  return FINGERPRINT_PREFIX + hash('sha256', canonical, 'hex');
 }
 
 /** Throws {@link FingerprintMismatchError} unless `toolName` and `args` have the `expected` fingerprint. */

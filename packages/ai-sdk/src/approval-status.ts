@@ -25,6 +25,12 @@ export function approvalStatusFor(
   switch (decision.outcome) {
     case 'allow': {
       if (decision.requestId === undefined) return 'not-applicable';
+      if (decision.expired === true) {
+        return {
+          type: 'approved',
+          reason: `No decision before the deadline; the policy lets this call run on timeout (Countersign request ${decision.requestId})`,
+        };
+      }
       const by = decision.approvedBy?.length ? ` by ${decision.approvedBy.join(', ')}` : '';
       const comment = decision.comment ? `: ${decision.comment}` : '';
       if (!decision.edited) {

@@ -6,8 +6,11 @@ import type { DenyReason, GateDeny } from './core-types.js';
  */
 export interface DeniedToolResult {
   denied: true;
-  /** `rejected` is the only reason that means a human said no; `expired` and `cancelled` are not rejections. */
-  reason: DenyReason;
+  /**
+   * `rejected` is the only reason that means a human said no; `expired` and `cancelled` are not rejections.
+   * `pending`: the gate stopped waiting (its `defaultWaitTimeoutMs`) and the request is still open.
+   */
+  reason: DenyReason | 'pending';
   /** Written for the model: what happened and what to do next. */
   message: string;
   /** The Countersign request, when one was made. */

@@ -162,6 +162,20 @@ describe('countersignToolApproval', () => {
     expect(JSON.stringify(denied)).toContain('still pending');
   });
 
+  it('says so when a call runs because the policy allows it on timeout', async () => {
+    const { ran, run } = setup((input) => ({
+      ...approved(input.args),
+      approvedBy: [],
+      expired: true,
+    }));
+    const result = await run();
+    expect(ran).toHaveLength(1);
+    expect(result.content.find((part) => part.type === 'tool-approval-response')).toMatchObject({
+      approved: true,
+      reason: expect.stringContaining('No decision before the deadline'),
+    });
+  });
+
   it('rejects bad configuration at construction', () => {
     expect(() => countersignToolApproval({ gate: 42 as never })).toThrow(/gate must be/);
     const { gate } = fakeGate(() => approved({}));

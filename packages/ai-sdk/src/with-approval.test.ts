@@ -127,6 +127,20 @@ describe('withApproval', () => {
     });
   });
 
+  it('does not run a call the gate left pending (gate default wait timeout)', async () => {
+    const { ran, model, run } = setup(() => ({
+      outcome: 'pending',
+      requestId: 'req_open',
+      message: 'This call is waiting for a human decision (request req_open).',
+      request: {} as never,
+    }));
+    await run();
+    expect(ran).toEqual([]);
+    expect(lastToolOutput(model)).toMatchObject({
+      value: { denied: true, reason: 'pending', requestId: 'req_open' },
+    });
+  });
+
   it('skips the gate for calls `require` says need no approval', async () => {
     const ran: unknown[] = [];
     const fake = fakeGate(() => ({ outcome: 'deny', reason: 'policy', message: 'no' }));

@@ -1,6 +1,6 @@
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
-import { deniedToolResult } from './denial.js';
+import { type DeniedToolResult, deniedToolResult } from './denial.js';
 import {
   type CountersignCallOptions,
   type ResolvedCallOptions,
@@ -111,15 +111,15 @@ function wrapTool<T extends Tool>(
       case 'deny':
         return { run: false as const, result: deniedToolResult(decision) };
       default:
-        // `pending` only comes back when a wait timeout was asked for; this wrapper never asks, so fail closed.
+        // `pending` comes back only when the gate has a default wait timeout: the call does not run.
         return {
           run: false as const,
-          result: deniedToolResult({
-            outcome: 'deny',
-            reason: 'expired',
+          result: {
+            denied: true,
+            reason: 'pending',
             message: decision.message,
             requestId: decision.requestId,
-          }),
+          } satisfies DeniedToolResult,
         };
     }
   };

@@ -2,7 +2,6 @@ import { ApiError, type ApprovalRequest, type DecisionInput } from '@countersign
 import { useEffect, useState } from 'preact/hooks';
 import { useDashboard } from '../dashboard-state';
 import { asSchema } from '../lib/json-schema';
-import { ConflictNotice } from './conflict-notice';
 import { DiffView } from './diff-view';
 import { RejectForm } from './reject-form';
 import { ValidatedForm } from './validated-form';
@@ -14,14 +13,19 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** The reviewer's actions on a pending request: approve, reject, edit, answer. */
-export function DecisionPanel(props: { request: ApprovalRequest }) {
+/**
+ * The reviewer's actions on a pending request: approve, reject, edit, answer. A 409 (someone
+ * decided first, or the request changed) is handed to `onConflict` with the latest request.
+ */
+export function DecisionPanel(props: {
+  request: ApprovalRequest;
+  onConflict: (latest: ApprovalRequest) => void;
+}) {
   const { api, remember } = useDashboard();
   const { request } = props;
   const [mode, setMode] = useState<Mode>('choose');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [conflict, setConflict] = useState<ApprovalRequest | undefined>();
   const answers = request.kind === 'form' || request.kind === 'clarification';
 
   const submit = async (body: DecisionInput) => {
@@ -34,7 +38,7 @@ export function DecisionPanel(props: { request: ApprovalRequest }) {
       if (cause instanceof ApiError && cause.status === 409) {
         const latest = await api.getRequest(request.id).catch(() => undefined);
         if (latest) remember(latest);
-        setConflict(latest ?? request);
+        props.onConflict(latest ?? request);
         setMode('choose');
       } else {
         setError(cause instanceof ApiError ? cause.message : 'Cannot reach the server. Try again.');
@@ -66,12 +70,6 @@ export function DecisionPanel(props: { request: ApprovalRequest }) {
   return (
     <section class="panel decide" aria-labelledby="decide-title">
       <h2 id="decide-title">Your decision</h2>
-      {conflict && (
-        <ConflictNotice
-          latest={conflict}
-          heading={conflict.resolution ? 'Someone else decided first' : 'This request changed'}
-        />
-      )}
       {error && (
         <p class="error" role="alert">
           {error}

@@ -22,7 +22,7 @@ export function RejectForm(props: {
   };
 
   return (
-    <form class="decision-form" onSubmit={submit} aria-label="Reject">
+    <form class="decision-form" onSubmit={submit} aria-label="Reject" noValidate>
       <label for="reject-reason">Reason for rejecting (required)</label>
       <textarea
         id="reject-reason"
@@ -33,7 +33,7 @@ export function RejectForm(props: {
         onInput={(event) => setReason(event.currentTarget.value)}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? 'reject-reason-error' : undefined}
-        required
+        aria-required="true"
       />
       {error && (
         <p id="reject-reason-error" class="field-error" role="alert">

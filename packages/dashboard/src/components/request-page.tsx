@@ -25,6 +25,7 @@ export function RequestPage(props: { id: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Remember whether it was pending when opened, to say so when someone else decides meanwhile.
   const [openedPending, setOpenedPending] = useState<boolean | undefined>();
+  const [conflicted, setConflicted] = useState(false);
 
   useEffect(() => {
     setError('');
@@ -82,8 +83,15 @@ export function RequestPage(props: { id: string }) {
           </span>
         )}
       </div>
-      {decidedElsewhere && (
-        <ConflictNotice latest={request} heading="Someone else decided while you were looking" />
+      {conflicted ? (
+        <ConflictNotice
+          latest={request}
+          heading={request.resolution ? 'Someone else decided first' : 'This request changed'}
+        />
+      ) : (
+        decidedElsewhere && (
+          <ConflictNotice latest={request} heading="Someone else decided while you were looking" />
+        )
       )}
       <section class="panel" aria-labelledby="approvals-title">
         <h2 id="approvals-title">Approvals</h2>
@@ -106,7 +114,7 @@ export function RequestPage(props: { id: string }) {
       </section>
       {request.status === 'pending' &&
         (canDecide(request, me.principal) ? (
-          <DecisionPanel request={request} />
+          <DecisionPanel request={request} onConflict={() => setConflicted(true)} />
         ) : (
           <WhyNot request={request} principal={me.principal} />
         ))}

@@ -93,25 +93,27 @@ export function RequestPage(props: { id: string }) {
           <ConflictNotice latest={request} heading="Someone else decided while you were looking" />
         )
       )}
-      <section class="panel" aria-labelledby="approvals-title">
-        <h2 id="approvals-title">Approvals</h2>
-        <p>
-          <progress
-            max={request.quorum}
-            value={Math.min(
-              request.quorum,
-              request.decisions.filter((d) => d.outcome === 'approve' || d.outcome === 'edit')
-                .length,
-            )}
-            aria-label="Approvals so far"
-          />{' '}
-          {quorumText(request)} needed to go ahead
-        </p>
-        <p>
-          Who may decide:{' '}
-          {request.assignees.length > 0 ? request.assignees.join(', ') : 'any reviewer'}
-        </p>
-      </section>
+      {request.status === 'pending' && (
+        <section class="panel" aria-labelledby="approvals-title">
+          <h2 id="approvals-title">Approvals</h2>
+          <p>
+            <progress
+              max={request.quorum}
+              value={Math.min(
+                request.quorum,
+                request.decisions.filter((d) => d.outcome === 'approve' || d.outcome === 'edit')
+                  .length,
+              )}
+              aria-label="Approvals so far"
+            />{' '}
+            {quorumText(request)} needed to go ahead
+          </p>
+          <p>
+            Who may decide:{' '}
+            {request.assignees.length > 0 ? request.assignees.join(', ') : 'any reviewer'}
+          </p>
+        </section>
+      )}
       {request.status === 'pending' &&
         (canDecide(request, me.principal) ? (
           <DecisionPanel request={request} onConflict={() => setConflicted(true)} />

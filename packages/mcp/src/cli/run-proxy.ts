@@ -37,6 +37,7 @@ async function upstreamSpecs(command: ProxyCommand): Promise<UpstreamSpec[]> {
 /** Starts the gating proxy from parsed CLI options; rejects with a {@link StartupError}. */
 export async function runProxy(command: ProxyCommand, logger: Logger): Promise<ServingMcp> {
   const policy = await readPolicy(command.policyFile);
+  const specs = await upstreamSpecs(command);
   const store = await PendingCallStore.open(command.stateFile);
   let service: Awaited<ReturnType<typeof connectCountersign>> | undefined;
   if (process.env.COUNTERSIGN_URL || command.channel === 'server') {
@@ -47,7 +48,7 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
         'clients without elicitation get them denied',
     );
   }
-  const upstreams = await UpstreamSet.connect(await upstreamSpecs(command));
+  const upstreams = await UpstreamSet.connect(specs);
   const gate = createGate({ policy, ...(service ? { service } : {}) });
   const factory = createProxyServerFactory({
     upstreams,

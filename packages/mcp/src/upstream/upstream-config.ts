@@ -19,11 +19,20 @@ const upstreamNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** The `--config` file: the same `mcpServers` shape Claude Desktop uses. */
 export const upstreamConfigFileSchema = z.strictObject({
   mcpServers: z
-    .record(
-      z.string().regex(upstreamNamePattern, 'Upstream names use letters, digits, _ and -'),
-      z.union([stdioUpstreamSchema, httpUpstreamSchema]),
-    )
-    .refine((servers) => Object.keys(servers).length > 0, 'Name at least one upstream server'),
+    .record(z.string(), z.union([stdioUpstreamSchema, httpUpstreamSchema]))
+    .superRefine((servers, context) => {
+      const names = Object.keys(servers);
+      if (names.length === 0) {
+        context.addIssue({ code: 'custom', message: 'Name at least one upstream server' });
+      }
+      for (const name of names.filter((each) => !upstreamNamePattern.test(each))) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `bad upstream name "${name}": use letters, digits, _ and - (at most 64)`,
+        });
+      }
+    }),
 });
 
 /** An upstream started as a child process speaking MCP on stdio. */

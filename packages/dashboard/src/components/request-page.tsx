@@ -77,7 +77,7 @@ export function RequestPage(props: { id: string }) {
       <div class="facts">
         <StatusBadge status={request.status} />
         <span class="kind">{KIND_LABEL[request.kind]}</span>
-        {request.status === 'pending' && (
+        {request.status === 'pending' && request.deadline && (
           <span>
             Deadline: <Countdown deadline={request.deadline} />
           </span>

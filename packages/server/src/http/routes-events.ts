@@ -1,11 +1,11 @@
 import type { RequestEvent } from '@countersign/core';
 import { type Context, Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { canSee, type Principal } from '../auth/principal.js';
 import { fail, requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { AppEnv } from './auth-middleware.js';
+import { respondWithSse, sseMessage } from './sse-sink.js';
 
 const REPLAY_PAGE = 500;
 
@@ -24,6 +24,13 @@ function lastEventId(c: Context): number | undefined {
   return Number(header);
 }
 
+interface StreamOptions {
+  requestId?: string;
+  afterId: number;
+  visible: (event: RequestEvent) => boolean;
+  keepAliveMs: number;
+}
+
 /**
  * Streams events after `afterId`: subscribes first, replays from the database, then goes live,
  * skipping anything already sent, so a reconnect with Last-Event-ID misses nothing.
@@ -31,41 +38,23 @@ function lastEventId(c: Context): number | undefined {
 function streamEvents(
   c: Context<AppEnv>,
   context: ServiceContext,
-  options: {
-    requestId?: string;
-    afterId: number;
-    visible: (event: RequestEvent) => boolean;
-    keepAliveMs: number;
-  },
+  options: StreamOptions,
 ): Response {
-  return streamSSE(c, async (stream) => {
+  return respondWithSse(c, async (sink) => {
     let lastSent = options.afterId;
     let live = false;
     const pending: RequestEvent[] = [];
-    let writing = Promise.resolve();
     const send = (event: RequestEvent) => {
       const id = Number(event.id);
       if (id <= lastSent || !options.visible(event)) return;
       lastSent = id;
-      writing = writing
-        .then(() =>
-          stream.writeSSE({ id: event.id, event: event.type, data: JSON.stringify(event) }),
-        )
-        .catch(() => undefined);
+      sink.write(sseMessage(event.id, event.type, JSON.stringify(event)));
     };
     const unsubscribe = context.bus.subscribe(options.requestId ?? '*', (event) => {
       if (live) send(event);
       else pending.push(event);
     });
-    const keepAlive = setInterval(() => {
-      writing = writing
-        .then(() => stream.write(': keep-alive\n\n'))
-        .then(
-          () => undefined,
-          () => undefined,
-        );
-    }, options.keepAliveMs);
-    const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+    const keepAlive = setInterval(() => sink.write(': keep-alive\n\n'), options.keepAliveMs);
     try {
       for (;;) {
         const page = await context.store.read((tx) =>
@@ -76,13 +65,8 @@ function streamEvents(
       }
       live = true;
       for (const event of pending.splice(0)) send(event);
-      writing = writing
-        .then(() => stream.write(': connected\n\n'))
-        .then(
-          () => undefined,
-          () => undefined,
-        );
-      await closed;
+      sink.write(': connected\n\n');
+      await sink.closed;
     } finally {
       clearInterval(keepAlive);
       unsubscribe();

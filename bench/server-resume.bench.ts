@@ -1,0 +1,141 @@
+// Decision → resume latency for 1,000 concurrent waiters over SSE and long-poll, against a client
+// polling every 3 seconds, all against one `countersign serve` process on loopback.
+import { performance } from 'node:perf_hooks';
+import { percentiles, printRows, startServerProcess } from './server-process.ts';
+
+const WAITERS = Number(process.env.BENCH_WAITERS ?? 1000);
+const server = await startServerProcess();
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function createRequests(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  const worker = async () => {
+    while (ids.length < count) {
+      const response = await fetch(`${server.url}/v1/requests`, {
+        method: 'POST',
+        headers: { ...auth(server.keys.agent), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action: 'bench',
+          tool: { name: 'deploy', args: { n: ids.length } },
+        }),
+      });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return ids.slice(0, count);
+}
+
+interface Waiter {
+  ready: Promise<void>;
+  resumed: Promise<number>;
+  stop(): void;
+}
+
+function sseWaiter(id: string): Waiter {
+  const controller = new AbortController();
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const resumed = (async () => {
+    const response = await fetch(`${server.url}/v1/requests/${id}/events`, {
+      headers: auth(server.keys.agent),
+      signal: controller.signal,
+    });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      if (buffer.includes('event: created')) ready();
+      if (buffer.includes('event: decided')) {
+        const at = performance.now();
+        controller.abort();
+        return at;
+      }
+    }
+    throw new Error('stream ended');
+  })().catch((error) => (controller.signal.aborted ? performance.now() : Promise.reject(error)));
+  return { ready: readyPromise, resumed, stop: () => controller.abort() };
+}
+
+function longPollWaiter(id: string): Waiter {
+  const resumed = (async () => {
+    for (;;) {
+      const response = await fetch(`${server.url}/v1/requests/${id}/wait?timeout=60`, {
+        headers: auth(server.keys.agent),
+      });
+      const request = (await response.json()) as { status: string };
+      if (request.status !== 'pending') return performance.now();
+    }
+  })();
+  // The server subscribes as soon as it reads the request; give the 1,000 polls time to arrive.
+  return {
+    ready: new Promise((resolve) => setTimeout(resolve, 1500)),
+    resumed,
+    stop: () => undefined,
+  };
+}
+
+function pollingWaiter(id: string, intervalMs: number): Waiter {
+  let stopped = false;
+  const resumed = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * intervalMs));
+    while (!stopped) {
+      const response = await fetch(`${server.url}/v1/requests/${id}`, {
+        headers: auth(server.keys.agent),
+      });
+      const request = (await response.json()) as { status: string };
+      if (request.status !== 'pending') return performance.now();
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    return Number.NaN;
+  })();
+  return {
+    ready: Promise.resolve(),
+    resumed,
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
+async function run(name: string, makeWaiter: (id: string) => Waiter) {
+  const ids = await createRequests(WAITERS);
+  const waiters = ids.map((id) => makeWaiter(id));
+  await Promise.all(waiters.map((waiter) => waiter.ready));
+  const decidedAt: number[] = [];
+  for (const id of ids) {
+    decidedAt.push(performance.now());
+    const response = await fetch(`${server.url}/v1/requests/${id}/decisions`, {
+      method: 'POST',
+      headers: { ...auth(server.keys.reviewer), 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'approve' }),
+    });
+    await response.arrayBuffer();
+  }
+  const resumedAt = await Promise.all(waiters.map((waiter) => waiter.resumed));
+  for (const waiter of waiters) waiter.stop();
+  const latencies = resumedAt.map((at, index) => at - (decidedAt[index] as number));
+  return { name, ...percentiles(latencies) };
+}
+
+const results = [
+  await run('3 s polling client (baseline)', (id) => pollingWaiter(id, 3000)),
+  await run('long-poll /wait', longPollWaiter),
+  await run('SSE /events', sseWaiter),
+];
+const baseline = results[0] as (typeof results)[number];
+printRows(
+  `Decision → resume latency, ${WAITERS} concurrent waiters, decisions one after another (ms; target p99 ≤ 10)`,
+  ['transport', 'p50 ms', 'p99 ms', 'max ms', 'p50 vs polling', 'p99 vs polling'],
+  results.map((row) => [
+    row.name,
+    row.p50.toFixed(2),
+    row.p99.toFixed(2),
+    row.max.toFixed(2),
+    `${(row.p50 / baseline.p50).toFixed(4)}x`,
+    `${(row.p99 / baseline.p99).toFixed(4)}x`,
+  ]),
+);
+await server.stop();

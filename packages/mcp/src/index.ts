@@ -31,4 +31,10 @@ export {
   type StdioUpstreamSpec,
   type UpstreamSpec,
 } from './upstream/upstream-config.js';
+export {
+  type ConnectUpstreamOptions,
+  connectUpstream,
+  type UpstreamConnection,
+  upstreamFromClient,
+} from './upstream/upstream-connection.js';
 export { type ProxiedTool, TOOL_NAME_SEPARATOR, UpstreamSet } from './upstream/upstream-set.js';

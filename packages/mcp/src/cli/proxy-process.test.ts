@@ -6,13 +6,19 @@ import { dirname, join } from 'node:path';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../shared/logger.js';
 import {
   type ConnectedCli,
   connectCli,
   runCli,
   TEST_UPSTREAM,
 } from '../test-support/cli-harness.js';
+import {
+  createDestructiveUpstream,
+  type UpstreamCallRecord,
+} from '../test-support/destructive-upstream.js';
 import { TestReviewer } from '../test-support/reviewer.js';
+import { serveMcp } from '../transport/serve-mcp.js';
 
 const require = createRequire(import.meta.url);
 const FILESYSTEM_SERVER = join(
@@ -126,6 +132,35 @@ describe('the filesystem server behind the proxy', () => {
     });
     expect(text(balance)).toBe('q: 100');
     expect((await readFile(calls, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('a Streamable HTTP upstream', () => {
+  it('is proxied over HTTP on both sides, gated the same way', async () => {
+    const calls: UpstreamCallRecord[] = [];
+    const upstream = await serveMcp(
+      () => createDestructiveUpstream((call) => calls.push(call)).server,
+      {
+        http: { port: 0 },
+        logger: silentLogger,
+      },
+    );
+    try {
+      const cli = await connectCli({
+        transport: 'http',
+        args: ['proxy', '--upstream-url', upstream.url!],
+        env,
+      });
+      clis.push(cli);
+      const calling = cli.client.callTool({ name: 'delete_file', arguments: { path: '/http' } });
+      const request = await reviewer.nextPending((r) => r.tool?.args.path === '/http');
+      expect(calls).toEqual([]);
+      await reviewer.decide(request.id, { outcome: 'approve' });
+      expect(text(await calling)).toBe('deleted /http');
+      expect(calls).toEqual([{ tool: 'delete_file', args: { path: '/http' } }]);
+    } finally {
+      await upstream.close();
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import type { ProxiedTool } from '../upstream/upstream-set.js';
 import { ApprovedCallExecutor } from './approved-call-executor.js';
 import { elicitApproval } from './elicit-approval.js';
 import type { PendingCallState } from './pending-call-store.js';
-import type { ProxyOptions } from './proxy-options.js';
+import type { ProxyOptions, ToolGate } from './proxy-options.js';
 import { createArgsValidator, pendingResult, respondResult, textResult } from './tool-results.js';
 
 type Args = Record<string, unknown>;
@@ -75,7 +75,13 @@ export class GatedCallRunner {
     extra: HandlerExtra,
     server: Server,
   ): Promise<CallToolResult | undefined> {
-    const verdict = this.#options.gate.evaluate(input);
+    let verdict: ReturnType<ToolGate['evaluate']>;
+    try {
+      verdict = this.#options.gate.evaluate(input);
+    } catch {
+      // gate.check evaluates again and fails closed with a message for the model.
+      return undefined;
+    }
     if (verdict.action !== 'require') return undefined;
     const channel = verdict.approval?.channel ?? this.#options.defaultChannel ?? 'server';
     if (channel === 'server') return undefined;

@@ -182,3 +182,18 @@ describe('proxy over stdio with the real server', () => {
     ]);
   });
 });
+
+describe('proxy over http with elicitation', () => {
+  it('asks the user through the session’s event stream and runs on accept', async () => {
+    const cli = await connectCli({
+      transport: 'http',
+      args: ['proxy', '--elicit', '--', process.execPath, TEST_UPSTREAM],
+      env: { ...env, UPSTREAM_CALL_LOG: callLog },
+      onElicit: () => ({ action: 'accept', content: { approve: true } }),
+    });
+    clis.push(cli);
+    const result = await cli.client.callTool({ name: 'delete_file', arguments: { path: '/h' } });
+    expect(text(result)).toBe('deleted /h');
+    expect(await upstreamCalls()).toEqual([{ tool: 'delete_file', args: { path: '/h' } }]);
+  });
+});

@@ -155,24 +155,17 @@ export class GatedCallRunner {
     state: PendingCallState,
     result?: CallToolResult,
   ): Promise<void> {
-    const store = this.#options.store;
-    const existing = store.get(requestId);
-    const write = existing
-      ? result && existing.state === 'pending'
-        ? store.complete(requestId, result)
-        : Promise.resolve()
-      : store.add({
-          requestId,
-          toolName: tool.exposedName,
-          args: input.args,
-          toolCallId: input.toolCallId!,
-          runId: input.runId!,
-          state,
-          result,
-        });
-    await write.catch((error) =>
-      this.#logger.error(`cannot save request ${requestId}: ${errorMessage(error)}`),
-    );
+    const call = {
+      toolName: tool.exposedName,
+      args: input.args,
+      toolCallId: input.toolCallId!,
+      runId: input.runId!,
+    };
+    await this.#options.store
+      .remember({ requestId, ...call, state, result })
+      .catch((error) =>
+        this.#logger.error(`cannot save request ${requestId}: ${errorMessage(error)}`),
+      );
   }
 
   #input(

@@ -101,6 +101,19 @@ export class PendingCallStore {
   }
 
   /**
+   * Records what a gate decision means for a call: adds it when unknown, or completes a `pending`
+   * one when a final `result` is given. Never touches a call already `executing` or `done`.
+   */
+  remember(record: Omit<PendingCallRecord, 'createdAt' | 'updatedAt'>): Promise<void> {
+    const existing = this.#records.get(record.requestId);
+    if (!existing) return this.add(record);
+    if (record.result && existing.state === 'pending') {
+      return this.complete(record.requestId, record.result);
+    }
+    return Promise.resolve();
+  }
+
+  /**
    * Moves a `pending` call to `executing`. Returns false when it is not pending (already claimed
    * or done): the caller must then not run it. The move is synchronous; the returned promise only
    * waits for the file.

@@ -1,0 +1,112 @@
+import {
+  type ApprovalRequest,
+  CountersignClient,
+  createGate,
+  definePolicy,
+} from '@countersign/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliServer, createCliServer, createKey } from './cli-server.ts';
+
+/** A retry budget that outlasts a server restart (a few hundred ms) by a wide margin. */
+const PATIENT = { maxRetries: 200, initialDelayMs: 20, maxDelayMs: 100 } as const;
+
+let server: CliServer;
+let agentKey: string;
+let reviewerKey: string;
+beforeEach(async () => {
+  server = await createCliServer();
+  agentKey = await createKey(server, 'agent', 'bot');
+  reviewerKey = await createKey(server, 'reviewer', 'alice', 'ops');
+  expect(agentKey).toMatch(/^csk_/);
+  await server.start();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const client = (key: string) =>
+  new CountersignClient({ baseUrl: server.url, apiKey: key, retry: PATIENT });
+
+async function createTransfer(): Promise<ApprovalRequest> {
+  return client(agentKey).create({
+    action: 'Transfer 100 to acc_1',
+    tool: { name: 'transfer_funds', args: { amount: 100, to: 'acc_1' } },
+    assignees: ['group:ops'],
+  });
+}
+
+describe('client wait across a server crash (CLI serve, SIGKILL, same port and SQLite file)', () => {
+  it.each(['sse', 'long-poll'] as const)(
+    '%s: a decision made while the server was down is seen after the restart',
+    async (transport) => {
+      const request = await createTransfer();
+      const seen: string[] = [];
+      let connected!: () => void;
+      const streaming = new Promise<void>((resolve) => {
+        connected = resolve;
+      });
+      const waiting = client(agentKey).wait(request.id, {
+        transport,
+        onEvent: (event) => {
+          seen.push(event.type);
+          connected();
+        },
+      });
+      // SSE replays `created` once connected; a long-poll is simply in flight after a moment.
+      if (transport === 'sse') await streaming;
+      else await new Promise((resolve) => setTimeout(resolve, 150));
+
+      await server.kill();
+      const out = await server.run([
+        'approve',
+        request.id,
+        '--db',
+        server.dbPath,
+        '--as',
+        'alice',
+        '--comment',
+        'approved offline',
+      ]);
+      expect(out).toContain(request.id);
+      await server.start();
+
+      const done = await waiting;
+      expect(done).toMatchObject({
+        id: request.id,
+        status: 'approved',
+        resolution: { by: ['user:alice'], comment: 'approved offline' },
+      });
+      if (transport === 'sse') expect(seen[0]).toBe('created');
+    },
+  );
+
+  it('long-poll: a decision made after the restart reaches the waiting client', async () => {
+    const request = await createTransfer();
+    const waiting = client(agentKey).wait(request.id, { transport: 'long-poll' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.kill();
+    await server.start();
+    await client(reviewerKey).decide(request.id, { outcome: 'reject', reason: 'not today' });
+    expect(await waiting).toMatchObject({
+      status: 'rejected',
+      resolution: { reason: 'not today' },
+    });
+  });
+
+  it('the gate keeps waiting through a crash and runs the call once approved', async () => {
+    const policy = definePolicy({ version: 1, default: 'require' });
+    const gate = createGate({ policy, service: client(agentKey) });
+    const args = { amount: 42, to: 'acc_2' };
+    const checking = gate.check({ toolName: 'transfer_funds', args, runId: 'r', toolCallId: 'c' });
+    const reviewer = client(reviewerKey);
+    let pending: ApprovalRequest | undefined;
+    while (!pending) {
+      pending = (await reviewer.list({ status: 'pending' })).items[0];
+      if (!pending) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await server.kill();
+    await server.start();
+    await reviewer.decide(pending.id, { outcome: 'approve' });
+    expect(await checking).toMatchObject({ outcome: 'allow', args, requestId: pending.id });
+  });
+});

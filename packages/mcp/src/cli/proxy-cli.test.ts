@@ -121,7 +121,7 @@ describe('proxy over stdio with the real server', () => {
       '--progress-interval',
       '0.1s',
     ]);
-    const clientTimeout = { timeout: 1_500 };
+    const clientTimeout = { timeout: 2_500 };
     const started = Date.now();
     let progress = 0;
     const first = await client.callTool(
@@ -137,7 +137,7 @@ describe('proxy over stdio with the real server', () => {
     expect(first.isError).toBeFalsy();
     expect(progress).toBeGreaterThan(0);
     const { requestId } = first.structuredContent as { requestId: string };
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
     await reviewer.decide(requestId, { outcome: 'approve' });
     expect(Date.now() - started).toBeGreaterThan(clientTimeout.timeout);
     const check = () =>

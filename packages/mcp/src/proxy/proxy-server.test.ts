@@ -1,5 +1,8 @@
 import { definePolicy, ServiceUnavailableError } from '@countersign/core';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInProcessProxy } from '../test-support/in-process-proxy.js';
 
@@ -29,6 +32,22 @@ describe('proxy listing and policy', () => {
       'get_balance',
       'transfer_funds',
     ]);
+  });
+
+  it('tells the client when the upstream tool list changes', async () => {
+    proxy = await startInProcessProxy();
+    const changed = new Promise<void>((resolve) => {
+      proxy!.client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve());
+    });
+    proxy.upstreamServer.registerTool(
+      'late_tool',
+      { description: 'Added after start', annotations: { readOnlyHint: true } },
+      async () => ({ content: [{ type: 'text', text: 'late' }] }),
+    );
+    await changed;
+    const { tools } = await proxy.client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('late_tool');
+    expect(text(await proxy.client.callTool({ name: 'late_tool', arguments: {} }))).toBe('late');
   });
 
   it('forwards read-only calls under the default policy without asking anyone', async () => {

@@ -45,12 +45,20 @@ export function createProxyServerFactory(options: ProxyOptions): ProxyServerFact
     const server = new Server(
       { name: 'countersign-mcp-proxy', version: '0.1.0' },
       {
-        capabilities: { tools: {} },
+        capabilities: { tools: { listChanged: true } },
         instructions:
           'Some tools need a human approval through Countersign. When a result says the request is ' +
           'pending, call check_request with its request id later instead of calling the tool again.',
       },
     );
+    const unsubscribe = options.upstreams.onToolsChanged(() => {
+      server.sendToolListChanged().catch(() => {});
+    });
+    const closing = server.onclose;
+    server.onclose = () => {
+      unsubscribe();
+      closing?.();
+    };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
       const tools = (await options.upstreams.refresh()).map((entry) => entry.tool);
       const visible = tools.filter((tool) => tool.name !== CHECK_REQUEST_TOOL);

@@ -62,6 +62,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   await client.connect(clientSide);
   return {
     client,
+    upstreamServer,
     calls,
     service,
     store,

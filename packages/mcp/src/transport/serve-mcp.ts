@@ -37,7 +37,11 @@ export async function serveMcp(
   if (options.http) return serveHttp(createServer, options.http, options.logger);
   const server = createServer();
   const closed = new Promise<void>((resolve) => {
-    server.onclose = () => resolve();
+    const previous = server.onclose;
+    server.onclose = () => {
+      previous?.();
+      resolve();
+    };
   });
   await server.connect(new StdioServerTransport());
   // The client closing our stdin is the end of the session; the SDK transport does not notice.

@@ -1,4 +1,8 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  type Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { UpstreamSpec } from './upstream-config.js';
 import {
   type ConnectUpstreamOptions,
@@ -24,9 +28,22 @@ export interface ProxiedTool {
 export class UpstreamSet {
   readonly #connections: UpstreamConnection[];
   #index = new Map<string, ProxiedTool>();
+  readonly #listeners = new Set<() => void>();
 
   private constructor(connections: UpstreamConnection[]) {
     this.#connections = connections;
+    for (const connection of connections) {
+      connection.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+        await this.refresh().catch(() => {});
+        for (const listener of this.#listeners) listener();
+      });
+    }
+  }
+
+  /** Calls `listener` after any upstream changed its tool list; returns an unsubscribe function. */
+  onToolsChanged(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Connects every upstream (in parallel) and builds the tool index; closes all on any failure. */

@@ -191,4 +191,19 @@ describe('scenario 2: quarterly board report', () => {
     const verification = await api(server.url, server.adminKey, 'GET', '/v1/audit/verify');
     expect(verification.body).toMatchObject({ ok: true, entries: audit.length });
   });
+
+  it("runs end to end as the example's one command (server on a manual clock, agent restarted)", async () => {
+    const main = fileURLToPath(new URL('../../examples/board-report/src/main.ts', import.meta.url));
+    const run = runNode(main, []);
+    expect(await run.exited).toBe(0);
+    const out = run.output();
+    const ids = [...out.matchAll(/Waiting for legal review: (req_[\w-]+)/g)].map(
+      (match) => match[1],
+    );
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(out).toMatch(/decided edit by user:lena sha256:[0-9a-f]{64}/);
+    expect(out).toMatch(/decided approve by user:deputy-cfo sha256:[0-9a-f]{64}/);
+    expect(out).toContain('"ok":true');
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  ApiError,
   type ApprovalRequest,
   CountersignClient,
   createGate,
@@ -8,6 +9,7 @@ import {
   type Policy,
 } from '@countersign/core';
 import { startTestServer, type TestServer, type TestServerOptions } from '@countersign/server/test';
+import { expect } from 'vitest';
 
 /** A real server with one agent and three reviewers (alice and bob in `ops`, carol in `legal`). */
 export interface Harness {
@@ -104,4 +106,17 @@ export function recordingTool() {
       return decision;
     },
   };
+}
+
+/** Asserts that a client call fails with an API error of this HTTP status (and code). */
+export async function expectApiError(call: Promise<unknown>, status: number, code?: string) {
+  const error = await call.then(
+    () => {
+      throw new Error(`expected an API error ${status}, the call succeeded`);
+    },
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof ApiError)) throw error;
+  expect(error.status).toBe(status);
+  if (code !== undefined) expect(error.code).toBe(code);
 }

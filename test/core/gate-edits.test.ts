@@ -1,6 +1,6 @@
-import { ApiError, fingerprint, type JsonObject } from '@countersign/core';
+import { fingerprint, type JsonObject } from '@countersign/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, recordingTool, startHarness } from './e2e-harness.ts';
+import { expectApiError, type Harness, recordingTool, startHarness } from './e2e-harness.ts';
 import { e2ePolicy } from './e2e-policy.ts';
 
 let h: Harness;
@@ -96,9 +96,10 @@ describe('edits against the real server', () => {
       },
     });
     const request = await h.nextPending();
-    await expect(
+    await expectApiError(
       h.alice.decide(request.id, { outcome: 'edit', args: { amount: 'lots', to: 'acc_1' } }),
-    ).rejects.toSatisfy((error) => ApiError.isInstance(error) && error.status === 422);
+      422,
+    );
     await h.alice.decide(request.id, { outcome: 'reject', reason: 'no' });
     expect(await checking).toMatchObject({ outcome: 'deny', reason: 'rejected' });
     expect(tool.runs).toEqual([]);
@@ -138,9 +139,10 @@ describe('answers instead of running the tool', () => {
     });
     const request = await h.nextPending();
     expect(request.kind).toBe('form');
-    await expect(
+    await expectApiError(
       h.alice.decide(request.id, { outcome: 'respond', response: { seat: 'roof' } }),
-    ).rejects.toSatisfy((error) => ApiError.isInstance(error) && error.status === 422);
+      422,
+    );
     await h.alice.decide(request.id, { outcome: 'respond', response: { seat: 'aisle' } });
     expect(await checking).toMatchObject({ outcome: 'respond', response: { seat: 'aisle' } });
   });
@@ -155,11 +157,10 @@ describe('answers instead of running the tool', () => {
       toolCallId: 'call-1',
     });
     const request = await h.nextPending();
-    await expect(
+    await expectApiError(
       h.alice.decide(request.id, { outcome: 'respond', response: 'just do it' }),
-    ).rejects.toSatisfy(
-      (error) =>
-        ApiError.isInstance(error) && error.status === 422 && error.code === 'unprocessable',
+      422,
+      'unprocessable',
     );
     expect((await h.agent.get(request.id)).status).toBe('pending');
     expect(tool.runs).toEqual([]);

@@ -1,6 +1,6 @@
-import { ApiError, fingerprint } from '@countersign/core';
+import { fingerprint } from '@countersign/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, recordingTool, startHarness } from './e2e-harness.ts';
+import { expectApiError, type Harness, recordingTool, startHarness } from './e2e-harness.ts';
 import { e2ePolicy } from './e2e-policy.ts';
 
 let h: Harness;
@@ -134,9 +134,7 @@ describe('gate outcomes against the real server', () => {
     expect(request.quorum).toBe(2);
     await h.alice.decide(request.id, { outcome: 'approve' });
     const again = h.alice.decide(request.id, { outcome: 'approve' });
-    await expect(again).rejects.toSatisfy(
-      (error) => ApiError.isInstance(error) && error.status === 409,
-    );
+    await expectApiError(again, 409);
     expect((await h.agent.get(request.id)).status).toBe('pending');
     expect(tool.runs).toEqual([]);
     await h.bob.decide(request.id, { outcome: 'approve' });
@@ -155,9 +153,7 @@ describe('gate outcomes against the real server', () => {
       toolCallId: 'call-1',
     });
     const request = await h.nextPending();
-    await expect(h.carol.decide(request.id, { outcome: 'approve' })).rejects.toSatisfy(
-      (error) => ApiError.isInstance(error) && error.status === 404,
-    );
+    await expectApiError(h.carol.decide(request.id, { outcome: 'approve' }), 404);
     expect((await h.agent.get(request.id)).status).toBe('pending');
     await h.alice.decide(request.id, { outcome: 'approve' });
     expect((await checking).outcome).toBe('allow');

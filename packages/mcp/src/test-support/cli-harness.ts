@@ -69,15 +69,25 @@ export async function connectCli(options: ConnectCliOptions): Promise<ConnectedC
     env: { ...getDefaultEnvironment(), ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /listening on (http\S+)/.exec(stderr);
-      if (match) resolve(match[1]!);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`CLI did not listen: ${stderr}`)), 20_000);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /listening on (http\S+)/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
     });
-    child.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
-  });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  } catch (error) {
+    // Never leave a CLI (and its upstream) running after a failed start.
+    await stopChild(child);
+    throw error;
+  }
   return {
     client,
     stderr: () => stderr,

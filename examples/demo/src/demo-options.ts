@@ -36,7 +36,8 @@ export function parseDemoOptions(
   };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // `pnpm start -- --port 0` hands the script the `--` itself.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
       options: {
         port: { type: 'string' },
         db: { type: 'string' },

@@ -73,6 +73,7 @@ describe('the one-command demo (child process, non-interactive mode)', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(run.output()).toContain('Stopping the agent and the server.');
+    expect(run.output()).not.toContain('The server keeps running');
     await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
   });
 

@@ -91,6 +91,8 @@ const result = await runDemoAgent(gate, {
   },
 });
 console.log(`\n[agent] ${result.text}`);
+// Ctrl-C while waiting: `stop` is already closing the server and exits with 130.
+if (stopping.signal.aborted) await new Promise(() => undefined);
 if (auto !== undefined) await stop(result.deployed ? 0 : 1);
 console.log(
   `\nThe server keeps running so you can look at the history in the dashboard (${server.url}/).`,

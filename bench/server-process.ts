@@ -13,6 +13,8 @@ export interface ServerProcess {
   keys: { agent: string; reviewer: string; admin: string };
   /** Resident set size of the server process, in MiB. */
   rssMiB(): number;
+  /** Stops the process and starts a fresh one on the same database (url and pid change). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,21 +60,34 @@ export async function startServerProcess(): Promise<ServerProcess> {
     reviewer: createKey(db, 'reviewer', 'bench-reviewer'),
     admin: createKey(db, 'admin', 'bench-admin'),
   };
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await waitForUrl(child);
-  return {
-    url,
-    pid: child.pid as number,
+  const start = async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { child, url: await waitForUrl(child) };
+  };
+  const stopChild = async (child: ChildProcess) => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  let current = await start();
+  const handle: ServerProcess = {
+    url: current.url,
+    pid: current.child.pid as number,
     keys,
-    rssMiB: () => rssOf(child.pid as number),
+    rssMiB: () => rssOf(current.child.pid as number),
+    async restart() {
+      await stopChild(current.child);
+      current = await start();
+      handle.url = current.url;
+      handle.pid = current.child.pid as number;
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stopChild(current.child);
       rmSync(directory, { recursive: true, force: true });
     },
   };
+  return handle;
 }
 
 /** p50/p99/max of a list of milliseconds. */

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
@@ -38,7 +37,7 @@ export interface AppOptions {
 
 /** The app and the service context it runs on. */
 export interface CountersignApp {
-  app: Hono;
+  app: Hono<AppEnv>;
   context: ServiceContext;
 }
 
@@ -55,17 +54,18 @@ export function createApp(options: AppOptions): CountersignApp {
     ...(options.onWork ? { onWork: options.onWork } : {}),
   };
   const logError = options.logError ?? ((error: unknown) => console.error(error));
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        errorResponse(c, 'payload_too_large', `The body is larger than ${limit} bytes`),
-    }),
-  );
+  // Bodies are read with this cap in readJson (hono/body-limit retained memory per request).
+  app.use('*', async (c, next) => {
+    const declared = Number(c.req.header('content-length') ?? Number.NaN);
+    if (declared > limit) {
+      return errorResponse(c, 'payload_too_large', `The body is larger than ${limit} bytes`);
+    }
+    c.set('bodyLimit', limit);
+    await next();
+  });
   app.route('/', metaRoutes(context));
 
   const api = new Hono<AppEnv>();

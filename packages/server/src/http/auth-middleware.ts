@@ -6,7 +6,7 @@ import type { Role, Store } from '../store/store-types.js';
 
 /** The Hono environment of the API routes. */
 export interface AppEnv {
-  Variables: { principal: Principal };
+  Variables: { principal: Principal; bodyLimit: number };
 }
 
 /** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */

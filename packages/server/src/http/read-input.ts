@@ -11,7 +11,10 @@ export async function readJson<S extends z.ZodType>(
   schema: S,
   options: { optional?: boolean } = {},
 ): Promise<z.output<S>> {
-  const text = await c.req.text();
+  const text = await readBodyText(
+    c.req.raw,
+    (c.get('bodyLimit') as number | undefined) ?? DEFAULT_BODY_LIMIT,
+  );
   if (text.trim() === '' && options.optional) return parseWith(schema, {});
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -28,6 +31,34 @@ export async function readJson<S extends z.ZodType>(
     });
   }
   return parseWith(schema, value);
+}
+
+/** The body size limit when the app sets none. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Reads a body as UTF-8, refusing it with 413 as soon as it grows past `limit` bytes. */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  if (!request.body) return '';
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function tooLarge(limit: number) {
+  return fail('payload_too_large', `The body is larger than ${limit} bytes`, { limit });
 }
 
 /** Validates the query string (single values only) against a schema. */

@@ -5,7 +5,7 @@ import { fail, requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { AppEnv } from './auth-middleware.js';
-import { respondWithSse, sseMessage } from './sse-sink.js';
+import { respondWithSse, type SseSink, sseMessage } from './sse-sink.js';
 
 const REPLAY_PAGE = 500;
 
@@ -28,7 +28,35 @@ interface StreamOptions {
   requestId?: string;
   afterId: number;
   visible: (event: RequestEvent) => boolean;
-  keepAliveMs: number;
+  keepAlive: KeepAlive;
+}
+
+/** One timer for every open stream's `: keep-alive` comment, instead of one timer per stream. */
+class KeepAlive {
+  readonly #sinks = new Set<SseSink>();
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(intervalMs: number) {
+    this.#intervalMs = intervalMs;
+  }
+
+  add(sink: SseSink): () => void {
+    this.#sinks.add(sink);
+    if (!this.#timer) {
+      this.#timer = setInterval(() => {
+        for (const each of this.#sinks) each.write(': keep-alive\n\n');
+      }, this.#intervalMs);
+      this.#timer.unref();
+    }
+    return () => {
+      this.#sinks.delete(sink);
+      if (this.#sinks.size === 0) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+      }
+    };
+  }
 }
 
 /**
@@ -54,7 +82,7 @@ function streamEvents(
       if (live) send(event);
       else pending.push(event);
     });
-    const keepAlive = setInterval(() => sink.write(': keep-alive\n\n'), options.keepAliveMs);
+    const stopKeepAlive = options.keepAlive.add(sink);
     try {
       for (;;) {
         const page = await context.store.read((tx) =>
@@ -68,7 +96,7 @@ function streamEvents(
       sink.write(': connected\n\n');
       await sink.closed;
     } finally {
-      clearInterval(keepAlive);
+      stopKeepAlive();
       unsubscribe();
     }
   });
@@ -79,14 +107,14 @@ export function eventRoutes(
   context: ServiceContext,
   options: EventRoutesOptions = {},
 ): { perRequest: Hono<AppEnv>; all: Hono<AppEnv> } {
-  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000);
   const perRequest = new Hono<AppEnv>();
   perRequest.get('/:id/events', async (c) => {
     const id = c.req.param('id');
     const afterId = lastEventId(c) ?? 0;
     const request = await context.store.read((tx) => loadVisible(tx, c.get('principal'), id));
     if (!request) throw requestNotFound(id);
-    return streamEvents(c, context, { requestId: id, afterId, visible: () => true, keepAliveMs });
+    return streamEvents(c, context, { requestId: id, afterId, visible: () => true, keepAlive });
   });
   const all = new Hono<AppEnv>();
   all.get('/', async (c) => {
@@ -96,7 +124,7 @@ export function eventRoutes(
     return streamEvents(c, context, {
       afterId,
       visible: (event) => canSee(principal, event.request),
-      keepAliveMs,
+      keepAlive,
     });
   });
   return { perRequest, all };

@@ -16,12 +16,17 @@ export const MAX_PROPOSALS = 3;
 /**
  * A scripted stand-in for a model, so the demo needs no API key and no network: it wants
  * `deploy({ env: 'prod', version: 'v2.4.1' })`; after a human rejection it revises to the next
- * patch as a canary and asks again; once a deploy ran it reports and stops.
+ * patch as a canary and asks again; once a deploy ran, or when a call was refused for any other
+ * reason (expired, service down), it reports and stops.
  */
 export function createScriptedModel(): (last?: ToolObservation) => ModelTurn {
   let proposals = 0;
   return (last) => {
     if (last?.outcome === 'ran') return { kind: 'finish', text: `Done. ${last.result}` };
+    // Only a human "no" with a reason is something to revise; expiry or an outage is not.
+    if (last?.outcome === 'refused' && last.rejectionReason === undefined) {
+      return { kind: 'finish', text: `The deploy did not run: ${last.message} I stop here.` };
+    }
     if (proposals >= MAX_PROPOSALS) {
       return {
         kind: 'finish',
@@ -38,7 +43,7 @@ export function createScriptedModel(): (last?: ToolObservation) => ModelTurn {
       };
     }
     const patch = proposals;
-    const why = last.rejectionReason ? `The reviewer said: "${last.rejectionReason}". ` : '';
+    const why = `The reviewer said: "${last.rejectionReason}". `;
     return {
       kind: 'call',
       thought: `${why}I will revise: ship v2.4.${patch} as a canary (5% of traffic) and ask again.`,

@@ -17,8 +17,9 @@ export interface CountersignErrorOptions {
  * rather than `instanceof`: it works across duplicated copies of the package.
  */
 export class CountersignError extends Error {
-  // The marker makes isInstance work across duplicated copies of the package.
-  readonly [marker] = true;
+  // The marker holds the class names of the error's chain (`['ApiError', 'CountersignError']`),
+  // so isInstance works for subclasses too, across duplicated copies of the package.
+  readonly [marker]: readonly string[];
   /** A stable string code, see {@link ErrorCode}. */
   readonly code: ErrorCode;
   /** Structured, JSON-safe details. */
@@ -27,13 +28,22 @@ export class CountersignError extends Error {
   constructor(code: ErrorCode, { message, cause, details }: CountersignErrorOptions) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'CountersignError';
+    this[marker] = classNames(new.target);
     this.code = code;
     this.details = details ?? {};
   }
 
-  /** True for any Countersign error, whatever copy of the package created it. */
-  static isInstance(error: unknown): error is CountersignError {
-    return typeof error === 'object' && error !== null && marker in error;
+  /**
+   * True when `error` is an instance of this class (`CountersignError.isInstance` for any Countersign
+   * error, `ApiError.isInstance` only for API errors), whatever copy of the package created it.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => CountersignError>(
+    this: T,
+    error: unknown,
+  ): error is InstanceType<T> {
+    if (typeof error !== 'object' || error === null || !(marker in error)) return false;
+    const names = (error as { [marker]: unknown })[marker];
+    return Array.isArray(names) && names.includes(this.name);
   }
 
   /** True when `error` is a Countersign error carrying `code`. */
@@ -43,4 +53,16 @@ export class CountersignError extends Error {
   ): error is CountersignError & { code: C } {
     return CountersignError.isInstance(error) && error.code === code;
   }
+}
+
+function classNames(target: Function): string[] {
+  const names: string[] = [];
+  for (
+    let current = target;
+    current && current !== Error;
+    current = Object.getPrototypeOf(current)
+  ) {
+    names.push(current.name);
+  }
+  return names;
 }

@@ -1,106 +1,128 @@
-// Server RSS with 10,000 idle waiters (long-poll, then SSE), against the idle server's RSS.
-import { spawn } from 'node:child_process';
+// Server RSS with 10,000 idle waiters (long-poll, then SSE), next to the same number of idle
+// connections held by a bare Hono route on @hono/node-server. Clients run in their own process and
+// connect in batches; each server is a fresh process, so only the waiters are counted.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { printRows, startServerProcess } from './server-process.ts';
+import { fileURLToPath } from 'node:url';
+import { printRows, rssOf, startServerProcess, waitForUrl } from './server-process.ts';
 
 const WAITERS = Number(process.env.BENCH_IDLE_WAITERS ?? 10_000);
-const server = await startServerProcess();
+const work = mkdtempSync(join(tmpdir(), 'countersign-bench-memory-'));
 
-async function createRequests(count: number): Promise<string[]> {
-  const ids: string[] = [];
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (ids.length < count) {
-        const response = await fetch(`${server.url}/v1/requests`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${server.keys.agent}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({ action: 'idle' }),
-        });
-        ids.push(((await response.json()) as { id: string }).id);
-      }
-    }),
-  );
-  return ids.slice(0, count);
-}
+// Holds every connection open the way a waiter does, doing nothing else.
+const BARE = `
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { streamSSE } from 'hono/streaming';
+const app = new Hono();
+app.get('/wait/:id', () => new Promise(() => {}));
+app.get('/events/:id', (c) => streamSSE(c, (stream) => new Promise((resolve) => stream.onAbort(resolve))));
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  console.log('listening on http://127.0.0.1:' + info.port);
+});
+`;
 
-// The clients live in their own process, so only the server's memory is measured.
 const CLIENT = `
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-const [url, key, mode, idsFile] = process.argv.slice(2);
+const [base, key, pathTemplate, idsFile] = process.argv.slice(2);
 const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-let open = 0;
-const opened = () => { open++; if (open === ids.length) console.log('open'); };
-for (const id of ids) {
-  const path = mode === 'sse' ? '/v1/requests/' + id + '/events' : '/v1/requests/' + id + '/wait?timeout=60';
-  const request = http.get(url + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => {
-    response.on('data', () => {});
-    if (mode === 'sse') opened();
-  });
+let connected = 0;
+for (let index = 0; index < ids.length; index++) {
+  const path = pathTemplate.replace(':id', ids[index]);
+  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => response.on('data', () => {}));
   request.on('error', () => {});
-  // A long-poll only answers when it ends, so count it as open once the socket is connected.
-  if (mode !== 'sse') request.on('socket', (socket) => socket.once('connect', opened));
+  request.on('socket', (socket) => socket.once('connect', () => { if (++connected === ids.length) console.log('open'); }));
+  if (index % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 setInterval(() => {}, 1000);
 `;
+writeFileSync(join(work, 'client.mjs'), CLIENT);
 
-async function withWaiters(mode: 'long-poll' | 'sse', ids: string[]): Promise<number> {
-  const directory = mkdtempSync(join(tmpdir(), 'countersign-bench-clients-'));
-  writeFileSync(join(directory, 'ids.json'), JSON.stringify(ids));
-  writeFileSync(join(directory, 'client.mjs'), CLIENT);
-  const child = spawn(
+/** Opens the waiters against `base`, waits for the server to settle, and samples its RSS. */
+async function measure(
+  serverPid: number,
+  base: string,
+  key: string,
+  pathTemplate: string,
+  ids: string[],
+) {
+  writeFileSync(join(work, 'ids.json'), JSON.stringify(ids));
+  const before = rssOf(serverPid);
+  const client = spawn(
     process.execPath,
-    [
-      join(directory, 'client.mjs'),
-      server.url,
-      server.keys.agent,
-      mode,
-      join(directory, 'ids.json'),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [join(work, 'client.mjs'), base, key, pathTemplate, join(work, 'ids.json')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   await new Promise<void>((resolve) =>
-    child.stdout?.on('data', (chunk) => String(chunk).includes('open') && resolve()),
+    client.stdout?.on('data', (chunk) => String(chunk).includes('open') && resolve()),
   );
-  // Let the server read every request and settle before sampling.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  const rss = server.rssMiB();
-  child.kill('SIGKILL');
-  rmSync(directory, { recursive: true, force: true });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  return rss;
+  const after = rssOf(serverPid);
+  client.kill('SIGKILL');
+  return { before, after };
 }
 
-const ids = await createRequests(WAITERS);
-// A fresh process on the same database, so the creation burst's garbage is not counted.
-await server.restart();
-await new Promise((resolve) => setTimeout(resolve, 1000));
-const idle = server.rssMiB();
-const longPoll = await withWaiters('long-poll', ids);
-const sse = await withWaiters('sse', ids);
+async function bare(pathTemplate: string, ids: string[]) {
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', BARE], {
+    cwd: fileURLToPath(new URL('../packages/server/', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await waitForUrl(child);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const result = await measure(child.pid as number, url, 'none', pathTemplate, ids);
+  child.kill('SIGKILL');
+  return result;
+}
+
+const server = await startServerProcess();
+const ids: string[] = [];
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    while (ids.length < WAITERS) {
+      const response = await fetch(`${server.url}/v1/requests`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${server.keys.agent}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ action: 'idle' }),
+      });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+  }),
+);
+ids.length = WAITERS;
+
+const rows: { name: string; before: number; after: number }[] = [];
+rows.push({ name: 'bare Hono route, idle long requests', ...(await bare('/wait/:id', ids)) });
+rows.push({ name: 'bare Hono streamSSE, idle streams', ...(await bare('/events/:id', ids)) });
+for (const [name, template] of [
+  ['Countersign long-poll /wait?timeout=60', '/v1/requests/:id/wait?timeout=60'],
+  ['Countersign SSE /events', '/v1/requests/:id/events'],
+] as const) {
+  // A fresh process on the same database, so neither the creation burst nor the previous run counts.
+  await server.restart();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  rows.push({ name, ...(await measure(server.pid, server.url, server.keys.agent, template, ids)) });
+}
+await server.stop();
+rmSync(work, { recursive: true, force: true });
+
+const baseline = rows[0] as (typeof rows)[number];
 printRows(
   `Server RSS with ${WAITERS.toLocaleString('en-US')} idle waiters (target ≤ 300 MB)`,
-  ['case', 'RSS MiB', 'vs idle server', 'KiB per waiter'],
-  [
-    ['idle server (after creating the requests)', idle.toFixed(1), '1.00x', '-'],
-    [
-      `${WAITERS} long-poll waiters`,
-      longPoll.toFixed(1),
-      `${(longPoll / idle).toFixed(2)}x`,
-      (((longPoll - idle) * 1024) / WAITERS).toFixed(1),
-    ],
-    [
-      `${WAITERS} SSE streams`,
-      sse.toFixed(1),
-      `${(sse / idle).toFixed(2)}x`,
-      (((sse - idle) * 1024) / WAITERS).toFixed(1),
-    ],
-  ],
+  ['case', 'RSS before MiB', 'RSS with waiters MiB', 'KiB per waiter', 'vs bare long request'],
+  rows.map((row) => [
+    row.name,
+    row.before.toFixed(1),
+    row.after.toFixed(1),
+    (((row.after - row.before) * 1024) / WAITERS).toFixed(1),
+    `${(row.after / baseline.after).toFixed(2)}x`,
+  ]),
 );
-await server.stop();

@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { type ApprovalRequest, isTerminalStatus } from '@countersign/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
@@ -13,6 +14,21 @@ export const MAX_WAIT_SECONDS = 60;
 const waitQuerySchema = z.strictObject({
   timeout: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).default(25),
 });
+
+/**
+ * Calls `listener` when the client goes away. On the Node server it listens on the raw response;
+ * touching `c.req.raw.signal` there would build a full Request per waiter, which costs memory.
+ */
+function onClientGone(c: Context, listener: () => void): () => void {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing && typeof outgoing.once === 'function') {
+    outgoing.once('close', listener);
+    return () => outgoing.off('close', listener);
+  }
+  const signal = c.req.raw.signal;
+  signal.addEventListener('abort', listener);
+  return () => signal.removeEventListener('abort', listener);
+}
 
 /** `GET /:id/wait?timeout=SECONDS`: answers once the request is terminal or the timeout passes. */
 export function waitRoutes(context: ServiceContext): Hono<AppEnv> {
@@ -30,20 +46,21 @@ export function waitRoutes(context: ServiceContext): Hono<AppEnv> {
       if (isTerminalStatus(event.request.status)) settle(event.request);
     });
     const timer = setTimeout(() => settle(undefined), timeout * 1000);
-    const onAbort = () => settle(undefined);
-    c.req.raw.signal.addEventListener('abort', onAbort);
+    const stopListening = onClientGone(c, () => settle(undefined));
     try {
       const current = await context.store.read((tx) => loadVisible(tx, principal, id));
       if (!current) throw requestNotFound(id);
       if (isTerminalStatus(current.status) || timeout === 0) return c.json(current);
+      // Hold nothing but the subscription while waiting: the request is read again at the end.
       const terminal = await settled;
       if (terminal) return c.json(terminal);
-      const latest = await context.store.read((tx) => tx.getRequest(id));
-      return c.json(latest ?? current);
+      const latest = await context.store.read((tx) => loadVisible(tx, principal, id));
+      if (!latest) throw requestNotFound(id);
+      return c.json(latest);
     } finally {
       clearTimeout(timer);
       unsubscribe();
-      c.req.raw.signal.removeEventListener('abort', onAbort);
+      stopListening();
     }
   });
   return app;

@@ -17,9 +17,9 @@ afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** Spawns `countersign serve` on a free port and resolves with its URL. */
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbPath], {
+/** Spawns `countersign serve` on a free port and resolves with its URL and what it printed. */
+function serve(path = dbPath): Promise<{ child: ChildProcess; url: string; output: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', path], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -31,7 +31,7 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
       const match = /Countersign listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
+        resolve({ child, url: match[1] as string, output });
       }
     });
     child.stderr?.on('data', (chunk) => {
@@ -110,6 +110,20 @@ describe('kill -9 in the middle of work', () => {
       headers: { authorization: `Bearer ${keys.agent}` },
     });
     expect(((await waited.json()) as { status: string }).status).toBe('expired');
+    second.child.kill('SIGTERM');
+  });
+
+  it('creates the database on first start and prints an admin key once', async () => {
+    const path = join(directory, 'fresh', 'first.db');
+    const first = await serve(path);
+    const key = /admin key \(shown once, keep it\): (csk_\S+)/.exec(first.output)?.[1];
+    expect(key).toBeDefined();
+    const me = await fetch(`${first.url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(await me.json()).toMatchObject({ role: 'admin', principal: 'user:admin' });
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = await serve(path);
+    expect(second.output).not.toContain('admin key');
     second.child.kill('SIGTERM');
   });
 });

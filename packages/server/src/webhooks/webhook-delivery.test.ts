@@ -140,4 +140,36 @@ describe('webhooks', () => {
     expect(server.server.outbox.retryDelay(5)).toBe(40_000);
     expect(server.server.outbox.retryDelay(40)).toBe(1_800_000);
   });
+
+  it('keeps retrying for at least 24 hours, then gives up and records it in the audit log', async () => {
+    server = await startTestServer({ manualClock: true });
+    receiver = new Receiver();
+    await receiver.up();
+    await receiver.down();
+    const agent = await server.createKey({ role: 'agent', name: 'bot' });
+    await post(agent, '/v1/requests', {
+      action: 'X',
+      callbackUrl: `http://127.0.0.1:${receiver.port}/never`,
+    });
+    const store = server.server.context.store;
+    await until(
+      async () => (await store.read((tx) => tx.listOutbox(1)))[0]?.attempts === 1,
+      'attempt 1',
+    );
+    let hours = 0;
+    while ((await store.read((tx) => tx.listOutbox(1)))[0]?.status === 'pending') {
+      await server.clock.advance(3_600_000);
+      hours++;
+      expect(hours).toBeLessThan(40);
+    }
+    const [message] = await store.read((tx) => tx.listOutbox(1));
+    expect(message?.status).toBe('failed');
+    expect(hours).toBeGreaterThanOrEqual(24);
+    const audit = await store.read((tx) => tx.listAudit({ limit: 10 }));
+    expect(audit.at(-1)).toMatchObject({
+      type: 'webhook.failed',
+      data: { url: `http://127.0.0.1:${receiver.port}/never` },
+    });
+    receiver = undefined;
+  });
 });

@@ -18,6 +18,8 @@ export interface CliIo {
   write(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Stops long-running commands such as `tail` (the process uses SIGINT). */
+  signal?: AbortSignal;
 }
 
 /** The process's own streams. */

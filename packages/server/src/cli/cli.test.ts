@@ -14,14 +14,19 @@ afterEach(async () => {
   await server.close();
 });
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+  signal?: AbortSignal,
+  out: string[] = [],
+) {
   const err: string[] = [];
   const io: CliIo = {
     out: (text) => out.push(`${text}\n`),
     write: (text) => out.push(text),
     err: (text) => err.push(text),
     env,
+    ...(signal ? { signal } : {}),
   };
   const code = await runCli(argv, io);
   return { code, out: out.join(''), err: err.join('\n') };
@@ -119,5 +124,22 @@ describe('countersign CLI', () => {
       COUNTERSIGN_API_KEY: 'wrong',
     });
     expect(unauthorized.err).toContain('unauthorized');
+  });
+
+  it('tails live events until stopped', async () => {
+    const env = { COUNTERSIGN_URL: server.url, COUNTERSIGN_API_KEY: server.adminKey };
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const tail = run(['tail'], env, controller.signal, lines);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const id = await createRequest('Rotate keys');
+    await run(['approve', id], env);
+    const deadline = Date.now() + 5000;
+    while (lines.length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    expect((await tail).code).toBe(0);
+    expect(lines[0]).toMatch(new RegExp(`created\\s+${id} v1 by agent:bot\\s+Rotate keys`));
+    expect(lines[1]).toMatch(new RegExp(`decided\\s+${id} v2 by user:admin`));
   });
 });

@@ -21,7 +21,8 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
     ? `/v1/requests/${encodeURIComponent(values.request)}/events`
     : '/v1/events';
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  if (io.signal) io.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  else process.once('SIGINT', () => controller.abort());
   let response: Response;
   try {
     response = await fetch(url.replace(/\/+$/, '') + path, {

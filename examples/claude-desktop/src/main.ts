@@ -35,13 +35,20 @@ const stopping = new AbortController();
 let server: LocalServer | undefined;
 let client: Client | undefined;
 
-async function cleanUp(): Promise<void> {
-  stopping.abort();
-  await client?.close().catch(() => undefined);
-  await server?.stop();
-  await rm(workDir, { recursive: true, force: true });
+let cleaning: Promise<void> | undefined;
+/** Stops the proxy (closing the client ends it) and the server, and removes the temp folder. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    stopping.abort();
+    await client?.close().catch(() => undefined);
+    await server?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
+let interrupted = false;
 process.once('SIGINT', () => {
+  interrupted = true;
   log('\nStopping the proxy and the server.');
   void cleanUp().finally(() => process.exit(130));
 });
@@ -125,6 +132,9 @@ try {
   const requests = await summarize(server.url, server.keys.reviewer);
   log(`\nRequests on the Countersign server: ${requests.length}`);
   for (const line of requests) log(`  ${line}`);
+} catch (error) {
+  // A call cut short by Ctrl-C fails as the proxy goes away; the SIGINT handler exits with 130.
+  if (!interrupted) throw error;
 } finally {
   await cleanUp();
 }

@@ -51,8 +51,8 @@ describe('examples/claude-desktop (its start script)', () => {
     await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
   });
 
-  it('--manual waits for you; the printed approve line, run as printed, lets the write go', async () => {
-    run = await startExample('claude-desktop', { args: ['--manual'] });
+  it('--manual waits for you, past "pending" via check_request; the printed approve line lets the write go', async () => {
+    run = await startExample('claude-desktop', { args: ['--manual', '--max-wait', '1s'] });
     const [line] = await run.waitFor(
       /COUNTERSIGN_URL=\S+ COUNTERSIGN_API_KEY=\S+ npx -y pnpm@10 countersign approve \S+/,
     );
@@ -61,7 +61,11 @@ describe('examples/claude-desktop (its start script)', () => {
         line,
       )!;
     expect(run.output()).toContain(`Decide it on the dashboard: ${url}/`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nobody decided within --max-wait: Claude is told "pending" and re-attaches with check_request.
+    await run.waitFor(new RegExp(`Claude calls check_request \\{"request_id":"${id}"\\}`));
+    expect(run.output()).toContain(
+      `Waiting for human approval: write_file has NOT run yet (Countersign request ${id})`,
+    );
     expect(run.output()).not.toContain('Successfully wrote');
     // `pnpm countersign` at the root is `node packages/server/bin/countersign.js`.
     await promisify(execFile)(process.execPath, [countersignCli, 'approve', id!], {
@@ -70,6 +74,7 @@ describe('examples/claude-desktop (its start script)', () => {
     expect(await run.finished()).toBe(0);
     expect(run.output()).toMatch(/✔ result: Successfully wrote to \S+\/reports\/q3\.md/);
     expect(run.output()).toContain(`${id} write_file approved by user:you`);
+    expect(count(run.output(), 'Successfully wrote')).toBe(1);
   });
 
   it('stops the proxy and the server and removes its temp folder on Ctrl-C', async () => {
@@ -89,5 +94,11 @@ describe('examples/claude-desktop (its start script)', () => {
     expect(await run.finished()).toBe(2);
     expect(run.output()).toContain('Unknown option --auto');
     expect(run.output()).toContain('usage: pnpm start [-- --manual]');
+  });
+
+  it('refuses a --max-wait that is not a duration', async () => {
+    run = await startExample('claude-desktop', { args: ['--max-wait', 'soon'] });
+    expect(await run.finished()).toBe(2);
+    expect(run.output()).toContain('--max-wait needs a duration like 5s, not "soon"');
   });
 });

@@ -20,6 +20,8 @@ export interface DesktopClientOptions {
   folder: string;
   /** Where the proxy remembers pending calls (`--state`). */
   stateFile: string;
+  /** The proxy's `--max-wait` (default 50s): how long a call waits before answering "pending". */
+  maxWait?: string | undefined;
   /** Receives every line the proxy logs to stderr. */
   onLog: (line: string) => void;
   /** Plays the user answering a confirmation form in the client (MCP elicitation). */
@@ -47,6 +49,7 @@ export async function connectLikeClaudeDesktop(options: DesktopClientOptions): P
       policy,
       '--state',
       options.stateFile,
+      ...(options.maxWait ? ['--max-wait', options.maxWait] : []),
       '--',
       process.execPath,
       filesystemServer,

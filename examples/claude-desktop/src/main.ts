@@ -11,20 +11,21 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectLikeClaudeDesktop, pendingRequestId, resultText } from './desktop-client.ts';
 import { type LocalServer, startLocalServer } from './local-server.ts';
+import { type ExampleOptions, parseOptions, USAGE } from './options.ts';
 import { playReviewer, summarize } from './reviewer.ts';
 
-const USAGE = 'usage: pnpm start [-- --manual]   (--manual: you decide the write yourself)';
-const args = process.argv.slice(2).filter((arg) => arg !== '--');
-if (args.includes('--help')) {
+if (process.argv.includes('--help')) {
   console.log(USAGE);
   process.exit(0);
 }
-const unknown = args.filter((arg) => arg !== '--manual');
-if (unknown.length > 0) {
-  console.error(`Unknown option ${unknown[0]}\n${USAGE}`);
+let options: ExampleOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
   process.exit(2);
 }
-const manual = args.includes('--manual');
+const { manual } = options;
 
 const log = (line = '') => console.log(line);
 const workDir = await realpath(await mkdtemp(join(tmpdir(), 'countersign-claude-desktop-')));
@@ -84,6 +85,7 @@ try {
     agentKey: server.keys.agent,
     folder,
     stateFile: join(workDir, 'countersign-mcp-state.json'),
+    maxWait: options.maxWait,
     onLog: (line) => log(`  [countersign-mcp] ${line}`),
     onConfirm: (message) => {
       log(`  Claude Desktop asks you: "${message}"  → you click Approve (scripted)`);

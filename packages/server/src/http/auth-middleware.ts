@@ -9,15 +9,19 @@ export interface AppEnv {
   Variables: { principal: Principal; bodyLimit: number };
 }
 
+async function principalFromHeader(store: Store, header: string): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
+  const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));
+  if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
+  return principalFor(record);
+}
+
 /** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */
 export function authenticate(store: Store): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
-    const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));
-    if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
-    c.set('principal', principalFor(record));
+    // Resolved in a helper so the key record is not kept alive while a waiter's request is open.
+    c.set('principal', await principalFromHeader(store, c.req.header('authorization') ?? ''));
     await next();
   };
 }

@@ -59,6 +59,22 @@ class KeepAlive {
   }
 }
 
+/** Sends stored events after the last one sent, page by page (a helper, so no page stays referenced). */
+async function replay(
+  context: ServiceContext,
+  requestId: string | undefined,
+  lastSent: () => number,
+  send: (event: RequestEvent) => void,
+): Promise<void> {
+  for (;;) {
+    const page = await context.store.read((tx) =>
+      tx.listEvents(lastSent(), requestId, REPLAY_PAGE),
+    );
+    for (const event of page) send(event);
+    if (page.length < REPLAY_PAGE) return;
+  }
+}
+
 /**
  * Streams events after `afterId`: subscribes first, replays from the database, then goes live,
  * skipping anything already sent, so a reconnect with Last-Event-ID misses nothing.
@@ -84,13 +100,7 @@ function streamEvents(
     });
     const stopKeepAlive = options.keepAlive.add(sink);
     try {
-      for (;;) {
-        const page = await context.store.read((tx) =>
-          tx.listEvents(lastSent, options.requestId, REPLAY_PAGE),
-        );
-        for (const event of page) send(event);
-        if (page.length < REPLAY_PAGE) break;
-      }
+      await replay(context, options.requestId, () => lastSent, send);
       live = true;
       for (const event of pending.splice(0)) send(event);
       sink.write(': connected\n\n');

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { type ApprovalRequest, isTerminalStatus } from '@countersign/core';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
 import { requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -30,6 +31,18 @@ function onClientGone(c: Context, listener: () => void): () => void {
   return () => signal.removeEventListener('abort', listener);
 }
 
+/** The request when it can be answered at once (terminal, or no wait asked); 404 when unseen. */
+async function answerNow(
+  context: ServiceContext,
+  principal: Principal,
+  id: string,
+  timeout: number,
+): Promise<ApprovalRequest | undefined> {
+  const current = await context.store.read((tx) => loadVisible(tx, principal, id));
+  if (!current) throw requestNotFound(id);
+  return isTerminalStatus(current.status) || timeout === 0 ? current : undefined;
+}
+
 /** `GET /:id/wait?timeout=SECONDS`: answers once the request is terminal or the timeout passes. */
 export function waitRoutes(context: ServiceContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -48,10 +61,9 @@ export function waitRoutes(context: ServiceContext): Hono<AppEnv> {
     const timer = setTimeout(() => settle(undefined), timeout * 1000);
     const stopListening = onClientGone(c, () => settle(undefined));
     try {
-      const current = await context.store.read((tx) => loadVisible(tx, principal, id));
-      if (!current) throw requestNotFound(id);
-      if (isTerminalStatus(current.status) || timeout === 0) return c.json(current);
-      // Hold nothing but the subscription while waiting: the request is read again at the end.
+      // Read in a helper so the waiting frame holds nothing but the subscription.
+      const immediate = await answerNow(context, principal, id, timeout);
+      if (immediate) return c.json(immediate);
       const terminal = await settled;
       if (terminal) return c.json(terminal);
       const latest = await context.store.read((tx) => loadVisible(tx, principal, id));

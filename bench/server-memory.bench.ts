@@ -24,6 +24,13 @@ serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 });
 `;
 
+// The floor: node:http alone, holding each request open.
+const RAW = `
+import http from 'node:http';
+const server = http.createServer(() => {});
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
 const CLIENT = `
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -72,8 +79,8 @@ async function measure(
   return { before, after };
 }
 
-async function bare(pathTemplate: string, ids: string[]) {
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', BARE], {
+async function bare(pathTemplate: string, ids: string[], script = BARE) {
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../packages/server/', import.meta.url)),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -104,6 +111,7 @@ await Promise.all(
 ids.length = WAITERS;
 
 const rows: { name: string; before: number; after: number }[] = [];
+rows.push({ name: 'bare node:http, idle requests', ...(await bare('/wait/:id', ids, RAW)) });
 rows.push({ name: 'bare Hono route, idle long requests', ...(await bare('/wait/:id', ids)) });
 rows.push({ name: 'bare Hono streamSSE, idle streams', ...(await bare('/events/:id', ids)) });
 for (const [name, template] of [
@@ -118,10 +126,10 @@ for (const [name, template] of [
 await server.stop();
 rmSync(work, { recursive: true, force: true });
 
-const baseline = rows[0] as (typeof rows)[number];
+const baseline = rows[1] as (typeof rows)[number];
 printRows(
   `Server RSS with ${WAITERS.toLocaleString('en-US')} idle waiters (target ≤ 300 MB)`,
-  ['case', 'RSS before MiB', 'RSS with waiters MiB', 'KiB per waiter', 'vs bare long request'],
+  ['case', 'RSS before MiB', 'RSS with waiters MiB', 'KiB per waiter', 'vs bare Hono'],
   rows.map((row) => [
     row.name,
     row.before.toFixed(1),

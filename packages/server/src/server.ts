@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Clock } from './clock.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
@@ -43,7 +43,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = options.store ?? openSqliteStore({ path: options.dbPath ?? './countersign.db' });
   const host = options.host ?? '127.0.0.1';
   let wake = () => undefined as undefined;
-  const { app, context } = createApp({ ...options, store, onWork: () => wake() });
+  const { app, context, nodeRoutes } = createApp({ ...options, store, onWork: () => wake() });
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -53,11 +53,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       outbox.runDue().catch(logError);
     });
   };
-  const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () =>
-      resolve(created as Server),
-    ) as Server;
-    created.once('error', reject);
+  const honoListener = getRequestListener(app.fetch);
+  const server = createServer((request, response) => {
+    if (!nodeRoutes(request, response)) void honoListener(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   scheduler.start();
   outbox.start();

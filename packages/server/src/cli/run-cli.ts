@@ -1,9 +1,4 @@
 import { CliError, type CliIo, describeError, processIo } from './cli-support.js';
-import { auditCommand } from './command-audit.js';
-import { keysCommand } from './command-keys.js';
-import { requestsCommand } from './command-requests.js';
-import { serveCommand } from './command-serve.js';
-import { tailCommand } from './command-tail.js';
 
 const USAGE = `Usage: countersign <command>
   serve [--port 8787] [--host 127.0.0.1] [--db ./countersign.db]
@@ -19,15 +14,19 @@ or work offline on --db FILE (acting as admin "cli", or --as NAME). Add --json f
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
+// Each command loads its module on use, so `serve` does not carry the client-side code.
 const COMMANDS: Record<string, Command> = {
-  serve: serveCommand,
-  keys: keysCommand,
-  ls: (args, io) => requestsCommand('ls', args, io),
-  show: (args, io) => requestsCommand('show', args, io),
-  approve: (args, io) => requestsCommand('approve', args, io),
-  reject: (args, io) => requestsCommand('reject', args, io),
-  tail: tailCommand,
-  audit: auditCommand,
+  serve: async (args, io) => (await import('./command-serve.js')).serveCommand(args, io),
+  keys: async (args, io) => (await import('./command-keys.js')).keysCommand(args, io),
+  ls: async (args, io) => (await import('./command-requests.js')).requestsCommand('ls', args, io),
+  show: async (args, io) =>
+    (await import('./command-requests.js')).requestsCommand('show', args, io),
+  approve: async (args, io) =>
+    (await import('./command-requests.js')).requestsCommand('approve', args, io),
+  reject: async (args, io) =>
+    (await import('./command-requests.js')).requestsCommand('reject', args, io),
+  tail: async (args, io) => (await import('./command-tail.js')).tailCommand(args, io),
+  audit: async (args, io) => (await import('./command-audit.js')).auditCommand(args, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

@@ -6,6 +6,8 @@ import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
 import { type AppEnv, authenticate } from './auth-middleware.js';
 import { dashboardRoutes } from './dashboard.js';
+import { KeepAlive } from './event-stream.js';
+import { fastWaitRoutes, type NodeRouteHandler } from './fast-waits.js';
 import { errorResponse, handleError } from './http-errors.js';
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
@@ -39,6 +41,11 @@ export interface AppOptions {
 export interface CountersignApp {
   app: Hono<AppEnv>;
   context: ServiceContext;
+  /**
+   * The long-lived GET routes served on Node's request and response directly; `startServer` puts it
+   * in front of the app (the app serves the same routes for `app.request()`).
+   */
+  nodeRoutes: NodeRouteHandler;
 }
 
 /** Builds the HTTP application: the /v1 API, the Ambedo-compatible routes, health and the dashboard. */
@@ -54,6 +61,7 @@ export function createApp(options: AppOptions): CountersignApp {
     ...(options.onWork ? { onWork: options.onWork } : {}),
   };
   const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000);
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
@@ -70,10 +78,7 @@ export function createApp(options: AppOptions): CountersignApp {
 
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(context.store));
-  const events = eventRoutes(
-    context,
-    options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {},
-  );
+  const events = eventRoutes(context, keepAlive);
   api.route('/requests', waitRoutes(context));
   api.route('/requests', events.perRequest);
   api.route('/requests', requestRoutes(context));
@@ -89,5 +94,5 @@ export function createApp(options: AppOptions): CountersignApp {
   app.route('/api', ambedo);
 
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context };
+  return { app, context, nodeRoutes: fastWaitRoutes(context, keepAlive, logError) };
 }

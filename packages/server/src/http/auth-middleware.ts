@@ -9,7 +9,8 @@ export interface AppEnv {
   Variables: { principal: Principal; bodyLimit: number };
 }
 
-async function principalFromHeader(store: Store, header: string): Promise<Principal> {
+/** Resolves the principal of an `Authorization: Bearer <key>` header; 401 otherwise. */
+export async function principalFromHeader(store: Store, header: string): Promise<Principal> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
   const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));

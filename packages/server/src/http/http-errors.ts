@@ -38,21 +38,39 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-/** The app-wide error handler: known errors keep their code; anything else is a bare 500. */
-export function handleError(error: unknown, c: Context, log: (error: unknown) => void): Response {
+/** The status and JSON body for any error: known errors keep their code; anything else is a bare 500. */
+export function errorBody(
+  error: unknown,
+  log: (error: unknown) => void,
+): {
+  status: number;
+  body: { error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+} {
+  const body = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) => ({
+    status: ERROR_HTTP_STATUS[code],
+    body: { error: { code, message, details } },
+  });
   if (CountersignError.isInstance(error)) {
     const code = error.code;
     const wire =
       ERROR_HTTP_STATUS[code] >= 500 && code !== 'service_unavailable' ? 'internal' : code;
-    return errorResponse(c, wire, error.message, error.details);
+    return body(wire, error.message, error.details);
   }
   if (error instanceof ZodError) {
-    return errorResponse(c, 'validation_failed', 'The input is invalid', zodDetails(error));
+    return body('validation_failed', 'The input is invalid', zodDetails(error));
   }
   if (error instanceof HTTPException) {
-    const code = HTTP_STATUS_CODES[error.status] ?? 'validation_failed';
-    return errorResponse(c, code, error.message || 'Bad request');
+    return body(
+      HTTP_STATUS_CODES[error.status] ?? 'validation_failed',
+      error.message || 'Bad request',
+    );
   }
   log(error);
-  return errorResponse(c, 'internal', 'Internal server error');
+  return body('internal', 'Internal server error');
+}
+
+/** The app-wide error handler. */
+export function handleError(error: unknown, c: Context, log: (error: unknown) => void): Response {
+  const { status, body } = errorBody(error, log);
+  return c.json(body, status as ContentfulStatusCode);
 }

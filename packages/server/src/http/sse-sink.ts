@@ -23,6 +23,27 @@ export function sseMessage(id: string, event: string, data: string): string {
   return `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`;
 }
 
+/** Writes an SSE stream straight to a Node response until the client goes away. */
+export function streamToNodeResponse(
+  outgoing: ServerResponse,
+  body: (sink: SseSink) => Promise<void>,
+): void {
+  outgoing.writeHead(200, HEADERS);
+  outgoing.flushHeaders();
+  const closed = new Promise<void>((resolve) => outgoing.once('close', () => resolve()));
+  const sink: SseSink = {
+    write: (text) => {
+      if (!outgoing.writableEnded && !outgoing.destroyed) outgoing.write(text);
+    },
+    closed,
+  };
+  body(sink)
+    .catch(() => undefined)
+    .finally(() => {
+      if (!outgoing.writableEnded) outgoing.end();
+    });
+}
+
 /**
  * Runs `body` with an SSE sink. On the Node server it writes to the raw response (fewer hops per
  * event, which is what keeps resume latency low with thousands of streams); elsewhere (in-process
@@ -31,20 +52,7 @@ export function sseMessage(id: string, event: string, data: string): string {
 export function respondWithSse(c: Context, body: (sink: SseSink) => Promise<void>): Response {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (outgoing && typeof outgoing.writeHead === 'function') {
-    outgoing.writeHead(200, HEADERS);
-    outgoing.flushHeaders();
-    const closed = new Promise<void>((resolve) => outgoing.once('close', () => resolve()));
-    const sink: SseSink = {
-      write: (text) => {
-        if (!outgoing.writableEnded && !outgoing.destroyed) outgoing.write(text);
-      },
-      closed,
-    };
-    body(sink)
-      .catch(() => undefined)
-      .finally(() => {
-        if (!outgoing.writableEnded) outgoing.end();
-      });
+    streamToNodeResponse(outgoing, body);
     return RESPONSE_ALREADY_SENT;
   }
   for (const [name, value] of Object.entries(HEADERS)) c.header(name, value);

@@ -49,6 +49,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return result;
   }
 
+  // One shared object for reads: they register no callbacks, and waiters read often.
+  const readTx: StoreTx = {
+    ...methods,
+    afterCommit: () => {
+      throw new Error('read() cannot register afterCommit callbacks');
+    },
+  };
+
   function txFor(callbacks: (() => void)[]): StoreTx {
     return { ...methods, afterCommit: (callback) => callbacks.push(callback) };
   }
@@ -71,14 +79,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     read(fn) {
-      return enqueue(() =>
-        fn({
-          ...methods,
-          afterCommit: () => {
-            throw new Error('read() cannot register afterCommit callbacks');
-          },
-        }),
-      );
+      return enqueue(() => fn(readTx));
     },
     async ping() {
       if (closed) return false;

@@ -94,4 +94,27 @@ describe('startTestServer (real port, real SQLite)', () => {
     const unknown = await call(`${agent}x`, 'GET', '/v1/me');
     expect(unknown.status).toBe(401);
   });
+
+  it('answers the long-lived routes with the same JSON errors on the real port', async () => {
+    const { body } = await call(agent, 'POST', '/v1/requests', { action: 'X' });
+    const other = await server.createKey({ role: 'agent', name: 'other' });
+    const cases: [string, string | undefined, Record<string, string>, number, string][] = [
+      [`${body.links.wait}?timeout=1`, undefined, {}, 401, 'unauthorized'],
+      [`${body.links.wait}?timeout=1`, other, {}, 404, 'not_found'],
+      [`${body.links.wait}?timeout=abc`, agent, {}, 400, 'validation_failed'],
+      [`${body.links.wait}?timeout=1&timeout=2`, agent, {}, 400, 'validation_failed'],
+      [`${body.links.wait}?surprise=1`, agent, {}, 400, 'validation_failed'],
+      [body.links.events, other, {}, 404, 'not_found'],
+      [body.links.events, agent, { 'last-event-id': 'x' }, 400, 'validation_failed'],
+      ['/v1/events', 'csk_nope', {}, 401, 'unauthorized'],
+      ['/v1/requests/%E0%A4%A/wait', agent, {}, 404, 'not_found'],
+    ];
+    for (const [path, key, headers, status, code] of cases) {
+      const response = await fetch(server.url + path, {
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+      });
+      const reply = (await response.json()) as { error: { code: string } };
+      expect([path, response.status, reply.error.code]).toEqual([path, status, code]);
+    }
+  });
 });

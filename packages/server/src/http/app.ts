@@ -54,6 +54,10 @@ export function createApp(options: AppOptions): CountersignApp {
   if (!Number.isInteger(limit) || limit < 1024) {
     throw new RangeError('bodyLimitBytes must be an integer of at least 1024');
   }
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
+    throw new RangeError('keepAliveMs must be at least 50');
+  }
   const context: ServiceContext = {
     store: options.store,
     clock: options.clock ?? systemClock,
@@ -61,7 +65,7 @@ export function createApp(options: AppOptions): CountersignApp {
     ...(options.onWork ? { onWork: options.onWork } : {}),
   };
   const logError = options.logError ?? ((error: unknown) => console.error(error));
-  const keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000);
+  const keepAlive = new KeepAlive(keepAliveMs);
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));

@@ -23,6 +23,9 @@ export class Scheduler {
   constructor(context: ServiceContext, options: SchedulerOptions = {}) {
     this.#context = context;
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    if (!Number.isFinite(this.#pollIntervalMs) || this.#pollIntervalMs < 10) {
+      throw new RangeError('pollIntervalMs must be at least 10');
+    }
     this.#onError = options.onError ?? (() => undefined);
   }
 

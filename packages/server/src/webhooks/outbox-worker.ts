@@ -43,6 +43,20 @@ export class OutboxWorker {
       onError: () => undefined,
       ...options,
     };
+    for (const name of [
+      'pollIntervalMs',
+      'baseDelayMs',
+      'maxDelayMs',
+      'giveUpAfterMs',
+      'requestTimeoutMs',
+    ] as const) {
+      const value = this.#options[name];
+      if (!Number.isFinite(value) || value < 1)
+        throw new RangeError(`${name} must be a positive number`);
+    }
+    if (this.#options.maxDelayMs < this.#options.baseDelayMs) {
+      throw new RangeError('maxDelayMs must be at least baseDelayMs');
+    }
   }
 
   start(): void {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../http/app.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { OutboxWorker } from '../webhooks/outbox-worker.js';
+import { Scheduler } from './scheduler.js';
+
+describe('bad configuration is refused at construction', () => {
+  it('checks the app, scheduler and outbox options', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    expect(() => createApp({ store, bodyLimitBytes: 10 })).toThrow(/bodyLimitBytes/);
+    expect(() => createApp({ store, keepAliveMs: 0 })).toThrow(/keepAliveMs/);
+    const { context } = createApp({ store });
+    expect(() => new Scheduler(context, { pollIntervalMs: 0 })).toThrow(/pollIntervalMs/);
+    expect(() => new OutboxWorker(context, { baseDelayMs: Number.NaN })).toThrow(/baseDelayMs/);
+    expect(() => new OutboxWorker(context, { baseDelayMs: 10, maxDelayMs: 5 })).toThrow(
+      /maxDelayMs/,
+    );
+    await store.close();
+  });
+});

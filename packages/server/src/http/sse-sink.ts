@@ -18,6 +18,9 @@ const HEADERS = {
   'x-accel-buffering': 'no',
 };
 
+/** How much unsent stream data a slow client may pile up before it is disconnected. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 /** Formats one SSE message; `data` must not contain newlines (JSON.stringify output does not). */
 export function sseMessage(id: string, event: string, data: string): string {
   return `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`;
@@ -33,7 +36,14 @@ export function streamToNodeResponse(
   const closed = new Promise<void>((resolve) => outgoing.once('close', () => resolve()));
   const sink: SseSink = {
     write: (text) => {
-      if (!outgoing.writableEnded && !outgoing.destroyed) outgoing.write(text);
+      if (outgoing.writableEnded || outgoing.destroyed) return;
+      // A client that stops reading is cut off rather than buffered without bound; it reconnects
+      // with Last-Event-ID and the replay fills the gap.
+      if (outgoing.writableLength > MAX_BUFFERED_BYTES) {
+        outgoing.destroy();
+        return;
+      }
+      outgoing.write(text);
     },
     closed,
   };

@@ -1,0 +1,42 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/start-test-server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+});
+
+describe('SSE backpressure', () => {
+  it('disconnects a client that stops reading instead of buffering without bound', async () => {
+    server = await startTestServer();
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.adminKey}\r\n\r\n`,
+    );
+    // Read the response headers, then stop reading for good.
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.pause();
+    const agent = await server.createKey({ role: 'agent', name: 'bot' });
+    const context = { blob: 'x'.repeat(600_000) };
+    const bus = server.server.context.bus;
+    expect(bus.size).toBe(1);
+    let created = 0;
+    // The stream's subscription ends when the server cuts the connection.
+    while (bus.size > 0 && created < 100) {
+      const response = await fetch(`${server.url}/v1/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'big', context }),
+      });
+      expect(response.status).toBe(201);
+      created++;
+    }
+    expect(bus.size).toBe(0);
+    expect(created).toBeLessThan(100);
+    socket.destroy();
+  });
+});

@@ -47,8 +47,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
+  let closing = false;
   wake = () => {
     setImmediate(() => {
+      if (closing) return;
       scheduler.runDue().catch(logError);
       outbox.runDue().catch(logError);
     });
@@ -76,6 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     scheduler,
     outbox,
     async close() {
+      closing = true;
       await scheduler.stop();
       await outbox.stop();
       await new Promise<void>((resolve) => {

@@ -123,3 +123,27 @@ describe('scheduler', () => {
     expect(await h.scheduler.runDue()).toBe(0);
   });
 });
+
+describe('scheduler timing on the wall clock', () => {
+  it('fires a due time between polls without waiting for the next poll', async () => {
+    const { startTestServer } = await import('../test/start-test-server.js');
+    const server = await startTestServer({ scheduler: { pollIntervalMs: 5_000 } });
+    try {
+      const agent = await server.createKey({ role: 'agent', name: 'bot' });
+      const response = await fetch(`${server.url}/v1/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'X', timeout: '300ms' }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const started = Date.now();
+      const waited = await fetch(`${server.url}/v1/requests/${id}/wait?timeout=10`, {
+        headers: { authorization: `Bearer ${agent}` },
+      });
+      expect(((await waited.json()) as { status: string }).status).toBe('expired');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -18,6 +18,7 @@ export class Scheduler {
   readonly #pollIntervalMs: number;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
+  #precise: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
 
   constructor(context: ServiceContext, options: SchedulerOptions = {}) {
@@ -41,7 +42,9 @@ export class Scheduler {
   /** Stops polling and waits for the current run. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    clearTimeout(this.#precise);
     this.#timer = undefined;
+    this.#precise = undefined;
     await this.#running?.catch(() => undefined);
   }
 
@@ -64,8 +67,28 @@ export class Scheduler {
         await applyJob(this.#context, tx, job);
         return true;
       });
-      if (!ran) return count;
+      if (!ran) break;
       count++;
     }
+    await this.#armPreciseTimer();
+    return count;
+  }
+
+  // Polling alone would fire up to one interval late; a timer for the next due row fires on time.
+  async #armPreciseTimer(): Promise<void> {
+    if (!this.#timer) return;
+    const next = await this.#context.store.read((tx) => tx.nextJobDue());
+    clearTimeout(this.#precise);
+    this.#precise = undefined;
+    if (next === undefined) return;
+    const delay = next - this.#context.clock.now();
+    if (delay >= this.#pollIntervalMs) return;
+    this.#precise = setTimeout(
+      () => {
+        this.runDue().catch(this.#onError);
+      },
+      Math.max(0, delay),
+    );
+    this.#precise.unref();
   }
 }

@@ -117,4 +117,26 @@ describe('startTestServer (real port, real SQLite)', () => {
       expect([path, response.status, reply.error.code]).toEqual([path, status, code]);
     }
   });
+
+  it('resolves concurrent decisions exactly once: quorum met, the rest 409, the chain intact', async () => {
+    const { body } = await call(agent, 'POST', '/v1/requests', { action: 'X', quorum: 3 });
+    const reviewers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        server.createKey({ role: 'reviewer', name: `r${index}` }),
+      ),
+    );
+    const results = await Promise.all(
+      reviewers.map((key) =>
+        call(key, 'POST', `/v1/requests/${body.id}/decisions`, { outcome: 'approve' }),
+      ),
+    );
+    const statuses = results.map((result) => result.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 409, 409, 409, 409, 409, 409, 409]);
+    const final = await call(agent, 'GET', `/v1/requests/${body.id}`);
+    expect(final.body.status).toBe('approved');
+    expect(final.body.resolution.by).toHaveLength(3);
+    expect(final.body.version).toBe(4);
+    const verify = await call(server.adminKey, 'GET', '/v1/audit/verify');
+    expect(verify.body).toMatchObject({ ok: true, entries: 4 });
+  });
 });

@@ -16,6 +16,7 @@ export class ManualClock implements Clock {
     this.#now = start;
   }
 
+  /** The current manual time in milliseconds since the epoch. */
   now(): number {
     return this.#now;
   }

@@ -59,6 +59,7 @@ export class OutboxWorker {
     }
   }
 
+  /** Starts polling the outbox. */
   start(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
@@ -67,6 +68,7 @@ export class OutboxWorker {
     this.#timer.unref();
   }
 
+  /** Stops polling and waits for the deliveries in flight. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;

@@ -36,6 +36,7 @@ export {
   fingerprint,
 } from './fingerprint/index.js';
 export {
+  type ApprovalOverride,
   createGate,
   type DenyReason,
   type Gate,

@@ -2,8 +2,9 @@ import type { ApprovalService } from '../client/client-types.js';
 import { InvalidResponseError } from '../errors/index.js';
 import { fingerprint } from '../fingerprint/index.js';
 import { DEFAULT_POLICY } from '../policy/default-policy.js';
-import type { ApprovalSpec, PolicyDecision } from '../policy/policy-types.js';
+import type { PolicyDecision } from '../policy/policy-types.js';
 import { type ApprovalRequest, approvalRequestSchema } from '../protocol/index.js';
+import { callerRequire, DEFAULT_APPROVAL } from './caller-approval.js';
 import { defaultService } from './default-service.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
@@ -19,13 +20,6 @@ import type {
 import { RejectionCache } from './rejection-cache.js';
 import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
 import { resolveRequest } from './resolve-request.js';
-
-const DEFAULT_APPROVAL: ApprovalSpec = {
-  kind: 'approval',
-  assignees: [],
-  quorum: 1,
-  onTimeout: 'deny',
-};
 
 /**
  * Creates a gate: the policy decides each call; `allow` returns at once (no network, no disk),
@@ -53,13 +47,25 @@ export function createGate(options: GateOptions = {}): Gate {
 
   async function check(input: GateCheckInput): Promise<GateDecision> {
     let decision: PolicyDecision;
+    let requiredByCaller = false;
     try {
       decision = evaluate(input);
     } catch (error) {
       return denyForError(error, {});
     }
+    if (decision.action === 'allow') {
+      const required = input.requireApproval;
+      if (required === undefined || required === false) {
+        return allowWithoutAsking(input, decision.rule);
+      }
+      try {
+        decision = callerRequire(policy, decision, required);
+        requiredByCaller = true;
+      } catch (error) {
+        return denyForError(error, decision.rule === undefined ? {} : { rule: decision.rule });
+      }
+    }
     const rule = decision.rule;
-    if (decision.action === 'allow') return allowWithoutAsking(input, rule);
     if (decision.action === 'deny') {
       return {
         outcome: 'deny',
@@ -77,7 +83,7 @@ export function createGate(options: GateOptions = {}): Gate {
     const runId = input.runId;
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
     if (remembered) return { ...remembered };
-    const result = await ask(input, decision, fingerprintValue);
+    const result = await ask(input, decision, fingerprintValue, requiredByCaller);
     if (runId !== undefined && result.outcome === 'deny' && result.reason === 'rejected') {
       rejections.set(runId, fingerprintValue, { ...result, message: rememberedMessage(result) });
     }
@@ -88,6 +94,7 @@ export function createGate(options: GateOptions = {}): Gate {
     input: GateCheckInput,
     decision: PolicyDecision,
     fingerprintValue: string,
+    requiredByCaller: boolean,
   ): Promise<GateDecision> {
     const rule = decision.rule;
     const approval = decision.approval ?? DEFAULT_APPROVAL;
@@ -97,7 +104,7 @@ export function createGate(options: GateOptions = {}): Gate {
       signal?.throwIfAborted();
       service ??= await defaultService();
       const idempotencyKey = idempotencyKeyFor(input, fingerprintValue);
-      const body = buildCreateBody(input, approval, rule);
+      const body = buildCreateBody(input, approval, rule, requiredByCaller);
       let request = checked(
         await service.create(body, {
           ...(idempotencyKey ? { idempotencyKey } : {}),

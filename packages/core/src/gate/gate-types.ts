@@ -1,5 +1,5 @@
 import type { ApprovalService } from '../client/client-types.js';
-import type { Policy, PolicyDecision } from '../policy/policy-types.js';
+import type { ApprovalSpec, Policy, PolicyDecision } from '../policy/policy-types.js';
 import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
 
 /** A tool call the gate is asked about. */
@@ -32,7 +32,26 @@ export interface GateCheckInput {
    * of blocking. Default: wait as long as the request's own deadline allows.
    */
   waitTimeoutMs?: number;
+  /**
+   * Ask a human even when the policy allows the call (for example a tool the framework marks as
+   * needing approval). `true` asks as the policy's `approval` defaults say; an approval block is
+   * merged over those defaults (same fields and checks as a policy file's `approval` block; an
+   * invalid one denies the call with reason `invalid`). A policy `deny` still denies, and a policy
+   * `require` keeps its own rule's spec. The decision then behaves exactly as for a policy
+   * `require`: bound to the fingerprint, edits re-validated and re-checked. `false` or absent: the
+   * policy alone decides. {@link Gate.evaluate} ignores it.
+   */
+  requireApproval?: boolean | ApprovalOverride;
 }
+
+/**
+ * How to ask when the caller requires approval: any subset of a policy `approval` block, e.g.
+ * `{ assignees: ['group:finance'], timeout: '1h' }`.
+ */
+export type ApprovalOverride = Partial<Omit<ApprovalSpec, 'escalation'>> & {
+  /** After `after`, add (default) or replace with `assignees`. */
+  escalation?: { after: string; assignees: string[]; mode?: 'add' | 'replace' };
+};
 
 /** Why a call was denied. Only `rejected` means a human said no. */
 export type DenyReason =

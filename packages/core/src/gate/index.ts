@@ -1,5 +1,6 @@
 export { createGate } from './create-gate.js';
 export type {
+  ApprovalOverride,
   DenyReason,
   Gate,
   GateAllow,

@@ -23,11 +23,15 @@ export function describeCall(toolName: string, args: unknown): string {
   return text.length <= ACTION_MAX ? text : `${text.slice(0, ACTION_MAX - 1)}…`;
 }
 
-/** The create body for a call the policy sent to a human. Deterministic, so retries match. */
+/**
+ * The create body for a call the policy (or the caller, `requiredByCaller`) sent to a human.
+ * Deterministic, so retries match.
+ */
 export function buildCreateBody(
   input: GateCheckInput,
   approval: ApprovalSpec,
   rule: string | undefined,
+  requiredByCaller = false,
 ): CreateRequestInput {
   const body: CreateRequestInput = {
     action: input.action ?? describeCall(input.toolName, input.args),
@@ -49,6 +53,12 @@ export function buildCreateBody(
   if (approval.responseSchema !== undefined) body.responseSchema = approval.responseSchema;
   if (input.runId !== undefined) body.runId = input.runId;
   if (input.toolCallId !== undefined) body.toolCallId = input.toolCallId;
-  if (rule !== undefined) body.metadata = { policyRule: rule };
+  // The record says why a human was asked when the matching rule alone would have let it run.
+  if (rule !== undefined || requiredByCaller) {
+    body.metadata = {
+      ...(rule === undefined ? {} : { policyRule: rule }),
+      ...(requiredByCaller ? { requiredBy: 'caller' } : {}),
+    };
+  }
   return body;
 }

@@ -69,6 +69,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     source,
     ruleCount: rules.length,
     defaultAction: file.default,
+    approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
     evaluate: (input) => evaluateRules(rules, fallback, input),
   };
 }
@@ -111,7 +112,8 @@ function decisionFor(
   return decision;
 }
 
-function mergeApproval(
+/** Merges an approval block over defaults, filling what neither sets (`approval`, quorum 1, `deny`). */
+export function mergeApproval(
   defaults: ApprovalBlock | undefined,
   own: ApprovalBlock | undefined,
 ): ApprovalSpec {

@@ -66,4 +66,10 @@ export interface Policy {
   readonly ruleCount: number;
   /** The action when no rule matches. */
   readonly defaultAction: PolicyAction;
+  /**
+   * The policy-wide `approval` block with defaults filled in: what a `require` without its own
+   * block asks for, and the base of a caller's `requireApproval` (see the gate). Absent on
+   * hand-written policies; the gate then uses one approval from any reviewer.
+   */
+  readonly approvalDefaults?: ApprovalSpec;
 }

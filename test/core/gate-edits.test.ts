@@ -147,7 +147,7 @@ describe('answers instead of running the tool', () => {
     expect(await checking).toMatchObject({ outcome: 'respond', response: { seat: 'aisle' } });
   });
 
-  it('an approval request cannot be answered with respond (422); it stays pending', async () => {
+  it('an approval request may be answered instead of running the tool', async () => {
     const tool = recordingTool();
     const args = { amount: 20, to: 'acc_4' };
     const checking = tool.call(h.gate(e2ePolicy), {
@@ -157,15 +157,9 @@ describe('answers instead of running the tool', () => {
       toolCallId: 'call-1',
     });
     const request = await h.nextPending();
-    await expectApiError(
-      h.alice.decide(request.id, { outcome: 'respond', response: 'just do it' }),
-      422,
-      'unprocessable',
-    );
-    expect((await h.agent.get(request.id)).status).toBe('pending');
+    await h.alice.decide(request.id, { outcome: 'respond', response: 'Already paid by hand' });
+    expect(await checking).toMatchObject({ outcome: 'respond', response: 'Already paid by hand' });
+    expect((await h.agent.get(request.id)).status).toBe('answered');
     expect(tool.runs).toEqual([]);
-    await h.alice.decide(request.id, { outcome: 'approve' });
-    expect(await checking).toMatchObject({ outcome: 'allow', args });
-    expect(tool.runs).toEqual([args]);
   });
 });

@@ -15,7 +15,6 @@ import { loadPending, loadVisible } from './request-access.js';
 import type { ServiceContext } from './service-context.js';
 
 const APPROVABLE = new Set(['approval', 'review']);
-const ANSWERABLE = new Set(['form', 'clarification']);
 
 /** The arguments that currently stand: the latest edit's, else the original. */
 function currentArgs(request: ApprovalRequest): JsonObject | undefined {
@@ -41,9 +40,7 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
   if ((outcome === 'approve' || outcome === 'edit') && !APPROVABLE.has(request.kind)) {
     throw fail('unprocessable', `A ${request.kind} request is answered with "respond"`);
   }
-  if (outcome === 'respond' && !ANSWERABLE.has(request.kind)) {
-    throw fail('unprocessable', `A ${request.kind} request is approved, edited or rejected`);
-  }
+  // Any request may be answered: for a tool call, the human's answer replaces running the tool.
   if (outcome === 'edit') {
     if (!request.tool)
       throw fail('unprocessable', 'Only a request about a tool call can be edited');

@@ -60,12 +60,6 @@ describe('the one-command demo (child process, non-interactive mode)', () => {
     expect(out.match(/⏸ {2}The agent paused/g)).toHaveLength(2);
   });
 
-  it('says a real model key is seen but the scripted model is used, and why', async () => {
-    const run = startDemo(['--auto-approve-after', '200ms'], { OPENAI_API_KEY: 'sk-test' });
-    expect(await run.exited).toBe(0);
-    expect(run.output()).toContain('OPENAI_API_KEY is set, but this demo ships no model provider');
-  });
-
   it('stops the agent and the server cleanly on SIGINT while waiting', async () => {
     const run = startDemo([]);
     const [, url] = await run.waitFor(/Countersign is running at (http:\/\/\S+)/);

@@ -1,4 +1,5 @@
-import type { Gate, GateDecision, JsonObject } from '@countersign/core';
+import type { Gate, GateDecision } from '@countersign/core';
+import { fakeDeploy } from './fake-deploy.ts';
 import { createScriptedModel, type ToolObservation } from './scripted-model.ts';
 
 /** Hooks the agent calls so the caller can show what is going on. */
@@ -7,16 +8,6 @@ export interface AgentHooks {
   say(line: string): void;
   /** The gate answered. */
   afterCheck(decision: GateDecision): void;
-}
-
-/** The fake deploy the agent runs once a human approved it. */
-async function deploy(args: JsonObject, say: (line: string) => void): Promise<string> {
-  const target = `${args.version} to ${args.env}${args.canary ? ' as a 5% canary' : ''}`;
-  for (const step of ['building image', 'pushing', 'rolling out', 'health checks green']) {
-    say(`    deploy: ${step}…`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  return `Deployed ${target}.`;
 }
 
 /**
@@ -46,7 +37,7 @@ export async function runDemoAgent(
     });
     hooks.afterCheck(decision);
     if (decision.outcome === 'allow') {
-      const result = await deploy(decision.args, hooks.say);
+      const result = await fakeDeploy(decision.args, hooks.say);
       deployed = true;
       observation = { outcome: 'ran', result };
     } else if (decision.outcome === 'deny') {

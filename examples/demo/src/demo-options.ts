@@ -14,13 +14,16 @@ export interface DemoOptions {
   autoApproveAfterMs?: number;
   /** In non-interactive mode, reject the first request (to show the agent revising). */
   autoRejectFirst: boolean;
+  /** Use the scripted model even when `OPENAI_API_KEY` or `ANTHROPIC_API_KEY` is set. */
+  scripted: boolean;
 }
 
 const USAGE = `Usage: pnpm start [-- options]
   --port N                    server port (default 8787, or a free one if taken)
   --db FILE                   SQLite file (default ./.countersign/demo.db)
   --auto-approve-after 2s     decide automatically after this long (or COUNTERSIGN_DEMO_AUTO_APPROVE_AFTER)
-  --auto-reject-first         with --auto-approve-after: reject the first request with a reason`;
+  --auto-reject-first         with --auto-approve-after: reject the first request with a reason
+  --scripted                  the scripted model even when OPENAI_API_KEY or ANTHROPIC_API_KEY is set`;
 
 /** Parses the demo's arguments; throws with the usage text on anything it does not know. */
 export function parseDemoOptions(
@@ -33,6 +36,7 @@ export function parseDemoOptions(
     db?: string | undefined;
     'auto-approve-after'?: string | undefined;
     'auto-reject-first'?: boolean | undefined;
+    scripted?: boolean | undefined;
   };
   try {
     ({ values } = parseArgs({
@@ -43,6 +47,7 @@ export function parseDemoOptions(
         db: { type: 'string' },
         'auto-approve-after': { type: 'string' },
         'auto-reject-first': { type: 'boolean' },
+        scripted: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -59,6 +64,7 @@ export function parseDemoOptions(
     portExplicit: values.port !== undefined,
     dbPath: resolve(values.db ?? defaultDb),
     autoRejectFirst: values['auto-reject-first'] === true,
+    scripted: values.scripted === true,
   };
   if (auto !== undefined && auto !== '') {
     const ms = parseDuration(auto);

@@ -14,6 +14,8 @@ import { runDemoAgent } from './demo-agent.ts';
 import { parseDemoOptions } from './demo-options.ts';
 import { startDemoServer } from './demo-server.ts';
 import { decisionHelp, modelNotice } from './messages.ts';
+import { chooseModel, createLanguageModel } from './model-choice.ts';
+import { runRealModelAgent } from './real-model-agent.ts';
 import { showWait } from './wait-display.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -47,7 +49,8 @@ const auto = options.autoApproveAfterMs;
 console.log(`Countersign is running at ${server.url} (database ${options.dbPath})`);
 console.log(`  Dashboard:    ${server.url}/`);
 console.log(`  Reviewer key: ${reviewerKey}   (user:you, group release; sign in with it)`);
-console.log(modelNotice(process.env));
+const modelChoice = chooseModel(process.env, { scripted: options.scripted });
+console.log(modelNotice(modelChoice));
 
 const reviewer = new CountersignClient({ baseUrl: server.url, apiKey: reviewerKey });
 let proposals = 0;
@@ -78,18 +81,25 @@ const gate = createGate({
     onPaused,
   ),
 });
-const result = await runDemoAgent(gate, {
+const agentOptions = {
   runId: `demo-${Date.now()}`,
   signal: stopping.signal,
   hooks: {
-    say: (line) => console.log(line),
+    say: (line: string) => console.log(line),
     afterCheck: (decision: GateDecision) => {
       if (endWait) endWait(`  ${describe(decision)}`);
       else console.log(`  ${describe(decision)}`);
       endWait = undefined;
     },
   },
-});
+};
+const result =
+  modelChoice.kind === 'real'
+    ? await runRealModelAgent(gate, {
+        ...agentOptions,
+        model: await createLanguageModel(modelChoice, process.env),
+      })
+    : await runDemoAgent(gate, agentOptions);
 console.log(`\n[agent] ${result.text}`);
 // Ctrl-C while waiting: `stop` is already closing the server and exits with 130.
 if (stopping.signal.aborted) await new Promise(() => undefined);

@@ -1,16 +1,14 @@
 import { type ApprovalRequest, formatDuration } from '@countersign/core';
+import type { ModelChoice } from './model-choice.ts';
 
-/** Says which model drives the agent, and why it is the scripted one. */
-export function modelNotice(env: NodeJS.ProcessEnv): string {
-  const provider = env.OPENAI_API_KEY
-    ? 'OPENAI_API_KEY'
-    : env.ANTHROPIC_API_KEY
-      ? 'ANTHROPIC_API_KEY'
-      : undefined;
-  if (provider) {
-    return `  Model:        scripted. ${provider} is set, but this demo ships no model provider package and
-                makes no call outside this machine, so a scripted model plays the agent. For a real
-                model, see examples/ai-sdk and examples/langchain (the same gate, one line each).`;
+/** Says which model drives the agent, and why. */
+export function modelNotice(choice: ModelChoice): string {
+  if (choice.kind === 'real') {
+    const where = choice.baseUrl === undefined ? '' : ` at ${choice.baseUrl}`;
+    return `  Model:        ${choice.provider} ${choice.modelId}${where} (${choice.keyVariable} is set; --scripted for the scripted model)`;
+  }
+  if (choice.reason === 'forced') {
+    return '  Model:        scripted (--scripted, although a model API key is set): it always wants the same deploy.';
   }
   return '  Model:        scripted (no OPENAI_API_KEY or ANTHROPIC_API_KEY needed): it always wants the same deploy.';
 }

@@ -3,18 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AnthropicStandIn, startAnthropicStandIn, toolResults } from './anthropic-stand-in.ts';
 import { runNode } from './child-process.ts';
 import { type OpenAIStandIn, startOpenAIStandIn, toolOutputs } from './openai-stand-in.ts';
 
 const demo = fileURLToPath(new URL('../../examples/demo/src/main.ts', import.meta.url));
 let directory: string;
 let standIn: OpenAIStandIn | undefined;
+let anthropic: AnthropicStandIn | undefined;
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'countersign-demo-model-'));
 });
 afterEach(async () => {
   await standIn?.close();
+  await anthropic?.close();
   standIn = undefined;
+  anthropic = undefined;
   await rm(directory, { recursive: true, force: true });
 });
 
@@ -128,5 +132,30 @@ describe('the demo with OPENAI_API_KEY (a real provider against a loopback Respo
     );
     expect(run.output()).toContain('[agent] Done. Deployed v2.4.1 to prod.');
     expect(standIn.requests).toEqual([]);
+  });
+});
+
+describe('the demo with ANTHROPIC_API_KEY (against a loopback Messages API stand-in)', () => {
+  it('runs the same gated deploy and feeds the approved result back to the model', async () => {
+    anthropic = await startAnthropicStandIn((_body, index) =>
+      index === 0
+        ? { call: { name: 'deploy', args: { env: 'prod', version: 'v2.4.1' } } }
+        : { text: FINAL },
+    );
+    const run = startDemo(['--auto-approve-after', '300ms'], {
+      ANTHROPIC_API_KEY: 'test-anthropic',
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    });
+    expect(await run.exited).toBe(0);
+    const out = run.output();
+    expect(out).toContain(`Model:        anthropic claude-sonnet-4-5 at ${anthropic.baseUrl}`);
+    expect(out).toContain('⏸  The agent paused before deploy({"env":"prod","version":"v2.4.1"})');
+    expect(out).toContain(`[agent] ${FINAL}`);
+    expect(anthropic.requests).toHaveLength(2);
+    expect(anthropic.requests[0]?.headers['x-api-key']).toBe('test-anthropic');
+    expect(anthropic.requests[0]?.body.tools?.map((tool) => tool.name)).toEqual(['deploy']);
+    expect(toolResults(anthropic.requests[1]?.body ?? {})).toEqual([
+      { id: 'toolu_0', content: expect.stringContaining('Deployed v2.4.1 to prod.') },
+    ]);
   });
 });

@@ -15,6 +15,11 @@ export interface CheckExtras {
   signal?: AbortSignal;
   /** Resolve `pending` after this long instead of waiting for a decision. */
   waitTimeoutMs?: number;
+  /**
+   * The tool's `needsApproval` asks for this call: a human decides on Countersign even when the policy
+   * allows it (the gate's `requireApproval`). Every hook must pass the same value for the same call.
+   */
+  requireApproval?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function buildCheckInput(
         : editedArgsValidator(tool, call.toolName),
     ...(extras.signal === undefined ? {} : { signal: extras.signal }),
     ...(extras.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: extras.waitTimeoutMs }),
+    ...(extras.requireApproval === true ? { requireApproval: true } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ToolApprovalStatus, ToolSet } from 'ai';
+import type { ModelMessage, ToolApprovalStatus, ToolSet } from 'ai';
 import { approvalStatusFor } from './approval-status.js';
 import { checkCall } from './check-call.js';
 import type { GateDecision } from './core-types.js';
@@ -8,6 +8,7 @@ import {
   resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
+import { toolNeedsApproval } from './needs-approval.js';
 import { isWrappedTool } from './with-approval.js';
 
 /** An SDK approval request waiting on Countersign. */
@@ -66,6 +67,7 @@ export function resolveSettleOptions(
 export async function checkApprovals(
   open: readonly OpenApproval[],
   options: ResolvedCallOptions<SettleApprovalsOptions>,
+  messages: readonly ModelMessage[] = [],
 ): Promise<CheckedApproval[]> {
   const waitTimeoutMs = options.waitTimeoutMs ?? 0;
   return Promise.all(
@@ -82,6 +84,7 @@ export async function checkApprovals(
       };
       const decision = await checkCall(options, tool, call, {
         waitTimeoutMs,
+        requireApproval: await toolNeedsApproval(tool, call, messages),
         ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
       });
       const answer = answerFor(

@@ -34,7 +34,7 @@ export async function settleToolApprovals(
   const open = openApprovals(messages);
   if (open.length === 0)
     return { status: 'none', messages: [...messages], approvals: [], pending: [] };
-  const approvals = await checkApprovals(open, resolved);
+  const approvals = await checkApprovals(open, resolved, messages);
   const pending = approvals.filter((approval) => approval.answer === undefined);
   if (pending.length > 0) return { status: 'pending', messages: [...messages], approvals, pending };
   const responses: ToolApprovalResponse[] = approvals.map((approval) => ({

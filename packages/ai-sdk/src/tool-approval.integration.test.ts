@@ -126,14 +126,20 @@ describe('countersignToolApproval against a real server', () => {
     });
   });
 
-  it('precedence: Countersign gates its calls, needsApproval still applies to policy-allowed tools', async () => {
+  it('precedence: a needsApproval tool the policy allows is decided on Countersign, with the policy defaults', async () => {
     const { ran, set } = tools();
     const model = scriptedModel([
       call('c-pay'),
       call('c-balance', 'get_balance'),
       call('c-export', 'export_ledger'),
     ]);
-    const [result] = await Promise.all([
+    const decisions = (async () => {
+      // The SDK asks one call at a time: the payment first, then the needsApproval export.
+      const pay = await fixture.decideNext({ outcome: 'approve' });
+      const exported = await fixture.decideNext({ outcome: 'reject', reason: 'not this month' });
+      return [pay, exported];
+    })();
+    const [result, [pay, exported]] = await Promise.all([
       generateText({
         model,
         tools: set,
@@ -141,16 +147,42 @@ describe('countersignToolApproval against a real server', () => {
         stopWhen: isStepCount(3),
         toolApproval: countersignToolApproval({ gate: fixture.gate }),
       }),
-      fixture.decideNext({ outcome: 'approve' }),
+      decisions,
     ]);
     expect(ran.map((entry) => entry.name).sort()).toEqual(['get_balance', 'transfer_funds']);
-    const userApprovals = result.content.filter(
-      (part) => part.type === 'tool-approval-request' && !part.isAutomatic,
+    // No in-chat approval: every approval part is Countersign's automatic one.
+    const approvals = result.content.filter((part) => part.type === 'tool-approval-request');
+    expect(approvals.every((part) => part.isAutomatic)).toBe(true);
+    expect([pay?.tool?.name, exported?.tool?.name]).toEqual(['transfer_funds', 'export_ledger']);
+    expect(exported?.metadata).toEqual({ requiredBy: 'caller' });
+    const denied = result.content.find(
+      (part) => part.type === 'tool-approval-response' && !part.approved,
     );
-    expect(userApprovals).toMatchObject([{ toolCall: { toolName: 'export_ledger' } }]);
-    expect((await fixture.reviewer.list({})).items.map((request) => request.tool?.name)).toEqual([
-      'transfer_funds',
-    ]);
+    expect(denied).toMatchObject({ reason: expect.stringContaining('not this month') });
+    const names = (await fixture.reviewer.list({})).items.map((request) => request.tool?.name);
+    expect(names.sort()).toEqual(['export_ledger', 'transfer_funds']);
+  });
+
+  it('precedence: a needsApproval function that says no for this input leaves the policy allow alone', async () => {
+    const ran: unknown[] = [];
+    const exportLedger = tool({
+      inputSchema: z.object({ to: z.string(), amount: z.number() }),
+      needsApproval: async (input) => input.amount > 100,
+      execute: async (input) => {
+        ran.push(input);
+        return 'ok';
+      },
+    });
+    const result = await generateText({
+      model: scriptedModel([call('c-small', 'export_ledger', 5)]),
+      tools: { export_ledger: exportLedger },
+      prompt: 'go',
+      stopWhen: isStepCount(3),
+      toolApproval: countersignToolApproval({ gate: fixture.gate }),
+    });
+    expect(ran).toEqual([{ to: 'bob', amount: 5 }]);
+    expect(result.content.some((part) => part.type === 'tool-approval-request')).toBe(false);
+    expect((await fixture.reviewer.list({})).items).toEqual([]);
   });
 
   it('works as the toolApproval of a ToolLoopAgent', async () => {

@@ -104,7 +104,22 @@ describe('countersignToolApproval', () => {
     expect(second?.toolCallId).toBe(first?.toolCallId);
   });
 
-  it('keeps honouring needsApproval when the policy lets the call through', async () => {
+  it('sends needsApproval calls to Countersign (requireApproval) and runs them on approval', async () => {
+    const { ran, fake, run } = setup((input) => approved(input.args), { needsApproval: true });
+    const result = await run();
+    expect(fake.inputs[0]?.requireApproval).toBe(true);
+    expect(ran).toEqual([{ to: 'bob', amount: 50 }]);
+    const requests = result.content.filter((part) => part.type === 'tool-approval-request');
+    expect(requests).toMatchObject([{ isAutomatic: true }]);
+  });
+
+  it('does not set requireApproval for a tool without needsApproval', async () => {
+    const { fake, run } = setup((input) => approved(input.args));
+    await run();
+    expect(fake.inputs[0]).not.toHaveProperty('requireApproval');
+  });
+
+  it('falls back to in-chat approval when a gate ignores requireApproval', async () => {
     const allow: GateDecision = {
       outcome: 'allow',
       args: {},

@@ -1,4 +1,4 @@
-import type { ModelMessage, Tool, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
+import type { ModelMessage, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
 import { approvalStatusFor } from './approval-status.js';
 import { checkCall } from './check-call.js';
 import {
@@ -6,6 +6,7 @@ import {
   resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
+import { toolNeedsApproval } from './needs-approval.js';
 import { isWrappedTool } from './with-approval.js';
 
 /** Options for {@link countersignToolApproval}. */
@@ -41,9 +42,10 @@ export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = (
  * answer); for other tools they are denied with a reason that tells the model what the reviewer changed or said.
  *
  * Precedence: a generic `toolApproval` function replaces every tool's `needsApproval` in the SDK. So that
- * nothing gets less protection, when the policy lets a call through without asking and the tool still has
- * `needsApproval`, this function honours it (`'user-approval'`, the SDK's in-chat approval). A policy denial
- * wins over `needsApproval`. When the SDK re-validates a client-supplied approval (continuation) and the
+ * nothing gets less protection, a call whose tool has `needsApproval` (`true`, or a function returning `true` for
+ * this input) is decided on Countersign even when the policy would let it through (the gate's `requireApproval`,
+ * with the policy's `approval` defaults). A policy denial wins over `needsApproval`; a policy `require` keeps its
+ * rule's approval spec. When the SDK re-validates a client-supplied approval (continuation) and the
  * Countersign request is still undecided, the call is denied: only a Countersign decision approves it.
  *
  * Works with `experimental_toolApprovalSecret` (the SDK signs the requests we cause and verifies them on
@@ -76,12 +78,15 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
       toolContext: lookup(toolsContext as Record<string, unknown> | undefined, toolCall.toolName),
       runtimeContext,
     };
+    const requireApproval = await toolNeedsApproval(tool, call, messages);
     const decision = await checkCall(resolved, tool, call, {
+      requireApproval,
       ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
       ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
     });
     if (decision.outcome === 'allow' && decision.requestId === undefined) {
-      return (await needsApproval(tool, call, messages)) ? 'user-approval' : 'not-applicable';
+      // A gate that ignores `requireApproval` (a custom one): keep the tool's own in-chat approval.
+      return requireApproval ? 'user-approval' : 'not-applicable';
     }
     if (decision.outcome === 'pending' && hasApprovalRequest(messages, toolCall.toolCallId)) {
       return {
@@ -96,23 +101,6 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
 
 function lookup<T>(record: Record<string, T> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-async function needsApproval(
-  tool: Tool | undefined,
-  call: ToolCallInfo,
-  messages: ModelMessage[],
-): Promise<boolean> {
-  const rule = tool?.needsApproval;
-  if (rule === undefined) return false;
-  if (typeof rule !== 'function') return rule === true;
-  return (
-    (await rule(call.input as never, {
-      toolCallId: call.toolCallId,
-      messages,
-      context: call.toolContext as never,
-    })) === true
-  );
 }
 
 /** True when `messages` already hold an approval request for the call: the SDK is re-validating an approval. */

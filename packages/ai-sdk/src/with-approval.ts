@@ -7,6 +7,7 @@ import {
   resolveCallOptions,
   type ToolCallInfo,
 } from './gate-options.js';
+import { toolNeedsApproval } from './needs-approval.js';
 
 /** Marks tools wrapped by {@link withApproval}; the toolApproval bridge lets edits through only to them. */
 export const COUNTERSIGN_WRAPPED = Symbol.for('countersign.ai-sdk.wrapped');
@@ -97,12 +98,11 @@ function wrapTool<T extends Tool>(
       return { run: false as const, result: { denied: true, reason: 'invalid', message } };
     }
     if (!required) return { run: true as const, input };
-    const decision = await checkCall(
-      options,
-      tool,
-      call,
-      execution.abortSignal ? { signal: execution.abortSignal } : {},
-    );
+    // Same `requireApproval` as the toolApproval bridge, so both resume the same request (and its edits).
+    const decision = await checkCall(options, tool, call, {
+      requireApproval: await toolNeedsApproval(tool, call, execution.messages ?? []),
+      ...(execution.abortSignal ? { signal: execution.abortSignal } : {}),
+    });
     switch (decision.outcome) {
       case 'allow':
         return { run: true as const, input: decision.args };

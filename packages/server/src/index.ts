@@ -11,6 +11,11 @@ export { type AppOptions, type CountersignApp, createApp } from './http/app.js';
 export { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';
 export { EventBus } from './service/event-bus.js';
+export {
+  openPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './store/postgres/postgres-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type {
   ApiKeyRecord,

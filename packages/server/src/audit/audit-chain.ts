@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@countersign/core';
+import { canonicalJson } from '@countersign/core/protocol';
 import type { AuditEntry, StoreTx } from '../store/store-types.js';
 
 /** The `prevHash` of the first entry. */

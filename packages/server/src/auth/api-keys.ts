@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CountersignError } from '@countersign/core';
+import { CountersignError } from '@countersign/core/protocol';
 import type { ApiKeyRecord, Role, StoreTx } from '../store/store-types.js';
 
 const KEY_PATTERN = /^csk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import type { ApiKeyRecord, Role, Visibility } from '../store/store-types.js';
 
 /** Who is calling, derived from their API key. */

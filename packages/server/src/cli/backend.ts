@@ -1,4 +1,4 @@
-import type { ApprovalRequest, DecisionInput, RequestList } from '@countersign/core';
+import type { ApprovalRequest, DecisionInput, RequestList } from '@countersign/core/protocol';
 import type { AuditVerification } from '../audit/audit-chain.js';
 
 /** Filters for `ls`. */

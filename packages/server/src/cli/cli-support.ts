@@ -1,4 +1,4 @@
-import { CountersignError } from '@countersign/core';
+import { CountersignError } from '@countersign/core/protocol';
 
 /** A problem the CLI reports in one line with a non-zero exit code. */
 export class CliError extends Error {

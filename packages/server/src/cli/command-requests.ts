@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ApprovalRequest, DecisionInput } from '@countersign/core';
+import type { ApprovalRequest, DecisionInput } from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { localBackend } from './local-backend.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import { CliError, type CliIo } from './cli-support.js';
 
 /** `tail [--request ID]`: prints live events from a running server until interrupted. */

@@ -1,4 +1,4 @@
-import type { RequestStatus } from '@countersign/core';
+import type { RequestStatus } from '@countersign/core/protocol';
 import { auditPages, verifyAuditChain } from '../audit/audit-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { systemClock } from '../clock.js';

@@ -1,4 +1,4 @@
-import { CountersignError, isErrorCode } from '@countersign/core';
+import { CountersignError, isErrorCode } from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError } from './cli-support.js';
 

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { SseSink } from './sse-sink.js';

@@ -1,4 +1,4 @@
-import { CountersignError, ERROR_HTTP_STATUS, type ErrorCode } from '@countersign/core';
+import { CountersignError, ERROR_HTTP_STATUS, type ErrorCode } from '@countersign/core/protocol';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

@@ -7,7 +7,7 @@ import {
   requestEventSchema,
   requestListSchema,
   updateRequestBodySchema,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import { z } from 'zod';
 
 const SCHEMAS = {

@@ -1,4 +1,4 @@
-import { CountersignError } from '@countersign/core';
+import { CountersignError } from '@countersign/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { readBodyText } from './read-input.js';
 

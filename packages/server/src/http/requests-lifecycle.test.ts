@@ -1,4 +1,4 @@
-import { fingerprint } from '@countersign/core';
+import { fingerprint } from '@countersign/core/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test-support/harness.js';
 

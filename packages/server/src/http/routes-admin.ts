@@ -1,4 +1,4 @@
-import { requestEventTypeSchema } from '@countersign/core';
+import { requestEventTypeSchema } from '@countersign/core/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createApiKey, ROLES } from '../auth/api-keys.js';

@@ -1,4 +1,8 @@
-import { type ApprovalRequest, createRequestBodySchema, jsonObjectSchema } from '@countersign/core';
+import {
+  type ApprovalRequest,
+  createRequestBodySchema,
+  jsonObjectSchema,
+} from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';

@@ -5,7 +5,7 @@ import {
   requestKindSchema,
   requestStatusSchema,
   updateRequestBodySchema,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';

@@ -1,4 +1,4 @@
-import { type ApprovalRequest, isTerminalStatus } from '@countersign/core';
+import { type ApprovalRequest, isTerminalStatus } from '@countersign/core/protocol';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { requestNotFound } from '../service/failures.js';

@@ -4,7 +4,7 @@ import {
   parseDuration,
   type UpdateRequestInput,
   updateRequestBodySchema,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';

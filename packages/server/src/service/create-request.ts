@@ -5,7 +5,7 @@ import {
   canonicalJson,
   fingerprint,
   parseDuration,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

@@ -4,7 +4,7 @@ import {
   type DecisionInput,
   fingerprint,
   type JsonObject,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 
 /** Called with each committed event. */
 export type EventListener = (event: RequestEvent) => void;

@@ -1,4 +1,4 @@
-import { CountersignError, type ErrorCode } from '@countersign/core';
+import { CountersignError, type ErrorCode } from '@countersign/core/protocol';
 
 /** Shorthand for a Countersign error with a code, message and optional details. */
 export function fail(

@@ -1,5 +1,5 @@
-import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersign/core';
-import { CountersignError } from '@countersign/core';
+import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersign/core/protocol';
+import { CountersignError } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';

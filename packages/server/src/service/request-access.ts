@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import { canSee, type Principal } from '../auth/principal.js';
 import type { StoreTx } from '../store/store-types.js';
 import { fail } from './failures.js';

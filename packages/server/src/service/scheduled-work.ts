@@ -1,4 +1,4 @@
-import type { ApprovalRequest, RequestEventType } from '@countersign/core';
+import type { ApprovalRequest, RequestEventType } from '@countersign/core/protocol';
 import { isoTime } from '../clock.js';
 import type { Job, StoreTx } from '../store/store-types.js';
 import { nextVersion, recordChange } from './record-change.js';

@@ -1,4 +1,9 @@
-import type { ApprovalRequest, RequestEvent, RequestKind, RequestStatus } from '@countersign/core';
+import type {
+  ApprovalRequest,
+  RequestEvent,
+  RequestKind,
+  RequestStatus,
+} from '@countersign/core/protocol';
 
 /** A role an API key carries. */
 export type Role = 'agent' | 'reviewer' | 'admin';

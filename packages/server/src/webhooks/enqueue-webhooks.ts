@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import { newId } from '../ids.js';
 import type { StoreTx } from '../store/store-types.js';
 import { newWebhookSecret } from './signer.js';

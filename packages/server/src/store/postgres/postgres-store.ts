@@ -1,0 +1,187 @@
+import type { RequestEvent } from '@countersign/core';
+import pg from 'pg';
+import type { Store, StoreTx } from '../store-types.js';
+import { postgresAdmin } from './postgres-admin.js';
+import { EventRelay, type Reservation } from './postgres-event-relay.js';
+import { startListener } from './postgres-listener.js';
+import { eventChannel, postgresLog } from './postgres-log.js';
+import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
+import { postgresRequests } from './postgres-requests.js';
+import { PgSession } from './postgres-session.js';
+import { postgresWork } from './postgres-work.js';
+
+/** Options for {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://USER@HOST:PORT/DATABASE` */
+  connectionString: string;
+  /** Schema holding the tables, created if missing (default `countersign`). */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+  /**
+   * How often to look for other replicas' events when a notification was missed, in ms
+   * (default 2000). Notifications normally arrive within milliseconds.
+   */
+  pollIntervalMs?: number;
+  /** Called with background failures (the event listener and its poll). */
+  onError?: (error: unknown) => void;
+}
+
+/** A store several server processes can share; it announces the events the others commit. */
+export interface PostgresStore extends Store {
+  /** Listens to events committed by other processes sharing the database; returns the unsubscribe. */
+  listen(listener: (event: RequestEvent) => void): () => void;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+// BIGINT columns hold ids and millisecond times, all far below 2^53.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Opens (creating and migrating if needed) a PostgreSQL store. Transactions run at READ COMMITTED
+ * with row locks on the request they change, an advisory lock around the event stream and audit
+ * chain, and `SKIP LOCKED` claims for jobs and webhook messages; deadlocks and serialization
+ * failures are retried.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const schema = options.schema ?? 'countersign';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new RangeError(`schema must match ${SCHEMA_NAME}, not "${schema}"`);
+  }
+  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) {
+    throw new RangeError('pollIntervalMs must be at least 10');
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    options: `-c search_path=${schema}`,
+    types,
+  });
+  pool.on('error', onError);
+  const channel = eventChannel(schema);
+  let relay: EventRelay;
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+      const { rows } = await client.query<{ id: number }>(
+        'SELECT COALESCE(MAX(id), 0) AS id FROM events',
+      );
+      relay = new EventRelay(pool, rows[0]?.id ?? 0, onError);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const listener = startListener({
+    connectionString: options.connectionString,
+    channel,
+    pollIntervalMs,
+    onSignal: () => relay.poke(),
+    onError,
+  });
+  let closed = false;
+
+  function methods(session: PgSession) {
+    return {
+      ...postgresRequests(session),
+      ...postgresLog(session, channel),
+      ...postgresWork(session),
+      ...postgresAdmin(session),
+    };
+  }
+
+  async function attempt<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const session = new PgSession(client, schema, true);
+    const callbacks: (() => void)[] = [];
+    let reservation: Reservation | undefined;
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        ...methods(session),
+        afterCommit: (callback) => callbacks.push(callback),
+      });
+      reservation = relay.reserve(session.eventIds);
+      await client.query('COMMIT');
+      if (reservation) relay.committed(reservation, callbacks);
+      else for (const callback of callbacks) callback();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      if (reservation) relay.cancel(reservation);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    async transaction(fn) {
+      for (let attemptNumber = 1; ; attemptNumber++) {
+        if (closed) throw new Error('The store is closed');
+        try {
+          return await attempt(fn);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (typeof code !== 'string' || !RETRYABLE.has(code) || attemptNumber >= MAX_ATTEMPTS) {
+            throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attemptNumber));
+        }
+      }
+    },
+    async read(fn) {
+      if (closed) throw new Error('The store is closed');
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const result = await fn({
+          ...methods(new PgSession(client, schema, false)),
+          afterCommit: () => {
+            throw new Error('read() cannot register afterCommit callbacks');
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async ping() {
+      if (closed) return false;
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    listen: (callback) => relay.listen(callback),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await listener.stop();
+      await relay.close();
+      await pool.end();
+    },
+  };
+}

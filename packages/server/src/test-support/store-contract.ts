@@ -1,0 +1,294 @@
+import type { ApprovalRequest } from '@countersign/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../audit/audit-chain.js';
+import type { OutboxMessage, Store } from '../store/store-types.js';
+
+/** Opens a fresh, empty store and the function that disposes of it. */
+export type StoreFactory = () => Promise<{ store: Store; dispose(): Promise<void> }>;
+
+/** A minimal valid request document. */
+export function sampleRequest(
+  id: string,
+  overrides: Partial<ApprovalRequest> = {},
+): ApprovalRequest {
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    id,
+    kind: 'approval',
+    status: 'pending',
+    version: 1,
+    action: `action ${id}`,
+    context: {},
+    assignees: [],
+    quorum: 1,
+    requester: 'agent:bot',
+    createdAt: at,
+    updatedAt: at,
+    reminders: [],
+    decisions: [],
+    links: {
+      self: `/v1/requests/${id}`,
+      wait: `/v1/requests/${id}/wait`,
+      events: `/v1/requests/${id}/events`,
+    },
+    ...overrides,
+  };
+}
+
+function sampleMessage(id: string, nextAttemptAt: number): OutboxMessage {
+  return {
+    id,
+    webhookId: 'wh_1',
+    url: 'http://127.0.0.1:9/hook',
+    secret: 'whsec_x',
+    eventType: 'request.created',
+    body: '{}',
+    attempts: 0,
+    nextAttemptAt,
+    createdAt: nextAttemptAt,
+    status: 'pending',
+  };
+}
+
+/** The expectations every {@link Store} meets, run against each implementation. */
+export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, dispose } = await makeStore());
+    });
+    afterEach(async () => {
+      await dispose();
+    });
+
+    it('creates, reads and pages requests newest first with a cursor and visibility', async () => {
+      await store.transaction(async (tx) => {
+        for (let index = 1; index <= 5; index++) {
+          const assignees = index % 2 === 0 ? ['group:ops'] : [];
+          await tx.insertRequest(sampleRequest(`r${index}`, { assignees }));
+        }
+      });
+      expect((await store.read((tx) => tx.getRequest('r3')))?.action).toBe('action r3');
+      expect(await store.read((tx) => tx.getRequest('missing'))).toBeUndefined();
+      const first = await store.read((tx) =>
+        tx.listRequests({ visibility: { all: true }, limit: 2 }),
+      );
+      expect(first.items.map((item) => item.id)).toEqual(['r5', 'r4']);
+      const cursor = first.nextCursor ?? 'none';
+      const second = await store.read((tx) =>
+        tx.listRequests({ visibility: { all: true }, limit: 2, cursor }),
+      );
+      expect(second.items.map((item) => item.id)).toEqual(['r3', 'r2']);
+      const assigned = await store.read((tx) =>
+        tx.listRequests({ visibility: { all: true }, assignee: 'group:ops', limit: 10 }),
+      );
+      expect(assigned.items.map((item) => item.id)).toEqual(['r4', 'r2']);
+      expect(assigned.nextCursor).toBeNull();
+      const hidden = await store.read((tx) =>
+        tx.listRequests({ visibility: { assignees: ['group:other'] }, limit: 10 }),
+      );
+      expect(hidden.items.map((item) => item.id)).toEqual(['r5', 'r3', 'r1']);
+      const nobody = await store.read((tx) => tx.listRequests({ visibility: {}, limit: 10 }));
+      expect(nobody.items).toEqual([]);
+    });
+
+    it('updates only when the stored version matches', async () => {
+      await store.transaction((tx) => tx.insertRequest(sampleRequest('r1')));
+      const next = sampleRequest('r1', { version: 2, status: 'approved' });
+      expect(await store.transaction((tx) => tx.updateRequest(next, 1))).toBe(true);
+      expect(await store.transaction((tx) => tx.updateRequest(next, 1))).toBe(false);
+      expect((await store.read((tx) => tx.getRequest('r1')))?.status).toBe('approved');
+    });
+
+    it('remembers idempotency keys per principal', async () => {
+      await store.transaction((tx) => tx.saveIdempotency('agent:a', 'k1', 'hash', 'r1'));
+      expect(await store.read((tx) => tx.findIdempotency('agent:a', 'k1'))).toEqual({
+        bodyHash: 'hash',
+        requestId: 'r1',
+      });
+      expect(await store.read((tx) => tx.findIdempotency('agent:b', 'k1'))).toBeUndefined();
+    });
+
+    it('rolls back every write of a failed transaction and skips its callbacks', async () => {
+      let called = false;
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertRequest(sampleRequest('r1'));
+          tx.afterCommit(() => {
+            called = true;
+          });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(called).toBe(false);
+      expect(await store.read((tx) => tx.getRequest('r1'))).toBeUndefined();
+    });
+
+    it('numbers events in order and lists them after an id, per request or all', async () => {
+      const ids = await store.transaction(async (tx) => {
+        const out: string[] = [];
+        for (const requestId of ['a', 'b', 'a']) {
+          const event = await tx.appendEvent({
+            requestId,
+            seq: 1,
+            type: 'created',
+            at: '2026-01-01T00:00:00.000Z',
+            version: 1,
+            data: {},
+            request: sampleRequest(requestId),
+          });
+          out.push(event.id);
+        }
+        return out;
+      });
+      expect(ids.map(Number)).toEqual([1, 2, 3]);
+      expect(await store.read((tx) => tx.latestEventId())).toBe(3);
+      const forA = await store.read((tx) => tx.listEvents(0, 'a', 10));
+      expect(forA.map((event) => event.id)).toEqual(['1', '3']);
+      const after = await store.read((tx) => tx.listEvents(1, undefined, 10));
+      expect(after.map((event) => event.id)).toEqual(['2', '3']);
+    });
+
+    it('claims each due job exactly once, even when many workers race', async () => {
+      await store.transaction(async (tx) => {
+        const jobs = Array.from({ length: 20 }, (_, index) => ({
+          requestId: `r${index}`,
+          kind: 'deadline' as const,
+          dueAt: 1000 + index,
+        }));
+        for (const job of jobs) await tx.replaceJobs(job.requestId, ['deadline'], [job]);
+        await tx.replaceJobs(
+          'later',
+          ['deadline'],
+          [{ requestId: 'later', kind: 'deadline', dueAt: 9000 }],
+        );
+      });
+      expect(await store.read((tx) => tx.nextJobDue())).toBe(1000);
+      const claimed: string[] = [];
+      const worker = async () => {
+        for (;;) {
+          const job = await store.transaction((tx) => tx.claimDueJob(5000));
+          if (!job) return;
+          claimed.push(job.requestId);
+        }
+      };
+      await Promise.all(Array.from({ length: 6 }, worker));
+      expect(claimed.sort()).toEqual(Array.from({ length: 20 }, (_, index) => `r${index}`).sort());
+      expect(await store.read((tx) => tx.nextJobDue())).toBe(9000);
+      await store.transaction((tx) => tx.clearJobs('later'));
+      expect(await store.read((tx) => tx.nextJobDue())).toBeUndefined();
+    });
+
+    it('leases due outbox messages to one worker and updates or disables them', async () => {
+      await store.transaction(async (tx) => {
+        for (let index = 0; index < 6; index++)
+          await tx.enqueueOutbox(sampleMessage(`m${index}`, 100 + index));
+      });
+      const batches = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          store.transaction((tx) => tx.claimDueOutbox(1000, 5000, 2)),
+        ),
+      );
+      const ids = batches.flat().map((message) => message.id);
+      expect(ids.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+      expect(await store.transaction((tx) => tx.claimDueOutbox(1000, 5000, 10))).toEqual([]);
+      const [first] = batches[0] ?? [];
+      if (!first) throw new Error('no message claimed');
+      await store.transaction((tx) =>
+        tx.updateOutbox({ ...first, status: 'delivered', attempts: 1, lastError: 'none' }),
+      );
+      await store.transaction((tx) => tx.disableOutboxFor('wh_1'));
+      const listed = await store.read((tx) => tx.listOutbox(10));
+      expect(listed.find((message) => message.id === first.id)).toMatchObject({
+        status: 'delivered',
+        attempts: 1,
+        lastError: 'none',
+      });
+      expect(listed.filter((message) => message.status === 'disabled')).toHaveLength(5);
+    });
+
+    it('keeps one audit chain under concurrent appends, and it verifies', async () => {
+      await Promise.all(
+        Array.from({ length: 12 }, (_, index) =>
+          store.transaction((tx) =>
+            appendAudit(tx, {
+              at: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
+              type: 'created',
+              requestId: `r${index % 3}`,
+              actor: null,
+              data: { index },
+            }),
+          ),
+        ),
+      );
+      const entries = await store.read((tx) => tx.listAudit({ limit: 100 }));
+      expect(entries.map((entry) => entry.seq)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
+      async function* pages() {
+        yield entries;
+      }
+      expect((await verifyAuditChain(pages())).ok).toBe(true);
+      const forR1 = await store.read((tx) => tx.listAudit({ requestId: 'r1', limit: 100 }));
+      expect(forR1.map((entry) => entry.data.index)).toEqual([1, 4, 7, 10]);
+      const window = await store.read((tx) =>
+        tx.listAudit({
+          from: '2026-01-01T00:00:02.000Z',
+          to: '2026-01-01T00:00:04.000Z',
+          limit: 100,
+        }),
+      );
+      expect(window.map((entry) => entry.data.index)).toEqual([2, 3]);
+      const tampered = [
+        { ...entries[0], data: { index: 99 } } as (typeof entries)[number],
+        ...entries.slice(1),
+      ];
+      async function* bad() {
+        yield tampered;
+      }
+      expect((await verifyAuditChain(bad())).firstBad).toEqual({ seq: 1, problem: 'edited' });
+    });
+
+    it('stores API keys, webhooks and settings', async () => {
+      await store.transaction(async (tx) => {
+        await tx.insertApiKey({
+          id: 'k1',
+          name: 'bot',
+          role: 'agent',
+          groups: ['ops'],
+          hash: 'h',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        });
+        await tx.insertWebhook({
+          id: 'wh_1',
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'whsec_x',
+          events: ['request.decided'],
+          enabled: true,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        });
+        await tx.setSetting('a', '1');
+        await tx.setSetting('a', '2');
+      });
+      expect(
+        await store.transaction((tx) => tx.revokeApiKey('k1', '2026-01-02T00:00:00.000Z')),
+      ).toBe(true);
+      expect(
+        await store.transaction((tx) => tx.revokeApiKey('k1', '2026-01-03T00:00:00.000Z')),
+      ).toBe(false);
+      expect(await store.read((tx) => tx.getApiKey('k1'))).toMatchObject({
+        groups: ['ops'],
+        revokedAt: '2026-01-02T00:00:00.000Z',
+      });
+      await store.transaction((tx) => tx.setWebhookEnabled('wh_1', false));
+      expect(await store.read((tx) => tx.listWebhooks())).toMatchObject([
+        { id: 'wh_1', enabled: false, events: ['request.decided'] },
+      ]);
+      expect(await store.transaction((tx) => tx.deleteWebhook('wh_1'))).toBe(true);
+      expect(await store.read((tx) => tx.getWebhook('wh_1'))).toBeUndefined();
+      expect(await store.read((tx) => tx.getSetting('a'))).toBe('2');
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}

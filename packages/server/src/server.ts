@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import type { ServiceContext } from './service/service-context.js';
+import type { PostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-types.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './webhooks/outbox-worker.js';
@@ -66,6 +67,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       resolve();
     });
   });
+  // A store shared with other replicas announces their events; fan them out here like our own.
+  const stopRelay =
+    'listen' in store && typeof store.listen === 'function'
+      ? (store as PostgresStore).listen((event) => {
+          context.bus.publish(event);
+          wake();
+        })
+      : undefined;
   scheduler.start();
   outbox.start();
   wake();
@@ -79,6 +88,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     outbox,
     async close() {
       closing = true;
+      stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
       await new Promise<void>((resolve) => {

@@ -6,6 +6,8 @@ export interface ListenerOptions {
   channel: string;
   /** The fallback poll: `onSignal` also runs this often, in case a notification was lost. */
   pollIntervalMs: number;
+  /** Whether to LISTEN at all (false leaves only the poll). */
+  notifications: boolean;
   /** Called on every notification, every poll tick and after every (re)connection. */
   onSignal: () => void;
   onError: (error: unknown) => void;
@@ -53,7 +55,7 @@ export function startListener(options: ListenerOptions): { stop(): Promise<void>
     retry.unref();
   }
 
-  void connect();
+  if (options.notifications) void connect();
   return {
     async stop() {
       stopped = true;

@@ -23,6 +23,10 @@ export interface PostgresStoreOptions {
    * (default 2000). Notifications normally arrive within milliseconds.
    */
   pollIntervalMs?: number;
+  /**
+   * LISTEN for other replicas' commits (default true); when false, only the poll notices them.
+   */
+  notifications?: boolean;
   /** Called with background failures (the event listener and its poll). */
   onError?: (error: unknown) => void;
 }
@@ -86,6 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     connectionString: options.connectionString,
     channel,
     pollIntervalMs,
+    notifications: options.notifications ?? true,
     onSignal: () => relay.poke(),
     onError,
   });

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { assertKeyOptions, createApiKey } from '../auth/api-keys.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Role } from '../store/store-types.js';
-import { CliError, type CliIo, dbPathFrom } from './cli-support.js';
+import { CliError, type CliIo } from './cli-support.js';
+import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 
-/** `countersign keys create|list|revoke …`, offline against the database file. */
+/** `countersign keys create|list|revoke …`, offline against the database (SQLite file or PostgreSQL). */
 export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -13,13 +13,13 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
       role: { type: 'string' },
       name: { type: 'string' },
       groups: { type: 'string' },
-      db: { type: 'string' },
+      ...STORE_OPTIONS,
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
   });
-  const store = openSqliteStore({ path: dbPathFrom(values.db, io.env) });
+  const store = await openStoreFromFlags(values, io.env);
   try {
     if (action === 'create') {
       if (!values.role || !values.name) throw new CliError('keys create needs --role and --name');

@@ -4,6 +4,8 @@ const USAGE = `Usage: countersign <command>
   serve [--port 8787] [--host 127.0.0.1] [--db ./countersign.db]
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
+  (serve and keys take --database-url postgres://… [--schema NAME] or COUNTERSIGN_DATABASE_URL
+   instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID
   approve ID [--comment TEXT]            reject ID --reason TEXT [--comment TEXT]
   tail [--request ID]                    (live events; needs a running server)

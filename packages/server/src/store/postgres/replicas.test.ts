@@ -53,10 +53,11 @@ async function call<T>(
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ) {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as T };
@@ -103,6 +104,23 @@ describe('several replicas on one PostgreSQL database', () => {
       pollIntervalMs: 100,
     });
     await wakesWaitersOnTheOtherReplica(replicas);
+  });
+
+  it('creates one request when the same Idempotency-Key reaches both replicas at once', async () => {
+    const { a, b, agent, admin } = await startReplicas(systemClock);
+    for (let round = 0; round < 5; round++) {
+      const headers = { 'idempotency-key': `run-1:call-${round}` };
+      const body = { action: `Deploy ${round}` };
+      const replies = await Promise.all(
+        [a, b, a, b].map((server) =>
+          call<ApprovalRequest>(server, agent, 'POST', '/v1/requests', body, headers),
+        ),
+      );
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 200, 200, 201]);
+      expect(new Set(replies.map((reply) => reply.body.id)).size).toBe(1);
+    }
+    const list = await call<{ items: unknown[] }>(a, admin, 'GET', '/v1/requests?limit=50');
+    expect(list.body.items).toHaveLength(5);
   });
 
   it('fires each deadline exactly once with both schedulers running, and the chain verifies', async () => {

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import type { Pool } from 'pg';
 
 /** A local transaction's events, waiting for their turn to be announced. */

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import type { AuditEntry, StoreTx } from '../store-types.js';
 import type { PgSession } from './postgres-session.js';
 

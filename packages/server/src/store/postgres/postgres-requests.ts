@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import type { RequestPage, RequestQuery, StoreTx } from '../store-types.js';
 import type { PgSession } from './postgres-session.js';
 

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
 import type { Store, StoreTx } from '../store-types.js';
 import { postgresAdmin } from './postgres-admin.js';

@@ -1,4 +1,4 @@
-import type { ApprovalRequest, RequestEvent } from '@countersign/core';
+import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../auth/api-keys.js';
 import { type Clock, ManualClock, systemClock } from '../../clock.js';

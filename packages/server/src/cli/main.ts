@@ -1,3 +1,6 @@
 import { runCli } from './run-cli.js';
+import { reexecForServe } from './server-heap.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+const args = process.argv.slice(2);
+reexecForServe(args);
+process.exitCode = await runCli(args);

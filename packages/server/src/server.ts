@@ -8,6 +8,7 @@ import type { ServiceContext } from './service/service-context.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-types.js';
+import { CallbackHostList } from './webhooks/callback-hosts.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './webhooks/outbox-worker.js';
 
 /** Options for {@link startServer}. */
@@ -41,6 +42,8 @@ export interface RunningServer {
 
 /** Starts the API, the scheduler and the webhook worker on one port. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  // Refuse a malformed allow-list before opening anything.
+  if (options.callbackHosts) CallbackHostList.parse(options.callbackHosts);
   const store = options.store ?? openSqliteStore({ path: options.dbPath ?? './countersign.db' });
   const host = options.host ?? '127.0.0.1';
   let wake = () => undefined as undefined;

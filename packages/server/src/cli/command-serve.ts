@@ -1,16 +1,44 @@
 import { parseArgs } from 'node:util';
 import { createApiKey } from '../auth/api-keys.js';
 import { startServer } from '../server.js';
+import { CallbackHostList } from '../webhooks/callback-hosts.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 
-/** `countersign serve [--port 8787] [--host 127.0.0.1] [--db FILE | --database-url postgres://…]` */
+/**
+ * The callback allow-list from `--callback-hosts a,b` or `COUNTERSIGN_CALLBACK_HOSTS` (comma
+ * separated; an empty variable counts as unset). Malformed entries stop the command before start.
+ */
+export function callbackHostsFrom(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] | undefined {
+  const fromEnv = env.COUNTERSIGN_CALLBACK_HOSTS?.trim()
+    ? env.COUNTERSIGN_CALLBACK_HOSTS
+    : undefined;
+  const text = flag ?? fromEnv;
+  if (text === undefined) return undefined;
+  const source = flag === undefined ? 'COUNTERSIGN_CALLBACK_HOSTS' : '--callback-hosts';
+  const entries = text.split(',').map((entry) => entry.trim());
+  try {
+    CallbackHostList.parse(entries);
+  } catch (error) {
+    throw new CliError(`${source}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return entries;
+}
+
+/**
+ * `countersign serve [--port 8787] [--host 127.0.0.1] [--db FILE | --database-url postgres://…]
+ * [--callback-hosts a.example,10.0.0.5:8080,*.internal]`
+ */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
+      'callback-hosts': { type: 'string' },
       ...STORE_OPTIONS,
     },
     strict: true,
@@ -19,6 +47,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliError(`--port must be a port number, not "${values.port}"`);
   }
+  const callbackHosts = callbackHostsFrom(values['callback-hosts'], io.env);
   const store = await openStoreFromFlags(values, io.env);
   const firstStart = await store.transaction(async (tx) => {
     if ((await tx.listApiKeys()).length > 0) return undefined;
@@ -27,7 +56,12 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (firstStart) {
     io.out(`Created the database with an admin key (shown once, keep it): ${firstStart}`);
   }
-  const server = await startServer({ store, port, host: values.host });
+  const server = await startServer({
+    store,
+    port,
+    host: values.host,
+    ...(callbackHosts ? { callbackHosts } : {}),
+  });
   io.out(`Countersign listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -2,6 +2,7 @@ import { CliError, type CliIo, describeError, processIo } from './cli-support.js
 
 const USAGE = `Usage: countersign <command>
   serve [--port 8787] [--host 127.0.0.1] [--db ./countersign.db]
+        [--callback-hosts a.example,10.0.0.5:8080,*.internal]  (or COUNTERSIGN_CALLBACK_HOSTS)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
   (serve and keys take --database-url postgres://… [--schema NAME] or COUNTERSIGN_DATABASE_URL

@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
+import { CallbackHostList } from '../webhooks/callback-hosts.js';
 import { type AppEnv, authenticate } from './auth-middleware.js';
 import { dashboardRoutes } from './dashboard.js';
 import { KeepAlive } from './event-stream.js';
@@ -35,6 +36,15 @@ export interface AppOptions {
   onWork?: () => void;
   /** Receives unexpected errors (default: `console.error`). */
   logError?: (error: unknown) => void;
+  /**
+   * Hosts that per-request callback URLs (`callbackUrl`, Ambedo `webhookUrl`) may point at:
+   * `host`, `host:port` or `*.domain` (subdomains). A create naming any other host is a 400
+   * `validation_failed`, and stored callbacks to hosts no longer listed are not delivered.
+   * Unset (the default) allows any http(s) URL, so any agent key can make the server POST to
+   * internal addresses; set it when agents are not fully trusted. Malformed entries throw here.
+   * Admin subscriptions (`/v1/webhooks`) are not restricted.
+   */
+  callbackHosts?: readonly string[];
 }
 
 /** The app and the service context it runs on. */
@@ -63,6 +73,9 @@ export function createApp(options: AppOptions): CountersignApp {
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
     ...(options.onWork ? { onWork: options.onWork } : {}),
+    ...(options.callbackHosts
+      ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
+      : {}),
   };
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const keepAlive = new KeepAlive(keepAliveMs);

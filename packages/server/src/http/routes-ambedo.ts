@@ -83,7 +83,13 @@ export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
         : {}),
       ...(body.webhookUrl ? { callbackUrl: body.webhookUrl } : {}),
     });
-    const { request } = await createRequest(context, c.get('principal'), create);
+    const { request } = await createRequest(
+      context,
+      c.get('principal'),
+      create,
+      undefined,
+      'webhookUrl',
+    );
     const view = pauseView(c, request);
     return c.json({ watchId: view.watchId, statusUrl: view.statusUrl, status: view.status }, 201);
   });

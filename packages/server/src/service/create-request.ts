@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
+import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
 import { assertUsableSchema } from './json-schema-check.js';
 import { recordChange } from './record-change.js';
@@ -87,13 +88,21 @@ export interface CreateResult {
   replayed: boolean;
 }
 
-/** Creates a request (or replays the original for a repeated Idempotency-Key). */
+/**
+ * Creates a request (or replays the original for a repeated Idempotency-Key). A `callbackUrl` off
+ * the operator's allow-list is refused before anything is stored; `callbackField` names the field
+ * in that error (the Ambedo route calls it `webhookUrl`).
+ */
 export async function createRequest(
   context: ServiceContext,
   principal: Principal,
   body: CreateRequestBody,
   idempotencyKey?: string,
+  callbackField = 'callbackUrl',
 ): Promise<CreateResult> {
+  if (body.callbackUrl !== undefined) {
+    assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
+  }
   const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   return context.store.transaction(async (tx) => {
     if (idempotencyKey !== undefined) {

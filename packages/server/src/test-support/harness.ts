@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, type NewKeyOptions } from '../auth/api-keys.js';
 import { ManualClock } from '../clock.js';
-import { createApp } from '../http/app.js';
+import { type AppOptions, createApp } from '../http/app.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ServiceContext } from '../service/service-context.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -38,13 +38,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds a fresh harness with the usual cast of keys. */
-export async function createHarness(): Promise<Harness> {
+/** Builds a fresh harness with the usual cast of keys; `options` go to `createApp`. */
+export async function createHarness(
+  options: Pick<AppOptions, 'callbackHosts'> = {},
+): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));
   const dbPath = join(directory, 'test.db');
   const store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
   const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
-  const { app, context } = createApp({ store, clock, logError: () => undefined });
+  const { app, context } = createApp({ ...options, store, clock, logError: () => undefined });
   const scheduler = new Scheduler(context);
   const key = async (options: NewKeyOptions) =>
     (await store.transaction((tx) => createApiKey(tx, options))).key;

@@ -22,7 +22,9 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
-type Outcome = { ok: true; status: number } | { ok: false; status?: number; error: string };
+type Outcome =
+  | { ok: true; status: number }
+  | { ok: false; status?: number; error: string; final?: boolean };
 
 /** Delivers the persisted outbox at least once, signed per Standard Webhooks. */
 export class OutboxWorker {
@@ -102,7 +104,7 @@ export class OutboxWorker {
   }
 
   async #deliver(message: OutboxMessage): Promise<void> {
-    const outcome = await this.#post(message);
+    const outcome = this.#refused(message) ?? (await this.#post(message));
     const { store, clock } = this.#context;
     const now = clock.now();
     const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
@@ -112,7 +114,7 @@ export class OutboxWorker {
     } else if (outcome.status === 410) {
       next.status = 'disabled';
       next.lastError = outcome.error;
-    } else if (now - message.createdAt >= this.#options.giveUpAfterMs) {
+    } else if (outcome.final || now - message.createdAt >= this.#options.giveUpAfterMs) {
       next.status = 'failed';
       next.lastError = outcome.error;
     } else {
@@ -141,6 +143,22 @@ export class OutboxWorker {
         });
       }
     });
+  }
+
+  /**
+   * A per-request callback (no subscription id) whose host left the allow-list after it was stored
+   * is failed without a connection, so tightening the list also stops queued deliveries.
+   */
+  #refused(message: OutboxMessage): Outcome | undefined {
+    const hosts = this.#context.callbackHosts;
+    if (message.webhookId || !hosts || hosts.allows(message.url)) return undefined;
+    return {
+      ok: false,
+      final: true,
+      error:
+        'Not sent: the callback host is not on the callback allow-list (callbackHosts); ' +
+        'the operator must add it for such callbacks to be delivered',
+    };
   }
 
   async #post(message: OutboxMessage): Promise<Outcome> {

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from './cli-support.js';
+import { callbackHostsFrom } from './command-serve.js';
+import { runCli } from './run-cli.js';
+
+let directory: string;
+let dbPath: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'countersign-serve-'));
+  dbPath = join(directory, 'countersign.db');
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+function start(argv: string[], env: Record<string, string> = {}, signal?: AbortSignal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    write: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env,
+    ...(signal ? { signal } : {}),
+  };
+  return { out, err, done: runCli(argv, io) };
+}
+
+async function listeningUrl(out: string[]): Promise<string> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const match = out.join('\n').match(/listening on (\S+)/);
+    if (match?.[1]) return match[1];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`serve did not start: ${out.join(' | ')}`);
+}
+
+describe('countersign serve --callback-hosts', () => {
+  it('reads the flag before the variable, splits on commas and treats an empty variable as unset', () => {
+    expect(callbackHostsFrom(undefined, {})).toBeUndefined();
+    expect(callbackHostsFrom(undefined, { COUNTERSIGN_CALLBACK_HOSTS: ' ' })).toBeUndefined();
+    expect(callbackHostsFrom(undefined, { COUNTERSIGN_CALLBACK_HOSTS: 'a.example, *.b' })).toEqual([
+      'a.example',
+      '*.b',
+    ]);
+    expect(callbackHostsFrom('c.example', { COUNTERSIGN_CALLBACK_HOSTS: 'a.example' })).toEqual([
+      'c.example',
+    ]);
+  });
+
+  it('refuses a malformed list before opening the database, naming the flag or the variable', async () => {
+    const flag = start(['serve', '--port', '0', '--db', dbPath, '--callback-hosts', 'a.example,']);
+    expect(await flag.done).toBe(1);
+    expect(flag.err.join('\n')).toMatch(/--callback-hosts: callbackHosts entry "" is malformed/);
+    const variable = start(['serve', '--port', '0', '--db', dbPath], {
+      COUNTERSIGN_CALLBACK_HOSTS: 'http://a.example/hook',
+    });
+    expect(await variable.done).toBe(1);
+    expect(variable.err.join('\n')).toMatch(/COUNTERSIGN_CALLBACK_HOSTS: .*is malformed/);
+    expect(existsSync(dbPath)).toBe(false);
+  });
+
+  it('serves with the list applied to callback URLs', async () => {
+    const created = start(['keys', 'create', '--role', 'agent', '--name', 'bot', '--db', dbPath]);
+    expect(await created.done).toBe(0);
+    const key = created.out.join('').trim();
+    const stop = new AbortController();
+    const server = start(
+      ['serve', '--port', '0', '--db', dbPath, '--callback-hosts', 'hooks.example,*.internal'],
+      {},
+      stop.signal,
+    );
+    try {
+      const url = await listeningUrl(server.out);
+      const post = (callbackUrl: string) =>
+        fetch(`${url}/v1/requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'X', callbackUrl }),
+        });
+      expect((await post('https://a.internal/cb')).status).toBe(201);
+      const refused = await post('http://10.0.0.1/cb');
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: { code: 'validation_failed', details: { field: 'callbackUrl' } },
+      });
+    } finally {
+      stop.abort();
+      expect(await server.done).toBe(0);
+    }
+  });
+});

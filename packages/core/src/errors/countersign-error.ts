@@ -43,6 +43,7 @@ export class CountersignError extends Error {
   ): error is InstanceType<T> {
     if (typeof error !== 'object' || error === null || !(marker in error)) return false;
     const names = (error as { [marker]: unknown })[marker];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance was called on.
     return Array.isArray(names) && names.includes(this.name);
   }
 

@@ -20,7 +20,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     throw new CliError('Usage: countersign audit export|verify');
   if (values.format !== 'jsonl' && values.format !== 'csv')
     throw new CliError('--format is jsonl or csv');
-  const backend = backendFrom(values, io);
+  const backend = await backendFrom(values, io);
   try {
     if (action === 'export') {
       await backend.auditExport(

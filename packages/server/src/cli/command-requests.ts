@@ -3,33 +3,49 @@ import type { ApprovalRequest, DecisionInput } from '@countersign/core/protocol'
 import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { localBackend } from './local-backend.js';
+import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 import { remoteBackend } from './remote-backend.js';
 
 /** Options every server-talking command accepts. */
 export const CONNECTION_OPTIONS = {
-  db: { type: 'string' },
+  ...STORE_OPTIONS,
   url: { type: 'string' },
   key: { type: 'string' },
   as: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
-/** `--db` works offline; otherwise `--url`/`COUNTERSIGN_URL` and `--key`/`COUNTERSIGN_API_KEY`. */
-export function backendFrom(
+/**
+ * `--db FILE`, `--database-url URL` or `--schema NAME` work offline on that database (SQLite or
+ * PostgreSQL). Otherwise `--url`/`COUNTERSIGN_URL` with `--key`/`COUNTERSIGN_API_KEY` talk to a
+ * running server; failing those, `COUNTERSIGN_DATABASE_URL` works offline on PostgreSQL.
+ */
+export async function backendFrom(
   values: {
     db?: string | undefined;
+    'database-url'?: string | undefined;
+    schema?: string | undefined;
     url?: string | undefined;
     key?: string | undefined;
     as?: string | undefined;
   },
   io: CliIo,
-): Backend {
-  if (values.db) return localBackend(values.db, values.as ?? 'cli');
+): Promise<Backend> {
+  const offline =
+    values.db !== undefined || values['database-url'] !== undefined || values.schema !== undefined;
   const url = values.url ?? io.env.COUNTERSIGN_URL;
   const key = values.key ?? io.env.COUNTERSIGN_API_KEY;
+  if (offline && (values.url !== undefined || values.key !== undefined)) {
+    throw new CliError('Give either a database (--db, --database-url) or --url/--key, not both');
+  }
+  if (offline || (!url && io.env.COUNTERSIGN_DATABASE_URL)) {
+    const store = await openStoreFromFlags(values, io.env);
+    return localBackend(store, values.as ?? 'cli');
+  }
+  if (values.as !== undefined) throw new CliError('--as works only offline (--db, --database-url)');
   if (!url || !key) {
     throw new CliError(
-      'Set COUNTERSIGN_URL and COUNTERSIGN_API_KEY (or pass --db FILE to work offline)',
+      'Set COUNTERSIGN_URL and COUNTERSIGN_API_KEY (or pass --db FILE or --database-url URL to work offline)',
     );
   }
   return remoteBackend(url, key);
@@ -85,7 +101,7 @@ export async function requestsCommand(name: string, args: string[], io: CliIo): 
     allowPositionals: true,
     strict: true,
   });
-  const backend = backendFrom(values, io);
+  const backend = await backendFrom(values, io);
   try {
     if (name === 'ls') {
       const page = await backend.list({

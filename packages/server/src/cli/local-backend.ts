@@ -7,12 +7,14 @@ import { decideRequest } from '../service/decide-request.js';
 import { EventBus } from '../service/event-bus.js';
 import { requestNotFound } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store-types.js';
 import type { Backend } from './backend.js';
 
-/** Works on the database file directly, as an admin named `name` (offline administration). */
-export function localBackend(path: string, name: string): Backend {
-  const store = openSqliteStore({ path });
+/**
+ * Works on the database directly (SQLite file or PostgreSQL), as an admin named `name` (offline
+ * administration). The backend owns `store` and closes it on `close()`.
+ */
+export function localBackend(store: Store, name: string): Backend {
   const context: ServiceContext = { store, clock: systemClock, bus: new EventBus() };
   const principal: Principal = {
     id: `user:${name}`,

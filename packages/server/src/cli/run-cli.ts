@@ -5,15 +5,16 @@ const USAGE = `Usage: countersign <command>
         [--callback-hosts a.example,10.0.0.5:8080,*.internal]  (or COUNTERSIGN_CALLBACK_HOSTS)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
-  (serve and keys take --database-url postgres://… [--schema NAME] or COUNTERSIGN_DATABASE_URL
-   instead of --db, so several servers share one PostgreSQL database)
+  (every database command takes --database-url postgres://… [--schema NAME] or
+   COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID
   approve ID [--comment TEXT]            reject ID --reason TEXT [--comment TEXT]
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify
 Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
-or work offline on --db FILE (acting as admin "cli", or --as NAME). Add --json for scripts.`;
+or work offline on --db FILE or --database-url URL (acting as admin "cli", or --as NAME);
+COUNTERSIGN_DATABASE_URL alone (no COUNTERSIGN_URL) also works offline. Add --json for scripts.`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 

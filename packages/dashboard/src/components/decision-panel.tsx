@@ -2,11 +2,13 @@ import { ApiError, type ApprovalRequest, type DecisionInput } from '@countersign
 import { useEffect, useState } from 'preact/hooks';
 import { useDashboard } from '../dashboard-state';
 import { asSchema } from '../lib/json-schema';
+import { ApproveForm } from './approve-form';
+import { CommentField, commentOf } from './comment-field';
 import { DiffView } from './diff-view';
 import { RejectForm } from './reject-form';
 import { ValidatedForm } from './validated-form';
 
-type Mode = 'choose' | 'reject' | 'edit' | 'respond';
+type Mode = 'choose' | 'approve' | 'reject' | 'edit' | 'respond';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -14,18 +16,22 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * The reviewer's actions on a pending request: approve, reject, edit, answer. A 409 (someone
- * decided first, or the request changed) is handed to `onConflict` with the latest request.
+ * The reviewer's actions on a pending request: approve (with an optional comment), reject, edit,
+ * answer. A 409 (someone decided first, or the request changed) is handed to `onConflict` with
+ * the latest request; a recorded decision to `onDecided`.
  */
 export function DecisionPanel(props: {
   request: ApprovalRequest;
   onConflict: (latest: ApprovalRequest) => void;
+  onDecided: (decided: ApprovalRequest) => void;
 }) {
   const { api, remember } = useDashboard();
   const { request } = props;
   const [mode, setMode] = useState<Mode>('choose');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // One comment for the edit and answer forms, kept while the reviewer switches between modes.
+  const [comment, setComment] = useState('');
   const answers = request.kind === 'form' || request.kind === 'clarification';
 
   const submit = async (body: DecisionInput) => {
@@ -33,7 +39,10 @@ export function DecisionPanel(props: {
     setError('');
     try {
       // expectedVersion: the decision applies to exactly what the reviewer saw, or not at all.
-      remember(await api.decide(request.id, { ...body, expectedVersion: request.version }));
+      const decided = await api.decide(request.id, { ...body, expectedVersion: request.version });
+      remember(decided);
+      setComment('');
+      props.onDecided(decided);
     } catch (cause) {
       if (cause instanceof ApiError && cause.status === 409) {
         const latest = await api.getRequest(request.id).catch(() => undefined);
@@ -47,7 +56,9 @@ export function DecisionPanel(props: {
       setBusy(false);
     }
   };
+  // The shortcut and the button approve at once, without a comment.
   const approve = () => void submit({ outcome: 'approve' });
+  const commentField = <CommentField id="decision-comment" value={comment} onInput={setComment} />;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -89,6 +100,11 @@ export function DecisionPanel(props: {
                 Approve <kbd>A</kbd>
               </button>
             )}
+            {!answers && (
+              <button type="button" onClick={() => setMode('approve')} disabled={busy}>
+                Comment and approve…
+              </button>
+            )}
             {answers && (
               <button type="button" class="primary" onClick={() => setMode('respond')}>
                 {request.kind === 'form' ? 'Fill in the form' : 'Answer'}
@@ -108,8 +124,18 @@ export function DecisionPanel(props: {
               Reject… <kbd>R</kbd>
             </button>
           </div>
-          <p class="hint">Keyboard: {answers ? '' : 'press A to approve, '}R to reject.</p>
+          <p class="hint">
+            Keyboard: {answers ? '' : 'press A to approve at once (without a comment), '}R to
+            reject.
+          </p>
         </>
+      )}
+      {mode === 'approve' && (
+        <ApproveForm
+          busy={busy}
+          onSubmit={(extra) => void submit({ outcome: 'approve', ...extra })}
+          onCancel={() => setMode('choose')}
+        />
       )}
       {mode === 'reject' && (
         <RejectForm
@@ -126,8 +152,13 @@ export function DecisionPanel(props: {
           submitText="Approve with these changes"
           busy={busy}
           onSubmit={(args) =>
-            void submit({ outcome: 'edit', args: args as Record<string, unknown> })
+            void submit({
+              outcome: 'edit',
+              args: args as Record<string, unknown>,
+              ...commentOf(comment),
+            })
           }
+          extra={commentField}
           onCancel={() => setMode('choose')}
           preview={(args) => (
             <DiffView before={request.tool?.args} after={args} title="Preview of your changes" />
@@ -146,7 +177,10 @@ export function DecisionPanel(props: {
           initial={responseSchema?.type === 'object' || responseSchema?.properties ? {} : undefined}
           submitText={request.kind === 'form' ? 'Submit the form' : 'Send the answer'}
           busy={busy}
-          onSubmit={(response) => void submit({ outcome: 'respond', response })}
+          onSubmit={(response) =>
+            void submit({ outcome: 'respond', response, ...commentOf(comment) })
+          }
+          extra={commentField}
           onCancel={() => setMode('choose')}
         />
       )}

@@ -116,7 +116,12 @@ export function RequestPage(props: { id: string }) {
       )}
       {request.status === 'pending' &&
         (canDecide(request, me.principal) ? (
-          <DecisionPanel request={request} onConflict={() => setConflicted(true)} />
+          <DecisionPanel
+            request={request}
+            onConflict={() => setConflicted(true)}
+            // A recorded decision supersedes an earlier "request changed": the notice is stale.
+            onDecided={() => setConflicted(false)}
+          />
         ) : (
           <WhyNot request={request} principal={me.principal} />
         ))}

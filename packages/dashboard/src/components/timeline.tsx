@@ -28,10 +28,11 @@ export function timelineEntries(
   ];
   for (const decision of request.decisions) {
     const why = decision.reason ? `: “${decision.reason}”` : '';
+    const note = decision.comment ? ` (comment: “${decision.comment}”)` : '';
     entries.push({
       key: `decision-${decision.id}`,
       at: decision.decidedAt,
-      text: `${describePrincipal(decision.principal)} ${OUTCOME_TEXT[decision.outcome]}${why}`,
+      text: `${describePrincipal(decision.principal)} ${OUTCOME_TEXT[decision.outcome]}${why}${note}`,
     });
   }
   // Reminders, escalations and changes are only in the event stream.

@@ -18,6 +18,8 @@ export function ValidatedForm(props: {
   onCancel: () => void;
   /** Shown under the fields with the current value, e.g. a diff preview. */
   preview?: (value: unknown) => ComponentChildren;
+  /** More fields after the preview, e.g. an optional comment; their values are the caller's. */
+  extra?: ComponentChildren;
 }) {
   const [value, setValue] = useState<unknown>(props.initial);
   const [invalidJson, setInvalidJson] = useState<ReadonlySet<string>>(new Set());
@@ -72,6 +74,7 @@ export function ValidatedForm(props: {
         label={props.label}
       />
       {props.preview?.(value)}
+      {props.extra}
       <div class="actions">
         <button type="submit" class="primary" disabled={props.busy}>
           {props.submitText}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-support.js';
-import { callbackHostsFrom } from './command-serve.js';
+import { callbackHostsFrom, retentionFrom } from './command-serve.js';
 import { runCli } from './run-cli.js';
 
 let directory: string;
@@ -89,6 +89,36 @@ describe('countersign serve --callback-hosts', () => {
       expect(await refused.json()).toMatchObject({
         error: { code: 'validation_failed', details: { field: 'callbackUrl' } },
       });
+    } finally {
+      stop.abort();
+      expect(await server.done).toBe(0);
+    }
+  });
+});
+
+describe('countersign serve --idempotency-retention', () => {
+  it('reads minutes, hours and days, and refuses less than 24 hours or a bad spelling', () => {
+    expect(retentionFrom('7d')).toBe(7 * 86_400_000);
+    expect(retentionFrom('36h')).toBe(36 * 3_600_000);
+    expect(retentionFrom('1440m')).toBe(86_400_000);
+    for (const bad of ['23h', '0d', '7', '7 days', '-2d', '1.5d', '']) {
+      expect(() => retentionFrom(bad)).toThrow(/at least 24h/);
+    }
+  });
+
+  it('refuses a short retention before opening the database, and serves with a valid one', async () => {
+    const short = start(['serve', '--port', '0', '--db', dbPath, '--idempotency-retention', '2h']);
+    expect(await short.done).toBe(1);
+    expect(short.err.join('\n')).toMatch(/--idempotency-retention must be .* not "2h"/);
+    expect(existsSync(dbPath)).toBe(false);
+    const stop = new AbortController();
+    const server = start(
+      ['serve', '--port', '0', '--db', dbPath, '--idempotency-retention', '10d'],
+      {},
+      stop.signal,
+    );
+    try {
+      expect(await listeningUrl(server.out)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       stop.abort();
       expect(await server.done).toBe(0);

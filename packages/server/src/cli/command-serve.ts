@@ -28,9 +28,27 @@ export function callbackHostsFrom(
   return entries;
 }
 
+const DAY_MS = 86_400_000;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY_MS };
+
+/**
+ * Milliseconds from `--idempotency-retention`: a whole number with a unit, `m`, `h` or `d` (such as
+ * `36h` or `7d`), at least 24 hours.
+ */
+export function retentionFrom(text: string): number {
+  const match = /^(\d{1,6})([mhd])$/.exec(text.trim());
+  const ms = match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : Number.NaN;
+  if (!(ms >= DAY_MS)) {
+    throw new CliError(
+      `--idempotency-retention must be a duration of at least 24h, such as 36h or 7d, not "${text}"`,
+    );
+  }
+  return ms;
+}
+
 /**
  * `countersign serve [--port 8787] [--host 127.0.0.1] [--db FILE | --database-url postgres://…]
- * [--callback-hosts a.example,10.0.0.5:8080,*.internal]`
+ * [--callback-hosts a.example,10.0.0.5:8080,*.internal] [--idempotency-retention 7d]`
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -39,6 +57,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
       'callback-hosts': { type: 'string' },
+      'idempotency-retention': { type: 'string' },
       ...STORE_OPTIONS,
     },
     strict: true,
@@ -48,6 +67,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     throw new CliError(`--port must be a port number, not "${values.port}"`);
   }
   const callbackHosts = callbackHostsFrom(values['callback-hosts'], io.env);
+  const retention = values['idempotency-retention'];
+  const idempotencyRetentionMs = retention === undefined ? undefined : retentionFrom(retention);
   const store = await openStoreFromFlags(values, io.env);
   const firstStart = await store.transaction(async (tx) => {
     if ((await tx.listApiKeys()).length > 0) return undefined;
@@ -61,6 +82,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     port,
     host: values.host,
     ...(callbackHosts ? { callbackHosts } : {}),
+    ...(idempotencyRetentionMs === undefined ? {} : { scheduler: { idempotencyRetentionMs } }),
   });
   io.out(`Countersign listening on ${server.url}`);
   await new Promise<void>((resolve) => {

@@ -11,6 +11,12 @@ describe('bad configuration is refused at construction', () => {
     expect(() => createApp({ store, keepAliveMs: 0 })).toThrow(/keepAliveMs/);
     const { context } = createApp({ store });
     expect(() => new Scheduler(context, { pollIntervalMs: 0 })).toThrow(/pollIntervalMs/);
+    expect(() => new Scheduler(context, { idempotencyRetentionMs: 23 * 3_600_000 })).toThrow(
+      /at least 24 hours/,
+    );
+    expect(() => new Scheduler(context, { idempotencyRetentionMs: Number.NaN })).toThrow(
+      /idempotencyRetentionMs/,
+    );
     expect(() => new OutboxWorker(context, { baseDelayMs: Number.NaN })).toThrow(/baseDelayMs/);
     expect(() => new OutboxWorker(context, { baseDelayMs: 10, maxDelayMs: 5 })).toThrow(
       /maxDelayMs/,

@@ -1,3 +1,4 @@
+import { isoTime } from '../clock.js';
 import { applyJob } from '../service/scheduled-work.js';
 import type { ServiceContext } from '../service/service-context.js';
 
@@ -7,7 +8,21 @@ export interface SchedulerOptions {
   pollIntervalMs?: number;
   /** Called when a run fails (the claim rolls back with it, so the job runs again next time). */
   onError?: (error: unknown) => void;
+  /**
+   * How long an Idempotency-Key keeps replaying its request, in milliseconds of the service clock
+   * (default 7 days, at least 24 hours). Older keys are purged in small batches.
+   */
+  idempotencyRetentionMs?: number;
 }
+
+const DAY_MS = 24 * 3_600_000;
+/** Default {@link SchedulerOptions.idempotencyRetentionMs}: 7 days. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 7 * DAY_MS;
+/** The shortest retention accepted: keys must replay for at least 24 hours. */
+export const MIN_IDEMPOTENCY_RETENTION_MS = DAY_MS;
+const PURGE_BATCH = 500;
+const PURGE_BATCHES_PER_RUN = 10;
+const PURGE_EVERY_MS = 60_000;
 
 /**
  * Drives deadlines, reminders and escalations from due times in the database. Each job is claimed
@@ -20,6 +35,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #precise: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  readonly #retentionMs: number;
+  #nextPurgeAt = Number.NEGATIVE_INFINITY;
 
   constructor(context: ServiceContext, options: SchedulerOptions = {}) {
     this.#context = context;
@@ -28,6 +45,10 @@ export class Scheduler {
       throw new RangeError('pollIntervalMs must be at least 10');
     }
     this.#onError = options.onError ?? (() => undefined);
+    this.#retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+    if (!Number.isFinite(this.#retentionMs) || this.#retentionMs < MIN_IDEMPOTENCY_RETENTION_MS) {
+      throw new RangeError('idempotencyRetentionMs must be at least 24 hours');
+    }
   }
 
   /** Starts polling. */
@@ -70,8 +91,26 @@ export class Scheduler {
       if (!ran) break;
       count++;
     }
+    await this.#purgeIdempotency();
     await this.#armPreciseTimer();
     return count;
+  }
+
+  // Each batch is its own short transaction so a large backlog never holds locks for long; a run
+  // stops after a few batches and the next poll carries on.
+  async #purgeIdempotency(): Promise<void> {
+    const now = this.#context.clock.now();
+    if (now < this.#nextPurgeAt) return;
+    const before = isoTime(now - this.#retentionMs);
+    for (let batch = 0; batch < PURGE_BATCHES_PER_RUN; batch++) {
+      const purged = await this.#context.store.transaction((tx) =>
+        tx.purgeIdempotency(before, PURGE_BATCH),
+      );
+      if (purged < PURGE_BATCH) {
+        this.#nextPurgeAt = now + PURGE_EVERY_MS;
+        return;
+      }
+    }
   }
 
   // Polling alone would fire up to one interval late; a timer for the next due row fires on time.

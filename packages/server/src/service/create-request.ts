@@ -127,7 +127,13 @@ export async function createRequest(
     });
     await tx.replaceJobs(request.id, [], jobs);
     if (idempotencyKey !== undefined) {
-      await tx.saveIdempotency(principal.id, idempotencyKey, bodyHash, request.id);
+      await tx.saveIdempotency(
+        principal.id,
+        idempotencyKey,
+        bodyHash,
+        request.id,
+        isoTime(context.clock.now()),
+      );
     }
     return { request, replayed: false };
   });

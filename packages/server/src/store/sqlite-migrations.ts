@@ -82,6 +82,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // Idempotency keys are purged by age after their retention period.
+  'CREATE INDEX idempotency_created ON idempotency(created_at);',
 ];
 
 /** Brings the database schema up to date, inside one transaction. */

@@ -10,6 +10,7 @@ type RequestMethods = Pick<
   | 'listRequests'
   | 'findIdempotency'
   | 'saveIdempotency'
+  | 'purgeIdempotency'
 >;
 
 /** Requests and idempotency keys on SQLite. */
@@ -54,14 +55,21 @@ export function sqliteRequests(sql: Statements): RequestMethods {
       );
       return row ? { bodyHash: row.body_hash, requestId: row.request_id } : undefined;
     },
-    async saveIdempotency(principal, key, bodyHash, requestId) {
+    async saveIdempotency(principal, key, bodyHash, requestId, createdAt) {
       sql.run(
         'INSERT INTO idempotency (principal, key, body_hash, request_id, created_at) VALUES (?, ?, ?, ?, ?)',
         principal,
         key,
         bodyHash,
         requestId,
-        new Date().toISOString(),
+        createdAt,
+      );
+    },
+    async purgeIdempotency(before, limit) {
+      return sql.run(
+        'DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency WHERE created_at < ? ORDER BY created_at LIMIT ?)',
+        before,
+        limit,
       );
     },
   };

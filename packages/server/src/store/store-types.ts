@@ -123,12 +123,16 @@ export interface StoreTx {
     principal: string,
     key: string,
   ): Promise<{ bodyHash: string; requestId: string } | undefined>;
+  /** Remembers a key; `createdAt` (ISO-8601, from the service clock) starts its retention. */
   saveIdempotency(
     principal: string,
     key: string,
     bodyHash: string,
     requestId: string,
+    createdAt: string,
   ): Promise<void>;
+  /** Deletes up to `limit` keys created before `before` (ISO-8601); resolves with how many. */
+  purgeIdempotency(before: string, limit: number): Promise<number>;
 
   /** Stores an event and gives it its global id. */
   appendEvent(event: Omit<RequestEvent, 'id'>): Promise<RequestEvent>;

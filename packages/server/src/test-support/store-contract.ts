@@ -102,12 +102,32 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     });
 
     it('remembers idempotency keys per principal', async () => {
-      await store.transaction((tx) => tx.saveIdempotency('agent:a', 'k1', 'hash', 'r1'));
+      await store.transaction((tx) =>
+        tx.saveIdempotency('agent:a', 'k1', 'hash', 'r1', '2026-01-01T00:00:00.000Z'),
+      );
       expect(await store.read((tx) => tx.findIdempotency('agent:a', 'k1'))).toEqual({
         bodyHash: 'hash',
         requestId: 'r1',
       });
       expect(await store.read((tx) => tx.findIdempotency('agent:b', 'k1'))).toBeUndefined();
+    });
+
+    it('purges idempotency keys older than a time, oldest first, in batches', async () => {
+      await store.transaction(async (tx) => {
+        await tx.saveIdempotency('agent:a', 'old1', 'h', 'r1', '2026-01-01T00:00:00.000Z');
+        await tx.saveIdempotency('agent:a', 'old2', 'h', 'r2', '2026-01-02T00:00:00.000Z');
+        await tx.saveIdempotency('agent:a', 'new', 'h', 'r3', '2026-01-03T00:00:00.000Z');
+      });
+      const before = '2026-01-03T00:00:00.000Z';
+      expect(await store.transaction((tx) => tx.purgeIdempotency(before, 1))).toBe(1);
+      expect(await store.read((tx) => tx.findIdempotency('agent:a', 'old1'))).toBeUndefined();
+      expect(await store.read((tx) => tx.findIdempotency('agent:a', 'old2'))).toBeDefined();
+      expect(await store.transaction((tx) => tx.purgeIdempotency(before, 10))).toBe(1);
+      expect(await store.transaction((tx) => tx.purgeIdempotency(before, 10))).toBe(0);
+      expect(await store.read((tx) => tx.findIdempotency('agent:a', 'new'))).toEqual({
+        bodyHash: 'h',
+        requestId: 'r3',
+      });
     });
 
     it('rolls back every write of a failed transaction and skips its callbacks', async () => {

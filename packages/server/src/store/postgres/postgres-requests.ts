@@ -10,6 +10,7 @@ type RequestMethods = Pick<
   | 'listRequests'
   | 'findIdempotency'
   | 'saveIdempotency'
+  | 'purgeIdempotency'
 >;
 
 /** Requests and idempotency keys on PostgreSQL. */
@@ -61,10 +62,19 @@ export function postgresRequests(db: PgSession): RequestMethods {
       );
       return row ? { bodyHash: row.body_hash, requestId: row.request_id } : undefined;
     },
-    async saveIdempotency(principal, key, bodyHash, requestId) {
+    async saveIdempotency(principal, key, bodyHash, requestId, createdAt) {
       await db.run(
         'INSERT INTO idempotency (principal, key, body_hash, request_id, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [principal, key, bodyHash, requestId, new Date().toISOString()],
+        [principal, key, bodyHash, requestId, createdAt],
+      );
+    },
+    async purgeIdempotency(before, limit) {
+      // SKIP LOCKED: replicas purging at once take different rows instead of waiting on each other.
+      return db.run(
+        `DELETE FROM idempotency WHERE (principal, key) IN (
+           SELECT principal, key FROM idempotency WHERE created_at < $1
+           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [before, limit],
       );
     },
   };

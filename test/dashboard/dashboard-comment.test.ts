@@ -34,7 +34,10 @@ describe('dashboard: comments on decisions', () => {
     await page.getByRole('button', { name: 'Comment and approve…' }).click();
     const field = page.getByLabel('Comment (optional)');
     await field.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('approve-comment');
+    // Focus moves in an effect after the field renders: wait for it (fails after the timeout).
+    await page.waitForFunction((id) => document.activeElement?.id === id, 'approve-comment', {
+      timeout: 5_000,
+    });
     // The shortcut must not fire while the reviewer types an "a" in the comment.
     await field.pressSequentially('  Checked with the on-call engineer  ');
     expect((await harness.getRequest(request.id)).status).toBe('pending');

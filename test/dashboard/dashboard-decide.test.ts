@@ -64,7 +64,10 @@ describe('dashboard: deciding', () => {
     await page.keyboard.press('r');
     const reason = page.getByLabel('Reason for rejecting (required)');
     await reason.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reject-reason');
+    // Focus moves in an effect after the field renders: wait for it (fails after the timeout).
+    await page.waitForFunction((id) => document.activeElement?.id === id, 'reject-reason', {
+      timeout: 5_000,
+    });
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     await page.getByText('Give a reason').waitFor();
     expect((await harness.getRequest(request.id)).status).toBe('pending');

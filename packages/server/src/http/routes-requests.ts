@@ -15,7 +15,7 @@ import { decideRequest } from '../service/decide-request.js';
 import { fail, requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { decodeCursor } from '../store/sqlite-requests.js';
+import { decodeCursor } from '../store/store-rows.js';
 import type { AppEnv } from './auth-middleware.js';
 import { readJson, readQuery } from './read-input.js';
 

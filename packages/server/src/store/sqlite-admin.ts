@@ -1,58 +1,5 @@
 import type { Statements } from './sqlite-statements.js';
-import type { ApiKeyRecord, Role, StoreTx, WebhookRecord } from './store-types.js';
-
-type AdminMethods = Pick<
-  StoreTx,
-  | 'insertWebhook'
-  | 'listWebhooks'
-  | 'getWebhook'
-  | 'setWebhookEnabled'
-  | 'deleteWebhook'
-  | 'insertApiKey'
-  | 'getApiKey'
-  | 'listApiKeys'
-  | 'revokeApiKey'
-  | 'getSetting'
-  | 'setSetting'
->;
-
-interface WebhookRow {
-  id: string;
-  url: string;
-  secret: string;
-  events: string;
-  enabled: number;
-  created_at: string;
-}
-
-interface KeyRow {
-  id: string;
-  name: string;
-  role: Role;
-  groups: string;
-  hash: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toWebhook = (row: WebhookRow): WebhookRecord => ({
-  id: row.id,
-  url: row.url,
-  secret: row.secret,
-  events: JSON.parse(row.events) as string[],
-  enabled: row.enabled === 1,
-  createdAt: row.created_at,
-});
-
-const toKey = (row: KeyRow): ApiKeyRecord => ({
-  id: row.id,
-  name: row.name,
-  role: row.role,
-  groups: JSON.parse(row.groups) as string[],
-  hash: row.hash,
-  createdAt: row.created_at,
-  ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
-});
+import { type AdminMethods, type KeyRow, toKey, toWebhook, type WebhookRow } from './store-rows.js';
 
 /** Webhook subscriptions, API keys and settings on SQLite. */
 export function sqliteAdmin(sql: Statements): AdminMethods {

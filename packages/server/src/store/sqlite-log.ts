@@ -1,35 +1,6 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import type { Statements } from './sqlite-statements.js';
-import type { AuditEntry, StoreTx } from './store-types.js';
-
-type LogMethods = Pick<
-  StoreTx,
-  'appendEvent' | 'listEvents' | 'latestEventId' | 'lastAudit' | 'appendAudit' | 'listAudit'
->;
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  type: string;
-  request_id: string | null;
-  actor: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    type: row.type,
-    requestId: row.request_id,
-    actor: row.actor,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+import { type AuditRow, type LogMethods, toAuditEntry } from './store-rows.js';
 
 /** The event stream and the audit chain on SQLite. */
 export function sqliteLog(sql: Statements): LogMethods {
@@ -65,7 +36,7 @@ export function sqliteLog(sql: Statements): LogMethods {
     },
     async lastAudit() {
       const row = sql.get<AuditRow>('SELECT * FROM audit ORDER BY seq DESC LIMIT 1');
-      return row ? toEntry(row) : undefined;
+      return row ? toAuditEntry(row) : undefined;
     },
     async appendAudit(entry) {
       sql.run(
@@ -100,7 +71,7 @@ export function sqliteLog(sql: Statements): LogMethods {
         ...params,
         query.limit,
       );
-      return rows.map(toEntry);
+      return rows.map(toAuditEntry);
     },
   };
 }

@@ -1,17 +1,7 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import type { Statements } from './sqlite-statements.js';
-import type { RequestPage, RequestQuery, StoreTx } from './store-types.js';
-
-type RequestMethods = Pick<
-  StoreTx,
-  | 'getRequest'
-  | 'insertRequest'
-  | 'updateRequest'
-  | 'listRequests'
-  | 'findIdempotency'
-  | 'saveIdempotency'
-  | 'purgeIdempotency'
->;
+import { decodeCursor, encodeCursor, type RequestMethods } from './store-rows.js';
+import type { RequestPage, RequestQuery } from './store-types.js';
 
 /** Requests and idempotency keys on SQLite. */
 export function sqliteRequests(sql: Statements): RequestMethods {
@@ -127,15 +117,4 @@ function listRequests(sql: Statements, query: RequestQuery): RequestPage {
     items: page.map((row) => JSON.parse(row.doc) as ApprovalRequest),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
   };
-}
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`).toString('base64url');
-}
-
-/** Decodes a list cursor, or returns undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): number | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^s(\d{1,15})$/.exec(text);
-  return match ? Number(match[1]) : undefined;
 }

@@ -1,48 +1,6 @@
 import type { Statements } from './sqlite-statements.js';
-import type { Job, OutboxMessage, StoreTx } from './store-types.js';
-
-type WorkMethods = Pick<
-  StoreTx,
-  | 'replaceJobs'
-  | 'clearJobs'
-  | 'claimDueJob'
-  | 'nextJobDue'
-  | 'enqueueOutbox'
-  | 'claimDueOutbox'
-  | 'updateOutbox'
-  | 'disableOutboxFor'
-  | 'listOutbox'
->;
-
-interface OutboxRow {
-  id: string;
-  webhook_id: string | null;
-  url: string;
-  secret: string;
-  event_type: string;
-  body: string;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  status: OutboxMessage['status'];
-  last_error: string | null;
-}
-
-function toMessage(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    url: row.url,
-    secret: row.secret,
-    eventType: row.event_type,
-    body: row.body,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-    status: row.status,
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-  };
-}
+import { type OutboxRow, toOutboxMessage, type WorkMethods } from './store-rows.js';
+import type { Job } from './store-types.js';
 
 /** Scheduler jobs and the webhook outbox on SQLite. */
 export function sqliteWork(sql: Statements): WorkMethods {
@@ -103,7 +61,7 @@ export function sqliteWork(sql: Statements): WorkMethods {
       for (const row of rows) {
         sql.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', leaseUntil, row.id);
       }
-      return rows.map(toMessage);
+      return rows.map(toOutboxMessage);
     },
     async updateOutbox(message) {
       sql.run(
@@ -124,7 +82,7 @@ export function sqliteWork(sql: Statements): WorkMethods {
     async listOutbox(limit) {
       return sql
         .all<OutboxRow>('SELECT * FROM outbox ORDER BY created_at, id LIMIT ?', limit)
-        .map(toMessage);
+        .map(toOutboxMessage);
     },
   };
 }

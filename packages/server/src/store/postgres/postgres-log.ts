@@ -1,35 +1,6 @@
 import type { RequestEvent } from '@countersign/core/protocol';
-import type { AuditEntry, StoreTx } from '../store-types.js';
+import { type AuditRow, type LogMethods, toAuditEntry } from '../store-rows.js';
 import type { PgSession } from './postgres-session.js';
-
-type LogMethods = Pick<
-  StoreTx,
-  'appendEvent' | 'listEvents' | 'latestEventId' | 'lastAudit' | 'appendAudit' | 'listAudit'
->;
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  type: string;
-  request_id: string | null;
-  actor: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    type: row.type,
-    requestId: row.request_id,
-    actor: row.actor,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
 
 /** The name of the channel on which a store announces new events to the other replicas. */
 export function eventChannel(schema: string): string {
@@ -78,7 +49,7 @@ export function postgresLog(db: PgSession, channel: string): LogMethods {
     async lastAudit() {
       await db.lockLog();
       const row = await db.one<AuditRow>('SELECT * FROM audit ORDER BY seq DESC LIMIT 1');
-      return row ? toEntry(row) : undefined;
+      return row ? toAuditEntry(row) : undefined;
     },
     async appendAudit(entry) {
       await db.lockLog();
@@ -113,7 +84,7 @@ export function postgresLog(db: PgSession, channel: string): LogMethods {
         `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
         params,
       );
-      return rows.map(toEntry);
+      return rows.map(toAuditEntry);
     },
   };
 }

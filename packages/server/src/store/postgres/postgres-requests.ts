@@ -1,17 +1,7 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
-import type { RequestPage, RequestQuery, StoreTx } from '../store-types.js';
+import { decodeCursor, encodeCursor, type RequestMethods } from '../store-rows.js';
+import type { RequestPage, RequestQuery } from '../store-types.js';
 import type { PgSession } from './postgres-session.js';
-
-type RequestMethods = Pick<
-  StoreTx,
-  | 'getRequest'
-  | 'insertRequest'
-  | 'updateRequest'
-  | 'listRequests'
-  | 'findIdempotency'
-  | 'saveIdempotency'
-  | 'purgeIdempotency'
->;
 
 /** Requests and idempotency keys on PostgreSQL. */
 export function postgresRequests(db: PgSession): RequestMethods {
@@ -120,14 +110,4 @@ async function listRequests(db: PgSession, query: RequestQuery): Promise<Request
     items: page.map((row) => JSON.parse(row.doc) as ApprovalRequest),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
   };
-}
-
-// The same cursor format as the SQLite store, so clients cannot tell the stores apart.
-function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  const match = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : undefined;
 }

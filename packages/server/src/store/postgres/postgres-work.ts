@@ -1,48 +1,6 @@
-import type { Job, OutboxMessage, StoreTx } from '../store-types.js';
+import { type OutboxRow, toOutboxMessage, type WorkMethods } from '../store-rows.js';
+import type { Job } from '../store-types.js';
 import type { PgSession } from './postgres-session.js';
-
-type WorkMethods = Pick<
-  StoreTx,
-  | 'replaceJobs'
-  | 'clearJobs'
-  | 'claimDueJob'
-  | 'nextJobDue'
-  | 'enqueueOutbox'
-  | 'claimDueOutbox'
-  | 'updateOutbox'
-  | 'disableOutboxFor'
-  | 'listOutbox'
->;
-
-interface OutboxRow {
-  id: string;
-  webhook_id: string | null;
-  url: string;
-  secret: string;
-  event_type: string;
-  body: string;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  status: OutboxMessage['status'];
-  last_error: string | null;
-}
-
-function toMessage(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    url: row.url,
-    secret: row.secret,
-    eventType: row.event_type,
-    body: row.body,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-    status: row.status,
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-  };
-}
 
 /**
  * Scheduler jobs and the webhook outbox on PostgreSQL. Claims skip rows another replica holds, so
@@ -115,7 +73,7 @@ export function postgresWork(db: PgSession): WorkMethods {
           rows.map((row) => row.id),
         ]);
       }
-      return rows.map(toMessage);
+      return rows.map(toOutboxMessage);
     },
     async updateOutbox(message) {
       await db.run(
@@ -140,7 +98,7 @@ export function postgresWork(db: PgSession): WorkMethods {
         'SELECT * FROM outbox ORDER BY created_at, id LIMIT $1',
         [limit],
       );
-      return rows.map(toMessage);
+      return rows.map(toOutboxMessage);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { RequestStatus } from '@countersign/core/protocol';
 import { auditPages, verifyAuditChain } from '../audit/audit-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { systemClock } from '../clock.js';
+import { pageWithCursor } from '../http/list-cursor.js';
 import { auditCsvRow } from '../http/routes-audit.js';
 import { decideRequest } from '../service/decide-request.js';
 import { EventBus } from '../service/event-bus.js';
@@ -24,13 +25,15 @@ export function localBackend(store: Store, name: string): Backend {
     keyId: 'cli',
   };
   return {
-    list: (options) =>
-      store.read((tx) =>
-        tx.listRequests({
-          visibility: { all: true },
-          ...(options.status ? { status: options.status as RequestStatus } : {}),
-          limit: options.limit ?? 50,
-        }),
+    list: async (options) =>
+      pageWithCursor(
+        await store.read((tx) =>
+          tx.listRequests({
+            visibility: { all: true },
+            ...(options.status ? { status: options.status as RequestStatus } : {}),
+            limit: options.limit ?? 50,
+          }),
+        ),
       ),
     async get(id) {
       const request = await store.read((tx) => tx.getRequest(id));

@@ -45,6 +45,13 @@ export interface AppOptions {
    * Admin subscriptions (`/v1/webhooks`) are not restricted.
    */
   callbackHosts?: readonly string[];
+  /**
+   * Largest body of one `GET /v1/requests` page in bytes (default 4 MiB, at least 64 KiB). A page
+   * ends early, with a `nextCursor`, before its items would pass it, so large requests cannot make
+   * a list hold hundreds of megabytes; a single request larger than the budget still gets a page of
+   * its own. Intended env `COUNTERSIGN_LIST_PAGE_MAX_BYTES`, flag `--list-page-max-bytes`.
+   */
+  listPageMaxBytes?: number;
 }
 
 /** The app and the service context it runs on. */
@@ -67,6 +74,10 @@ export function createApp(options: AppOptions): CountersignApp {
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
     throw new RangeError('keepAliveMs must be at least 50');
+  }
+  const listPageMaxBytes = options.listPageMaxBytes ?? 4 * 1024 * 1024;
+  if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
+    throw new RangeError('listPageMaxBytes must be an integer of at least 65536');
   }
   const context: ServiceContext = {
     store: options.store,
@@ -98,7 +109,7 @@ export function createApp(options: AppOptions): CountersignApp {
   const events = eventRoutes(context, keepAlive);
   api.route('/requests', waitRoutes(context));
   api.route('/requests', events.perRequest);
-  api.route('/requests', requestRoutes(context));
+  api.route('/requests', requestRoutes(context, listPageMaxBytes));
   api.route('/events', events.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));

@@ -15,8 +15,8 @@ import { decideRequest } from '../service/decide-request.js';
 import { fail, requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { decodeCursor } from '../store/store-rows.js';
 import type { AppEnv } from './auth-middleware.js';
+import { decodeCursor, pageWithCursor } from './list-cursor.js';
 import { readJson, readQuery } from './read-input.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -30,12 +30,16 @@ const listQuerySchema = z.strictObject({
     .string()
     .max(100)
     .refine((cursor) => decodeCursor(cursor) !== undefined, { message: 'Unknown cursor' })
+    .transform((cursor) => decodeCursor(cursor) as number)
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+// Room for `{"items":[…],"nextCursor":"…"}` around the items, so the whole body keeps the budget.
+const ENVELOPE_BYTES = 64;
+
 /** Create, list, read, decide, cancel and change requests. */
-export function requestRoutes(context: ServiceContext): Hono<AppEnv> {
+export function requestRoutes(context: ServiceContext, listPageMaxBytes: number): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
@@ -51,10 +55,17 @@ export function requestRoutes(context: ServiceContext): Hono<AppEnv> {
   });
 
   app.get('/', async (c) => {
-    const query = readQuery(c, listQuerySchema);
+    const { cursor, ...query } = readQuery(c, listQuerySchema);
     const visibility = visibilityFor(c.get('principal'));
-    const page = await context.store.read((tx) => tx.listRequests({ ...query, visibility }));
-    return c.json(page);
+    const page = await context.store.read((tx) =>
+      tx.listRequests({
+        ...query,
+        ...(cursor === undefined ? {} : { before: cursor }),
+        visibility,
+        maxBytes: listPageMaxBytes - ENVELOPE_BYTES,
+      }),
+    );
+    return c.json(pageWithCursor(page));
   });
 
   app.get('/:id', async (c) => {

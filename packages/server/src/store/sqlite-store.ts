@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { sqliteAdmin } from './sqlite-admin.js';
-import { sqliteLog } from './sqlite-log.js';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { storeMethods } from './sql/store-methods.js';
 import { migrate } from './sqlite-migrations.js';
-import { sqliteRequests } from './sqlite-requests.js';
-import { Statements } from './sqlite-statements.js';
-import { sqliteWork } from './sqlite-work.js';
+import { SqliteSession } from './sqlite-session.js';
 import type { Store, StoreTx } from './store-types.js';
 
 /** Options for {@link openSqliteStore}. */
@@ -32,13 +29,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
-  const sql = new Statements(db);
-  const methods = {
-    ...sqliteRequests(sql),
-    ...sqliteLog(sql),
-    ...sqliteWork(sql),
-    ...sqliteAdmin(sql),
-  };
+  const prepared = new Map<string, StatementSync>();
+  const writing = storeMethods(new SqliteSession(db, prepared, true));
+  const reading = storeMethods(new SqliteSession(db, prepared, false));
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -51,14 +44,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // One shared object for reads: they register no callbacks, and waiters read often.
   const readTx: StoreTx = {
-    ...methods,
+    ...reading,
     afterCommit: () => {
       throw new Error('read() cannot register afterCommit callbacks');
     },
   };
 
   function txFor(callbacks: (() => void)[]): StoreTx {
-    return { ...methods, afterCommit: (callback) => callbacks.push(callback) };
+    return { ...writing, afterCommit: (callback) => callbacks.push(callback) };
   }
 
   return {

@@ -150,15 +150,3 @@ export const toKey = (row: KeyRow): ApiKeyRecord => ({
   createdAt: row.created_at,
   ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
 });
-
-/** Encodes a list cursor from the last row's sequence number. */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`).toString('base64url');
-}
-
-/** Decodes a list cursor, or returns undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): number | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^s(\d{1,15})$/.exec(text);
-  return match ? Number(match[1]) : undefined;
-}

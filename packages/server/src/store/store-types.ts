@@ -37,17 +37,23 @@ export interface RequestQuery {
   kind?: RequestKind;
   requester?: string;
   assignee?: string;
-  /** Opaque cursor from a previous page. */
-  cursor?: string;
-  /** Rows to skip (for offset-paged APIs; prefer `cursor`). */
+  /** Only requests older than this position: the `nextBefore` of the previous page. */
+  before?: number;
+  /** Rows to skip (for offset-paged APIs; prefer `before`). */
   offset?: number;
   limit: number;
+  /**
+   * Ends the page early once its items' JSON (one byte of separator each) would pass this many
+   * bytes; the first item is always included, however large. Unbounded when unset.
+   */
+  maxBytes?: number;
 }
 
 /** One page of requests. */
 export interface RequestPage {
   items: ApprovalRequest[];
-  nextCursor: string | null;
+  /** The `before` of the next page, or null when this page is the last. */
+  nextBefore: number | null;
 }
 
 /** A scheduled piece of work on a request. */

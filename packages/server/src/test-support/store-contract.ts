@@ -75,16 +75,16 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         tx.listRequests({ visibility: { all: true }, limit: 2 }),
       );
       expect(first.items.map((item) => item.id)).toEqual(['r5', 'r4']);
-      const cursor = first.nextCursor ?? 'none';
+      const before = first.nextBefore ?? 0;
       const second = await store.read((tx) =>
-        tx.listRequests({ visibility: { all: true }, limit: 2, cursor }),
+        tx.listRequests({ visibility: { all: true }, limit: 2, before }),
       );
       expect(second.items.map((item) => item.id)).toEqual(['r3', 'r2']);
       const assigned = await store.read((tx) =>
         tx.listRequests({ visibility: { all: true }, assignee: 'group:ops', limit: 10 }),
       );
       expect(assigned.items.map((item) => item.id)).toEqual(['r4', 'r2']);
-      expect(assigned.nextCursor).toBeNull();
+      expect(assigned.nextBefore).toBeNull();
       const hidden = await store.read((tx) =>
         tx.listRequests({ visibility: { assignees: ['group:other'] }, limit: 10 }),
       );

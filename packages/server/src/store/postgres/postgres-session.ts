@@ -1,47 +1,60 @@
 import type { PoolClient } from 'pg';
+import { POSTGRES } from '../sql/dialect.js';
+import type { SqlSession } from '../sql/sql-session.js';
+import { bindValues, type Parameters, type Query, render } from '../sql/sql-template.js';
 
 /** One connection's view for the duration of a transaction or a read. */
-export class PgSession {
+export class PgSession implements SqlSession {
   readonly #client: PoolClient;
   readonly #schema: string;
-  /** True inside `transaction()`: reads lock what they may change, appends take the log lock. */
+  readonly #channel: string;
   readonly locking: boolean;
   /** Event ids appended in this transaction, in order. */
   readonly eventIds: number[] = [];
   #logLocked = false;
 
-  constructor(client: PoolClient, schema: string, locking: boolean) {
+  constructor(client: PoolClient, schema: string, channel: string, locking: boolean) {
     this.#client = client;
     this.#schema = schema;
+    this.#channel = channel;
     this.locking = locking;
   }
 
-  async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.#client.query(sql, params)).rows as T[];
+  async #query(query: Query, parameters: Parameters) {
+    const rendered = render(query, POSTGRES);
+    return this.#client.query(rendered.text, bindValues(rendered, POSTGRES, parameters));
   }
 
-  async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    return (await this.rows<T>(sql, params))[0];
+  async rows<T>(query: Query, parameters: Parameters = {}): Promise<T[]> {
+    return (await this.#query(query, parameters)).rows as T[];
   }
 
-  async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.#client.query(sql, params)).rowCount ?? 0;
+  async one<T>(query: Query, parameters: Parameters = {}): Promise<T | undefined> {
+    return (await this.rows<T>(query, parameters))[0];
+  }
+
+  async run(query: Query, parameters: Parameters = {}): Promise<number> {
+    return (await this.#query(query, parameters)).rowCount ?? 0;
   }
 
   /** Takes a transaction-scoped advisory lock named within this store's schema. */
-  async advisoryLock(name: string): Promise<void> {
+  async lockName(name: string): Promise<void> {
+    if (!this.locking) return;
     await this.#client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
       `${this.#schema}:${name}`,
     ]);
   }
 
-  /**
-   * Serializes every writer of the event stream and the audit chain across replicas until commit,
-   * so event ids are dense and commit in order, and the chain never forks.
-   */
+  /** Several replicas append to one stream and one chain: the advisory lock orders them. */
   async lockLog(): Promise<void> {
     if (!this.locking || this.#logLocked) return;
-    await this.advisoryLock('log');
+    await this.lockName('log');
     this.#logLocked = true;
+  }
+
+  async eventAppended(id: number): Promise<void> {
+    // Delivered to listeners only when (and if) the transaction commits.
+    await this.#client.query('SELECT pg_notify($1, $2)', [this.#channel, String(id)]);
+    this.eventIds.push(id);
   }
 }

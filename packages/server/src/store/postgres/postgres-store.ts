@@ -1,14 +1,11 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
 import type { Store, StoreTx } from '../store-types.js';
-import { postgresAdmin } from './postgres-admin.js';
+import { storeMethods } from '../sql/store-methods.js';
 import { EventRelay, type Reservation } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
-import { eventChannel, postgresLog } from './postgres-log.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
-import { postgresRequests } from './postgres-requests.js';
 import { PgSession } from './postgres-session.js';
-import { postgresWork } from './postgres-work.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -35,6 +32,11 @@ export interface PostgresStoreOptions {
 export interface PostgresStore extends Store {
   /** Listens to events committed by other processes sharing the database; returns the unsubscribe. */
   listen(listener: (event: RequestEvent) => void): () => void;
+}
+
+/** The name of the channel on which a store announces new events to the other replicas. */
+export function eventChannel(schema: string): string {
+  return `countersign_events_${schema}`.slice(0, 63);
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -96,25 +98,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   let closed = false;
 
-  function methods(session: PgSession) {
-    return {
-      ...postgresRequests(session),
-      ...postgresLog(session, channel),
-      ...postgresWork(session),
-      ...postgresAdmin(session),
-    };
-  }
-
   async function attempt<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const session = new PgSession(client, schema, true);
+    const session = new PgSession(client, schema, channel, true);
     const callbacks: (() => void)[] = [];
     let reservation: Reservation | undefined;
     let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn({
-        ...methods(session),
+        ...storeMethods(session),
         afterCommit: (callback) => callbacks.push(callback),
       });
       reservation = relay.reserve(session.eventIds);
@@ -155,7 +148,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const result = await fn({
-          ...methods(new PgSession(client, schema, false)),
+          ...storeMethods(new PgSession(client, schema, channel, false)),
           afterCommit: () => {
             throw new Error('read() cannot register afterCommit callbacks');
           },

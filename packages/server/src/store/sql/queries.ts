@@ -1,0 +1,93 @@
+import { booleanParameter, forUpdate, inList, skipLocked } from './dialect.js';
+import { sql } from './sql-template.js';
+
+// Every fixed statement of the store, written once for SQLite and PostgreSQL. Where they differ
+// (placeholders, locks, list parameters, booleans) a part from dialect.ts says so; the filtered
+// lists are built in list-queries.ts.
+
+export const REQUESTS = {
+  get: sql`SELECT doc FROM requests WHERE id = :id`,
+  // Inside a transaction the row stays locked until commit, so concurrent deciders queue.
+  getForUpdate: sql`SELECT doc FROM requests WHERE id = :id${forUpdate}`,
+  insert: sql`INSERT INTO requests (id, status, kind, requester, assignees, version, doc)
+    VALUES (:id, :status, :kind, :requester, :assignees, :version, :doc)`,
+  update: sql`UPDATE requests SET status = :status, assignees = :assignees, version = :version,
+    doc = :doc WHERE id = :id AND version = :previousVersion`,
+  docs: sql`SELECT doc FROM requests WHERE ${inList('seq', 'seqs')} ORDER BY seq DESC`,
+};
+
+export const IDEMPOTENCY = {
+  find: sql`SELECT body_hash, request_id FROM idempotency WHERE principal = :principal AND key = :key`,
+  save: sql`INSERT INTO idempotency (principal, key, body_hash, request_id, created_at)
+    VALUES (:principal, :key, :bodyHash, :requestId, :createdAt)`,
+  // Replicas purging at once take different rows instead of waiting on each other.
+  purge: sql`DELETE FROM idempotency WHERE (principal, key) IN (
+    SELECT principal, key FROM idempotency WHERE created_at < :before
+    ORDER BY created_at LIMIT :limit${skipLocked})`,
+};
+
+export const EVENTS = {
+  // Numbered here rather than by a sequence: under the log lock ids are dense and commit in order.
+  nextId: sql`SELECT COALESCE(MAX(id), 0) + 1 AS id FROM events`,
+  latestId: sql`SELECT COALESCE(MAX(id), 0) AS id FROM events`,
+  insert: sql`INSERT INTO events (id, request_id, doc) VALUES (:id, :requestId, :doc)`,
+  after: sql`SELECT doc FROM events WHERE id > :afterId ORDER BY id LIMIT :limit`,
+  afterForRequest: sql`SELECT doc FROM events WHERE request_id = :requestId AND id > :afterId
+    ORDER BY id LIMIT :limit`,
+};
+
+export const AUDIT = {
+  last: sql`SELECT * FROM audit ORDER BY seq DESC LIMIT 1`,
+  insert: sql`INSERT INTO audit (seq, at, type, request_id, actor, data, prev_hash, hash)
+    VALUES (:seq, :at, :type, :requestId, :actor, :data, :prevHash, :hash)`,
+};
+
+export const JOBS = {
+  deletePending: sql`DELETE FROM jobs WHERE request_id = :requestId AND ${inList('kind', 'kinds')}
+    AND done = FALSE`,
+  deleteAllPending: sql`DELETE FROM jobs WHERE request_id = :requestId AND done = FALSE`,
+  insert: sql`INSERT INTO jobs (request_id, kind, due_at) VALUES (:requestId, :kind, :dueAt)`,
+  // Another replica's claim is skipped, so each job fires once.
+  claimDue: sql`SELECT id, request_id, kind, due_at FROM jobs WHERE done = FALSE AND due_at <= :now
+    ORDER BY due_at, id LIMIT 1${skipLocked}`,
+  markDone: sql`UPDATE jobs SET done = TRUE WHERE id = :id`,
+  nextDue: sql`SELECT MIN(due_at) AS due FROM jobs WHERE done = FALSE`,
+};
+
+export const OUTBOX = {
+  insert: sql`INSERT INTO outbox (id, webhook_id, url, secret, event_type, body, attempts,
+    next_attempt_at, created_at, status, last_error) VALUES (:id, :webhookId, :url, :secret,
+    :eventType, :body, :attempts, :nextAttemptAt, :createdAt, :status, :lastError)`,
+  // Each message is leased to one worker; ties on time go by id, the same on every database.
+  claimDue: sql`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
+    ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
+  lease: sql`UPDATE outbox SET next_attempt_at = :leaseUntil WHERE ${inList('id', 'ids')}`,
+  update: sql`UPDATE outbox SET attempts = :attempts, next_attempt_at = :nextAttemptAt,
+    status = :status, last_error = :lastError WHERE id = :id`,
+  disableFor: sql`UPDATE outbox SET status = 'disabled' WHERE webhook_id = :webhookId
+    AND status = 'pending'`,
+  list: sql`SELECT * FROM outbox ORDER BY created_at, id LIMIT :limit`,
+};
+
+export const WEBHOOKS = {
+  insert: sql`INSERT INTO webhooks (id, url, secret, events, enabled, created_at)
+    VALUES (:id, :url, :secret, :events, ${booleanParameter('enabled')}, :createdAt)`,
+  list: sql`SELECT * FROM webhooks ORDER BY created_at, id`,
+  get: sql`SELECT * FROM webhooks WHERE id = :id`,
+  setEnabled: sql`UPDATE webhooks SET enabled = ${booleanParameter('enabled')} WHERE id = :id`,
+  delete: sql`DELETE FROM webhooks WHERE id = :id`,
+};
+
+export const API_KEYS = {
+  insert: sql`INSERT INTO api_keys (id, name, role, groups, hash, created_at, revoked_at)
+    VALUES (:id, :name, :role, :groups, :hash, :createdAt, :revokedAt)`,
+  get: sql`SELECT * FROM api_keys WHERE id = :id`,
+  list: sql`SELECT * FROM api_keys ORDER BY created_at, id`,
+  revoke: sql`UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL`,
+};
+
+export const SETTINGS = {
+  get: sql`SELECT value FROM settings WHERE name = :name`,
+  set: sql`INSERT INTO settings (name, value) VALUES (:name, :value)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+};

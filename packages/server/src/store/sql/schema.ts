@@ -1,0 +1,93 @@
+import { columnType } from './dialect.js';
+import { type Query, sql } from './sql-template.js';
+
+const key = columnType('generatedKey');
+const bigint = columnType('bigint');
+const boolean = columnType('boolean');
+
+// Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
+// Written once: the column types that differ come from the dialect.
+export const MIGRATIONS: readonly Query[] = [
+  sql`
+  CREATE TABLE requests (
+    seq ${key},
+    id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    requester TEXT NOT NULL,
+    assignees ${columnType('jsonArray')} NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX requests_status ON requests(status, seq);
+  CREATE INDEX requests_requester ON requests(requester, seq);
+  CREATE TABLE idempotency (
+    principal TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (principal, key)
+  );
+  CREATE TABLE events (
+    id ${columnType('eventKey')},
+    request_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX events_request ON events(request_id, id);
+  CREATE TABLE audit (
+    seq ${bigint} PRIMARY KEY,
+    at TEXT${columnType('bytewise')} NOT NULL,
+    type TEXT NOT NULL,
+    request_id TEXT,
+    actor TEXT,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_request ON audit(request_id, seq);
+  CREATE TABLE jobs (
+    id ${key},
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_at ${bigint} NOT NULL,
+    done ${boolean} NOT NULL DEFAULT ${columnType('false')}
+  );
+  CREATE INDEX jobs_due ON jobs(done, due_at);
+  CREATE INDEX jobs_request ON jobs(request_id);
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    enabled ${boolean} NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at ${bigint} NOT NULL,
+    created_at ${bigint} NOT NULL,
+    status TEXT NOT NULL,
+    last_error TEXT
+  );
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+  // Idempotency keys are purged by age after their retention period.
+  sql`CREATE INDEX idempotency_created ON idempotency(created_at);`,
+];

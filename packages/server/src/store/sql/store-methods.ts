@@ -1,0 +1,16 @@
+import type { StoreTx } from '../store-types.js';
+import { adminMethods } from './admin-methods.js';
+import { logMethods } from './log-methods.js';
+import { requestMethods } from './request-methods.js';
+import type { SqlSession } from './sql-session.js';
+import { workMethods } from './work-methods.js';
+
+/** Every method of a store but `afterCommit`, on one session of either database. */
+export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
+  return {
+    ...requestMethods(db),
+    ...logMethods(db),
+    ...workMethods(db),
+    ...adminMethods(db),
+  };
+}

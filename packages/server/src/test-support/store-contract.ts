@@ -228,6 +228,61 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(listed.filter((message) => message.status === 'disabled')).toHaveLength(5);
     });
 
+    it('claims due outbox messages by time, then by id, on every database', async () => {
+      // Inserted out of id order, with ties on time, so neither insertion order nor chance passes.
+      await store.transaction(async (tx) => {
+        for (const [id, at] of [
+          ['m4', 200],
+          ['m3', 100],
+          ['m1', 100],
+          ['m5', 50],
+          ['m2', 100],
+        ] as const) {
+          await tx.enqueueOutbox(sampleMessage(id, at));
+        }
+      });
+      const claim = () =>
+        store.transaction(async (tx) =>
+          (await tx.claimDueOutbox(1000, 5000, 2)).map((message) => message.id),
+        );
+      expect(await claim()).toEqual(['m5', 'm1']);
+      expect(await claim()).toEqual(['m2', 'm3']);
+      expect(await claim()).toEqual(['m4']);
+    });
+
+    it('ends a request page early at its byte budget, never empty, and the next pages lose nothing', async () => {
+      const padding = (bytes: number) => ({ padding: 'x'.repeat(bytes) });
+      await store.transaction(async (tx) => {
+        for (let index = 1; index <= 5; index++) {
+          // r3 alone is larger than the budget: it gets a page of its own.
+          const context = padding(index === 3 ? 5000 : 1000);
+          await tx.insertRequest(sampleRequest(`r${index}`, { context }));
+        }
+      });
+      const pages: string[][] = [];
+      let before: number | undefined;
+      do {
+        const page = await store.read((tx) =>
+          tx.listRequests({
+            visibility: { all: true },
+            limit: 10,
+            maxBytes: 3000,
+            ...(before === undefined ? {} : { before }),
+          }),
+        );
+        const bytes = page.items.reduce((sum, item) => sum + JSON.stringify(item).length + 1, 0);
+        if (page.items.length > 1) expect(bytes).toBeLessThanOrEqual(3000);
+        pages.push(page.items.map((item) => item.id));
+        before = page.nextBefore ?? undefined;
+      } while (before !== undefined);
+      expect(pages).toEqual([['r5', 'r4'], ['r3'], ['r2', 'r1']]);
+      const unbounded = await store.read((tx) =>
+        tx.listRequests({ visibility: { all: true }, limit: 10 }),
+      );
+      expect(unbounded.items).toHaveLength(5);
+      expect(unbounded.nextBefore).toBeNull();
+    });
+
     it('keeps one audit chain under concurrent appends, and it verifies', async () => {
       await Promise.all(
         Array.from({ length: 12 }, (_, index) =>

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { SQLITE } from './sql/dialect.js';
-import { type Query, render } from './sql/sql-template.js';
 import { MIGRATIONS } from './sql/schema.js';
+import { type Query, render } from './sql/sql-template.js';
 
 /** Brings the database schema up to date, inside one transaction. */
 export function migrate(db: DatabaseSync): void {

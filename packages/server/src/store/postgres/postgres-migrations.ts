@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { POSTGRES } from '../sql/dialect.js';
-import { type Query, render } from '../sql/sql-template.js';
 import { MIGRATIONS } from '../sql/schema.js';
+import { type Query, render } from '../sql/sql-template.js';
 
 /** A PostgreSQL schema name we accept (it is interpolated into SQL, so it is checked strictly). */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
-import type { Store, StoreTx } from '../store-types.js';
 import { storeMethods } from '../sql/store-methods.js';
+import type { Store, StoreTx } from '../store-types.js';
 import { EventRelay, type Reservation } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';

@@ -10,6 +10,7 @@ export interface ColumnTypes {
   bigint: string;
   /** A JSON array the list filters search. */
   jsonArray: string;
+  /** A true/false column. */
   boolean: string;
   /** The literal false, as a column default. */
   false: string;
@@ -19,10 +20,11 @@ export interface ColumnTypes {
 
 /** Everything SQLite and PostgreSQL spell differently; the queries are written once around it. */
 export interface Dialect {
-  readonly name: 'sqlite' | 'postgres';
   /** The placeholder of the parameter at `index` (from 1). */
   placeholder(index: number): string;
+  /** A list as its database binds it (for {@link inList} and {@link jsonArrayHasAny}). */
   encodeList(values: readonly unknown[]): unknown;
+  /** A boolean as its database binds it (for {@link booleanParameter}). */
   encodeBoolean(value: boolean): unknown;
   /** `expression IN list`, the list being one bound parameter. */
   inList(expression: string, list: string): string;
@@ -30,11 +32,15 @@ export interface Dialect {
   jsonArrayHas(column: string, value: string): string;
   /** Whether the JSON array `column` holds any text of `list`. */
   jsonArrayHasAny(column: string, list: string): string;
+  /** Whether the JSON array `column` is empty. */
   jsonArrayIsEmpty(column: string): string;
+  /** The id of the next event, taken under the log lock so ids commit in order. */
+  readonly nextEventId: string;
   /** Locks the selected rows until commit. */
   readonly forUpdate: string;
   /** Locks the selected rows, skipping those another transaction holds. */
   readonly skipLocked: string;
+  /** The column types of the schema. */
   readonly columns: ColumnTypes;
 }
 
@@ -43,7 +49,6 @@ export interface Dialect {
  * booleans are bound as JSON text and 0/1 (node:sqlite binds neither arrays nor booleans).
  */
 export const SQLITE: Dialect = {
-  name: 'sqlite',
   placeholder: (index) => `?${index}`,
   encodeList: (values) => JSON.stringify(values),
   encodeBoolean: (value) => (value ? 1 : 0),
@@ -53,6 +58,9 @@ export const SQLITE: Dialect = {
   jsonArrayHasAny: (column, list) =>
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (SELECT value FROM json_each(${list})))`,
   jsonArrayIsEmpty: (column) => `${column} = '[]'`,
+  // AUTOINCREMENT's record of the highest id ever used (an explicit id moves it forward), so an id
+  // is never reused: clients resume streams from the last id they saw.
+  nextEventId: `COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) + 1`,
   forUpdate: '',
   skipLocked: '',
   columns: {
@@ -68,7 +76,6 @@ export const SQLITE: Dialect = {
 
 /** PostgreSQL: replicas share the tables, so claims lock rows and skip the ones others hold. */
 export const POSTGRES: Dialect = {
-  name: 'postgres',
   placeholder: (index) => `$${index}`,
   encodeList: (values) => values,
   encodeBoolean: (value) => value,
@@ -76,6 +83,8 @@ export const POSTGRES: Dialect = {
   jsonArrayHas: (column, value) => `${column} ? ${value}`,
   jsonArrayHasAny: (column, list) => `${column} ?| ${list}::text[]`,
   jsonArrayIsEmpty: (column) => `${column} = '[]'::jsonb`,
+  // Not a sequence: replicas would commit its ids out of order. The log lock orders them instead.
+  nextEventId: 'COALESCE((SELECT MAX(id) FROM events), 0) + 1',
   forUpdate: ' FOR UPDATE',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
   columns: {
@@ -94,6 +103,9 @@ export const columnType =
   (type: keyof ColumnTypes): DialectPart =>
   (dialect) =>
     dialect.columns[type];
+
+/** The next event id, as a select list. */
+export const nextEventId: DialectPart = (dialect) => dialect.nextEventId;
 
 /** ` FOR UPDATE` where rows can be locked. */
 export const forUpdate: DialectPart = (dialect) => dialect.forUpdate;

@@ -1,4 +1,4 @@
-import { booleanParameter, forUpdate, inList, skipLocked } from './dialect.js';
+import { booleanParameter, forUpdate, inList, nextEventId, skipLocked } from './dialect.js';
 import { sql } from './sql-template.js';
 
 // Every fixed statement of the store, written once for SQLite and PostgreSQL. Where they differ
@@ -27,8 +27,8 @@ export const IDEMPOTENCY = {
 };
 
 export const EVENTS = {
-  // Numbered here rather than by a sequence: under the log lock ids are dense and commit in order.
-  nextId: sql`SELECT COALESCE(MAX(id), 0) + 1 AS id FROM events`,
+  // Numbered by the store under the log lock, so ids commit in order.
+  nextId: sql`SELECT ${nextEventId} AS id`,
   latestId: sql`SELECT COALESCE(MAX(id), 0) AS id FROM events`,
   insert: sql`INSERT INTO events (id, request_id, doc) VALUES (:id, :requestId, :doc)`,
   after: sql`SELECT doc FROM events WHERE id > :afterId ORDER BY id LIMIT :limit`,

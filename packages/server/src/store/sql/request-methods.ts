@@ -49,8 +49,8 @@ export function requestMethods(db: SqlSession): RequestMethods {
 }
 
 /**
- * Reads the sizes first and the documents only of the rows that fit, so a page of large
- * requests never loads more than its byte budget (plus one row) into memory.
+ * Reads the sizes first and the documents only of the rows that fit, so a page of large requests
+ * never loads more than its byte budget into memory (or its first row, when that alone is larger).
  */
 async function listRequests(db: SqlSession, query: RequestQuery): Promise<RequestPage> {
   const sizes = requestSizesQuery(query);

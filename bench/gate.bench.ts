@@ -48,6 +48,22 @@ function fiftyRulePolicy(): PolicyDefinition {
 }
 const bigPolicy = definePolicy(fiftyRulePolicy());
 const bigGate = createGate({ policy: bigPolicy, service });
+
+/** 50 rules with CEL conditions, each on its own tools; a call matches one rule's tool pattern. */
+function fiftyToolPolicy(): PolicyDefinition {
+  const rules: NonNullable<PolicyDefinition['rules']> = [];
+  for (let index = 0; index < 49; index += 1) {
+    rules.push({
+      name: `rule-${index}`,
+      tools: index % 2 === 0 ? [`tool_${index}_*`] : [`svc${index}__write`],
+      when: `args.limit > ${1000 + index}.0 && context.tenant == "t${index}"`,
+      action: index % 3 === 0 ? 'deny' : 'require',
+    });
+  }
+  rules.push({ name: 'last', tools: ['get_*'], when: 'context.user == "bob"', action: 'allow' });
+  return { version: 1, rules };
+}
+const indexedGate = createGate({ policy: definePolicy(fiftyToolPolicy()), service });
 const firstRuleInput = { toolName: 'tool_0_x', args: { limit: 5000 }, context: { tenant: 't0' } };
 
 const gateResults: BenchResult[] = [];
@@ -55,7 +71,11 @@ for (const bench of [
   { name: 'bare async tool call', fn: () => bareTool(input) },
   { name: 'gate.check allow (1 glob rule)', fn: () => gate.check(input) },
   { name: 'gate.check allow (DEFAULT_POLICY, CEL)', fn: () => defaultGate.check(input) },
-  { name: 'gate.check allow (50 CEL rules)', fn: () => bigGate.check(input) },
+  { name: 'gate.check allow (50 CEL rules, all match the tool)', fn: () => bigGate.check(input) },
+  {
+    name: 'gate.check allow (50 CEL rules, one matches the tool)',
+    fn: () => indexedGate.check(input),
+  },
   {
     name: 'gate.check allow + read fingerprint',
     fn: async () => ((await gate.check(input)) as { fingerprint: string }).fingerprint,

@@ -1,6 +1,5 @@
 import type { ToolAnnotations } from '../protocol/index.js';
 import { type Condition, type ConditionActivation, compileCondition } from './cel-condition.js';
-import { compileGlobs } from './glob.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
 import type {
@@ -10,10 +9,12 @@ import type {
   PolicyDecision,
   PolicyInput,
 } from './policy-types.js';
+import { createRuleIndex } from './rule-index.js';
 import type { Locator } from './yaml-locator.js';
 
 interface CompiledRule {
-  matchesTool: (toolName: string) => boolean;
+  /** The rule's tool-name globs (`*` when it names none). */
+  tools: readonly string[];
   condition: Condition | undefined;
   /** Frozen, shared by every decision this rule makes. */
   decision: PolicyDecision;
@@ -52,7 +53,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     }
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
-      matchesTool: compileGlobs(tools),
+      tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
     };
@@ -65,23 +66,24 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       file.default === 'require' ? mergeApproval(file.approval, undefined) : undefined,
     ),
   );
+  const candidatesFor = createRuleIndex(rules, (rule) => rule.tools);
   return {
     source,
     ruleCount: rules.length,
     defaultAction: file.default,
     approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
-    evaluate: (input) => evaluateRules(rules, fallback, input),
+    evaluate: (input) => evaluateRules(candidatesFor(input.toolName), fallback, input),
   };
 }
 
+/** Walks the rules whose tools match the call (already in file order): first match wins. */
 function evaluateRules(
-  rules: readonly CompiledRule[],
+  candidates: readonly CompiledRule[],
   fallback: PolicyDecision,
   input: PolicyInput,
 ): PolicyDecision {
   let activation: ConditionActivation | undefined;
-  for (const rule of rules) {
-    if (!rule.matchesTool(input.toolName)) continue;
+  for (const rule of candidates) {
     if (rule.condition === undefined) return rule.decision;
     activation ??= {
       tool: { name: input.toolName, annotations: input.annotations ?? NO_ANNOTATIONS },

@@ -3,9 +3,9 @@ import {
   type ApprovalRequest,
   type CreateRequestBody,
   canonicalJson,
-  fingerprint,
   parseDuration,
 } from '@countersign/core/protocol';
+import { fingerprint } from '@countersign/core/fingerprint';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

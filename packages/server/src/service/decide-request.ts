@@ -2,9 +2,9 @@ import {
   type ApprovalRequest,
   type Decision,
   type DecisionInput,
-  fingerprint,
   type JsonObject,
 } from '@countersign/core/protocol';
+import { fingerprint } from '@countersign/core/fingerprint';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

@@ -40,5 +40,4 @@ describe('@countersign/core/protocol', () => {
       expect(Object.keys(fingerprintEntry)).toContain(name);
     }
   });
-
 });

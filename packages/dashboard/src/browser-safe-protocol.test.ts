@@ -40,9 +40,7 @@ describe('@countersign/core/protocol in a browser bundle', () => {
     );
     expect(nodeBuiltins(everything)).toEqual([]);
     // The check can fail: the root entry reaches node:crypto and undici's built-ins.
-    const root = await bundle(
-      "import * as core from '@countersign/core'; globalThis.core = core;",
-    );
+    const root = await bundle("import * as core from '@countersign/core'; globalThis.core = core;");
     expect(nodeBuiltins(root).length).toBeGreaterThan(0);
   }, 60_000);
 

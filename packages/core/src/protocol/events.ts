@@ -11,10 +11,7 @@ export const requestEventTypeSchema = z
 export const requestEventSchema = z.object({
   id: z.string().describe('Resumable cursor (the SSE id:): send it back as Last-Event-ID'),
   requestId: z.string().describe('The request it happened to'),
-  seq: z
-    .int()
-    .min(1)
-    .describe('Per-request sequence number, starting at 1 with created'),
+  seq: z.int().min(1).describe('Per-request sequence number, starting at 1 with created'),
   type: requestEventTypeSchema,
   at: z.iso.datetime({ offset: true }).describe('When it happened'),
   version: z.int().min(1).describe('The request version after this event'),

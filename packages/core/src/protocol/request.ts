@@ -66,12 +66,7 @@ export const createRequestBodySchema = z
     callbackUrl: httpUrl
       .optional()
       .describe('An http(s) URL the server POSTs a signed webhook to on every change'),
-    runId: z
-      .string()
-      .min(1)
-      .max(256)
-      .optional()
-      .describe('The agent run this call belongs to'),
+    runId: z.string().min(1).max(256).optional().describe('The agent run this call belongs to'),
     toolCallId: z
       .string()
       .min(1)
@@ -175,7 +170,8 @@ export const decisionSchema = z
     comment: z.string().optional().describe("The reviewer's note"),
     args: jsonObjectSchema.optional().describe('The edited arguments, for edit'),
     response: z.unknown().optional().describe("The human's answer, for respond"),
-    fingerprint: z.string()
+    fingerprint: z
+      .string()
       .optional()
       .describe('The fingerprint of the tool call decided on (the edited one for edit)'),
     decidedAt: isoTime.describe('When the decision was made'),
@@ -196,7 +192,8 @@ export const resolutionSchema = z
     args: jsonObjectSchema
       .optional()
       .describe('The arguments that may run (original or edited), for approved'),
-    fingerprint: z.string()
+    fingerprint: z
+      .string()
       .optional()
       .describe('The fingerprint of tool.name + args: the gate runs nothing else'),
     edited: z.boolean().optional().describe('True when a reviewer changed the arguments'),
@@ -210,14 +207,12 @@ export const approvalRequestSchema = z.object({
   id: z.string().describe('The request id'),
   kind: requestKindSchema,
   status: requestStatusSchema,
-  version: z
-    .int()
-    .min(1)
-    .describe('Increases on every change; send it back as expectedVersion'),
+  version: z.int().min(1).describe('Increases on every change; send it back as expectedVersion'),
   action: z.string().describe('What the agent wants to do'),
   question: z.string().optional().describe('The question for the human'),
   tool: toolCallSchema.optional(),
-  fingerprint: z.string()
+  fingerprint: z
+    .string()
     .optional()
     .describe('The fingerprint of tool.name + tool.args: "sha256:" and 64 hex digits'),
   context: jsonObjectSchema.describe("The agent's context for the reviewer"),

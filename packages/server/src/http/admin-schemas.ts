@@ -2,26 +2,18 @@ import { REQUEST_EVENT_TYPES } from '@countersign/core/protocol';
 import { z } from 'zod';
 import { ROLES } from '../auth/api-keys.js';
 
-// The bodies and answers of /v1/me, /v1/keys and /v1/webhooks: the routes validate with these and
+// The bodies and answers of /v1/keys and /v1/webhooks: the routes validate with these and
 // type their answers by them, and /openapi.json is generated from them.
 
 const isoTime = z.iso.datetime({ offset: true });
-const roleSchema = z
+/** The role of an API key. */
+export const roleSchema = z
   .enum(ROLES as ['agent', 'reviewer', 'admin'])
   .describe('agent creates requests; reviewer decides; admin does everything');
 const groupsSchema = z
   .array(z.string().min(1).max(128))
   .max(50)
   .describe('Reviewer groups: group:NAME assignees reach them');
-
-/** The answer of `GET /v1/me`. */
-export const identitySchema = z.object({
-  principal: z.string().describe('Who the key stands for: "agent:NAME" or "user:NAME"'),
-  role: roleSchema,
-  name: z.string().describe('The name the key was created with'),
-  groups: z.array(z.string()).describe('Reviewer groups: group:NAME assignees reach them'),
-});
-export type Identity = z.infer<typeof identitySchema>;
 
 /** The body of `POST /v1/keys`. */
 export const createKeyBodySchema = z.strictObject({

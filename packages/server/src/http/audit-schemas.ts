@@ -20,7 +20,11 @@ export const auditQuerySchema = z.strictObject({
 export const auditEntrySchema = z.object({
   seq: z.int().min(1).describe('Position in the chain, from 1'),
   at: isoTime.describe('When it was recorded'),
-  type: z.string().describe('What happened: a request event type (decided, ...) or webhook.delivered, webhook.failed, webhook.disabled'),
+  type: z
+    .string()
+    .describe(
+      'What happened: a request event type (decided, ...) or webhook.delivered, webhook.failed, webhook.disabled',
+    ),
   requestId: z.string().nullable().describe('The request it is about, if any'),
   actor: z.string().nullable().describe('Who caused it; null for the scheduler'),
   data: z.record(z.string(), z.unknown()).describe('The details, by type'),

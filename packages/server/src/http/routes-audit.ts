@@ -7,7 +7,6 @@ import { type AuditLine, type AuditVerificationView, auditQuerySchema } from './
 import { type AppEnv, requireRole } from './auth-middleware.js';
 import { readQuery } from './read-input.js';
 
-
 const CSV_COLUMNS = [
   'seq',
   'at',

@@ -1,99 +1,16 @@
-import type { z } from 'zod';
-import { auditQuerySchema } from './audit-schemas.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
+import { auditQuerySchema } from './audit-schemas.js';
+import { componentRef, componentSchemas } from './openapi-components.js';
 import {
-  type ComponentName,
-  componentRef,
-  componentSchemas,
-  queryParameters,
-} from './openapi-components.js';
+  ERROR_RESPONSES,
+  eventStream,
+  json,
+  operation,
+  pathId,
+  requestId,
+} from './openapi-operations.js';
 import { requestListQuerySchema } from './routes-requests.js';
 import { waitQuerySchema } from './wait-core.js';
-
-const json = (name: ComponentName) => ({
-  content: { 'application/json': { schema: componentRef(name) } },
-});
-const errors = {
-  '400': { description: 'Invalid input', ...json('ApiError') },
-  '401': { description: 'Missing or unknown API key', ...json('ApiError') },
-  '403': { description: 'Not allowed', ...json('ApiError') },
-  '404': { description: 'Not found', ...json('ApiError') },
-  '409': { description: 'Conflict', ...json('ApiError') },
-};
-const pathId = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string' },
-});
-const requestId = pathId('id', 'The request id');
-
-/** What one operation takes and answers. */
-interface OperationSpec {
-  summary: string;
-  /** The JSON answer; none for 204. */
-  answer?: ComponentName;
-  /** The success status (default 200). */
-  status?: '200' | '201' | '204';
-  /** The JSON body. */
-  body?: ComponentName;
-  /** True when an empty body is accepted. */
-  bodyOptional?: boolean;
-  /** The zod schema the route validates its query with. */
-  query?: z.ZodObject;
-  /** Further parameters (headers). */
-  parameters?: Record<string, unknown>[];
-  /** Answers without an API key. */
-  public?: boolean;
-  /** Answers instead of a JSON component (streams, text). */
-  responses?: Record<string, unknown>;
-}
-
-function operation(spec: OperationSpec): Record<string, unknown> {
-  const status = spec.status ?? '200';
-  const success = spec.answer
-    ? { description: 'OK', ...json(spec.answer) }
-    : { description: 'No content' };
-  const parameters = [
-    ...(spec.query ? queryParameters(spec.query) : []),
-    ...(spec.parameters ?? []),
-  ];
-  return {
-    summary: spec.summary,
-    ...(spec.public ? { security: [] } : {}),
-    ...(parameters.length > 0 ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: !spec.bodyOptional, ...json(spec.body) } } : {}),
-    responses: spec.responses ?? { [status]: success, ...errors },
-  };
-}
-
-const eventStream = (summary: string) =>
-  operation({
-    summary,
-    parameters: [
-      {
-        name: 'Last-Event-ID',
-        in: 'header',
-        description: 'Resume after this event id (the id: of the last message received)',
-        schema: { type: 'string', pattern: '^\\d{1,15}$' },
-      },
-      {
-        name: 'lastEventId',
-        in: 'query',
-        description: 'The same as Last-Event-ID, for clients that cannot set headers',
-        schema: { type: 'string', pattern: '^\\d{1,15}$' },
-      },
-    ],
-    responses: {
-      '200': {
-        description:
-          'Server-Sent Events: event: is the RequestEvent type, id: its cursor, data: the RequestEvent as JSON; a ": keep-alive" comment every 15 s',
-        content: { 'text/event-stream': { schema: componentRef('RequestEvent') } },
-      },
-      ...errors,
-    },
-  });
 
 function paths(): Record<string, unknown> {
   return {
@@ -167,7 +84,7 @@ function paths(): Record<string, unknown> {
               'text/csv': { schema: { type: 'string' } },
             },
           },
-          ...errors,
+          ...ERROR_RESPONSES,
         },
       }),
     },

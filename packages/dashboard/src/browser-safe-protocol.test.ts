@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { build, type Rolldown } from 'vite';
+import { describe, expect, it } from 'vitest';
 
 const ENTRY = '\0protocol-probe';
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import { fingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
   type CreateRequestBody,
   canonicalJson,
   parseDuration,
 } from '@countersign/core/protocol';
-import { fingerprint } from '@countersign/core/fingerprint';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

@@ -1,10 +1,10 @@
-import {
-  type ApprovalRequest,
-  type Decision,
-  type DecisionInput,
-  type JsonObject,
-} from '@countersign/core/protocol';
 import { fingerprint } from '@countersign/core/fingerprint';
+import type {
+  ApprovalRequest,
+  Decision,
+  DecisionInput,
+  JsonObject,
+} from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';

@@ -1,3 +1,4 @@
+import { createRequestBodySchema } from '@countersign/core/protocol';
 import { z } from 'zod';
 
 // The bodies and answers of the Ambedo-compatible /api/pause routes: the routes validate with these
@@ -12,12 +13,7 @@ const reasonText = z.string().trim().min(1).max(4000);
 
 /** The body of `POST /api/pause`. */
 export const pauseBodySchema = z.strictObject({
-  action: z
-    .string()
-    .trim()
-    .min(1)
-    .max(2000)
-    .describe('What the agent wants to do, in words a reviewer understands'),
+  action: createRequestBodySchema.shape.action,
   context: z.unknown().optional().describe('Anything that helps the reviewer decide'),
   webhookUrl: z
     .url({ protocol: /^https?$/ })

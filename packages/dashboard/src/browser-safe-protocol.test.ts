@@ -1,7 +1,15 @@
+import { join } from 'node:path';
 import { build, type Rolldown } from 'vite';
 import { describe, expect, it } from 'vitest';
 
 const ENTRY = '\0protocol-probe';
+
+function chunksOf(result: Awaited<ReturnType<typeof build>>): Rolldown.OutputChunk[] {
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
+  return outputs
+    .flatMap((output) => output.output)
+    .filter((item): item is Rolldown.OutputChunk => item.type === 'chunk');
+}
 
 /** Bundles `code` for the browser as the dashboard build does, and returns the chunks. */
 async function bundle(code: string): Promise<Rolldown.OutputChunk[]> {
@@ -18,10 +26,7 @@ async function bundle(code: string): Promise<Rolldown.OutputChunk[]> {
     ],
     build: { write: false, minify: false, rolldownOptions: { input: 'protocol-probe' } },
   });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  return outputs
-    .flatMap((output) => output.output)
-    .filter((item): item is Rolldown.OutputChunk => item.type === 'chunk');
+  return chunksOf(result);
 }
 
 /** Modules Vite had to stub because they are Node built-ins. */
@@ -48,6 +53,20 @@ describe('@countersign/core/protocol in a browser bundle', () => {
     const chunks = await bundle(
       "import { ApiError, REQUEST_KINDS, REQUEST_STATUSES, SseParser } from '@countersign/core/protocol';" +
         'globalThis.used = [ApiError, REQUEST_KINDS, REQUEST_STATUSES, SseParser];',
+    );
+    const modules = chunks.flatMap((chunk) => chunk.moduleIds);
+    expect(modules.some((id) => id.includes('/protocol/sse-parser.js'))).toBe(true);
+    expect(modules.filter((id) => id.includes('/zod/'))).toEqual([]);
+    expect(nodeBuiltins(chunks)).toEqual([]);
+  }, 60_000);
+
+  it('keeps the dashboard build itself free of Node built-ins and zod', async () => {
+    const chunks = chunksOf(
+      await build({
+        root: join(import.meta.dirname, '..'),
+        logLevel: 'silent',
+        build: { write: false },
+      }),
     );
     const modules = chunks.flatMap((chunk) => chunk.moduleIds);
     expect(modules.some((id) => id.includes('/protocol/sse-parser.js'))).toBe(true);

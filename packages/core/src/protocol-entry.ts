@@ -1,8 +1,10 @@
 /**
- * `@countersign/core/protocol`: the wire contract alone (zod schemas and their types, the error
- * classes and error-code table, canonical JSON and fingerprints). It loads neither the HTTP client
- * (undici), the policy engine (CEL, YAML) nor the gate, so servers and other processes that only
- * speak the protocol stay small.
+ * `@countersign/core/protocol`: the wire contract alone (zod schemas and their types, the value
+ * lists, the SSE parser, the error classes and error-code table, canonical JSON). It loads neither
+ * the HTTP client (undici), the policy engine (CEL, YAML), the gate nor any Node built-in, so it
+ * runs in a browser: the dashboard imports it. Fingerprints hash with `node:crypto`, so they are
+ * at `@countersign/core/fingerprint`. The value lists and the SSE parser do not import zod, so a
+ * bundle that uses only them leaves zod out (the package has `sideEffects: false`).
  *
  * @packageDocumentation
  */
@@ -24,12 +26,7 @@ export {
   WIRE_ERROR_CODES,
   type WireErrorCode,
 } from './errors/index.js';
-export {
-  assertFingerprint,
-  canonicalJson,
-  FINGERPRINT_PREFIX,
-  fingerprint,
-} from './fingerprint/index.js';
+export { canonicalJson } from './fingerprint/canonical-json.js';
 export {
   type ApiErrorBody,
   type ApprovalRequest,
@@ -42,6 +39,7 @@ export {
   type CreateRequestInput,
   cancelBodySchema,
   createRequestBodySchema,
+  DECISION_OUTCOMES,
   type Decision,
   type DecisionInput,
   type DecisionOutcome,
@@ -58,6 +56,9 @@ export {
   jsonSchemaDocumentSchema,
   MAX_DURATION_MS,
   parseDuration,
+  REQUEST_EVENT_TYPES,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
   type RequestEvent,
   type RequestEventType,
   type RequestKind,
@@ -70,6 +71,9 @@ export {
   requestListSchema,
   requestStatusSchema,
   resolutionSchema,
+  type SseMessage,
+  SseParser,
+  type SseParserOptions,
   TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
+import type { RequestEvent } from '@countersign/core/protocol';
 import { createContext } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { ApiClient } from './api/api-client';

@@ -7,4 +7,3 @@ export type {
   WaitOptions,
 } from './client-types.js';
 export { CountersignClient, type HealthReport } from './countersign-client.js';
-export { type SseMessage, SseParser } from './sse-parser.js';

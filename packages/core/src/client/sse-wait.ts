@@ -9,11 +9,11 @@ import {
   type RequestEvent,
   requestEventSchema,
 } from '../protocol/index.js';
+import { SseParser } from '../protocol/sse-parser.js';
 import { abortedError, sleep } from './abort.js';
 import type { OpenResponse } from './http-transport.js';
 import { bodyExcerpt, errorForStatus } from './response-errors.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
-import { SseParser } from './sse-parser.js';
 import { requestPath, type SseUnsupported, type WaitContext } from './wait-context.js';
 
 /** Statuses that mean "this server has no event stream here": fall back to long-polling. */

@@ -3,7 +3,6 @@ export {
   type ApiErrorBody,
   apiErrorBodySchema,
   type RequestEvent,
-  type RequestEventType,
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
@@ -29,21 +28,29 @@ export {
 export {
   type Assignee,
   assigneeSchema,
-  type DecisionOutcome,
   decisionOutcomeSchema,
   type Escalation,
   escalationSchema,
-  isTerminalStatus,
   type JsonObject,
   jsonObjectSchema,
   jsonSchemaDocumentSchema,
-  type RequestKind,
-  type RequestStatus,
   requestKindSchema,
   requestStatusSchema,
-  TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,
   toolAnnotationsSchema,
   toolCallSchema,
 } from './schemas.js';
+export { type SseMessage, SseParser, type SseParserOptions } from './sse-parser.js';
+export {
+  DECISION_OUTCOMES,
+  type DecisionOutcome,
+  isTerminalStatus,
+  REQUEST_EVENT_TYPES,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+  type RequestEventType,
+  type RequestKind,
+  type RequestStatus,
+  TERMINAL_STATUSES,
+} from './wire-values.js';

@@ -4,6 +4,7 @@ import {
   assigneeSchema,
   decisionOutcomeSchema,
   escalationSchema,
+  escalationStateSchema,
   jsonObjectSchema,
   jsonSchemaDocumentSchema,
   requestKindSchema,
@@ -13,25 +14,68 @@ import {
 
 const isoTime = z.iso.datetime({ offset: true });
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const expectedVersion = z
+  .int()
+  .min(1)
+  .describe('The version the caller last saw: a 409 conflict if the request has changed since');
 
 /** The body of `POST /v1/requests`. Only `action` is required. */
 export const createRequestBodySchema = z
   .strictObject({
-    action: z.string().trim().min(1).max(2000),
+    action: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .describe('What the agent wants to do, in words a reviewer understands'),
     kind: requestKindSchema.default('approval'),
     tool: toolCallSchema.optional(),
-    context: jsonObjectSchema.optional(),
-    question: z.string().trim().min(1).max(4000).optional(),
-    responseSchema: jsonSchemaDocumentSchema.optional(),
-    assignees: z.array(assigneeSchema).max(50).optional(),
-    quorum: z.int().min(1).max(20).default(1),
-    timeout: durationSchema.optional(),
-    reminders: z.array(durationSchema).max(10).optional(),
+    context: jsonObjectSchema
+      .optional()
+      .describe('Anything that helps the reviewer decide, shown beside the request'),
+    question: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .optional()
+      .describe('The question for the human (clarification and form requests)'),
+    responseSchema: jsonSchemaDocumentSchema
+      .optional()
+      .describe('The JSON Schema the answer must match (required for kind form)'),
+    assignees: z
+      .array(assigneeSchema)
+      .max(50)
+      .optional()
+      .describe('Who may decide; none means any reviewer'),
+    quorum: z
+      .int()
+      .min(1)
+      .max(20)
+      .default(1)
+      .describe('How many distinct approvals it takes (one rejection is enough)'),
+    timeout: durationSchema
+      .optional()
+      .describe('How long to wait before the request expires, e.g. "48h"; none waits forever'),
+    reminders: z
+      .array(durationSchema)
+      .max(10)
+      .optional()
+      .describe('When to remind the assignees, counted from creation, e.g. ["24h"]'),
     escalation: escalationSchema.optional(),
-    callbackUrl: httpUrl.optional(),
-    runId: z.string().min(1).max(256).optional(),
-    toolCallId: z.string().min(1).max(256).optional(),
-    metadata: jsonObjectSchema.optional(),
+    callbackUrl: httpUrl
+      .optional()
+      .describe('An http(s) URL the server POSTs a signed webhook to on every change'),
+    runId: z.string().min(1).max(256).optional().describe('The agent run this call belongs to'),
+    toolCallId: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe("The agent framework's id of this tool call"),
+    metadata: jsonObjectSchema
+      .optional()
+      .describe('Free-form data for the caller, stored and returned as is'),
   })
   .refine((body) => body.kind !== 'form' || body.responseSchema !== undefined, {
     message: 'A form request needs a responseSchema',
@@ -42,15 +86,28 @@ export type CreateRequestInput = z.input<typeof createRequestBodySchema>;
 /** A create body after defaults are applied. */
 export type CreateRequestBody = z.output<typeof createRequestBodySchema>;
 
+const reasonText = z.string().trim().min(1).max(4000);
+const commentText = z
+  .string()
+  .max(4000)
+  .describe("The reviewer's optional note, shown in the outcome and the timeline");
+
 /** The body of `POST /v1/requests/:id/decisions`. */
 export const decisionBodySchema = z
   .strictObject({
     outcome: decisionOutcomeSchema,
-    reason: z.string().trim().min(1).max(4000).optional(),
-    comment: z.string().max(4000).optional(),
-    args: jsonObjectSchema.optional(),
-    response: z.unknown().optional(),
-    expectedVersion: z.int().min(1).optional(),
+    reason: reasonText
+      .optional()
+      .describe('Why: required for reject, shown to the agent as the reason'),
+    comment: commentText.optional(),
+    args: jsonObjectSchema
+      .optional()
+      .describe('The edited arguments (required for edit), validated against tool.schema'),
+    response: z
+      .unknown()
+      .optional()
+      .describe('The answer (required for respond), validated against responseSchema'),
+    expectedVersion: expectedVersion.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.outcome === 'reject' && !body.reason) {
@@ -67,30 +124,36 @@ export type DecisionInput = z.input<typeof decisionBodySchema>;
 
 /** The body of `POST /v1/requests/:id/cancel`. */
 export const cancelBodySchema = z.strictObject({
-  reason: z.string().trim().min(1).max(4000).optional(),
-  expectedVersion: z.int().min(1).optional(),
+  reason: reasonText.optional().describe('Why the request was withdrawn'),
+  expectedVersion: expectedVersion.optional(),
 });
 export type CancelInput = z.input<typeof cancelBodySchema>;
 
 /** The body of `PATCH /v1/requests/:id`: change a pending request's deadline, assignees or reminders. */
 export const updateRequestBodySchema = z
   .strictObject({
-    expectedVersion: z.int().min(1),
-    /** A new deadline, or `null` to remove it. */
-    deadline: isoTime.nullable().optional(),
-    /** A new deadline counted from now. */
-    timeout: durationSchema.optional(),
-    assignees: z.array(assigneeSchema).max(50).optional(),
-    /** Reminder times, replacing the pending ones. */
-    reminders: z.array(isoTime).max(10).optional(),
+    expectedVersion,
+    deadline: isoTime.nullable().optional().describe('A new deadline, or null to remove it'),
+    timeout: durationSchema.optional().describe('A new deadline counted from now, e.g. "2h"'),
+    assignees: z
+      .array(assigneeSchema)
+      .max(50)
+      .optional()
+      .describe('The new assignees, replacing the old ones'),
+    reminders: z
+      .array(isoTime)
+      .max(10)
+      .optional()
+      .describe('Reminder times, replacing the pending ones'),
     escalation: z
       .strictObject({
-        at: isoTime,
-        assignees: z.array(assigneeSchema).min(1).max(50),
-        mode: z.enum(['add', 'replace']).default('add'),
+        at: isoTime.describe('When to escalate'),
+        assignees: z.array(assigneeSchema).min(1).max(50).describe('Who is asked on escalation'),
+        mode: escalationSchema.shape.mode,
       })
       .nullable()
-      .optional(),
+      .optional()
+      .describe('A new escalation, or null to remove it'),
   })
   .refine((body) => !(body.deadline !== undefined && body.timeout !== undefined), {
     message: 'Give either deadline or timeout, not both',
@@ -98,84 +161,94 @@ export const updateRequestBodySchema = z
 export type UpdateRequestInput = z.input<typeof updateRequestBodySchema>;
 
 /** One reviewer's decision. */
-export const decisionSchema = z.object({
-  id: z.string(),
-  outcome: decisionOutcomeSchema,
-  /** Who decided, e.g. `user:alice`. */
-  principal: z.string(),
-  reason: z.string().optional(),
-  comment: z.string().optional(),
-  /** Edited arguments, for `edit`. */
-  args: jsonObjectSchema.optional(),
-  /** The human's answer, for `respond`. */
-  response: z.unknown().optional(),
-  /** Fingerprint of the tool call this decision is about (the edited one for `edit`). */
-  fingerprint: z.string().optional(),
-  decidedAt: isoTime,
-});
+export const decisionSchema = z
+  .object({
+    id: z.string().describe('The decision id'),
+    outcome: decisionOutcomeSchema,
+    principal: z.string().describe('Who decided, e.g. "user:alice"'),
+    reason: z.string().optional().describe('Why, as the reviewer wrote it'),
+    comment: z.string().optional().describe("The reviewer's note"),
+    args: jsonObjectSchema.optional().describe('The edited arguments, for edit'),
+    response: z.unknown().optional().describe("The human's answer, for respond"),
+    fingerprint: z
+      .string()
+      .optional()
+      .describe('The fingerprint of the tool call decided on (the edited one for edit)'),
+    decidedAt: isoTime.describe('When the decision was made'),
+  })
+  .describe("One reviewer's decision");
 export type Decision = z.infer<typeof decisionSchema>;
 
 /** How a request ended. */
-export const resolutionSchema = z.object({
-  status: requestStatusSchema.exclude(['pending']),
-  at: isoTime,
-  /** Principals whose decisions resolved it (empty for expiry). */
-  by: z.array(z.string()),
-  reason: z.string().optional(),
-  comment: z.string().optional(),
-  /** The arguments that may run (original or edited), for `approved`. */
-  args: jsonObjectSchema.optional(),
-  /** The fingerprint of `tool.name` + `args`: the gate runs nothing else. */
-  fingerprint: z.string().optional(),
-  edited: z.boolean().optional(),
-  response: z.unknown().optional(),
-});
+export const resolutionSchema = z
+  .object({
+    status: requestStatusSchema.exclude(['pending']).describe('The final status'),
+    at: isoTime.describe('When the request was resolved'),
+    by: z
+      .array(z.string())
+      .describe('The principals whose decisions resolved it (empty for expiry)'),
+    reason: z.string().optional().describe('Why it was rejected or cancelled'),
+    comment: z.string().optional().describe("The deciding reviewer's note"),
+    args: jsonObjectSchema
+      .optional()
+      .describe('The arguments that may run (original or edited), for approved'),
+    fingerprint: z
+      .string()
+      .optional()
+      .describe('The fingerprint of tool.name + args: the gate runs nothing else'),
+    edited: z.boolean().optional().describe('True when a reviewer changed the arguments'),
+    response: z.unknown().optional().describe("The human's answer, for answered"),
+  })
+  .describe('How the request ended; absent while pending');
 export type Resolution = z.infer<typeof resolutionSchema>;
 
 /** An approval request as the server returns it. */
 export const approvalRequestSchema = z.object({
-  id: z.string(),
+  id: z.string().describe('The request id'),
   kind: requestKindSchema,
   status: requestStatusSchema,
-  /** Increases on every change; send it back as `expectedVersion`. */
-  version: z.int().min(1),
-  action: z.string(),
-  question: z.string().optional(),
+  version: z.int().min(1).describe('Increases on every change; send it back as expectedVersion'),
+  action: z.string().describe('What the agent wants to do'),
+  question: z.string().optional().describe('The question for the human'),
   tool: toolCallSchema.optional(),
-  /** Fingerprint of `tool.name` + `tool.args`. */
-  fingerprint: z.string().optional(),
-  context: jsonObjectSchema,
-  assignees: z.array(z.string()),
-  quorum: z.int().min(1),
-  /** The principal that created it, e.g. `agent:billing-bot`. */
-  requester: z.string(),
-  responseSchema: jsonSchemaDocumentSchema.optional(),
-  callbackUrl: z.string().optional(),
-  runId: z.string().optional(),
-  toolCallId: z.string().optional(),
-  metadata: jsonObjectSchema.optional(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-  deadline: isoTime.optional(),
-  /** Reminder times still to come. */
-  reminders: z.array(isoTime),
-  escalation: z
-    .object({
-      at: isoTime,
-      assignees: z.array(z.string()),
-      mode: z.enum(['add', 'replace']),
-      fired: z.boolean(),
-    })
-    .optional(),
-  decisions: z.array(decisionSchema),
+  fingerprint: z
+    .string()
+    .optional()
+    .describe('The fingerprint of tool.name + tool.args: "sha256:" and 64 hex digits'),
+  context: jsonObjectSchema.describe("The agent's context for the reviewer"),
+  assignees: z.array(z.string()).describe('Who may decide; empty means any reviewer'),
+  quorum: z.int().min(1).describe('How many distinct approvals it takes'),
+  requester: z.string().describe('The principal that created it, e.g. "agent:billing-bot"'),
+  responseSchema: jsonSchemaDocumentSchema
+    .optional()
+    .describe('The JSON Schema the answer must match'),
+  callbackUrl: z.string().optional().describe('Where change webhooks are POSTed'),
+  runId: z.string().optional().describe('The agent run this call belongs to'),
+  toolCallId: z.string().optional().describe("The agent framework's id of this tool call"),
+  metadata: jsonObjectSchema.optional().describe("The caller's free-form data"),
+  createdAt: isoTime.describe('When it was created'),
+  updatedAt: isoTime.describe('When it last changed'),
+  deadline: isoTime.optional().describe('When it expires; absent when it waits forever'),
+  reminders: z.array(isoTime).describe('Reminder times still to come'),
+  escalation: escalationStateSchema.optional(),
+  decisions: z.array(decisionSchema).describe('The decisions so far, oldest first'),
   resolution: resolutionSchema.optional(),
-  links: z.object({ self: z.string(), wait: z.string(), events: z.string() }),
+  links: z
+    .object({
+      self: z.string().describe('This request'),
+      wait: z.string().describe('Long-poll until it is final'),
+      events: z.string().describe('Its Server-Sent Events'),
+    })
+    .describe('Paths of this request on the server'),
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 /** A page of requests. */
 export const requestListSchema = z.object({
-  items: z.array(approvalRequestSchema),
-  nextCursor: z.string().nullable(),
+  items: z.array(approvalRequestSchema).describe('The requests, newest first'),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('Pass as cursor for the next page; null on the last page'),
 });
 export type RequestList = z.infer<typeof requestListSchema>;

@@ -8,7 +8,8 @@ import {
   decisionBodySchema,
   updateRequestBodySchema,
 } from './request.js';
-import { assigneeSchema, isTerminalStatus, TERMINAL_STATUSES, toolCallSchema } from './schemas.js';
+import { assigneeSchema, toolCallSchema } from './schemas.js';
+import { isTerminalStatus, TERMINAL_STATUSES } from './wire-values.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 

@@ -1,43 +1,36 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { DECISION_OUTCOMES, REQUEST_KINDS, REQUEST_STATUSES } from './wire-values.js';
+
+// Every field carries a description: `/openapi.json` is generated from these schemas, and a test
+// fails on any property left undocumented.
 
 /** What the human is asked for. */
-export const requestKindSchema = z.enum(['approval', 'review', 'form', 'clarification']);
-export type RequestKind = z.infer<typeof requestKindSchema>;
+export const requestKindSchema = z
+  .enum(REQUEST_KINDS)
+  .describe(
+    'What the human is asked for: approval (approve or reject a call), review (approve, reject or edit its arguments), form (fill in responseSchema), clarification (answer question)',
+  );
 
 /** Where a request stands. `expired` and `cancelled` are never a rejection. */
-export const requestStatusSchema = z.enum([
-  'pending',
-  'approved',
-  'rejected',
-  'answered',
-  'expired',
-  'cancelled',
-]);
-export type RequestStatus = z.infer<typeof requestStatusSchema>;
-
-/** Statuses after which nothing changes any more. */
-export const TERMINAL_STATUSES: readonly RequestStatus[] = [
-  'approved',
-  'rejected',
-  'answered',
-  'expired',
-  'cancelled',
-];
-
-/** True once a request can no longer change. */
-export function isTerminalStatus(status: RequestStatus): boolean {
-  return status !== 'pending';
-}
+export const requestStatusSchema = z
+  .enum(REQUEST_STATUSES)
+  .describe('Where the request stands; every status but pending is final');
 
 /** What a human decides. */
-export const decisionOutcomeSchema = z.enum(['approve', 'reject', 'edit', 'respond']);
-export type DecisionOutcome = z.infer<typeof decisionOutcomeSchema>;
+export const decisionOutcomeSchema = z
+  .enum(DECISION_OUTCOMES)
+  .describe(
+    'approve, reject (needs reason), edit (approve with new args) or respond (answer a form or clarification)',
+  );
 
 /** A principal or assignee: `user:NAME` or `group:NAME` (agents are `agent:NAME`). */
-export const assigneeSchema = z.string().regex(/^(user|group):[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, {
-  message: 'Expected "user:NAME" or "group:NAME"',
-});
+export const assigneeSchema = z
+  .string()
+  .regex(/^(user|group):[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, {
+    message: 'Expected "user:NAME" or "group:NAME"',
+  })
+  .describe('A reviewer, "user:NAME", or a group of reviewers, "group:NAME"');
 export type Assignee = z.infer<typeof assigneeSchema>;
 
 /** Any JSON object. */
@@ -50,29 +43,58 @@ export const jsonSchemaDocumentSchema = jsonObjectSchema.meta({ description: 'A 
 /** Hints an MCP server gives about a tool, visible to policy conditions. */
 export const toolAnnotationsSchema = z
   .object({
-    title: z.string().optional(),
-    readOnlyHint: z.boolean().optional(),
-    destructiveHint: z.boolean().optional(),
-    idempotentHint: z.boolean().optional(),
-    openWorldHint: z.boolean().optional(),
+    title: z.string().optional().describe('A human-readable name of the tool'),
+    readOnlyHint: z.boolean().optional().describe('The tool does not change its environment'),
+    destructiveHint: z
+      .boolean()
+      .optional()
+      .describe('The tool may destroy or overwrite data (meaningful when not read-only)'),
+    idempotentHint: z
+      .boolean()
+      .optional()
+      .describe('Calling it again with the same arguments has no further effect'),
+    openWorldHint: z
+      .boolean()
+      .optional()
+      .describe('The tool reaches outside systems (the web, other services)'),
   })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .describe('Hints about the tool (MCP tool annotations); further keys are kept as they are');
 export type ToolAnnotations = z.infer<typeof toolAnnotationsSchema>;
 
 /** The tool call a request is about. */
-export const toolCallSchema = z.strictObject({
-  name: z.string().min(1).max(256),
-  args: jsonObjectSchema.default({}),
-  /** The tool's input JSON Schema: edited arguments are validated against it. */
-  schema: jsonSchemaDocumentSchema.optional(),
-  annotations: toolAnnotationsSchema.optional(),
-});
+export const toolCallSchema = z
+  .strictObject({
+    name: z.string().min(1).max(256).describe('The tool name, as the agent calls it'),
+    args: jsonObjectSchema.default({}).describe('The arguments of the call, as a JSON object'),
+    schema: jsonSchemaDocumentSchema
+      .optional()
+      .describe("The tool's input JSON Schema: edited arguments are validated against it"),
+    annotations: toolAnnotationsSchema.optional(),
+  })
+  .describe('The tool call the request is about: what runs once approved');
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
+const escalationMode = z
+  .enum(['add', 'replace'])
+  .describe('add: the new assignees join the old ones; replace: they take over');
+
 /** After `after`, add (or replace with) `assignees`. */
-export const escalationSchema = z.strictObject({
-  after: durationSchema,
-  assignees: z.array(assigneeSchema).min(1).max(50),
-  mode: z.enum(['add', 'replace']).default('add'),
-});
+export const escalationSchema = z
+  .strictObject({
+    after: durationSchema.describe('How long after creation to escalate, e.g. "24h"'),
+    assignees: z.array(assigneeSchema).min(1).max(50).describe('Who is asked on escalation'),
+    mode: escalationMode.default('add'),
+  })
+  .describe('Who else to ask when nobody has decided in time');
 export type Escalation = z.infer<typeof escalationSchema>;
+
+/** The escalation of a request as stored, with its time fixed. */
+export const escalationStateSchema = z
+  .object({
+    at: z.iso.datetime({ offset: true }).describe('When the escalation happens'),
+    assignees: z.array(z.string()).describe('Who is asked on escalation'),
+    mode: escalationMode,
+    fired: z.boolean().describe('True once the escalation has happened'),
+  })
+  .describe('The planned escalation');

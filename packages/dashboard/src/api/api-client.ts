@@ -6,7 +6,7 @@ import {
   isErrorCode,
   type RequestList,
   ServiceUnavailableError,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 import { type Me, parseApprovalRequest, parseMe, parseRequestList } from './parse-response';
 
 /** Options of {@link ApiClient}. */

@@ -1,4 +1,4 @@
-import { InvalidResponseError } from '@countersign/core';
+import { InvalidResponseError } from '@countersign/core/protocol';
 import type { ApiClient } from './api-client';
 
 /** One entry of the audit hash chain, as the server exports it. */

@@ -1,5 +1,4 @@
-import type { RequestEvent } from '@countersign/core';
-import { SseParser } from '../lib/sse-parser';
+import { type RequestEvent, SseParser } from '@countersign/core/protocol';
 import type { ApiClient } from './api-client';
 import { parseRequestEvent } from './parse-response';
 
@@ -70,8 +69,8 @@ export async function openEventStream(options: EventStreamOptions): Promise<void
         if (done) break;
         clearTimeout(idle);
         idle = setTimeout(stop, idleTimeoutMs);
-        for (const message of parser.feed(value)) {
-          lastEventId = message.id ?? lastEventId;
+        for (const message of parser.push(value)) {
+          lastEventId = message.lastEventId || lastEventId;
           let event: RequestEvent;
           try {
             event = parseRequestEvent(JSON.parse(message.data));

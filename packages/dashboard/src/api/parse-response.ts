@@ -1,14 +1,16 @@
 import {
   type ApprovalRequest,
   InvalidResponseError,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
   type RequestEvent,
   type RequestList,
-} from '@countersign/core';
+} from '@countersign/core/protocol';
 
 // The dashboard checks the shape lightly instead of bundling the zod schemas: enough to fail
 // closed on garbage, small enough to keep the page fast on a phone.
-const STATUSES = new Set(['pending', 'approved', 'rejected', 'answered', 'expired', 'cancelled']);
-const KINDS = new Set(['approval', 'review', 'form', 'clarification']);
+const STATUSES = new Set<string>(REQUEST_STATUSES);
+const KINDS = new Set<string>(REQUEST_KINDS);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

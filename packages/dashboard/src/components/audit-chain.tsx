@@ -1,4 +1,4 @@
-import { ApiError } from '@countersign/core';
+import { ApiError } from '@countersign/core/protocol';
 import { useState } from 'preact/hooks';
 import { type AuditEntry, fetchAuditChain } from '../api/audit-api';
 import { useDashboard } from '../dashboard-state';

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import { describePrincipal, STATUS_LABEL } from '../lib/request-facts';
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError, type ApprovalRequest, type DecisionInput } from '@countersign/core';
+import { ApiError, type ApprovalRequest, type DecisionInput } from '@countersign/core/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { useDashboard } from '../dashboard-state';
 import { asSchema } from '../lib/json-schema';

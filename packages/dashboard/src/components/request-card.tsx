@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import { routeHash } from '../lib/hash-route';
 import { describePrincipal, KIND_LABEL, quorumText, toolSummary } from '../lib/request-facts';
 import { Countdown } from './countdown';

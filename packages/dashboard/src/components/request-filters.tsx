@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import { type ApprovalRequest, REQUEST_KINDS } from '@countersign/core/protocol';
 import { distinctValues, type RequestFilter } from '../lib/request-collection';
 import { describePrincipal, KIND_LABEL } from '../lib/request-facts';
 
@@ -26,9 +26,9 @@ export function RequestFilters(props: {
         Kind
         <select value={filter.kind} onChange={set('kind')}>
           <option value="">Any kind</option>
-          {Object.entries(KIND_LABEL).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
+          {REQUEST_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {KIND_LABEL[kind]}
             </option>
           ))}
         </select>

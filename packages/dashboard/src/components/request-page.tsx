@@ -1,4 +1,4 @@
-import { ApiError, type ApprovalRequest } from '@countersign/core';
+import { ApiError, type ApprovalRequest } from '@countersign/core/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useDashboard } from '../dashboard-state';
 import { canDecide, KIND_LABEL, quorumText } from '../lib/request-facts';

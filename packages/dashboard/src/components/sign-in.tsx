@@ -1,4 +1,4 @@
-import { ApiError } from '@countersign/core';
+import { ApiError } from '@countersign/core/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 function signInError(error: unknown): string {

@@ -1,4 +1,4 @@
-import type { RequestStatus } from '@countersign/core';
+import type { RequestStatus } from '@countersign/core/protocol';
 import { STATUS_LABEL } from '../lib/request-facts';
 
 const SYMBOL: Record<RequestStatus, string> = {

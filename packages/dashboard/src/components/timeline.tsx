@@ -1,4 +1,4 @@
-import type { ApprovalRequest, RequestEvent } from '@countersign/core';
+import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
 import { describePrincipal } from '../lib/request-facts';
 
 interface Entry {

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_FILTER,

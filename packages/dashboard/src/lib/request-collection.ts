@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core';
+import type { ApprovalRequest } from '@countersign/core/protocol';
 
 /** Requests by id. Immutable: every change returns a new map. */
 export type RequestCollection = ReadonlyMap<string, ApprovalRequest>;

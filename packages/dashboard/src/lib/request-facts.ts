@@ -1,4 +1,4 @@
-import type { ApprovalRequest, RequestKind, RequestStatus } from '@countersign/core';
+import type { ApprovalRequest, RequestKind, RequestStatus } from '@countersign/core/protocol';
 
 /** Each status in words, so no status is told by colour alone. */
 export const STATUS_LABEL: Record<RequestStatus, string> = {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RequestEvent } from '@countersign/core/protocol';
+import { type RequestEvent, SseParser } from '@countersign/core/protocol';
 import { CliError, type CliIo } from './cli-support.js';
 
 /** `tail [--request ID]`: prints live events from a running server until interrupted. */
@@ -35,20 +35,10 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
   if (!response.ok || !response.body)
     throw new CliError(`The server answered HTTP ${response.status}`);
   const decoder = new TextDecoder();
-  let buffer = '';
+  const parser = new SseParser();
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const data = buffer
-          .slice(0, end)
-          .split('\n')
-          .filter((row) => row.startsWith('data: '))
-          .map((row) => row.slice(6))
-          .join('\n');
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf('\n\n');
+      for (const { data } of parser.push(decoder.decode(chunk, { stream: true }))) {
         if (!data) continue;
         const event = JSON.parse(data) as RequestEvent;
         io.out(

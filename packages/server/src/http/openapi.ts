@@ -1,59 +1,190 @@
+import { pauseListQuerySchema } from './ambedo-schemas.js';
+import { auditQuerySchema } from './audit-schemas.js';
+import { componentRef, componentSchemas } from './openapi-components.js';
 import {
-  apiErrorBodySchema,
-  approvalRequestSchema,
-  cancelBodySchema,
-  createRequestBodySchema,
-  decisionBodySchema,
-  requestEventSchema,
-  requestListSchema,
-  updateRequestBodySchema,
-} from '@countersign/core/protocol';
-import { z } from 'zod';
+  ERROR_RESPONSES,
+  eventStream,
+  json,
+  operation,
+  pathId,
+  requestId,
+} from './openapi-operations.js';
+import { requestListQuerySchema } from './routes-requests.js';
+import { waitQuerySchema } from './wait-core.js';
 
-const SCHEMAS = {
-  CreateRequestBody: [createRequestBodySchema, 'input'],
-  DecisionBody: [decisionBodySchema, 'input'],
-  CancelBody: [cancelBodySchema, 'input'],
-  UpdateRequestBody: [updateRequestBodySchema, 'input'],
-  ApprovalRequest: [approvalRequestSchema, 'output'],
-  RequestList: [requestListSchema, 'output'],
-  RequestEvent: [requestEventSchema, 'output'],
-  ApiError: [apiErrorBodySchema, 'output'],
-} as const;
-
-const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: keyof typeof SCHEMAS) => ({
-  content: { 'application/json': { schema: ref(name) } },
-});
-const errors = {
-  '400': { description: 'Invalid input', ...json('ApiError') },
-  '401': { description: 'Missing or unknown API key', ...json('ApiError') },
-  '403': { description: 'Not allowed', ...json('ApiError') },
-  '404': { description: 'Not found', ...json('ApiError') },
-  '409': { description: 'Conflict', ...json('ApiError') },
-};
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-
-function operation(summary: string, response: keyof typeof SCHEMAS, body?: keyof typeof SCHEMAS) {
+function paths(): Record<string, unknown> {
   return {
-    summary,
-    ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
-    responses: { '200': { description: 'OK', ...json(response) }, ...errors },
+    '/v1/requests': {
+      post: operation({
+        summary: 'Create a request (201; 200 when an Idempotency-Key replays an earlier create)',
+        status: '201',
+        answer: 'ApprovalRequest',
+        body: 'CreateRequestBody',
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            description: 'Repeating a create with the same key returns the first request',
+            schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+          },
+        ],
+      }),
+      get: operation({
+        summary: 'List requests (inbox)',
+        answer: 'RequestList',
+        query: requestListQuerySchema,
+      }),
+    },
+    '/v1/requests/{id}': {
+      parameters: [requestId],
+      get: operation({ summary: 'Read a request', answer: 'ApprovalRequest' }),
+      patch: operation({
+        summary: 'Change deadline, assignees, reminders or escalation',
+        answer: 'ApprovalRequest',
+        body: 'UpdateRequestBody',
+      }),
+    },
+    '/v1/requests/{id}/decisions': {
+      parameters: [requestId],
+      post: operation({ summary: 'Decide', answer: 'ApprovalRequest', body: 'DecisionBody' }),
+    },
+    '/v1/requests/{id}/cancel': {
+      parameters: [requestId],
+      post: operation({
+        summary: 'Cancel',
+        answer: 'ApprovalRequest',
+        body: 'CancelBody',
+        bodyOptional: true,
+      }),
+    },
+    '/v1/requests/{id}/wait': {
+      parameters: [requestId],
+      get: operation({
+        summary: 'Long-poll until final or timeout',
+        answer: 'ApprovalRequest',
+        query: waitQuerySchema,
+      }),
+    },
+    '/v1/requests/{id}/events': {
+      parameters: [requestId],
+      get: eventStream('Server-Sent Events of one request, from its first event'),
+    },
+    '/v1/events': {
+      get: eventStream('Server-Sent Events of every request the caller may see, from now'),
+    },
+    '/v1/audit': {
+      get: operation({
+        summary: 'The audit log as JSON Lines or CSV (admins)',
+        query: auditQuerySchema,
+        responses: {
+          '200': {
+            description: 'One AuditEntry per line (JSON Lines), or CSV with the same columns',
+            content: {
+              'application/jsonl': { schema: componentRef('AuditEntry') },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...ERROR_RESPONSES,
+        },
+      }),
+    },
+    '/v1/audit/verify': {
+      get: operation({
+        summary: 'Verify the audit hash chain (admins)',
+        answer: 'AuditVerification',
+      }),
+    },
+    '/v1/me': {
+      get: operation({ summary: 'Who the API key stands for', answer: 'Identity' }),
+    },
+    '/v1/keys': {
+      post: operation({
+        summary: 'Create an API key (admins)',
+        status: '201',
+        answer: 'CreatedApiKey',
+        body: 'CreateKeyBody',
+      }),
+      get: operation({ summary: 'List API keys (admins)', answer: 'ApiKeyList' }),
+    },
+    '/v1/keys/{id}': {
+      parameters: [pathId('id', 'The key id')],
+      delete: operation({ summary: 'Revoke an API key (admins)', status: '204' }),
+    },
+    '/v1/webhooks': {
+      post: operation({
+        summary: 'Subscribe a webhook (admins)',
+        status: '201',
+        answer: 'CreatedWebhook',
+        body: 'CreateWebhookBody',
+      }),
+      get: operation({ summary: 'List webhook subscriptions (admins)', answer: 'WebhookList' }),
+    },
+    '/v1/webhooks/callback-secret': {
+      get: operation({
+        summary: 'The secret that signs callbackUrl deliveries (admins)',
+        answer: 'CallbackSecret',
+      }),
+    },
+    '/v1/webhooks/{id}': {
+      parameters: [pathId('id', 'The webhook id')],
+      delete: operation({ summary: 'Delete a webhook subscription (admins)', status: '204' }),
+    },
+    '/api/pause': {
+      post: operation({
+        summary: 'Ambedo: pause for a human (creates an approval request)',
+        status: '201',
+        answer: 'PauseCreated',
+        body: 'PauseBody',
+      }),
+      get: operation({
+        summary: 'Ambedo: list pauses',
+        answer: 'PauseList',
+        query: pauseListQuerySchema,
+      }),
+    },
+    '/api/pause/{watchId}': {
+      parameters: [pathId('watchId', 'The pause id')],
+      get: operation({ summary: 'Ambedo: read a pause', answer: 'PauseView' }),
+    },
+    '/api/pause/{watchId}/approve': {
+      parameters: [pathId('watchId', 'The pause id')],
+      post: operation({
+        summary: 'Ambedo: approve or reject a pause',
+        answer: 'PauseView',
+        body: 'ApproveBody',
+      }),
+    },
+    '/healthz': {
+      get: operation({ summary: 'Liveness', answer: 'Health', public: true }),
+    },
+    '/readyz': {
+      get: operation({
+        summary: 'Readiness',
+        public: true,
+        responses: {
+          '200': { description: 'Ready', ...json('Readiness') },
+          '503': { description: 'The database is not reachable', ...json('ApiError') },
+        },
+      }),
+    },
+    '/openapi.json': {
+      get: operation({
+        summary: 'This document',
+        public: true,
+        responses: { '200': { description: 'The OpenAPI 3.1 document' } },
+      }),
+    },
   };
 }
 
 let cached: Record<string, unknown> | undefined;
 
-/** The OpenAPI 3.1 document, with component schemas generated from the core zod schemas. */
+/**
+ * The OpenAPI 3.1 document of every route the server answers, with component schemas and query
+ * parameters generated from the same zod schemas the routes validate with.
+ */
 export function openApiDocument(): Record<string, unknown> {
-  if (cached) return cached;
-  const schemas = Object.fromEntries(
-    Object.entries(SCHEMAS).map(([name, [schema, io]]) => [
-      name,
-      z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }),
-    ]),
-  );
-  cached = {
+  cached ??= {
     openapi: '3.1.0',
     info: {
       title: 'Countersign',
@@ -61,78 +192,11 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Human approval for AI-agent tool calls',
     },
     components: {
-      schemas,
+      schemas: componentSchemas(),
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     security: [{ bearer: [] }],
-    paths: {
-      '/v1/requests': {
-        post: {
-          ...operation('Create a request', 'ApprovalRequest', 'CreateRequestBody'),
-          parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } }],
-        },
-        get: operation('List requests (inbox)', 'RequestList'),
-      },
-      '/v1/requests/{id}': {
-        parameters: [idParameter],
-        get: operation('Read a request', 'ApprovalRequest'),
-        patch: operation(
-          'Change deadline, assignees, reminders or escalation',
-          'ApprovalRequest',
-          'UpdateRequestBody',
-        ),
-      },
-      '/v1/requests/{id}/decisions': {
-        parameters: [idParameter],
-        post: operation('Decide', 'ApprovalRequest', 'DecisionBody'),
-      },
-      '/v1/requests/{id}/cancel': {
-        parameters: [idParameter],
-        post: operation('Cancel', 'ApprovalRequest', 'CancelBody'),
-      },
-      '/v1/requests/{id}/wait': {
-        parameters: [
-          idParameter,
-          { name: 'timeout', in: 'query', schema: { type: 'number', maximum: 60 } },
-        ],
-        get: operation('Long-poll until terminal or timeout', 'ApprovalRequest'),
-      },
-      '/v1/requests/{id}/events': {
-        parameters: [idParameter],
-        get: {
-          summary: 'Server-Sent Events of one request (RequestEvent per message)',
-          responses: { '200': { description: 'text/event-stream' } },
-        },
-      },
-      '/v1/events': {
-        get: {
-          summary: 'Server-Sent Events the caller may see',
-          responses: { '200': { description: 'text/event-stream' } },
-        },
-      },
-      '/v1/audit': {
-        get: {
-          summary: 'Audit log as JSON Lines or CSV',
-          responses: { '200': { description: 'application/jsonl or text/csv' } },
-        },
-      },
-      '/v1/audit/verify': {
-        get: {
-          summary: 'Verify the audit hash chain',
-          responses: { '200': { description: 'Verification result' } },
-        },
-      },
-      '/healthz': {
-        get: { security: [], summary: 'Liveness', responses: { '200': { description: 'OK' } } },
-      },
-      '/readyz': {
-        get: {
-          security: [],
-          summary: 'Readiness',
-          responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
-        },
-      },
-    },
+    paths: paths(),
   };
   return cached;
 }

@@ -1,4 +1,4 @@
-import { fingerprint } from '@countersign/core/protocol';
+import { fingerprint } from '@countersign/core/fingerprint';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test-support/harness.js';
 

@@ -1,36 +1,27 @@
-import { requestEventTypeSchema } from '@countersign/core/protocol';
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { createApiKey, ROLES } from '../auth/api-keys.js';
+import { createApiKey } from '../auth/api-keys.js';
 import { newId } from '../ids.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { ApiKeyRecord, WebhookRecord } from '../store/store-types.js';
 import { callbackSecret } from '../webhooks/enqueue-webhooks.js';
 import { newWebhookSecret } from '../webhooks/signer.js';
+import {
+  type ApiKey,
+  createKeyBodySchema,
+  createWebhookBodySchema,
+  type Webhook,
+} from './admin-schemas.js';
 import { type AppEnv, requireRole } from './auth-middleware.js';
 import { readJson } from './read-input.js';
 
-const webhookEventSchema = z.enum(requestEventTypeSchema.options.map((type) => `request.${type}`));
-
-const createWebhookSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2048),
-  events: z.array(webhookEventSchema).max(20).default([]),
-});
-
-const createKeySchema = z.strictObject({
-  role: z.enum(ROLES as ['agent', 'reviewer', 'admin']),
-  name: z.string().min(1).max(128),
-  groups: z.array(z.string().min(1).max(128)).max(50).default([]),
-});
-
 /** A webhook as listed: the secret is shown once, on create. */
-function publicWebhook({ secret: _secret, ...rest }: WebhookRecord) {
+function publicWebhook({ secret: _secret, ...rest }: WebhookRecord): Webhook {
   return rest;
 }
 
 /** A key as listed: never its hash. */
-export function publicKey({ hash: _hash, ...rest }: ApiKeyRecord) {
+export function publicKey({ hash: _hash, ...rest }: ApiKeyRecord): ApiKey {
   return rest;
 }
 
@@ -41,7 +32,7 @@ export function webhookRoutes(context: ServiceContext): Hono<AppEnv> {
   const { store, clock } = context;
 
   app.post('/', async (c) => {
-    const body = await readJson(c, createWebhookSchema);
+    const body = await readJson(c, createWebhookBodySchema);
     const webhook: WebhookRecord = {
       id: newId('wh'),
       url: body.url,
@@ -80,7 +71,7 @@ export function keyRoutes(context: ServiceContext): Hono<AppEnv> {
   const { store, clock } = context;
 
   app.post('/', async (c) => {
-    const body = await readJson(c, createKeySchema);
+    const body = await readJson(c, createKeyBodySchema);
     const { key, record } = await store.transaction((tx) =>
       createApiKey(tx, body, new Date(clock.now())),
     );

@@ -4,41 +4,24 @@ import {
   jsonObjectSchema,
 } from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';
 import { createRequest } from '../service/create-request.js';
 import { decideRequest } from '../service/decide-request.js';
 import { requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
+import {
+  type AmbedoStatus,
+  approveBodySchema,
+  type PauseView,
+  pauseBodySchema,
+  pauseListQuerySchema,
+} from './ambedo-schemas.js';
 import type { AppEnv } from './auth-middleware.js';
 import { readJson, readQuery } from './read-input.js';
 
-const pauseBodySchema = z.strictObject({
-  action: z.string().trim().min(1).max(2000),
-  context: z.unknown().optional(),
-  webhookUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional(),
-});
-
-const approveBodySchema = z.union([
-  z.strictObject({ approved: z.boolean(), reason: z.string().trim().min(1).max(4000).optional() }),
-  z.strictObject({
-    decision: z.enum(['approve', 'reject']),
-    reason: z.string().trim().min(1).max(4000).optional(),
-  }),
-]);
-
-const listQuerySchema = z.strictObject({
-  status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-
 /** Ambedo has four statuses; cancelled and answered map onto the nearest without calling them rejections. */
-function ambedoStatus(request: ApprovalRequest): 'pending' | 'approved' | 'rejected' | 'expired' {
+function ambedoStatus(request: ApprovalRequest): AmbedoStatus {
   switch (request.status) {
     case 'approved':
     case 'answered':
@@ -52,7 +35,7 @@ function ambedoStatus(request: ApprovalRequest): 'pending' | 'approved' | 'rejec
   }
 }
 
-function pauseView(c: Context, request: ApprovalRequest) {
+function pauseView(c: Context, request: ApprovalRequest): PauseView {
   const metadata = request.metadata ?? {};
   return {
     watchId: request.id,
@@ -95,7 +78,7 @@ export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
   });
 
   app.get('/pause', async (c) => {
-    const query = readQuery(c, listQuerySchema);
+    const query = readQuery(c, pauseListQuerySchema);
     const page = await context.store.read((tx) =>
       tx.listRequests({
         visibility: visibilityFor(c.get('principal')),

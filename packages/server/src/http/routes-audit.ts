@@ -1,19 +1,11 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { z } from 'zod';
 import { auditPages, verifyAuditChain } from '../audit/audit-chain.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { AuditEntry, AuditQuery } from '../store/store-types.js';
+import { type AuditLine, type AuditVerificationView, auditQuerySchema } from './audit-schemas.js';
 import { type AppEnv, requireRole } from './auth-middleware.js';
 import { readQuery } from './read-input.js';
-
-const isoTime = z.iso.datetime({ offset: true });
-const auditQuerySchema = z.strictObject({
-  format: z.enum(['jsonl', 'csv']).optional(),
-  requestId: z.string().min(1).max(300).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-});
 
 const CSV_COLUMNS = [
   'seq',
@@ -63,14 +55,16 @@ export function auditRoutes(context: ServiceContext): Hono<AppEnv> {
         store.read((tx) => tx.listAudit({ ...filter, afterSeq, limit: 1000 })),
       );
       for await (const page of pages) {
-        const lines = page.map((entry) => (csv ? auditCsvRow(entry) : JSON.stringify(entry)));
+        const lines = page.map((entry: AuditLine) =>
+          csv ? auditCsvRow(entry) : JSON.stringify(entry),
+        );
         await out.write(`${lines.join('\n')}\n`);
       }
     });
   });
 
   app.get('/verify', async (c) => {
-    const result = await verifyAuditChain(
+    const result: AuditVerificationView = await verifyAuditChain(
       auditPages((afterSeq) => store.read((tx) => tx.listAudit({ afterSeq, limit: 1000 }))),
     );
     return c.json(result);

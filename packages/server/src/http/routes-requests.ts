@@ -21,18 +21,30 @@ import { readJson, readQuery } from './read-input.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const listQuerySchema = z.strictObject({
-  status: requestStatusSchema.optional(),
-  kind: requestKindSchema.optional(),
-  requester: z.string().min(1).max(300).optional(),
-  assignee: z.string().min(1).max(300).optional(),
+/** The query of `GET /v1/requests`. */
+export const requestListQuerySchema = z.strictObject({
+  status: requestStatusSchema.optional().describe('Only requests with this status'),
+  kind: requestKindSchema.optional().describe('Only requests of this kind'),
+  requester: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('Only requests created by this principal, e.g. agent:billing-bot'),
+  assignee: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('Only requests assigned to this user:NAME or group:NAME'),
   cursor: z
     .string()
     .max(100)
     .refine((cursor) => decodeCursor(cursor) !== undefined, { message: 'Unknown cursor' })
     .transform((cursor) => decodeCursor(cursor) as number)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+    .optional()
+    .describe('The nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size'),
 });
 
 // Room for `{"items":[…],"nextCursor":"…"}` around the items, so the whole body keeps the budget.
@@ -55,7 +67,7 @@ export function requestRoutes(context: ServiceContext, listPageMaxBytes: number)
   });
 
   app.get('/', async (c) => {
-    const { cursor, ...query } = readQuery(c, listQuerySchema);
+    const { cursor, ...query } = readQuery(c, requestListQuerySchema);
     const visibility = visibilityFor(c.get('principal'));
     const page = await context.store.read((tx) =>
       tx.listRequests({

@@ -10,7 +10,12 @@ export const MAX_WAIT_SECONDS = 60;
 
 /** The query of `GET /v1/requests/:id/wait`. */
 export const waitQuerySchema = z.strictObject({
-  timeout: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).default(25),
+  timeout: z.coerce
+    .number()
+    .min(0)
+    .max(MAX_WAIT_SECONDS)
+    .default(25)
+    .describe('Seconds to wait for a final status before answering with the request as it is'),
 });
 
 /** The request when it can be answered at once (terminal, or no wait asked); 404 when unseen. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { fingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
   type CreateRequestBody,
   canonicalJson,
-  fingerprint,
   parseDuration,
 } from '@countersign/core/protocol';
 import type { Principal } from '../auth/principal.js';

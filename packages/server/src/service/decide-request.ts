@@ -1,9 +1,9 @@
-import {
-  type ApprovalRequest,
-  type Decision,
-  type DecisionInput,
-  fingerprint,
-  type JsonObject,
+import { fingerprint } from '@countersign/core/fingerprint';
+import type {
+  ApprovalRequest,
+  Decision,
+  DecisionInput,
+  JsonObject,
 } from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';

@@ -1,3 +1,5 @@
+import { SseParser } from '@countersign/core/protocol';
+
 /** One parsed Server-Sent Events message. */
 export interface SseMessage {
   id?: string;
@@ -16,27 +18,17 @@ export async function openSse(url: string, headers: Record<string, string>) {
     if (waiter) waiter(message);
     else queue.push(message);
   };
+  const parser = new SseParser({ onComment: (text) => push({ event: 'comment', data: text }) });
   (async () => {
     const decoder = new TextDecoder();
-    let buffer = '';
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const message: SseMessage = { data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) message.event = 'comment';
-            else if (line.startsWith('id: ')) message.id = line.slice(4);
-            else if (line.startsWith('event: ')) message.event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          message.data = data.join('\n');
-          push(message);
-          end = buffer.indexOf('\n\n');
+        for (const message of parser.push(decoder.decode(chunk, { stream: true }))) {
+          push({
+            data: message.data,
+            ...(message.lastEventId ? { id: message.lastEventId } : {}),
+            event: message.event,
+          });
         }
       }
     } catch {

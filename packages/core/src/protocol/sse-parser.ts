@@ -8,10 +8,20 @@ export interface SseMessage {
   lastEventId: string;
 }
 
+/** Options of {@link SseParser}. */
+export interface SseParserOptions {
+  /**
+   * Called with the text of each comment line (after the `:`, one leading space removed), such as
+   * the server's keep-alives; the specification ignores comments, so by default nothing sees them.
+   */
+  onComment?: (text: string) => void;
+}
+
 /**
  * An incremental `text/event-stream` parser, per the WHATWG HTML specification: `\n`, `\r\n`
  * and `\r` line ends (also split across chunks), comments, multi-line `data`, `id` (ignored when
- * it holds a NUL), `retry` (digits only), and events with no data are not dispatched.
+ * it holds a NUL), `retry` (digits only), and events with no data are not dispatched. Plain
+ * JavaScript with no imports, so the client, the CLI, the tests and the dashboard share it.
  */
 export class SseParser {
   /** The last event id, sticky across events as the specification requires. */
@@ -24,6 +34,11 @@ export class SseParser {
   #hasData = false;
   #pendingCarriageReturn = false;
   #started = false;
+  readonly #onComment: ((text: string) => void) | undefined;
+
+  constructor(options: SseParserOptions = {}) {
+    this.#onComment = options.onComment;
+  }
 
   /** Feeds decoded text; returns the events completed by it. */
   push(text: string): SseMessage[] {
@@ -62,7 +77,10 @@ export class SseParser {
 
   #line(line: string): SseMessage | undefined {
     if (line === '') return this.#dispatch();
-    if (line.startsWith(':')) return undefined;
+    if (line.startsWith(':')) {
+      this.#onComment?.(line.startsWith(': ') ? line.slice(2) : line.slice(1));
+      return undefined;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);

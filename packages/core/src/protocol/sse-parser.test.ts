@@ -46,3 +46,14 @@ describe('SseParser', () => {
     expect(parser.push('\n')).toEqual([{ event: 'message', data: 'partial', lastEventId: '' }]);
   });
 });
+
+describe('SseParser comments', () => {
+  it('reports comment lines to onComment, in order, without dispatching them', () => {
+    const comments: string[] = [];
+    const parser = new SseParser({ onComment: (text) => comments.push(text) });
+    expect(parser.push(': keep-alive\n:tight\ndata: a\n\n: after\n')).toEqual([
+      { event: 'message', data: 'a', lastEventId: '' },
+    ]);
+    expect(comments).toEqual(['keep-alive', 'tight', 'after']);
+  });
+});

@@ -1,0 +1,47 @@
+// The value lists of the wire protocol, without zod: the dashboard and other browser code import
+// these (through `@countersign/core/protocol`) without bundling the schemas.
+
+/** What the human is asked for: approve a call, review it, fill in a form, answer a question. */
+export const REQUEST_KINDS = ['approval', 'review', 'form', 'clarification'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** Where a request stands. `expired` and `cancelled` are never a rejection. */
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'answered',
+  'expired',
+  'cancelled',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses after which nothing changes any more. */
+export const TERMINAL_STATUSES: readonly RequestStatus[] = [
+  'approved',
+  'rejected',
+  'answered',
+  'expired',
+  'cancelled',
+];
+
+/** True once a request can no longer change. */
+export function isTerminalStatus(status: RequestStatus): boolean {
+  return status !== 'pending';
+}
+
+/** What a human decides. */
+export const DECISION_OUTCOMES = ['approve', 'reject', 'edit', 'respond'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** What happened to a request: the `type` of an event and the SSE `event:` field. */
+export const REQUEST_EVENT_TYPES = [
+  'created',
+  'updated',
+  'reminded',
+  'escalated',
+  'decided',
+  'expired',
+  'cancelled',
+] as const;
+export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];

@@ -24,8 +24,8 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   try {
     content = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw unreadable(path, why ?? 'not valid');
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw unreadable(path, why.replace(/:$/, ''));
   }
   if (content === null || content === undefined) return {};
   if (typeof content !== 'object' || Array.isArray(content)) {

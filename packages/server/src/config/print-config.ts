@@ -1,4 +1,4 @@
-import { Document, isNode } from 'yaml';
+import { Document, isCollection, isNode } from 'yaml';
 import { optionLeaves, setValueAt, valueAt } from './option-tree.js';
 import type { ResolvedServerConfig } from './resolve-server-config.js';
 import { SERVER_OPTIONS } from './server-options.js';
@@ -36,7 +36,7 @@ export function printConfig(resolved: ResolvedServerConfig, format: 'yaml' | 'js
   for (const { path, key } of LEAVES) {
     const node = document.getIn(path, true);
     if (!isNode(node)) continue;
-    if ('flow' in node) node.flow = true;
+    if (isCollection(node)) node.flow = true;
     node.comment = ` ${resolved.sources[key]}`;
   }
   return document.toString();

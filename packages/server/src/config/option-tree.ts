@@ -46,19 +46,13 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** The configuration an option tree describes: defaulted options always present, others optional. */
 export type ConfigOf<Tree> = Simplify<
   {
-    -readonly [K in keyof Tree as Tree[K] extends Option<unknown, false> ? never : K]: Tree[K] extends Option<
-      infer T,
-      true
-    >
-      ? T
-      : ConfigOf<Tree[K]>;
+    -readonly [K in keyof Tree as Tree[K] extends Option<unknown, false>
+      ? never
+      : K]: Tree[K] extends Option<infer T, true> ? T : ConfigOf<Tree[K]>;
   } & {
-    -readonly [K in keyof Tree as Tree[K] extends Option<unknown, false> ? K : never]?: Tree[K] extends Option<
-      infer T,
-      false
-    >
-      ? T
-      : never;
+    -readonly [K in keyof Tree as Tree[K] extends Option<unknown, false>
+      ? K
+      : never]?: Tree[K] extends Option<infer T, false> ? T : never;
   }
 >;
 

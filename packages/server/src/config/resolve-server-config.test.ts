@@ -108,7 +108,9 @@ describe('server configuration from flags, environment and file', () => {
       ['keepAliveMs', '--keep-alive'],
       ['port', 'countersign.server.yaml'],
     ]);
-    expect(error?.details).toMatchObject({ issues: [{ option: 'keepAliveMs' }, { option: 'port' }] });
+    expect(error?.details).toMatchObject({
+      issues: [{ option: 'keepAliveMs' }, { option: 'port' }],
+    });
   });
 
   it('refuses unknown keys in the file, naming each with its path', () => {
@@ -125,13 +127,15 @@ describe('server configuration from flags, environment and file', () => {
     expect(problem({ flags: { db: 'x.db', 'database-url': url } })).toBe(
       'Give either --db or --database-url, not both',
     );
-    expect(problem({ file: file({ dbPath: 'x.db' }), env: { COUNTERSIGN_DATABASE_URL: url } })).toBe(
-      'Give either dbPath in countersign.server.yaml or COUNTERSIGN_DATABASE_URL, not both',
-    );
+    expect(
+      problem({ file: file({ dbPath: 'x.db' }), env: { COUNTERSIGN_DATABASE_URL: url } }),
+    ).toBe('Give either dbPath in countersign.server.yaml or COUNTERSIGN_DATABASE_URL, not both');
     expect(problem({ flags: { schema: 's' } })).toBe('--schema needs --database-url');
     expect(problem({ code: { databaseSchema: 's' } })).toBe('databaseSchema needs databaseUrl');
     expect(
-      problem({ env: { COUNTERSIGN_WEBHOOK_RETRY_DELAY: '2h', COUNTERSIGN_WEBHOOK_MAX_RETRY_DELAY: '1h' } }),
+      problem({
+        env: { COUNTERSIGN_WEBHOOK_RETRY_DELAY: '2h', COUNTERSIGN_WEBHOOK_MAX_RETRY_DELAY: '1h' },
+      }),
     ).toBe('COUNTERSIGN_WEBHOOK_MAX_RETRY_DELAY must be at least COUNTERSIGN_WEBHOOK_RETRY_DELAY');
   });
 

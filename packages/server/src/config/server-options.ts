@@ -1,8 +1,8 @@
+import type { z } from 'zod';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_MS,
   MIN_IDEMPOTENCY_RETENTION_MS,
 } from '../scheduler/scheduler.js';
-import type { z } from 'zod';
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
   durationType,
@@ -36,7 +36,7 @@ export const SERVER_OPTIONS = {
   }),
   dbPath: option({
     type: textType('path'),
-    defaultText: './countersign.db',
+    defaultText: '`./countersign.db`',
     flag: 'db',
     env: 'COUNTERSIGN_DB',
     description: 'SQLite file, created on first start. Not together with `databaseUrl`.',
@@ -51,7 +51,7 @@ export const SERVER_OPTIONS = {
   }),
   databaseSchema: option({
     type: textType('name'),
-    defaultText: 'countersign',
+    defaultText: '`countersign`',
     flag: 'schema',
     env: 'COUNTERSIGN_DATABASE_SCHEMA',
     description: 'PostgreSQL schema, created and migrated on open; needs `databaseUrl`.',
@@ -120,7 +120,8 @@ export const SERVER_OPTIONS = {
       default: 5_000,
       flag: 'webhook-retry-delay',
       env: 'COUNTERSIGN_WEBHOOK_RETRY_DELAY',
-      description: 'First retry delay of a failed webhook delivery; doubles per attempt, with jitter.',
+      description:
+        'First retry delay of a failed webhook delivery; doubles per attempt, with jitter.',
     }),
     maxDelayMs: option({
       type: durationType({ min: 1, examples: '1h' }),

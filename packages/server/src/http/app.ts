@@ -74,9 +74,7 @@ export function createApp(options: AppOptions): CountersignApp {
 }
 
 /** {@link createApp} with the whole service context, which the workers run on (internal). */
-export function buildApp(
-  options: AppOptions,
-): CountersignApp & { context: ServiceContext } {
+export function buildApp(options: AppOptions): CountersignApp & { context: ServiceContext } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
     throw new RangeError('bodyLimitBytes must be an integer of at least 1024');

@@ -27,15 +27,8 @@ export interface ConfigInputs {
   code?: unknown;
 }
 
-/** One source's checked values by option key, and its problems. */
-interface Layer {
-  source: string;
-  values: Map<string, unknown>;
-}
-
-function parseText(leaf: OptionLeaf, text: string, label: string, issues: ConfigIssue[]) {
-  return parseValue(leaf, leaf.option.type.fromText(text), label, label, issues);
-}
+/** One source's checked values by option key, each with its source as messages name it. */
+type Layer = Map<string, { value: unknown; source: string }>;
 
 function parseValue(
   leaf: OptionLeaf,
@@ -52,23 +45,32 @@ function parseValue(
   return undefined;
 }
 
+/** The sources that hold text: flags (`--name`) and variables (`NAME`, blank counts as unset). */
+const TEXT_SOURCES = {
+  flags: { nameOf: (leaf: OptionLeaf) => leaf.option.flag, label: (name: string) => `--${name}` },
+  env: { nameOf: (leaf: OptionLeaf) => leaf.option.env, label: (name: string) => name },
+};
+
 function textLayer(
-  source: string,
-  read: (leaf: OptionLeaf) => [label: string, text: string] | undefined,
+  kind: keyof typeof TEXT_SOURCES,
+  texts: Readonly<Record<string, unknown>>,
   issues: ConfigIssue[],
 ): Layer {
-  const values = new Map<string, unknown>();
+  const { nameOf, label } = TEXT_SOURCES[kind];
+  const layer: Layer = new Map();
   for (const leaf of LEAVES) {
-    const found = read(leaf);
-    if (!found) continue;
-    const value = parseText(leaf, found[1], found[0], issues);
-    if (value !== undefined) values.set(leaf.key, value);
+    const name = nameOf(leaf);
+    const text = name === undefined ? undefined : texts[name];
+    if (typeof text !== 'string' || (kind === 'env' && text.trim() === '')) continue;
+    const source = label(name as string);
+    const value = parseValue(leaf, leaf.option.type.fromText(text), source, source, issues);
+    if (value !== undefined) layer.set(leaf.key, { value, source });
   }
-  return { source, values };
+  return layer;
 }
 
 function fileLayer(name: string, content: unknown, issues: ConfigIssue[]): Layer {
-  const values = new Map<string, unknown>();
+  const layer: Layer = new Map();
   const result = FILE_SCHEMA.safeParse(content);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -85,24 +87,24 @@ function fileLayer(name: string, content: unknown, issues: ConfigIssue[]): Layer
         issues.push({ option: key, source: name, message });
       }
     }
-    return { source: name, values };
+    return layer;
   }
   for (const leaf of LEAVES) {
     const value = valueAt(result.data, leaf.path);
-    if (value !== undefined) values.set(leaf.key, value);
+    if (value !== undefined) layer.set(leaf.key, { value, source: name });
   }
-  return { source: name, values };
+  return layer;
 }
 
 function codeLayer(options: unknown, issues: ConfigIssue[]): Layer {
-  const values = new Map<string, unknown>();
+  const layer: Layer = new Map();
   for (const leaf of LEAVES) {
     const raw = valueAt(options, leaf.path);
     if (raw === undefined) continue;
     const value = parseValue(leaf, raw, leaf.key, 'startServer', issues);
-    if (value !== undefined) values.set(leaf.key, value);
+    if (value !== undefined) layer.set(leaf.key, { value, source: 'startServer' });
   }
-  return { source: 'startServer', values };
+  return layer;
 }
 
 /**
@@ -114,41 +116,19 @@ export function resolveServerConfig(inputs: ConfigInputs): ResolvedServerConfig 
   const issues: ConfigIssue[] = [];
   const { flags, env, file, code } = inputs;
   const layers: Layer[] = [];
-  if (flags) {
-    layers.push(
-      textLayer(
-        'flags',
-        ({ option }) => {
-          const text = option.flag === undefined ? undefined : flags[option.flag];
-          return typeof text === 'string' ? [`--${option.flag}`, text] : undefined;
-        },
-        issues,
-      ),
-    );
-  }
-  if (env) {
-    layers.push(
-      textLayer(
-        'environment',
-        ({ option }) => {
-          const text = option.env === undefined ? undefined : env[option.env];
-          return text?.trim() && option.env ? [option.env, text] : undefined;
-        },
-        issues,
-      ),
-    );
-  }
+  if (flags) layers.push(textLayer('flags', flags, issues));
+  if (env) layers.push(textLayer('env', env, issues));
   if (file) layers.push(fileLayer(file.name, file.content, issues));
   if (code !== undefined) layers.push(codeLayer(code, issues));
 
   const config: Record<string, unknown> = {};
   const sources: ConfigSources = {};
   for (const leaf of LEAVES) {
-    const layer = layers.find((candidate) => candidate.values.has(leaf.key));
-    const value = layer ? layer.values.get(leaf.key) : leaf.option.default;
+    const found = layers.find((layer) => layer.has(leaf.key))?.get(leaf.key);
+    const value = found ? found.value : leaf.option.default;
     if (value === undefined) continue;
     setValueAt(config, leaf.path, value);
-    sources[leaf.key] = layer ? sourceName(layer, leaf) : 'default';
+    sources[leaf.key] = found ? found.source : 'default';
   }
   for (const leaf of LEAVES.filter((candidate) => candidate.path.length > 1)) {
     const parent = leaf.path.slice(0, -1);
@@ -162,12 +142,6 @@ export function resolveServerConfig(inputs: ConfigInputs): ResolvedServerConfig 
   }
   if (issues.length > 0) throw new ServerConfigError(issues);
   return { config: resolved, sources };
-}
-
-function sourceName(layer: Layer, leaf: OptionLeaf): string {
-  if (layer.source === 'flags') return `--${leaf.option.flag}`;
-  if (layer.source === 'environment') return leaf.option.env as string;
-  return layer.source;
 }
 
 /** How a cross-option message names an option: as its value's source spells it. */

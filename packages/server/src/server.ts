@@ -4,7 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Clock } from './clock.js';
 import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
-import { SERVER_OPTIONS } from './config/server-options.js';
+import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
@@ -71,7 +71,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   // Refuse bad options before opening anything.
   const options = withConfig(given);
   const store = options.store ?? (await openConfiguredStore(options));
-  const host = options.host ?? '127.0.0.1';
+  const { host } = options;
   let wake = () => undefined as undefined;
   const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
   const logError = options.logError ?? ((error: unknown) => console.error(error));
@@ -91,7 +91,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8787, host, () => {
+    server.listen(options.port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -130,14 +130,14 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
 }
 
 /** The options with every configuration value checked, converted and defaulted. */
-function withConfig(options: ServerOptions): ServerOptions {
+function withConfig(options: ServerOptions): ServerOptions & ServerConfig {
   const { config } = resolveServerConfig({ code: options });
   const merged: Record<string, unknown> = { ...options };
   for (const { path } of optionLeaves(SERVER_OPTIONS)) {
     const value = valueAt(config, path);
     if (value !== undefined) setValueAt(merged, path, value);
   }
-  return merged as ServerOptions;
+  return merged as unknown as ServerOptions & ServerConfig;
 }
 
 export type { Clock };

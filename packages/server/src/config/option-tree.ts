@@ -65,6 +65,7 @@ export interface OptionLeaf {
   option: AnyOption;
 }
 
+/** Whether a tree node is an option rather than a group of options. */
 export function isOption(node: unknown): node is AnyOption {
   return typeof node === 'object' && node !== null && OPTION in node;
 }

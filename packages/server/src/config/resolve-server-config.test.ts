@@ -130,6 +130,20 @@ describe('server configuration from flags, environment and file', () => {
     expect(
       problem({ file: file({ dbPath: 'x.db' }), env: { COUNTERSIGN_DATABASE_URL: url } }),
     ).toBe('Give either dbPath in countersign.server.yaml or COUNTERSIGN_DATABASE_URL, not both');
+    const both = (() => {
+      try {
+        resolveServerConfig({ flags: { db: 'x.db' }, env: { COUNTERSIGN_DATABASE_URL: url } });
+      } catch (caught) {
+        return (caught as ServerConfigError).issues;
+      }
+    })();
+    expect(both).toEqual([
+      {
+        option: 'databaseUrl',
+        source: 'COUNTERSIGN_DATABASE_URL',
+        message: 'Give either --db or COUNTERSIGN_DATABASE_URL, not both',
+      },
+    ]);
     expect(problem({ flags: { schema: 's' } })).toBe('--schema needs --database-url');
     expect(problem({ code: { databaseSchema: 's' } })).toBe('databaseSchema needs databaseUrl');
     expect(
@@ -137,6 +151,24 @@ describe('server configuration from flags, environment and file', () => {
         env: { COUNTERSIGN_WEBHOOK_RETRY_DELAY: '2h', COUNTERSIGN_WEBHOOK_MAX_RETRY_DELAY: '1h' },
       }),
     ).toBe('COUNTERSIGN_WEBHOOK_MAX_RETRY_DELAY must be at least COUNTERSIGN_WEBHOOK_RETRY_DELAY');
+  });
+
+  it('exports the same checks as one zod schema', () => {
+    expect(serverConfigSchema.parse({ port: 0, keepAliveMs: '2s' })).toMatchObject({
+      port: 0,
+      keepAliveMs: 2_000,
+      scheduler: { idempotencyRetentionMs: 7 * 86_400_000 },
+    });
+    const refused = serverConfigSchema.safeParse({
+      dbPath: 'x.db',
+      databaseUrl: 'postgres://db/x',
+    });
+    expect(refused.error?.issues).toMatchObject([
+      { path: ['databaseUrl'], message: 'Give either dbPath or databaseUrl, not both' },
+    ]);
+    expect(serverConfigSchema.safeParse({ prot: 1 }).error?.issues).toMatchObject([
+      { code: 'unrecognized_keys', keys: ['prot'] },
+    ]);
   });
 
   it('never repeats a secret in a message', () => {

@@ -137,8 +137,9 @@ export function resolveServerConfig(inputs: ConfigInputs): ResolvedServerConfig 
   const resolved = config as ServerConfig;
   const name = (key: string) => nameOf(key, sources, file?.name, code !== undefined);
   for (const rule of SERVER_CONFIG_RULES) {
-    const problem = rule(resolved, name);
-    if (problem) issues.push({ option: 'config', source: 'config', message: problem });
+    const message = rule.check(resolved, name);
+    const source = sources[rule.option] ?? 'default';
+    if (message) issues.push({ option: rule.option, source, message });
   }
   if (issues.length > 0) throw new ServerConfigError(issues);
   return { config: resolved, sources };

@@ -150,26 +150,37 @@ export const SERVER_OPTIONS = {
 /** The effective configuration of `countersign serve`, as `startServer` accepts it. */
 export type ServerConfig = ConfigOf<typeof SERVER_OPTIONS>;
 
-/**
- * Rules across options. Each returns a problem or undefined; `name(key)` is how the message names
- * an option (the flag, variable or file key the value came from).
- */
-export const SERVER_CONFIG_RULES: readonly ((
-  config: ServerConfig,
-  name: (key: string) => string,
-) => string | undefined)[] = [
-  (config, name) =>
-    config.dbPath !== undefined && config.databaseUrl !== undefined
-      ? `Give either ${name('dbPath')} or ${name('databaseUrl')}, not both`
-      : undefined,
-  (config, name) =>
-    config.databaseSchema !== undefined && config.databaseUrl === undefined
-      ? `${name('databaseSchema')} needs ${name('databaseUrl')}`
-      : undefined,
-  (config, name) =>
-    config.outbox.maxDelayMs < config.outbox.baseDelayMs
-      ? `${name('outbox.maxDelayMs')} must be at least ${name('outbox.baseDelayMs')}`
-      : undefined,
+/** A rule across options: `check` returns a problem or undefined. */
+export interface ConfigRule {
+  /** The option the problem is reported on. */
+  option: string;
+  /** `name(key)` is how the message names an option: as the source of its value spells it. */
+  check(config: ServerConfig, name: (key: string) => string): string | undefined;
+}
+
+/** The rules across options. */
+export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
+  {
+    option: 'databaseUrl',
+    check: (config, name) =>
+      config.dbPath !== undefined && config.databaseUrl !== undefined
+        ? `Give either ${name('dbPath')} or ${name('databaseUrl')}, not both`
+        : undefined,
+  },
+  {
+    option: 'databaseSchema',
+    check: (config, name) =>
+      config.databaseSchema !== undefined && config.databaseUrl === undefined
+        ? `${name('databaseSchema')} needs ${name('databaseUrl')}`
+        : undefined,
+  },
+  {
+    option: 'outbox.maxDelayMs',
+    check: (config, name) =>
+      config.outbox.maxDelayMs < config.outbox.baseDelayMs
+        ? `${name('outbox.maxDelayMs')} must be at least ${name('outbox.baseDelayMs')}`
+        : undefined,
+  },
 ];
 
 /**
@@ -182,7 +193,7 @@ export const serverConfigSchema: z.ZodType<ServerConfig> = treeSchema(
   true,
 ).superRefine((config, context) => {
   for (const rule of SERVER_CONFIG_RULES) {
-    const message = rule(config as ServerConfig, (key) => key);
-    if (message) context.addIssue({ code: 'custom', message });
+    const message = rule.check(config as ServerConfig, (key) => key);
+    if (message) context.addIssue({ code: 'custom', message, path: rule.option.split('.') });
   }
 }) as z.ZodType<ServerConfig>;

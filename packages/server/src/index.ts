@@ -7,9 +7,29 @@ export {
 export { createApiKey, hashKey, type NewKeyOptions, ROLES, verifyApiKey } from './auth/api-keys.js';
 export { type Principal, principalFor } from './auth/principal.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
-export { type AppOptions, type CountersignApp, createApp } from './http/app.js';
-export { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
-export { type RunningServer, type ServerOptions, startServer } from './server.js';
+export {
+  type LoadServerConfigOptions,
+  loadServerConfig,
+  optionFlags,
+} from './config/load-server-config.js';
+export { printConfig } from './config/print-config.js';
+export type { ConfigSources, ResolvedServerConfig } from './config/resolve-server-config.js';
+export { type ConfigIssue, ServerConfigError } from './config/server-config-error.js';
+export { type ServerConfig, serverConfigSchema } from './config/server-options.js';
+export {
+  type AppOptions,
+  type CountersignApp,
+  createApp,
+  type ServerContext,
+} from './http/app.js';
+export type { SchedulerOptions } from './scheduler/scheduler.js';
+export {
+  type BackgroundWorker,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+  type WebhookWorker,
+} from './server.js';
 export { EventBus } from './service/event-bus.js';
 export {
   openPostgresStore,
@@ -25,5 +45,5 @@ export type {
   StoreTx,
   WebhookRecord,
 } from './store/store-types.js';
-export { OutboxWorker, type OutboxWorkerOptions } from './webhooks/outbox-worker.js';
+export type { OutboxWorkerOptions } from './webhooks/outbox-worker.js';
 export { newWebhookSecret, signWebhook } from './webhooks/signer.js';

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadServerConfig } from '../config/load-server-config.js';
 import type { CliIo } from './cli-support.js';
 import { callbackHostsFrom, retentionFrom } from './command-serve.js';
 import { runCli } from './run-cli.js';
@@ -123,5 +124,87 @@ describe('countersign serve --idempotency-retention', () => {
       stop.abort();
       expect(await server.done).toBe(0);
     }
+  });
+});
+
+describe('countersign serve --config and --print-config', () => {
+  const configFile = () => join(directory, 'countersign.server.yaml');
+
+  it('prints the effective configuration with each source, secrets masked, opening nothing', async () => {
+    await writeFile(configFile(), 'host: 0.0.0.0\nscheduler:\n  pollIntervalMs: 1s\n');
+    const url = 'postgres://ops:hunter2@db.internal:5432/countersign';
+    const printed = start(
+      [
+        'serve',
+        '--config',
+        configFile(),
+        '--print-config',
+        '--database-url',
+        url,
+        '--port',
+        '9000',
+      ],
+      { COUNTERSIGN_CALLBACK_HOSTS: 'hooks.example,*.internal' },
+    );
+    expect(await printed.done).toBe(0);
+    const text = printed.out.join('');
+    expect(text).not.toContain('hunter2');
+    const lines = text.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'port: 9000 # --port',
+        `host: 0.0.0.0 # ${configFile()}`,
+        'databaseUrl: postgres://ops:***@db.internal:5432/countersign # --database-url',
+        'callbackHosts: [ hooks.example, "*.internal" ] # COUNTERSIGN_CALLBACK_HOSTS',
+        `  pollIntervalMs: 1s # ${configFile()}`,
+        '  idempotencyRetentionMs: 7d # default',
+      ]),
+    );
+    expect(existsSync(join(directory, 'countersign.db'))).toBe(false);
+
+    // The YAML reads back as the same configuration (the masked URL left out).
+    const asFile = join(directory, 'printed.yaml');
+    await writeFile(asFile, lines.filter((line) => !line.startsWith('databaseUrl')).join('\n'));
+    const original = await loadServerConfig({ configFile: configFile(), flags: { port: '9000' } });
+    const reread = await loadServerConfig({ configFile: asFile });
+    expect(reread.config).toEqual({
+      ...original.config,
+      callbackHosts: ['hooks.example', '*.internal'],
+    });
+
+    const json = start(['serve', '--print-config', '--json', '--database-url', url]);
+    expect(await json.done).toBe(0);
+    expect(JSON.parse(json.out.join(''))).toMatchObject({
+      port: 8787,
+      databaseUrl: 'postgres://ops:***@db.internal:5432/countersign',
+      scheduler: { idempotencyRetentionMs: '7d' },
+    });
+  });
+
+  it('serves with the options of the file', async () => {
+    const dbPath = join(directory, 'from-file.db');
+    await writeFile(configFile(), `port: 0\ndbPath: ${JSON.stringify(dbPath)}\n`);
+    const stop = new AbortController();
+    const server = start(['serve'], { COUNTERSIGN_CONFIG: configFile() }, stop.signal);
+    try {
+      const url = await listeningUrl(server.out);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(existsSync(dbPath)).toBe(true);
+    } finally {
+      stop.abort();
+      expect(await server.done).toBe(0);
+    }
+  });
+
+  it('refuses a bad value or an unknown key in the file before opening the database', async () => {
+    await writeFile(configFile(), 'port: eighty\nschedular:\n  pollIntervalMs: 1s\n');
+    const refused = start(['serve', '--config', configFile()]);
+    expect(await refused.done).toBe(1);
+    expect(refused.err).toEqual([
+      `countersign serve: ${configFile()}: port must be a port number, not "eighty"; ` +
+        `${configFile()}: unknown option "schedular"`,
+    ]);
+    expect(existsSync(join(directory, 'countersign.db'))).toBe(false);
   });
 });

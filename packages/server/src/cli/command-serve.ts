@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { createApiKey } from '../auth/api-keys.js';
+import { loadServerConfig, optionFlags } from '../config/load-server-config.js';
+import { printConfig } from '../config/print-config.js';
+import { resolveServerConfig } from '../config/resolve-server-config.js';
 import { startServer } from '../server.js';
-import { CallbackHostList } from '../webhooks/callback-hosts.js';
-import { CliError, type CliIo } from './cli-support.js';
-import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
+import { openConfiguredStore } from '../store/open-configured-store.js';
+import type { CliIo } from './cli-support.js';
+import { asCliError, withCliMessages } from './open-store.js';
 
 /**
  * The callback allow-list from `--callback-hosts a,b` or `COUNTERSIGN_CALLBACK_HOSTS` (comma
@@ -13,63 +16,54 @@ export function callbackHostsFrom(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
 ): string[] | undefined {
-  const fromEnv = env.COUNTERSIGN_CALLBACK_HOSTS?.trim()
-    ? env.COUNTERSIGN_CALLBACK_HOSTS
-    : undefined;
-  const text = flag ?? fromEnv;
-  if (text === undefined) return undefined;
-  const source = flag === undefined ? 'COUNTERSIGN_CALLBACK_HOSTS' : '--callback-hosts';
-  const entries = text.split(',').map((entry) => entry.trim());
-  try {
-    CallbackHostList.parse(entries);
-  } catch (error) {
-    throw new CliError(`${source}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return entries;
+  const { COUNTERSIGN_CALLBACK_HOSTS } = env;
+  return cliConfig({ 'callback-hosts': flag }, { COUNTERSIGN_CALLBACK_HOSTS }).callbackHosts;
 }
 
-const DAY_MS = 86_400_000;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY_MS };
-
 /**
- * Milliseconds from `--idempotency-retention`: a whole number with a unit, `m`, `h` or `d` (such as
- * `36h` or `7d`), at least 24 hours.
+ * Milliseconds from `--idempotency-retention`: a whole number with a unit (such as `36h` or `7d`),
+ * at least 24 hours.
  */
 export function retentionFrom(text: string): number {
-  const match = /^(\d{1,6})([mhd])$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : Number.NaN;
-  if (!(ms >= DAY_MS)) {
-    throw new CliError(
-      `--idempotency-retention must be a duration of at least 24h, such as 36h or 7d, not "${text}"`,
-    );
+  return cliConfig({ 'idempotency-retention': text }, {}).scheduler.idempotencyRetentionMs;
+}
+
+function cliConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv) {
+  try {
+    return resolveServerConfig({ flags, env }).config;
+  } catch (error) {
+    throw asCliError(error);
   }
-  return ms;
 }
 
 /**
- * `countersign serve [--port 8787] [--host 127.0.0.1] [--db FILE | --database-url postgres://…]
- * [--callback-hosts a.example,10.0.0.5:8080,*.internal] [--idempotency-retention 7d]`
+ * `countersign serve [--config countersign.server.yaml] [--print-config [--json]]` and a flag per
+ * option (`--port`, `--db`, `--database-url`, `--callback-hosts`, …; see the README's table).
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      port: { type: 'string', default: '8787' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'callback-hosts': { type: 'string' },
-      'idempotency-retention': { type: 'string' },
-      ...STORE_OPTIONS,
+      ...optionFlags(),
+      config: { type: 'string' },
+      'print-config': { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     strict: true,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError(`--port must be a port number, not "${values.port}"`);
+  const resolved = await withCliMessages(() =>
+    loadServerConfig({
+      flags: values,
+      env: io.env,
+      ...(values.config === undefined ? {} : { configFile: values.config }),
+    }),
+  );
+  if (values['print-config']) {
+    io.write(printConfig(resolved, values.json ? 'json' : 'yaml'));
+    return 0;
   }
-  const callbackHosts = callbackHostsFrom(values['callback-hosts'], io.env);
-  const retention = values['idempotency-retention'];
-  const idempotencyRetentionMs = retention === undefined ? undefined : retentionFrom(retention);
-  const store = await openStoreFromFlags(values, io.env);
+  const { config } = resolved;
+  const store = await withCliMessages(() => openConfiguredStore(config));
   const firstStart = await store.transaction(async (tx) => {
     if ((await tx.listApiKeys()).length > 0) return undefined;
     return (await createApiKey(tx, { role: 'admin', name: 'admin' })).key;
@@ -77,13 +71,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (firstStart) {
     io.out(`Created the database with an admin key (shown once, keep it): ${firstStart}`);
   }
-  const server = await startServer({
-    store,
-    port,
-    host: values.host,
-    ...(callbackHosts ? { callbackHosts } : {}),
-    ...(idempotencyRetentionMs === undefined ? {} : { scheduler: { idempotencyRetentionMs } }),
-  });
+  const server = await startServer({ ...config, store });
   io.out(`Countersign listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {

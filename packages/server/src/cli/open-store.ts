@@ -1,3 +1,5 @@
+import { CountersignError } from '@countersign/core/protocol';
+import { openConfiguredStore, POSTGRES_URL, redactUrl } from '../store/open-configured-store.js';
 import type { Store } from '../store/store-types.js';
 import { CliError, dbPathFrom } from './cli-support.js';
 
@@ -15,17 +17,6 @@ export interface StoreFlags {
   schema?: string | undefined;
 }
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the given URL';
-  }
-}
-
 /**
  * Opens PostgreSQL when `--database-url` or `COUNTERSIGN_DATABASE_URL` is given (schema from
  * `--schema` or `COUNTERSIGN_DATABASE_SCHEMA`), otherwise the SQLite file from `--db`.
@@ -38,21 +29,25 @@ export async function openStoreFromFlags(
   const schema = flags.schema ?? env.COUNTERSIGN_DATABASE_SCHEMA;
   if (!url) {
     if (flags.schema !== undefined) throw new CliError('--schema needs --database-url');
-    const { openSqliteStore } = await import('../store/sqlite-store.js');
-    return openSqliteStore({ path: dbPathFrom(flags.db, env) });
+    return openConfiguredStore({ dbPath: dbPathFrom(flags.db, env) });
   }
   if (flags.db !== undefined) throw new CliError('Give either --db or --database-url, not both');
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new CliError(`The database URL must start with postgres://, not "${redact(url)}"`);
+  if (!POSTGRES_URL.test(url)) {
+    throw new CliError(`The database URL must start with postgres://, not "${redactUrl(url)}"`);
   }
-  const { openPostgresStore } = await import('../store/postgres/postgres-store.js');
+  return withCliMessages(() => openConfiguredStore({ databaseUrl: url, databaseSchema: schema }));
+}
+
+/** A Countersign error as a one-line CLI message without its code; other errors as they are. */
+export function asCliError(error: unknown): unknown {
+  return CountersignError.isInstance(error) ? new CliError(error.message) : error;
+}
+
+/** Runs `open`, reporting a Countersign error through {@link asCliError}. */
+export async function withCliMessages<T>(open: () => Promise<T>): Promise<T> {
   try {
-    return await openPostgresStore({
-      connectionString: url,
-      ...(schema === undefined ? {} : { schema }),
-    });
+    return await open();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(`Cannot open PostgreSQL at ${redact(url)}: ${reason}`);
+    throw asCliError(error);
   }
 }

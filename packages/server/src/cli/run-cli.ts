@@ -4,6 +4,9 @@ const USAGE = `Usage: countersign <command>
   serve [--port 8787] [--host 127.0.0.1] [--db ./countersign.db]
         [--callback-hosts a.example,10.0.0.5:8080,*.internal]  (or COUNTERSIGN_CALLBACK_HOSTS)
         [--idempotency-retention 7d]  (how long Idempotency-Keys replay; at least 24h)
+        [--config countersign.server.yaml]  (or COUNTERSIGN_CONFIG; flags > variables > file)
+        [--print-config [--json]]  (the effective configuration, secrets masked, and exit)
+        (every option and its COUNTERSIGN_* variable: the server README's options table)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
   (every database command takes --database-url postgres://… [--schema NAME] or

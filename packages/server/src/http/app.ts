@@ -54,10 +54,20 @@ export interface AppOptions {
   listPageMaxBytes?: number;
 }
 
-/** The app and the service context it runs on. */
+/** What the services of an app or a running server work on: storage, time and live events. */
+export interface ServerContext {
+  /** The storage. */
+  readonly store: Store;
+  /** The time source (a `ManualClock` in tests). */
+  readonly clock: Clock;
+  /** The live event fan-out that long-polls and event streams listen on. */
+  readonly bus: EventBus;
+}
+
+/** The app and the context it runs on. */
 export interface CountersignApp {
   app: Hono<AppEnv>;
-  context: ServiceContext;
+  context: ServerContext;
   /**
    * The long-lived GET routes served on Node's request and response directly; `startServer` puts it
    * in front of the app (the app serves the same routes for `app.request()`).
@@ -67,6 +77,11 @@ export interface CountersignApp {
 
 /** Builds the HTTP application: the /v1 API, the Ambedo-compatible routes, health and the dashboard. */
 export function createApp(options: AppOptions): CountersignApp {
+  return buildApp(options);
+}
+
+/** {@link createApp} with the whole service context, which the workers run on (internal). */
+export function buildApp(options: AppOptions): CountersignApp & { context: ServiceContext } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
     throw new RangeError('bodyLimitBytes must be an integer of at least 1024');

@@ -25,6 +25,7 @@ describe('server configuration from flags, environment and file', () => {
       port: 8787,
       host: '127.0.0.1',
       bodyLimitBytes: 1_048_576,
+      listPageMaxBytes: 4 * 1_048_576,
       keepAliveMs: 15_000,
       scheduler: { pollIntervalMs: 250, idempotencyRetentionMs: 7 * 86_400_000 },
       outbox: {

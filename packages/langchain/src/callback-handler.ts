@@ -14,6 +14,7 @@ export interface CountersignCallbackHandlerOptions extends GateSourceOptions {
 
 /** Thrown from `handleToolStart` to stop a tool the gate did not allow. */
 export class ToolBlockedError extends CountersignError {
+  static override readonly errorName = 'ToolBlockedError';
   /** The gate's decision that blocked the tool. */
   readonly decision: FinalDecision;
   constructor(decision: FinalDecision, message: string) {
@@ -26,7 +27,6 @@ export class ToolBlockedError extends CountersignError {
           : {}),
       },
     );
-    this.name = 'ToolBlockedError';
     this.decision = decision;
   }
 }

@@ -4,6 +4,9 @@ export {
   type ErrorCode,
   httpStatusForCode,
   isErrorCode,
+  isWireErrorCode,
+  LOCAL_ERROR_CODES,
+  type LocalErrorCode,
   WIRE_ERROR_CODES,
   type WireErrorCode,
 } from './error-codes.js';

@@ -42,6 +42,7 @@ export {
   type ApprovalOverride,
   createGate,
   type DenyReason,
+  type EditValidator,
   type Gate,
   type GateAllow,
   type GateCheckInput,

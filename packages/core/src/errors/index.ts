@@ -20,3 +20,4 @@ export {
   RejectedError,
   ServiceUnavailableError,
 } from './errors.js';
+export { invalidOptions } from './invalid-options.js';

@@ -1,8 +1,8 @@
 import { CountersignError, type JsonObject } from '@countersign/core';
+import { type GateSourceOptions, resolveGate } from '@countersign/core/adapter';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { decideToolCall } from './gate-call.js';
-import { type GateSourceOptions, resolveGate } from './gate-source.js';
 import type { FinalDecision } from './pending.js';
 import { responseText } from './tool-messages.js';
 

@@ -4,10 +4,9 @@ export {
   ToolBlockedError,
 } from './callback-handler.js';
 export type {
-  ApprovalServiceLike,
-  CountersignGate,
+  AdapterGate as CountersignGate,
   GateSourceOptions,
-} from './gate-source.js';
+} from '@countersign/core/adapter';
 export {
   type CountersignMiddlewareOptions,
   countersignMiddleware,

@@ -4,8 +4,8 @@ import { generateText, isStepCount, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { countersignToolApproval } from './tool-approval.js';
 import { textResult, toolCallResult } from './test-support/fake-gate.js';
+import { countersignToolApproval } from './tool-approval.js';
 import { withApproval } from './with-approval.js';
 
 describe('what runs after an edit (the core contract)', () => {

@@ -1,12 +1,12 @@
+export type {
+  AdapterGate as CountersignGate,
+  GateSourceOptions,
+} from '@countersign/core/adapter';
 export {
   CountersignCallbackHandler,
   type CountersignCallbackHandlerOptions,
   ToolBlockedError,
 } from './callback-handler.js';
-export type {
-  AdapterGate as CountersignGate,
-  GateSourceOptions,
-} from '@countersign/core/adapter';
 export {
   type CountersignMiddlewareOptions,
   countersignMiddleware,

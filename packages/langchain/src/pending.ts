@@ -1,6 +1,6 @@
 import type { GateCheckInput, GateDecision, GateDeny, GatePending } from '@countersign/core';
-import { interrupt, isGraphInterrupt } from '@langchain/langgraph';
 import type { AdapterGate } from '@countersign/core/adapter';
+import { interrupt, isGraphInterrupt } from '@langchain/langgraph';
 
 /** A decision the adapter acts on: anything but `pending`. */
 export type FinalDecision = Exclude<GateDecision, GatePending>;

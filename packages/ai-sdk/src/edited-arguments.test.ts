@@ -1,6 +1,6 @@
-import { CountersignError, createGate, definePolicy } from '@countersign/core';
+import { CountersignError, createGate, definePolicy, type JsonObject } from '@countersign/core';
 import { createFakeApprovalService } from '@countersign/core/test';
-import { generateText, isStepCount, tool } from 'ai';
+import { type FlexibleSchema, generateText, isStepCount, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,68 +8,47 @@ import { textResult, toolCallResult } from './test-support/fake-gate.js';
 import { countersignToolApproval } from './tool-approval.js';
 import { withApproval } from './with-approval.js';
 
+/** The model calls `deploy` once; the reviewer edits the call to `edit`. */
+async function runEdited(inputSchema: FlexibleSchema<Record<string, unknown>>, edit: JsonObject) {
+  const ran: unknown[] = [];
+  const deploy = tool({
+    inputSchema,
+    execute: async (input) => {
+      ran.push(input);
+      return 'deployed';
+    },
+  });
+  const service = createFakeApprovalService({ onCreate: () => ({ outcome: 'edit', args: edit }) });
+  const gate = createGate({ policy: definePolicy({ version: 1, default: 'require' }), service });
+  const model = new MockLanguageModelV4({
+    doGenerate: [
+      toolCallResult([{ id: 'call-1', name: 'deploy', input: { version: '2.5.0' } }]),
+      textResult('done'),
+    ],
+  });
+  const tools = withApproval({ deploy }, { gate });
+  await generateText({ model, tools, prompt: 'deploy', stopWhen: isStepCount(3) });
+  const toolMessage = model.doGenerateCalls[1]?.prompt.at(-1);
+  const output = toolMessage?.role === 'tool' ? toolMessage.content[0] : undefined;
+  return { ran, output };
+}
+
 describe('what runs after an edit (the core contract)', () => {
   it('runs the arguments as edited, not the schema-parsed value', async () => {
-    const ran: unknown[] = [];
-    const deploy = tool({
-      // A default and a transform: the parsed value of an edit differs from the edit itself.
-      inputSchema: z.object({
-        version: z.string().transform((version) => version.trim()),
-        dryRun: z.boolean().default(true),
-      }),
-      execute: async (input) => {
-        ran.push(input);
-        return 'deployed';
-      },
+    // A transform and a default: the parsed value of the edit differs from the edit itself.
+    const schema = z.object({
+      version: z.string().transform((version) => version.trim()),
+      dryRun: z.boolean().default(true),
     });
     const edit = { version: ' 2.4.0 ', dryRun: false };
-    const service = createFakeApprovalService({
-      onCreate: () => ({ outcome: 'edit', args: edit }),
-    });
-    const gate = createGate({ policy: definePolicy({ version: 1, default: 'require' }), service });
-    const model = new MockLanguageModelV4({
-      doGenerate: [
-        toolCallResult([{ id: 'call-1', name: 'deploy', input: { version: '2.5.0' } }]),
-        textResult('done'),
-      ],
-    });
-    await generateText({
-      model,
-      tools: withApproval({ deploy }, { gate }),
-      prompt: 'deploy',
-      stopWhen: isStepCount(3),
-    });
+    const { ran } = await runEdited(schema, edit);
     expect(ran).toEqual([edit]);
   });
 
   it('refuses an edit the schema rejects, so nothing runs', async () => {
-    const ran: unknown[] = [];
-    const deploy = tool({
-      inputSchema: z.object({ version: z.string() }),
-      execute: async (input) => {
-        ran.push(input);
-        return 'deployed';
-      },
-    });
-    const service = createFakeApprovalService({
-      onCreate: () => ({ outcome: 'edit', args: { version: 7 } }),
-    });
-    const gate = createGate({ policy: definePolicy({ version: 1, default: 'require' }), service });
-    const model = new MockLanguageModelV4({
-      doGenerate: [
-        toolCallResult([{ id: 'call-1', name: 'deploy', input: { version: '2.5.0' } }]),
-        textResult('done'),
-      ],
-    });
-    await generateText({
-      model,
-      tools: withApproval({ deploy }, { gate }),
-      prompt: 'deploy',
-      stopWhen: isStepCount(3),
-    });
+    const { ran, output } = await runEdited(z.object({ version: z.string() }), { version: 7 });
     expect(ran).toEqual([]);
-    const toolMessage = model.doGenerateCalls[1]?.prompt.at(-1);
-    expect(toolMessage?.role === 'tool' && toolMessage.content[0]).toMatchObject({
+    expect(output).toMatchObject({
       type: 'tool-result',
       output: { type: 'json', value: { denied: true, reason: 'invalid' } },
     });

@@ -1,4 +1,4 @@
-import { CountersignError, createGate } from '@countersign/core';
+import { createGate } from '@countersign/core';
 import { createFakeApprovalService } from '@countersign/core/test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,14 +8,14 @@ import { UpstreamSet } from '../upstream/upstream-set.js';
 import { PendingCallStore } from './pending-call-store.js';
 import { createProxyServerFactory } from './proxy-server.js';
 
-function refusal(run: () => unknown): CountersignError {
-  try {
-    run();
-  } catch (error) {
-    if (CountersignError.hasCode(error, 'validation_failed')) return error;
-    throw error;
-  }
-  throw new Error('expected a validation_failed error');
+/** Matches the one `validation_failed` error naming exactly these problems. */
+function refusedWith(owner: string, problems: string[]) {
+  return expect.objectContaining({
+    name: 'CountersignError',
+    code: 'validation_failed',
+    message: `${owner}: ${problems.join('; ')}`,
+    details: { problems },
+  });
 }
 
 let close: (() => Promise<void>) | undefined;
@@ -29,7 +29,8 @@ describe('proxy options', () => {
     const upstreams = await UpstreamSet.fromConnections([]);
     const store = await PendingCallStore.open();
     const gate = createGate({ service: createFakeApprovalService() });
-    const error = refusal(() =>
+    const owner = 'createProxyServerFactory';
+    expect(() =>
       createProxyServerFactory({
         upstreams,
         store,
@@ -39,25 +40,25 @@ describe('proxy options', () => {
         defaultChannel: 'email' as never,
         runId: '',
       }),
+    ).toThrow(
+      refusedWith(owner, [
+        'gate must be a Countersign gate with check(input) and evaluate(input) (createGate from @countersign/core)',
+        'runId must be a non-empty string',
+        'maxWaitMs must be a positive number of milliseconds',
+        'progressIntervalMs must be a positive number of milliseconds',
+        'defaultChannel must be one of server, elicit, elicit-then-server',
+      ]),
     );
-    expect(error.message).toMatch(/^createProxyServerFactory: /);
-    expect(error.details.problems).toEqual([
-      'gate must be a Countersign gate with check(input) and evaluate(input) (createGate from @countersign/core)',
-      'runId must be a non-empty string',
-      'maxWaitMs must be a positive number of milliseconds',
-      'progressIntervalMs must be a positive number of milliseconds',
-      'defaultChannel must be one of server, elicit, elicit-then-server',
-    ]);
-    const missing = refusal(() => createProxyServerFactory({ gate } as never));
-    expect(missing.details.problems).toEqual([
-      'upstreams must be an UpstreamSet (UpstreamSet.connect or fromConnections)',
-      'store must be a PendingCallStore (PendingCallStore.open)',
-    ]);
-    expect(
-      refusal(() =>
-        createProxyServerFactory({ upstreams, store, gate, service: createFakeApprovalService() }),
-      ).message,
-    ).toContain('give either gate or policy/service');
+    expect(() => createProxyServerFactory({ gate } as never)).toThrow(
+      refusedWith(owner, [
+        'upstreams must be an UpstreamSet (UpstreamSet.connect or fromConnections)',
+        'store must be a PendingCallStore (PendingCallStore.open)',
+      ]),
+    );
+    const service = createFakeApprovalService();
+    expect(() => createProxyServerFactory({ upstreams, store, gate, service })).toThrow(
+      refusedWith(owner, ['give either gate or policy/service, not both']),
+    );
   });
 
   it('makes its own gate from a policy and a service', async () => {
@@ -74,15 +75,15 @@ describe('proxy options', () => {
 
 describe('human tools options', () => {
   it('are checked at construction, as validation_failed', () => {
-    const error = refusal(() =>
-      createHumanToolsServerFactory({ service: {} as never, maxWaitMs: -5 }),
+    const owner = 'createHumanToolsServerFactory';
+    expect(() => createHumanToolsServerFactory({ service: {} as never, maxWaitMs: -5 })).toThrow(
+      refusedWith(owner, [
+        'service must be an ApprovalService (a CountersignClient)',
+        'maxWaitMs must be a positive number of milliseconds',
+      ]),
     );
-    expect(error.details.problems).toEqual([
-      'service must be an ApprovalService (a CountersignClient)',
-      'maxWaitMs must be a positive number of milliseconds',
-    ]);
-    expect(refusal(() => createHumanToolsServerFactory(undefined as never)).message).toBe(
-      'createHumanToolsServerFactory: options must be an object',
+    expect(() => createHumanToolsServerFactory(undefined as never)).toThrow(
+      refusedWith(owner, ['options must be an object']),
     );
   });
 });

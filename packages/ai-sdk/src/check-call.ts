@@ -1,8 +1,9 @@
+import { CountersignError } from '@countersign/core';
+import { isJsonObject } from '@countersign/core/adapter';
 import type { Tool } from 'ai';
 import type { GateCheckInput, GateDecision } from './core-types.js';
 import {
   type CountersignCallOptions,
-  isJsonObject,
   type ResolvedCallOptions,
   runIdFor,
   type ToolCallInfo,
@@ -33,7 +34,9 @@ export async function buildCheckInput(
   extras: CheckExtras = {},
 ): Promise<GateCheckInput> {
   if (!isJsonObject(call.input)) {
-    throw new TypeError(`The input of tool "${call.toolName}" is not a JSON object`);
+    throw new CountersignError('validation_failed', {
+      message: `The input of tool "${call.toolName}" is not a JSON object`,
+    });
   }
   const runId = runIdFor(options, call);
   const context = typeof options.context === 'function' ? options.context(call) : options.context;

@@ -1,11 +1,8 @@
-import { type ApprovalService, createGate, type Policy } from '@countersign/core';
-import type { GateCheckInput, GateDecision, JsonObject, ToolAnnotations } from './core-types.js';
+import { type AdapterGate, type GateSourceOptions, resolveGate } from '@countersign/core/adapter';
+import type { JsonObject, ToolAnnotations } from './core-types.js';
 
-/** The part of the Countersign gate the adapter uses; `createGate()` from `@countersign/core` returns one. */
-export interface GateLike {
-  /** Asks about one tool call: policy first, then (when required) a human. */
-  check(input: GateCheckInput): Promise<GateDecision>;
-}
+/** The part of the Countersign gate the adapter uses (core's `AdapterGate`); `createGate()` returns one. */
+export type GateLike = AdapterGate;
 
 /** One tool call as the adapter sees it, whichever AI SDK hook it came from. */
 export interface ToolCallInfo {
@@ -21,18 +18,11 @@ export interface ToolCallInfo {
   runtimeContext?: unknown;
 }
 
-/** Options shared by {@link withApproval}, {@link countersignToolApproval} and the chat helpers. */
-export interface CountersignCallOptions {
-  /**
-   * The Countersign gate, e.g. `createGate({ policy: await loadPolicy('countersign.yaml'), service: new CountersignClient() })`.
-   * Use the same gate (and the same options) everywhere one call is checked, so that repeated checks of
-   * one call resume the same request.
-   */
-  gate?: GateLike;
-  /** Without `gate`: the policy of the gate made for these options (`loadPolicy('countersign.yaml')`). Default: core's default policy. */
-  policy?: Policy;
-  /** Without `gate`: the approval service. Default: a `CountersignClient` from `COUNTERSIGN_URL` / `COUNTERSIGN_API_KEY`. */
-  service?: ApprovalService;
+/**
+ * Options shared by {@link withApproval}, {@link countersignToolApproval} and the chat helpers: the gate
+ * (`gate`, or `policy` / `service` to make one, as in every Countersign adapter) and how a call is described.
+ */
+export interface CountersignCallOptions extends GateSourceOptions {
   /**
    * The run (conversation, thread) a call belongs to; with the `toolCallId` and the fingerprint it makes the
    * request key, so a restarted route handler resumes the same request. A function must be deterministic.
@@ -55,44 +45,35 @@ export interface CountersignCallOptions {
 /** Options after {@link resolveCallOptions}: the gate is always there. */
 export type ResolvedCallOptions<O extends CountersignCallOptions> = O & { gate: GateLike };
 
-/** Rejects a bad options object at construction, and makes the gate when only a policy or service is given. */
+/**
+ * Rejects a bad options object at construction (one `CountersignError` with code `validation_failed`
+ * naming every problem, the caller's own `problems` included), and makes the gate when only a policy or
+ * service is given.
+ */
 export function resolveCallOptions<O extends CountersignCallOptions>(
   options: O,
   where: string,
+  problems: readonly string[] = [],
 ): ResolvedCallOptions<O> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options are required`);
+  const own = [...problems];
+  if (typeof options === 'object' && options !== null) {
+    if (options.runId !== undefined && !['string', 'function'].includes(typeof options.runId)) {
+      own.push('runId must be a string or a function');
+    }
+    if (options.action !== undefined && typeof options.action !== 'function') {
+      own.push('action must be a function');
+    }
   }
-  if (options.gate !== undefined && typeof options.gate?.check !== 'function') {
-    throw new TypeError(
-      `${where}: options.gate must be a Countersign gate (createGate() from @countersign/core)`,
-    );
-  }
-  if (
-    options.gate !== undefined &&
-    (options.policy !== undefined || options.service !== undefined)
-  ) {
-    throw new TypeError(
-      `${where}: give either options.gate or options.policy/options.service, not both`,
-    );
-  }
-  if (options.policy !== undefined && typeof options.policy?.evaluate !== 'function') {
-    throw new TypeError(
-      `${where}: options.policy must be a loaded policy (loadPolicy, parsePolicy or definePolicy)`,
-    );
-  }
-  if (options.runId !== undefined && !['string', 'function'].includes(typeof options.runId)) {
-    throw new TypeError(`${where}: options.runId must be a string or a function`);
-  }
-  if (options.action !== undefined && typeof options.action !== 'function') {
-    throw new TypeError(`${where}: options.action must be a function`);
-  }
-  if (options.gate !== undefined) return options as ResolvedCallOptions<O>;
-  const gate = createGate({
-    ...(options.policy === undefined ? {} : { policy: options.policy }),
-    ...(options.service === undefined ? {} : { service: options.service }),
-  });
-  return { ...options, gate };
+  const gate = resolveGate(options, where, { problems: own });
+  return options.gate === gate ? (options as ResolvedCallOptions<O>) : { ...options, gate };
+}
+
+/** The problem with a `waitTimeoutMs` option (a number of milliseconds, 0 or more), if any. */
+export function waitTimeoutProblems(waitTimeoutMs: unknown): string[] {
+  if (waitTimeoutMs === undefined) return [];
+  const valid =
+    typeof waitTimeoutMs === 'number' && Number.isFinite(waitTimeoutMs) && waitTimeoutMs >= 0;
+  return valid ? [] : ['waitTimeoutMs must be a number >= 0'];
 }
 
 /** Derives the run id for a call from the options or the tool context. */
@@ -104,9 +85,4 @@ export function runIdFor(options: CountersignCallOptions, call: ToolCallInfo): s
     if (typeof runId === 'string') return runId;
   }
   return undefined;
-}
-
-/** True for a plain JSON object (what a tool call's arguments must be). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

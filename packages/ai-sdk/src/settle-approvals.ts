@@ -7,6 +7,7 @@ import {
   type ResolvedCallOptions,
   resolveCallOptions,
   type ToolCallInfo,
+  waitTimeoutProblems,
 } from './gate-options.js';
 import { toolNeedsApproval } from './needs-approval.js';
 import { isWrappedTool } from './with-approval.js';
@@ -49,15 +50,11 @@ export function resolveSettleOptions(
   options: SettleApprovalsOptions,
   where: string,
 ): ResolvedCallOptions<SettleApprovalsOptions> {
-  const resolved = resolveCallOptions(options, where);
-  if (typeof options.tools !== 'object' || options.tools === null) {
-    throw new TypeError(`${where}: options.tools must be the route's tool set`);
+  const problems = waitTimeoutProblems(options?.waitTimeoutMs);
+  if (typeof options?.tools !== 'object' || options.tools === null) {
+    problems.push("tools must be the route's tool set");
   }
-  const wait = options.waitTimeoutMs;
-  if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0)) {
-    throw new TypeError(`${where}: options.waitTimeoutMs must be a number >= 0`);
-  }
-  return resolved;
+  return resolveCallOptions(options, where, problems);
 }
 
 /**

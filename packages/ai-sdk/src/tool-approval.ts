@@ -5,6 +5,7 @@ import {
   type CountersignCallOptions,
   resolveCallOptions,
   type ToolCallInfo,
+  waitTimeoutProblems,
 } from './gate-options.js';
 import { toolNeedsApproval } from './needs-approval.js';
 import { isWrappedTool } from './with-approval.js';
@@ -54,13 +55,11 @@ export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = (
 export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
   options: CountersignToolApprovalOptions,
 ): CountersignToolApprovalFunction<TOOLS> {
-  const resolved = resolveCallOptions(options, 'countersignToolApproval');
-  if (
-    options.waitTimeoutMs !== undefined &&
-    !(Number.isFinite(options.waitTimeoutMs) && options.waitTimeoutMs >= 0)
-  ) {
-    throw new TypeError('countersignToolApproval: options.waitTimeoutMs must be a number >= 0');
-  }
+  const resolved = resolveCallOptions(
+    options,
+    'countersignToolApproval',
+    waitTimeoutProblems(options?.waitTimeoutMs),
+  );
   const approve = async ({
     toolCall,
     tools,

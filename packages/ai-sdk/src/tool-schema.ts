@@ -1,6 +1,6 @@
+import { type EditValidator, isJsonObject } from '@countersign/core/adapter';
 import { asSchema, type Tool } from 'ai';
 import type { JsonObject } from './core-types.js';
-import { isJsonObject } from './gate-options.js';
 
 const jsonSchemas = new WeakMap<object, Promise<JsonObject | undefined>>();
 
@@ -26,15 +26,13 @@ export function inputJsonSchema(tool: Tool): Promise<JsonObject | undefined> {
 }
 
 /**
- * A validator for human-edited arguments: runs them through the tool's own `inputSchema`
- * (the SDK's `asSchema(...).validate`) and returns the parsed value, or throws. A tool whose
- * schema cannot validate refuses every edit: edited arguments never run unchecked.
+ * A validator for human-edited arguments: runs them through the tool's own `inputSchema` (the SDK's
+ * `asSchema(...).validate`) and throws when it refuses them. It returns the arguments as edited, not the
+ * schema's parsed output: what runs is what the human approved (see the core README, "what runs after an
+ * edit"). A tool whose schema cannot validate refuses every edit: edited arguments never run unchecked.
  */
-export function editedArgsValidator(
-  tool: Tool,
-  toolName: string,
-): (args: JsonObject) => Promise<JsonObject> {
-  return async (args) => {
+export function editedArgsValidator(tool: Tool, toolName: string): EditValidator {
+  return async (args: JsonObject) => {
     if (tool.inputSchema === undefined) {
       throw new Error(`Tool "${toolName}" has no input schema to check edited arguments with`);
     }
@@ -48,9 +46,6 @@ export function editedArgsValidator(
         `Edited arguments do not match the input schema of "${toolName}": ${result.error.message}`,
       );
     }
-    if (!isJsonObject(result.value)) {
-      throw new Error(`Edited arguments for "${toolName}" must be a JSON object`);
-    }
-    return result.value;
+    return args;
   };
 }

@@ -96,7 +96,7 @@ describe('withApproval', () => {
       );
       const validated = await input.validateArgs?.({ to: 'carol', amount: 20 });
       seen.push(validated);
-      return allow(validated ?? {}, true);
+      return allow((validated ?? {}) as Record<string, unknown>, true);
     });
     await run();
     expect(seen).toEqual([{ to: 'carol', amount: 20 }]);

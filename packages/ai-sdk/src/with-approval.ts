@@ -44,20 +44,20 @@ export function withApproval<TOOL extends Tool>(
   options: WithApprovalOptions & { name: string },
 ): TOOL;
 export function withApproval(target: ToolSet | Tool, options: WithApprovalOptions): ToolSet | Tool {
-  const resolved = resolveCallOptions(options, 'withApproval');
-  const require = options.require ?? true;
+  const single = isSingleTool(target);
+  const problems: string[] = [];
+  const require = options?.require ?? true;
   if (typeof require !== 'boolean' && typeof require !== 'function') {
-    throw new TypeError('withApproval: options.require must be a boolean or a function');
+    problems.push('require must be a boolean or a function');
   }
-  if (isSingleTool(target)) {
-    if (typeof options.name !== 'string' || options.name.length === 0) {
-      throw new TypeError('withApproval: options.name is required when wrapping a single tool');
-    }
-    return wrapTool(options.name, target, resolved);
+  if (single && (typeof options?.name !== 'string' || options.name.length === 0)) {
+    problems.push('name is required when wrapping a single tool');
   }
-  if (typeof target !== 'object' || target === null) {
-    throw new TypeError('withApproval: expected a tool or a tool set');
+  if (!single && (typeof target !== 'object' || target === null)) {
+    problems.push('the first argument must be a tool or a tool set');
   }
+  const resolved = resolveCallOptions(options, 'withApproval', problems);
+  if (single) return wrapTool(options.name as string, target, resolved);
   const wrapped: ToolSet = {};
   for (const [name, tool] of Object.entries(target)) wrapped[name] = wrapTool(name, tool, resolved);
   return wrapped;

@@ -1,8 +1,8 @@
 import { CountersignError, type JsonObject } from '@countersign/core';
+import { type GateSourceOptions, resolveGate } from '@countersign/core/adapter';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { decideToolCall } from './gate-call.js';
-import { type GateSourceOptions, resolveGate } from './gate-source.js';
 import type { FinalDecision } from './pending.js';
 import { responseText } from './tool-messages.js';
 
@@ -14,6 +14,7 @@ export interface CountersignCallbackHandlerOptions extends GateSourceOptions {
 
 /** Thrown from `handleToolStart` to stop a tool the gate did not allow. */
 export class ToolBlockedError extends CountersignError {
+  static override readonly errorName = 'ToolBlockedError';
   /** The gate's decision that blocked the tool. */
   readonly decision: FinalDecision;
   constructor(decision: FinalDecision, message: string) {
@@ -26,7 +27,6 @@ export class ToolBlockedError extends CountersignError {
           : {}),
       },
     );
-    this.name = 'ToolBlockedError';
     this.decision = decision;
   }
 }

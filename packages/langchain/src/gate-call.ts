@@ -1,18 +1,8 @@
-import {
-  CountersignError,
-  type GateCheckInput,
-  type GateDeny,
-  type JsonObject,
-} from '@countersign/core';
+import type { GateCheckInput, GateDeny, JsonObject } from '@countersign/core';
+import { type AdapterGate, isJsonObject } from '@countersign/core/adapter';
 import { isGraphInterrupt } from '@langchain/langgraph';
-import type { CountersignGate } from './gate-source.js';
 import { checkOrPause, type FinalDecision } from './pending.js';
-import {
-  isPlainObject,
-  type SchemaBearingTool,
-  toolArgsValidator,
-  toolInputSchema,
-} from './tool-schema.js';
+import { type SchemaBearingTool, toolArgsValidator, toolInputSchema } from './tool-schema.js';
 
 /** One tool call as the adapters see it, whatever hook it came through. */
 export interface ToolCallDescription {
@@ -32,10 +22,10 @@ export interface ToolCallDescription {
  * run): any failure becomes a denial, so the tool does not run and the model is told why.
  */
 export async function decideToolCall(
-  gate: CountersignGate,
+  gate: AdapterGate,
   call: ToolCallDescription,
 ): Promise<FinalDecision> {
-  if (!isPlainObject(call.args)) {
+  if (!isJsonObject(call.args)) {
     return {
       outcome: 'deny',
       reason: 'invalid',
@@ -46,7 +36,7 @@ export async function decideToolCall(
   const inputSchema = toolInputSchema(call.tool);
   const input: GateCheckInput = {
     toolName: call.toolName,
-    args: call.args as JsonObject,
+    args: call.args,
     ...(call.toolCallId ? { toolCallId: call.toolCallId } : {}),
     ...(call.runId ? { runId: call.runId } : {}),
     ...(call.context === undefined ? {} : { context: call.context }),
@@ -75,12 +65,8 @@ function unavailable(toolName: string, error: unknown): GateDeny {
   };
 }
 
-/** Validates a `waitTimeoutMs` option at construction. */
-export function checkWaitTimeout(value: number | undefined, owner: string): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CountersignError('validation_failed', {
-      message: `${owner}: waitTimeoutMs must be a positive integer (milliseconds)`,
-    });
-  }
+/** The problem with a `waitTimeoutMs` option, if any, reported at construction. */
+export function waitTimeoutProblems(value: number | undefined): string[] {
+  if (value === undefined || (Number.isInteger(value) && value >= 1)) return [];
+  return ['waitTimeoutMs must be a positive integer (milliseconds)'];
 }

@@ -1,13 +1,12 @@
+export type {
+  AdapterGate as CountersignGate,
+  GateSourceOptions,
+} from '@countersign/core/adapter';
 export {
   CountersignCallbackHandler,
   type CountersignCallbackHandlerOptions,
   ToolBlockedError,
 } from './callback-handler.js';
-export type {
-  ApprovalServiceLike,
-  CountersignGate,
-  GateSourceOptions,
-} from './gate-source.js';
 export {
   type CountersignMiddlewareOptions,
   countersignMiddleware,

@@ -1,10 +1,10 @@
 import { CountersignError, type JsonObject } from '@countersign/core';
+import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
 import { ToolMessage } from '@langchain/core/messages';
 import { createMiddleware, type ToolCallRequest } from 'langchain';
-import { checkWaitTimeout, decideToolCall } from './gate-call.js';
-import { type GateSourceOptions, resolveGate } from './gate-source.js';
+import { decideToolCall, waitTimeoutProblems } from './gate-call.js';
 import { denialToolMessage, editNote, prependNote, responseToolMessage } from './tool-messages.js';
-import { isPlainObject, type SchemaBearingTool } from './tool-schema.js';
+import type { SchemaBearingTool } from './tool-schema.js';
 
 /** Options for {@link countersignMiddleware}. */
 export interface CountersignMiddlewareOptions extends GateSourceOptions {
@@ -43,15 +43,13 @@ export interface CountersignMiddlewareOptions extends GateSourceOptions {
  * createAgent({ model, tools, middleware: [countersignMiddleware({ policy: await loadPolicy('countersign.yaml') })] })
  */
 export function countersignMiddleware(options: CountersignMiddlewareOptions = {}) {
-  const owner = 'countersignMiddleware';
-  const gate = resolveGate(options, owner);
-  checkWaitTimeout(options.waitTimeoutMs, owner);
-  const { context, runId } = options;
-  if (context !== undefined && typeof context !== 'function' && !isPlainObject(context)) {
-    throw new CountersignError('validation_failed', {
-      message: `${owner}: context must be a JSON object or a function returning one`,
-    });
+  const problems = waitTimeoutProblems(options?.waitTimeoutMs);
+  const context = options?.context;
+  if (context !== undefined && typeof context !== 'function' && !isJsonObject(context)) {
+    problems.push('context must be a JSON object or a function returning one');
   }
+  const gate = resolveGate(options, 'countersignMiddleware', { problems });
+  const { runId } = options;
 
   return createMiddleware({
     name: options.name ?? 'CountersignMiddleware',
@@ -78,7 +76,7 @@ export function countersignMiddleware(options: CountersignMiddlewareOptions = {}
       if (!decision.edited) return handler(request);
       const result = await handler({ ...request, toolCall: { ...toolCall, args: decision.args } });
       if (!ToolMessage.isInstance(result)) return result;
-      const original = isPlainObject(toolCall.args) ? (toolCall.args as JsonObject) : {};
+      const original = isJsonObject(toolCall.args) ? toolCall.args : {};
       return prependNote(
         result,
         editNote(toolCall.name, original, decision.args, decision.approvedBy),
@@ -89,7 +87,7 @@ export function countersignMiddleware(options: CountersignMiddlewareOptions = {}
 
 /** The LangGraph `thread_id` in a run's `configurable`, if it is a non-empty string. */
 export function threadIdOf(configurable: unknown): string | undefined {
-  if (!isPlainObject(configurable)) return undefined;
+  if (!isJsonObject(configurable)) return undefined;
   const threadId = configurable.thread_id;
   return typeof threadId === 'string' && threadId.length > 0 ? threadId : undefined;
 }
@@ -103,7 +101,7 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function schemaBearing(tool: unknown): SchemaBearingTool | undefined {
-  if (!isPlainObject(tool)) return undefined;
+  if (!isJsonObject(tool)) return undefined;
   const candidate = tool as { name?: unknown; schema?: unknown };
   if (typeof candidate.name !== 'string') return undefined;
   return { name: candidate.name, schema: candidate.schema };

@@ -1,6 +1,6 @@
 import type { GateCheckInput, GateDecision, GateDeny, GatePending } from '@countersign/core';
+import type { AdapterGate } from '@countersign/core/adapter';
 import { interrupt, isGraphInterrupt } from '@langchain/langgraph';
-import type { CountersignGate } from './gate-source.js';
 
 /** A decision the adapter acts on: anything but `pending`. */
 export type FinalDecision = Exclude<GateDecision, GatePending>;
@@ -34,7 +34,7 @@ const RECHECK_WAIT_MS = 250;
  * fingerprint) makes it re-attach to the same request instead of creating another.
  */
 export async function checkOrPause(
-  gate: CountersignGate,
+  gate: AdapterGate,
   input: GateCheckInput,
 ): Promise<FinalDecision> {
   let decision = await gate.check(input);

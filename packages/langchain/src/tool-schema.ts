@@ -1,4 +1,5 @@
 import type { JsonObject } from '@countersign/core';
+import { type EditValidator, isJsonObject } from '@countersign/core/adapter';
 import { toJsonSchema, Validator } from '@langchain/core/utils/json_schema';
 import { interopParseAsync, isInteropZodSchema } from '@langchain/core/utils/types';
 
@@ -18,7 +19,7 @@ export function toolInputSchema(tool: SchemaBearingTool | undefined): JsonObject
   if (schema === undefined || schema === null || typeof schema !== 'object') return undefined;
   try {
     const json = toJsonSchema(schema as Parameters<typeof toJsonSchema>[0]);
-    return isPlainObject(json) ? (json as JsonObject) : undefined;
+    return isJsonObject(json) ? json : undefined;
   } catch {
     // A schema that cannot be described is still enforced locally by validateArgs.
     return undefined;
@@ -27,13 +28,11 @@ export function toolInputSchema(tool: SchemaBearingTool | undefined): JsonObject
 
 /**
  * A validator for human-edited arguments built from the tool's own schema (zod or JSON Schema).
- * It returns the arguments exactly as edited, not the schema's output, so that what the human
- * approved is what runs; the tool parses them again itself when it is invoked. Undefined when the
- * tool has no schema.
+ * What runs is the arguments as edited, not the schema's output (the core's contract: what the
+ * human approved is what runs); the tool parses them again itself when it is invoked. Undefined
+ * when the tool has no schema.
  */
-export function toolArgsValidator(
-  tool: SchemaBearingTool | undefined,
-): ((args: JsonObject) => Promise<JsonObject>) | undefined {
+export function toolArgsValidator(tool: SchemaBearingTool | undefined): EditValidator | undefined {
   const schema = tool?.schema;
   if (schema === undefined || schema === null || typeof schema !== 'object') return undefined;
   if (isInteropZodSchema(schema)) {
@@ -53,9 +52,4 @@ export function toolArgsValidator(
     }
     return args;
   };
-}
-
-/** True for a non-null, non-array object. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

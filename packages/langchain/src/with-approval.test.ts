@@ -1,4 +1,9 @@
-import { createGate, type DecisionInput, ServiceUnavailableError } from '@countersign/core';
+import {
+  CountersignError,
+  createGate,
+  type DecisionInput,
+  ServiceUnavailableError,
+} from '@countersign/core';
 import { createFakeApprovalService } from '@countersign/core/test';
 import { AIMessage, createAgent, fakeModel } from 'langchain';
 import { describe, expect, it } from 'vitest';
@@ -123,5 +128,21 @@ describe('withApproval', () => {
     );
     expect(() => withApproval(transfer, { approval: { quorum: 2 } })).toThrow(/require/);
     expect(() => withApproval({} as never, {})).toThrow(/LangChain tool/);
+  });
+
+  it('refuses bad options with one validation_failed error naming every problem', () => {
+    const { transfer } = transferTool();
+    let refusal: unknown;
+    try {
+      withApproval(transfer, { require: 'yes' as never, waitTimeoutMs: 0, gate: {} as never });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(CountersignError.hasCode(refusal, 'validation_failed')).toBe(true);
+    expect((refusal as CountersignError).details.problems).toEqual([
+      'waitTimeoutMs must be a positive integer (milliseconds)',
+      'require must be a boolean or a function',
+      'give either require or policy/gate, not both',
+    ]);
   });
 });

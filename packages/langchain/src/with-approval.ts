@@ -1,10 +1,11 @@
+import { definePolicy, type JsonObject, type PolicyDefinition } from '@countersign/core';
 import {
-  CountersignError,
-  createGate,
-  definePolicy,
-  type JsonObject,
-  type PolicyDefinition,
-} from '@countersign/core';
+  type AdapterGate,
+  type GateSourceOptions,
+  invalidOptions,
+  isJsonObject,
+  resolveGate,
+} from '@countersign/core/adapter';
 import type { CallbackManagerForToolRun } from '@langchain/core/callbacks/manager';
 import { ToolMessage } from '@langchain/core/messages';
 import {
@@ -12,12 +13,10 @@ import {
   type StructuredToolInterface,
   type ToolRunnableConfig,
 } from '@langchain/core/tools';
-import { checkWaitTimeout, decideToolCall } from './gate-call.js';
-import { type CountersignGate, type GateSourceOptions, resolveGate } from './gate-source.js';
+import { decideToolCall, waitTimeoutProblems } from './gate-call.js';
 import { threadIdOf } from './middleware.js';
 import type { FinalDecision } from './pending.js';
 import { denialToolMessage, editNote, prependNote, responseToolMessage } from './tool-messages.js';
-import { isPlainObject } from './tool-schema.js';
 
 /** How a `require` wrapper asks: the `approval` block of a policy rule. */
 export type ApprovalSettings = NonNullable<PolicyDefinition['approval']>;
@@ -54,40 +53,33 @@ type AnyTool = StructuredToolInterface;
  * const guarded = withApproval(transferFunds, { require: (args) => args.amount > 100 });
  */
 export function withApproval<T extends AnyTool>(tool: T, options: WithApprovalOptions = {}): T {
-  const owner = `withApproval(${tool?.name})`;
-  if (tool === null || typeof tool !== 'object' || typeof tool.invoke !== 'function') {
-    throw new CountersignError('validation_failed', {
-      message: 'withApproval: the first argument must be a LangChain tool',
-    });
-  }
-  checkWaitTimeout(options.waitTimeoutMs, owner);
-  const gate = gateFor(options, owner);
+  const isTool = tool !== null && typeof tool === 'object' && typeof tool.invoke === 'function';
+  if (!isTool)
+    throw invalidOptions('withApproval', ['the first argument must be a LangChain tool']);
+  const gate = gateFor(options, `withApproval(${tool.name})`);
   return new ApprovalTool(tool, gate, options) as unknown as T;
 }
 
-function gateFor(options: WithApprovalOptions, owner: string): CountersignGate {
-  if (options.require === undefined) {
-    if (options.approval !== undefined) {
-      throw new CountersignError('validation_failed', {
-        message: `${owner}: \`approval\` only applies with \`require\``,
-      });
-    }
-    return resolveGate(options, owner);
+function gateFor(options: WithApprovalOptions, owner: string): AdapterGate {
+  const problems = waitTimeoutProblems(options?.waitTimeoutMs);
+  if (options?.require === undefined) {
+    if (options?.approval !== undefined) problems.push('approval only applies with require');
+    return resolveGate(options, owner, { problems });
+  }
+  if (typeof options.require !== 'boolean' && typeof options.require !== 'function') {
+    problems.push('require must be a boolean or a function');
   }
   if (options.gate !== undefined || options.policy !== undefined) {
-    throw new CountersignError('validation_failed', {
-      message: `${owner}: give either \`require\` or \`policy\`/\`gate\`, not both`,
-    });
+    problems.push('give either require or policy/gate, not both');
   }
+  if (problems.length > 0) throw invalidOptions(owner, problems);
+  // `require` asks on every call it selects: a policy that requires by default, with these settings.
   const policy = definePolicy({
     version: 1,
     default: 'require',
     ...(options.approval === undefined ? {} : { approval: options.approval }),
   });
-  return createGate({
-    policy,
-    ...(options.service === undefined ? {} : { service: options.service }),
-  });
+  return resolveGate({ policy, service: options.service }, owner);
 }
 
 function predicateFailed(toolName: string, error: unknown): FinalDecision {
@@ -107,7 +99,7 @@ class ApprovalTool extends StructuredTool {
 
   constructor(
     private readonly inner: AnyTool,
-    private readonly gate: CountersignGate,
+    private readonly gate: AdapterGate,
     private readonly options: WithApprovalOptions,
   ) {
     super({ responseFormat: 'content' });
@@ -126,9 +118,9 @@ class ApprovalTool extends StructuredTool {
     // The gate sees what the model sent, not the schema's parsed output.
     const args = toolCall?.args ?? parsed;
     const childConfig: ToolRunnableConfig = { ...config, callbacks: runManager?.getChild() };
-    if (isPlainObject(args)) {
-      const asks = await this.asks(args as JsonObject).catch((error: unknown) => error);
-      if (asks === false) return this.run(args as JsonObject, childConfig);
+    if (isJsonObject(args)) {
+      const asks = await this.asks(args).catch((error: unknown) => error);
+      if (asks === false) return this.run(args, childConfig);
       if (asks !== true) return this.act(predicateFailed(this.name, asks), {}, childConfig);
     }
     const decision = await decideToolCall(this.gate, {
@@ -173,7 +165,7 @@ class ApprovalTool extends StructuredTool {
   private contextFor(args: unknown, config: ToolRunnableConfig): JsonObject | undefined {
     const { context } = this.options;
     if (typeof context !== 'function') return context;
-    return context(isPlainObject(args) ? (args as JsonObject) : {}, config);
+    return context(isJsonObject(args) ? args : {}, config);
   }
 
   // Invoked as a tool call when we were, so the inner tool builds its own ToolMessage (artifacts

@@ -1,11 +1,8 @@
-export { parseCliArgs } from './cli/parse-args.js';
-export {
-  createHumanToolsServerFactory,
-  type HumanToolsOptions,
-} from './human-tools/human-tools-server.js';
-export { reportRequest } from './human-tools/request-report.js';
+export type { HumanToolsOptions } from './human-tools/human-tools-options.js';
+export { createHumanToolsServerFactory } from './human-tools/human-tools-server.js';
 export {
   type ApprovalChannel,
+  type ElicitApprovalOptions,
   type ElicitOutcome,
   elicitApproval,
 } from './proxy/elicit-approval.js';

@@ -14,10 +14,15 @@ export interface CountersignErrorOptions {
 
 /**
  * The base class of every error Countersign throws. Use {@link CountersignError.isInstance}
- * rather than `instanceof`: it works across duplicated copies of the package.
+ * rather than `instanceof`: it works across duplicated (and bundled, minified) copies of the package.
+ *
+ * A subclass declares its own `static readonly errorName = 'MyError'`: a string literal, which
+ * minifiers keep, unlike the class's `Function.name`. It is also the error's `name`.
  */
 export class CountersignError extends Error {
-  // The marker holds the class names of the error's chain (`['ApiError', 'CountersignError']`),
+  /** The class's name as {@link CountersignError.isInstance} knows it; each subclass declares its own. */
+  static readonly errorName: string = 'CountersignError';
+  // The marker holds the error names of the error's chain (`['ApiError', 'CountersignError']`),
   // so isInstance works for subclasses too, across duplicated copies of the package.
   readonly [marker]: readonly string[];
   /** A stable string code, see {@link ErrorCode}. */
@@ -27,8 +32,8 @@ export class CountersignError extends Error {
 
   constructor(code: ErrorCode, { message, cause, details }: CountersignErrorOptions) {
     super(message, cause === undefined ? undefined : { cause });
-    this.name = 'CountersignError';
-    this[marker] = classNames(new.target);
+    this.name = errorNameOf(new.target);
+    this[marker] = errorNames(new.target);
     this.code = code;
     this.details = details ?? {};
   }
@@ -44,7 +49,7 @@ export class CountersignError extends Error {
     if (typeof error !== 'object' || error === null || !(marker in error)) return false;
     const names = (error as { [marker]: unknown })[marker];
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance was called on.
-    return Array.isArray(names) && names.includes(this.name);
+    return Array.isArray(names) && names.includes(errorNameOf(this));
   }
 
   /** True when `error` is a Countersign error carrying `code`. */
@@ -56,14 +61,22 @@ export class CountersignError extends Error {
   }
 }
 
-function classNames(target: Function): string[] {
+// A subclass that declares no errorName of its own (one written outside Countersign) falls back
+// to its Function.name rather than inheriting its parent's, which would make it match the parent.
+function errorNameOf(target: Function): string {
+  return Object.hasOwn(target, 'errorName')
+    ? String((target as { errorName?: unknown }).errorName)
+    : target.name;
+}
+
+function errorNames(target: Function): string[] {
   const names: string[] = [];
   for (
     let current = target;
     current && current !== Error;
     current = Object.getPrototypeOf(current)
   ) {
-    names.push(current.name);
+    names.push(errorNameOf(current));
   }
   return names;
 }

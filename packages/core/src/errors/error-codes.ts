@@ -1,5 +1,5 @@
 /**
- * Every error code Countersign uses, with the HTTP status the server answers with.
+ * The codes a server may put in an API error body, each with the HTTP status it answers with.
  * This is the one table that maps codes to statuses: the server and the client both read it.
  */
 export const ERROR_HTTP_STATUS = {
@@ -19,49 +19,50 @@ export const ERROR_HTTP_STATUS = {
   rate_limited: 429,
   internal: 500,
   service_unavailable: 503,
-  // Codes below never cross the wire from the server; they describe outcomes and client-side failures.
-  rejected: 409,
-  expired: 409,
-  cancelled: 409,
-  invalid_response: 502,
-  timeout: 504,
-  aborted: 499,
-  policy_invalid: 400,
-  fingerprint_mismatch: 409,
 } as const;
 
-/** A stable string code naming what went wrong. */
-export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
-
-/** The codes a server may put in an API error body. */
-export const WIRE_ERROR_CODES = [
-  'validation_failed',
-  'invalid_json',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'conflict',
-  'idempotency_conflict',
-  'version_conflict',
-  'already_decided',
-  'payload_too_large',
-  'unsupported_media_type',
-  'unprocessable',
-  'rate_limited',
-  'internal',
-  'service_unavailable',
-] as const satisfies readonly ErrorCode[];
-
 /** A code that may appear in an API error body. */
-export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
+export type WireErrorCode = keyof typeof ERROR_HTTP_STATUS;
 
-/** The HTTP status for an error code. */
-export function httpStatusForCode(code: ErrorCode): number {
+/** The codes a server may put in an API error body (the keys of {@link ERROR_HTTP_STATUS}). */
+export const WIRE_ERROR_CODES = Object.freeze(
+  Object.keys(ERROR_HTTP_STATUS) as WireErrorCode[],
+) as readonly WireErrorCode[];
+
+/**
+ * Codes that never cross the wire, so they have no HTTP status: they describe outcomes of a
+ * request (`rejected`, `expired`, `cancelled`) and failures on the caller's side.
+ */
+export const LOCAL_ERROR_CODES = [
+  'rejected',
+  'expired',
+  'cancelled',
+  'invalid_response',
+  'timeout',
+  'aborted',
+  'policy_invalid',
+  'fingerprint_mismatch',
+] as const;
+
+/** A code only a local error carries (see {@link LOCAL_ERROR_CODES}). */
+export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number];
+
+/** A stable string code naming what went wrong. */
+export type ErrorCode = WireErrorCode | LocalErrorCode;
+
+const localCodes: ReadonlySet<string> = new Set(LOCAL_ERROR_CODES);
+
+/** The HTTP status for a code that crosses the wire. */
+export function httpStatusForCode(code: WireErrorCode): number {
   return ERROR_HTTP_STATUS[code];
 }
 
-/** True when `value` is a known error code. */
-export function isErrorCode(value: unknown): value is ErrorCode {
+/** True when `value` is a code that may appear in an API error body. */
+export function isWireErrorCode(value: unknown): value is WireErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_HTTP_STATUS, value);
+}
+
+/** True when `value` is a known error code, wire or local. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return isWireErrorCode(value) || (typeof value === 'string' && localCodes.has(value));
 }

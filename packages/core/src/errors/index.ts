@@ -4,6 +4,9 @@ export {
   type ErrorCode,
   httpStatusForCode,
   isErrorCode,
+  isWireErrorCode,
+  LOCAL_ERROR_CODES,
+  type LocalErrorCode,
   WIRE_ERROR_CODES,
   type WireErrorCode,
 } from './error-codes.js';
@@ -17,3 +20,4 @@ export {
   RejectedError,
   ServiceUnavailableError,
 } from './errors.js';
+export { invalidOptions } from './invalid-options.js';

@@ -23,27 +23,39 @@ describe('gate: human-edited arguments', () => {
   const editing = (args: JsonObject) =>
     createFakeApprovalService({ onCreate: () => ({ outcome: 'edit', args }) });
 
-  it('runs the edited args, validated by the tool', async () => {
+  it('runs the edited args as edited, after the tool validated them', async () => {
     const seen: JsonObject[] = [];
-    const gate = createGate({
-      policy: testPolicy,
-      service: editing({ version: '2.4.0', env: 'prod' }),
-    });
+    const service = editing({ version: '2.4.0', env: 'prod' });
+    const gate = createGate({ policy: testPolicy, service });
     const decision = await gate.check({
       ...deploy,
+      // A schema that fills defaults: its parsed output is not what the human approved.
       validateArgs: (args) => {
         seen.push(args);
         return { ...args, dryRun: false };
       },
     });
-    const ran = { version: '2.4.0', env: 'prod', dryRun: false };
+    const ran = { version: '2.4.0', env: 'prod' };
     expect(decision).toMatchObject({
       outcome: 'allow',
       edited: true,
       args: ran,
       fingerprint: fingerprint('deploy', ran),
     });
+    expect(decision.outcome === 'allow' && decision.args).toEqual(ran);
+    expect(service.requests()[0]?.resolution?.fingerprint).toBe(fingerprint('deploy', ran));
     expect(seen).toEqual([{ version: '2.4.0', env: 'prod' }]);
+  });
+
+  it('hands the validator a copy, so it cannot change what runs', async () => {
+    const gate = createGate({ policy: testPolicy, service: editing({ version: '2.4.0' }) });
+    const decision = await gate.check({
+      ...deploy,
+      validateArgs: (args) => {
+        args.version = '9.9.9';
+      },
+    });
+    expect(decision).toMatchObject({ outcome: 'allow', edited: true, args: { version: '2.4.0' } });
   });
 
   it('denies (invalid) when the validator refuses the edited args', async () => {

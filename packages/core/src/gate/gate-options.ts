@@ -1,10 +1,12 @@
-import { CountersignError } from '../errors/index.js';
+import { invalidOptions } from '../errors/index.js';
 import type { GateOptions } from './gate-types.js';
 
-/** Refuses a bad gate configuration at construction, not at the first risky call. */
-export function assertGateOptions(options: GateOptions): void {
+/** What is wrong with a gate's `policy` and `service`, if anything (adapters check the same). */
+export function policyAndServiceProblems(
+  options: Pick<GateOptions, 'policy' | 'service'>,
+): string[] {
   const problems: string[] = [];
-  const { policy, service, defaultWaitTimeoutMs, rejectionCacheSize } = options;
+  const { policy, service } = options;
   if (policy !== undefined && typeof policy?.evaluate !== 'function') {
     problems.push('policy must come from loadPolicy, parsePolicy or definePolicy');
   }
@@ -14,6 +16,13 @@ export function assertGateOptions(options: GateOptions): void {
   ) {
     problems.push('service must implement ApprovalService (create, wait, ...)');
   }
+  return problems;
+}
+
+/** Refuses a bad gate configuration at construction, not at the first risky call. */
+export function assertGateOptions(options: GateOptions): void {
+  const problems = policyAndServiceProblems(options);
+  const { defaultWaitTimeoutMs, rejectionCacheSize } = options;
   if (
     defaultWaitTimeoutMs !== undefined &&
     !(Number.isFinite(defaultWaitTimeoutMs) && defaultWaitTimeoutMs >= 0)
@@ -26,10 +35,5 @@ export function assertGateOptions(options: GateOptions): void {
   ) {
     problems.push('rejectionCacheSize must be a whole number, 0 or more');
   }
-  if (problems.length > 0) {
-    throw new CountersignError('validation_failed', {
-      message: `createGate: ${problems.join('; ')}`,
-      details: { problems },
-    });
-  }
+  if (problems.length > 0) throw invalidOptions('createGate', problems);
 }

@@ -2,6 +2,12 @@ import type { ApprovalService } from '../client/client-types.js';
 import type { ApprovalSpec, Policy, PolicyDecision } from '../policy/policy-types.js';
 import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
 
+/**
+ * Checks human-edited arguments (a copy of them) with the tool's own schema; throws or rejects to
+ * refuse them. Its return value is ignored: the arguments run as edited.
+ */
+export type EditValidator = (args: JsonObject) => unknown;
+
 /** A tool call the gate is asked about. */
 export interface GateCheckInput {
   /** The tool's name as the model called it (MCP proxies use `server__tool`). */
@@ -19,10 +25,11 @@ export interface GateCheckInput {
   /** The tool's input JSON Schema, sent along so the server can validate edited arguments. */
   inputSchema?: JsonObject;
   /**
-   * Re-validates human-edited arguments with the tool's own schema. Return the parsed arguments,
-   * or throw to refuse them (the call is then denied with reason `invalid`).
+   * Re-validates human-edited arguments with the tool's own schema: throw (or reject) to refuse
+   * them, and the call is denied with reason `invalid`. What runs is the arguments as edited, the
+   * ones the approval's fingerprint names; the validator's return value is ignored.
    */
-  validateArgs?: (args: JsonObject) => JsonObject | Promise<JsonObject>;
+  validateArgs?: EditValidator;
   /** A plain-words description of the action for the reviewer. Default: derived from the call. */
   action?: string;
   /** Aborts the wait; the call is denied with reason `aborted`. */

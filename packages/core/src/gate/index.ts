@@ -2,6 +2,7 @@ export { createGate } from './create-gate.js';
 export type {
   ApprovalOverride,
   DenyReason,
+  EditValidator,
   Gate,
   GateAllow,
   GateCheckInput,

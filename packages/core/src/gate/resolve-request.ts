@@ -94,17 +94,15 @@ async function approved(request: ApprovalRequest, context: ResolveContext): Prom
   };
   if (actual === context.fingerprint) return allowed(input.args, false, actual, extras);
 
-  let validated: unknown;
   try {
-    validated = input.validateArgs ? await input.validateArgs(structuredClone(args)) : args;
+    await input.validateArgs?.(structuredClone(args));
   } catch (error) {
     throw refused(error instanceof Error ? error.message : String(error), error);
   }
-  if (typeof validated !== 'object' || validated === null || Array.isArray(validated)) {
-    throw refused('the validator did not return an object', undefined);
-  }
+  // What runs is the edit as approved (its fingerprint is the approval's), never a validator's
+  // parsed output: defaults or transforms applied there would make it a call nobody approved.
   // Re-check the edited call: a deny still denies; a require is met by this human approval.
-  const recheck = policy.evaluate({ ...input, args: validated as JsonObject });
+  const recheck = policy.evaluate({ ...input, args });
   if (recheck.action === 'deny') {
     return {
       outcome: 'deny',
@@ -116,7 +114,7 @@ async function approved(request: ApprovalRequest, context: ResolveContext): Prom
       ...(recheck.rule === undefined ? {} : { rule: recheck.rule }),
     };
   }
-  return allowed(validated as JsonObject, true, fingerprint(input.toolName, validated), extras);
+  return allowed(args, true, actual, extras);
 }
 
 function refused(detail: string, cause: unknown): CountersignError {

@@ -6,6 +6,7 @@ export {
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
+export { isJsonObject } from './is-json-object.js';
 export {
   type ApprovalRequest,
   approvalRequestSchema,

@@ -1,4 +1,4 @@
-import type { ApprovalService, CreateRequestInput } from '@countersign/core';
+import type { CreateRequestInput } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -6,17 +6,8 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { z } from 'zod';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
+import { assertHumanToolsOptions, type HumanToolsOptions } from './human-tools-options.js';
 import { reportRequest } from './request-report.js';
-
-/** Options for {@link createHumanToolsServerFactory}. */
-export interface HumanToolsOptions {
-  /** The Countersign server (a `CountersignClient`). */
-  service: ApprovalService;
-  /** How long one tool call waits before answering "pending, call check_request". Default 50 000. */
-  maxWaitMs?: number;
-  /** Milliseconds between progress notifications while waiting. Default 10 000. */
-  progressIntervalMs?: number;
-}
 
 const common = {
   context: z
@@ -43,6 +34,7 @@ function failure(what: string, error: unknown): CallToolResult {
  * Countersign (`request_approval`, `ask_human`, `collect_input`, `check_request`).
  */
 export function createHumanToolsServerFactory(options: HumanToolsOptions): () => Server {
+  assertHumanToolsOptions(options);
   const { service } = options;
   const maxWaitMs = options.maxWaitMs ?? 50_000;
   const intervalMs = options.progressIntervalMs ?? 10_000;

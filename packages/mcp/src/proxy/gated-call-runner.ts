@@ -9,7 +9,7 @@ import type { ProxiedTool } from '../upstream/upstream-set.js';
 import { ApprovedCallExecutor } from './approved-call-executor.js';
 import { elicitApproval } from './elicit-approval.js';
 import type { PendingCallState } from './pending-call-store.js';
-import type { ProxyOptions, ToolGate } from './proxy-options.js';
+import type { ResolvedProxyOptions, ToolGate } from './proxy-options.js';
 import { createArgsValidator, pendingResult, respondResult, textResult } from './tool-results.js';
 
 type Args = Record<string, unknown>;
@@ -18,14 +18,14 @@ const FINAL_DENIALS = new Set(['policy', 'rejected', 'expired', 'cancelled', 'in
 
 /** Applies the gate to proxied calls and to `check_request`, shared by every downstream session. */
 export class GatedCallRunner {
-  readonly #options: ProxyOptions;
+  readonly #options: ResolvedProxyOptions;
   readonly #executor: ApprovedCallExecutor;
   readonly #logger: Logger;
   readonly #runId: string;
   readonly #maxWaitMs: number;
   readonly #intervalMs: number;
 
-  constructor(options: ProxyOptions) {
+  constructor(options: ResolvedProxyOptions) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#executor = new ApprovedCallExecutor(options.upstreams, options.store, this.#logger);

@@ -1,5 +1,7 @@
 import type { Gate } from '@countersign/core';
+import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
 import type { Logger } from '../shared/logger.js';
+import { hasMethods, millisecondsProblems } from '../shared/option-checks.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import type { ApprovalChannel } from './elicit-approval.js';
 import type { PendingCallStore } from './pending-call-store.js';
@@ -7,12 +9,13 @@ import type { PendingCallStore } from './pending-call-store.js';
 /** The part of the core gate the proxy uses: `check` decides, `evaluate` names the channel. */
 export type ToolGate = Pick<Gate, 'check' | 'evaluate'>;
 
-/** Options for {@link createProxyServer}. */
-export interface ProxyOptions {
+/**
+ * Options for {@link createProxyServerFactory}. The gate decides every `tools/call`: pass `gate`
+ * (`createGate` from `@countersign/core`), or `policy` and `service` to have one made.
+ */
+export interface ProxyOptions extends GateSourceOptions<ToolGate> {
   /** The connected upstream servers. */
   upstreams: UpstreamSet;
-  /** Decides every `tools/call`: the core gate (`createGate`). */
-  gate: ToolGate;
   /** Remembers calls that went through an approval request (and their results). */
   store: PendingCallStore;
   /** The run id sent with every request. Default: a random id per proxy process. */
@@ -31,5 +34,42 @@ export interface ProxyOptions {
   defaultChannel?: ApprovalChannel;
   /** Context sent with every request (visible to policy conditions and reviewers). */
   context?: Record<string, unknown>;
+  /** Where the proxy logs. Default: nowhere. */
   logger?: Logger;
+}
+
+/** {@link ProxyOptions} after {@link resolveProxyOptions}: the gate is always there. */
+export type ResolvedProxyOptions = ProxyOptions & { gate: ToolGate };
+
+const CHANNELS: readonly string[] = ['server', 'elicit', 'elicit-then-server'];
+
+/**
+ * Rejects bad proxy options at construction, every problem in one `CountersignError` with code
+ * `validation_failed`, and makes the gate when only a policy or service is given.
+ */
+export function resolveProxyOptions(options: ProxyOptions): ResolvedProxyOptions {
+  const problems: string[] = [];
+  if (typeof options === 'object' && options !== null) {
+    if (!hasMethods(options.upstreams, ['find', 'call', 'refresh', 'onToolsChanged'])) {
+      problems.push('upstreams must be an UpstreamSet (UpstreamSet.connect or fromConnections)');
+    }
+    if (!hasMethods(options.store, ['get', 'remember', 'claim', 'complete'])) {
+      problems.push('store must be a PendingCallStore (PendingCallStore.open)');
+    }
+    if (options.runId !== undefined && (typeof options.runId !== 'string' || !options.runId)) {
+      problems.push('runId must be a non-empty string');
+    }
+    problems.push(...millisecondsProblems(options, ['maxWaitMs', 'progressIntervalMs']));
+    if (options.defaultChannel !== undefined && !CHANNELS.includes(options.defaultChannel)) {
+      problems.push(`defaultChannel must be one of ${CHANNELS.join(', ')}`);
+    }
+    if (options.context !== undefined && !isJsonObject(options.context)) {
+      problems.push('context must be a JSON object');
+    }
+  }
+  const gate = resolveGate(options, 'createProxyServerFactory', {
+    methods: ['check', 'evaluate'],
+    problems,
+  });
+  return { ...options, gate };
 }

@@ -5,7 +5,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { GatedCallRunner } from './gated-call-runner.js';
-import type { ProxyOptions } from './proxy-options.js';
+import { type ProxyOptions, resolveProxyOptions } from './proxy-options.js';
 import { textResult } from './tool-results.js';
 
 /** The name of the tool the proxy adds to re-attach to a pending approval. */
@@ -37,7 +37,8 @@ export type ProxyServerFactory = () => Server;
  * lists the upstream tools unchanged (plus `check_request`) and runs each `tools/call` through
  * the gate. The upstreams, the gate and the pending-call store are shared.
  */
-export function createProxyServerFactory(options: ProxyOptions): ProxyServerFactory {
+export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServerFactory {
+  const options = resolveProxyOptions(proxyOptions);
   const runner = new GatedCallRunner(options);
   const logger = options.logger;
   let warnedShadow = false;

@@ -1,3 +1,4 @@
+import { type EditValidator, isJsonObject } from '@countersign/core/adapter';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 
@@ -41,12 +42,8 @@ export function respondResult(
   const answer = typeof response === 'string' ? response : JSON.stringify(response);
   const text = `${message}\n${answer}`;
   if (!tool?.outputSchema) {
-    const isObject = typeof response === 'object' && response !== null && !Array.isArray(response);
-    return isObject
-      ? {
-          content: [{ type: 'text', text }],
-          structuredContent: response as Record<string, unknown>,
-        }
+    return isJsonObject(response)
+      ? { content: [{ type: 'text', text }], structuredContent: response }
       : { content: [{ type: 'text', text }] };
   }
   const check = validators.getValidator(tool.outputSchema as never)(response);
@@ -69,11 +66,10 @@ const argsValidators = new WeakMap<
 
 /**
  * Validates (human-edited) arguments against a tool's input schema; throws with the validator's
- * message. The schema is compiled on first use and cached per listing.
+ * message. The schema is compiled on first use and cached per listing. The arguments then run as
+ * edited (the core's contract), so the upstream sees exactly what the human approved.
  */
-export function createArgsValidator(
-  tool: Tool,
-): (args: Record<string, unknown>) => Record<string, unknown> {
+export function createArgsValidator(tool: Tool): EditValidator {
   return (args) => {
     let validate = argsValidators.get(tool);
     if (!validate) {

@@ -6,9 +6,9 @@ import { CountersignError, type ErrorCode } from '@countersign/core';
  * message as one line on stderr and exits non-zero.
  */
 export class StartupError extends CountersignError {
+  static override readonly errorName = 'StartupError';
   constructor(code: ErrorCode, message: string, cause?: unknown) {
     super(code, { message, cause });
-    this.name = 'StartupError';
   }
 }
 

@@ -23,6 +23,8 @@ export interface InProcessProxyOptions {
   /** Reuse the calls array of an earlier proxy (for restart tests). */
   calls?: UpstreamCallRecord[];
   runId?: string;
+  /** Hand the proxy `policy` and `service` to make its own gate, instead of a ready gate. */
+  gateFromOptions?: boolean;
 }
 
 /** The proxy with the test upstream and an SDK client, all in one process over in-memory pipes. */
@@ -38,10 +40,13 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   ]);
   const service = options.service ?? createFakeApprovalService();
   const store = await PendingCallStore.open(options.stateFile);
-  const gate = createGate({ service, ...(options.policy ? { policy: options.policy } : {}) });
+  const policy = options.policy ? { policy: options.policy } : {};
+  const gateSource = options.gateFromOptions
+    ? { service, ...policy }
+    : { gate: createGate({ service, ...policy }) };
   const factory = createProxyServerFactory({
     upstreams,
-    gate,
+    ...gateSource,
     store,
     maxWaitMs: options.maxWaitMs ?? 5_000,
     progressIntervalMs: 50,

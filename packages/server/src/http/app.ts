@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
+import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -84,15 +85,15 @@ export function createApp(options: AppOptions): CountersignApp {
 export function buildApp(options: AppOptions): CountersignApp & { context: ServiceContext } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
-    throw new RangeError('bodyLimitBytes must be an integer of at least 1024');
+    throw fail('validation_failed', 'bodyLimitBytes must be an integer of at least 1024');
   }
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
-    throw new RangeError('keepAliveMs must be at least 50');
+    throw fail('validation_failed', 'keepAliveMs must be at least 50');
   }
   const listPageMaxBytes = options.listPageMaxBytes ?? 4 * 1024 * 1024;
   if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
-    throw new RangeError('listPageMaxBytes must be an integer of at least 65536');
+    throw fail('validation_failed', 'listPageMaxBytes must be an integer of at least 65536');
   }
   const context: ServiceContext = {
     store: options.store,

@@ -1,4 +1,9 @@
-import { CountersignError, ERROR_HTTP_STATUS, type ErrorCode } from '@countersign/core/protocol';
+import {
+  CountersignError,
+  ERROR_HTTP_STATUS,
+  isWireErrorCode,
+  type WireErrorCode,
+} from '@countersign/core/protocol';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -7,7 +12,7 @@ import { ZodError } from 'zod';
 /** Sends the JSON error body with the status core's table gives the code. */
 export function errorResponse(
   c: Context,
-  code: ErrorCode,
+  code: WireErrorCode,
   message: string,
   details: Record<string, unknown> = {},
 ): Response {
@@ -28,7 +33,7 @@ export function zodDetails(error: ZodError): Record<string, unknown> {
   };
 }
 
-const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+const HTTP_STATUS_CODES: Partial<Record<number, WireErrorCode>> = {
   400: 'validation_failed',
   401: 'unauthorized',
   403: 'forbidden',
@@ -38,19 +43,22 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-/** The status and JSON body for any error: known errors keep their code; anything else is a bare 500. */
+/**
+ * The status and JSON body for any error: known errors with a wire code keep it; a local code
+ * (an outcome or a caller-side failure, never meant for the wire) and anything else is a bare 500.
+ */
 export function errorBody(
   error: unknown,
   log: (error: unknown) => void,
 ): {
   status: number;
-  body: { error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+  body: { error: { code: WireErrorCode; message: string; details: Record<string, unknown> } };
 } {
-  const body = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) => ({
+  const body = (code: WireErrorCode, message: string, details: Record<string, unknown> = {}) => ({
     status: ERROR_HTTP_STATUS[code],
     body: { error: { code, message, details } },
   });
-  if (CountersignError.isInstance(error)) {
+  if (CountersignError.isInstance(error) && isWireErrorCode(error.code)) {
     const code = error.code;
     const wire =
       ERROR_HTTP_STATUS[code] >= 500 && code !== 'service_unavailable' ? 'internal' : code;

@@ -81,8 +81,11 @@ describe('GET /v1/requests byte budget', () => {
 
   it('refuses a budget below 64 KiB or not a whole number', () => {
     const store = {} as Parameters<typeof createApp>[0]['store'];
-    expect(() => createApp({ store, listPageMaxBytes: 65_535 })).toThrow(RangeError);
-    expect(() => createApp({ store, listPageMaxBytes: 100_000.5 })).toThrow(RangeError);
+    for (const listPageMaxBytes of [65_535, 100_000.5]) {
+      expect(() => createApp({ store, listPageMaxBytes })).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
+    }
     expect(() => createApp({ store, listPageMaxBytes: 65_536 })).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { CountersignError } from '@countersign/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../http/app.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -21,6 +22,28 @@ describe('bad configuration is refused at construction', () => {
     expect(() => new OutboxWorker(context, { baseDelayMs: 10, maxDelayMs: 5 })).toThrow(
       /maxDelayMs/,
     );
+    await store.close();
+  });
+
+  it('throws the core CountersignError with code validation_failed, not a RangeError', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const { context } = createApp({ store });
+    const attempts = [
+      () => createApp({ store, bodyLimitBytes: 10 }),
+      () => new Scheduler(context, { pollIntervalMs: 0 }),
+      () => new OutboxWorker(context, { maxDelayMs: 0 }),
+      () => createApp({ store, callbackHosts: ['a.example', ''] }),
+    ];
+    for (const attempt of attempts) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(CountersignError.hasCode(thrown, 'validation_failed')).toBe(true);
+      expect(thrown).not.toBeInstanceOf(RangeError);
+    }
     await store.close();
   });
 });

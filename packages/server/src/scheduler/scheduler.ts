@@ -1,4 +1,5 @@
 import { isoTime } from '../clock.js';
+import { fail } from '../service/failures.js';
 import { applyJob } from '../service/scheduled-work.js';
 import type { ServiceContext } from '../service/service-context.js';
 
@@ -42,12 +43,12 @@ export class Scheduler {
     this.#context = context;
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
     if (!Number.isFinite(this.#pollIntervalMs) || this.#pollIntervalMs < 10) {
-      throw new RangeError('pollIntervalMs must be at least 10');
+      throw fail('validation_failed', 'pollIntervalMs must be at least 10');
     }
     this.#onError = options.onError ?? (() => undefined);
     this.#retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
     if (!Number.isFinite(this.#retentionMs) || this.#retentionMs < MIN_IDEMPOTENCY_RETENTION_MS) {
-      throw new RangeError('idempotencyRetentionMs must be at least 24 hours');
+      throw fail('validation_failed', 'idempotencyRetentionMs must be at least 24 hours');
     }
   }
 

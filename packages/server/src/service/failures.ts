@@ -1,8 +1,8 @@
-import { CountersignError, type ErrorCode } from '@countersign/core/protocol';
+import { CountersignError, type WireErrorCode } from '@countersign/core/protocol';
 
-/** Shorthand for a Countersign error with a code, message and optional details. */
+/** Shorthand for a Countersign error with a wire code (one the HTTP layer answers with), a message and optional details. */
 export function fail(
-  code: ErrorCode,
+  code: WireErrorCode,
   message: string,
   details?: Record<string, unknown>,
 ): CountersignError {

@@ -1,4 +1,5 @@
 import { CountersignError } from '@countersign/core/protocol';
+import { fail } from '../service/failures.js';
 
 /** One parsed allow-list entry. */
 interface HostRule {
@@ -32,11 +33,12 @@ export class CallbackHostList {
   }
 
   /**
-   * Parses the entries; throws a `RangeError` naming the first malformed one, so bad configuration
+   * Parses the entries; throws a `validation_failed` error naming the first malformed one, so bad configuration
    * fails at start rather than per request. An empty list allows no callback URL at all.
    */
   static parse(entries: readonly string[]): CallbackHostList {
-    if (!Array.isArray(entries)) throw new RangeError('callbackHosts must be an array of strings');
+    if (!Array.isArray(entries))
+      throw fail('validation_failed', 'callbackHosts must be an array of strings');
     return new CallbackHostList(entries.map(parseEntry));
   }
 
@@ -65,8 +67,9 @@ export class CallbackHostList {
   }
 }
 
-function malformed(entry: unknown, why: string): RangeError {
-  return new RangeError(
+function malformed(entry: unknown, why: string): CountersignError {
+  return fail(
+    'validation_failed',
     `callbackHosts entry ${JSON.stringify(entry)} is malformed: ${why}. ` +
       'Use host, host:port or *.domain (for example "hooks.example.com", "10.0.0.5:8080", "*.internal")',
   );

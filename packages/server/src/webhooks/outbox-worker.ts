@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
+import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxMessage } from '../store/store-types.js';
 import { signWebhook } from './signer.js';
@@ -54,10 +55,10 @@ export class OutboxWorker {
     ] as const) {
       const value = this.#options[name];
       if (!Number.isFinite(value) || value < 1)
-        throw new RangeError(`${name} must be a positive number`);
+        throw fail('validation_failed', `${name} must be a positive number`);
     }
     if (this.#options.maxDelayMs < this.#options.baseDelayMs) {
-      throw new RangeError('maxDelayMs must be at least baseDelayMs');
+      throw fail('validation_failed', 'maxDelayMs must be at least baseDelayMs');
     }
   }
 

@@ -24,7 +24,7 @@ describe('PostgreSQL store', () => {
   it('refuses a schema name it would have to quote', async () => {
     await expect(
       openPostgresStore({ connectionString: postgresTestUrl(), schema: 'bad"; DROP' }),
-    ).rejects.toThrow(RangeError);
+    ).rejects.toMatchObject({ name: 'CountersignError', code: 'validation_failed' });
   });
 
   it('migrates once when two replicas open the same schema together, and keeps data on reopen', async () => {

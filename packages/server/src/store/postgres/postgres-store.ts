@@ -1,5 +1,6 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
+import { fail } from '../../service/failures.js';
 import { storeMethods } from '../sql/store-methods.js';
 import type { Store, StoreTx } from '../store-types.js';
 import { EventRelay, type Reservation } from './postgres-event-relay.js';
@@ -57,11 +58,11 @@ const types = {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? 'countersign';
   if (!SCHEMA_NAME.test(schema)) {
-    throw new RangeError(`schema must match ${SCHEMA_NAME}, not "${schema}"`);
+    throw fail('validation_failed', `schema must match ${SCHEMA_NAME}, not "${schema}"`);
   }
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) {
-    throw new RangeError('pollIntervalMs must be at least 10');
+    throw fail('validation_failed', 'pollIntervalMs must be at least 10');
   }
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const pool = new pg.Pool({

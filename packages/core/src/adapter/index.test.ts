@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import * as adapter from './index.js';
+
+describe('@countersign/core/adapter', () => {
+  it('exports the kit the adapters share, by name', () => {
+    expect(Object.keys(adapter).sort()).toEqual(['invalidOptions', 'isJsonObject', 'resolveGate']);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * `@countersign/core/adapter`: the pieces every framework adapter shares, so they resolve their
+ * gate, reject bad options and read tool arguments the same way. For adapter authors; an
+ * application needs only the root entry.
+ *
+ * @packageDocumentation
+ */
+export { invalidOptions } from '../errors/index.js';
+export type { EditValidator } from '../gate/gate-types.js';
+export { isJsonObject } from '../protocol/index.js';
+export {
+  type AdapterGate,
+  type GateMethod,
+  type GateSourceOptions,
+  type ResolveGateOptions,
+  resolveGate,
+} from './resolve-gate.js';

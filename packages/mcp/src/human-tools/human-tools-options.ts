@@ -1,0 +1,25 @@
+import type { ApprovalService } from '@countersign/core';
+import { invalidOptions } from '@countersign/core/adapter';
+import { hasMethods, millisecondsProblems } from '../shared/option-checks.js';
+
+/** Options for {@link createHumanToolsServerFactory}. */
+export interface HumanToolsOptions {
+  /** The Countersign server (a `CountersignClient`). */
+  service: ApprovalService;
+  /** How long one tool call waits before answering "pending, call check_request". Default 50 000. */
+  maxWaitMs?: number;
+  /** Milliseconds between progress notifications while waiting. Default 10 000. */
+  progressIntervalMs?: number;
+}
+
+/** Rejects bad options at construction, every problem in one `validation_failed` error. */
+export function assertHumanToolsOptions(options: HumanToolsOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOptions('createHumanToolsServerFactory', ['options must be an object']);
+  }
+  const problems = millisecondsProblems(options, ['maxWaitMs', 'progressIntervalMs']);
+  if (!hasMethods(options.service, ['create', 'get', 'wait'])) {
+    problems.unshift('service must be an ApprovalService (a CountersignClient)');
+  }
+  if (problems.length > 0) throw invalidOptions('createHumanToolsServerFactory', problems);
+}

@@ -8,6 +8,8 @@ import {
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
+import type { StoreTx } from '../store/store-types.js';
+import { changeUnlessOverdue } from './expire-request.js';
 import { fail, requestNotFound } from './failures.js';
 import { assertMatchesSchema } from './json-schema-check.js';
 import { nextVersion, recordChange } from './record-change.js';
@@ -144,9 +146,12 @@ export async function decideRequest(
   id: string,
   body: DecisionInput,
 ): Promise<ApprovalRequest> {
-  return context.store.transaction(async (tx) => {
+  const load = async (tx: StoreTx) => {
     const visible = await loadVisible(tx, principal, id);
     if (!visible) throw requestNotFound(id);
+    return visible;
+  };
+  return changeUnlessOverdue(context, load, async (tx, visible) => {
     const request = loadPending(visible, body.expectedVersion);
     checkDecision(principal, request, body);
     const next = applyDecision(principal, request, body, isoTime(context.clock.now()));

@@ -151,6 +151,12 @@ export const approvalRequestSchema = z.object({
   requester: z.string(),
   responseSchema: jsonSchemaDocumentSchema.optional(),
   callbackUrl: z.string().optional(),
+  /**
+   * The shape of `callbackUrl` deliveries: absent for Countersign's `{type, timestamp, data}`
+   * envelope of every event; `ambedo` for a request created by the Ambedo-compatible `POST
+   * /api/pause`, whose `webhookUrl` receives only the decision as Ambedo's documented payload.
+   */
+  callbackFormat: z.enum(['ambedo']).optional(),
   runId: z.string().optional(),
   toolCallId: z.string().optional(),
   metadata: jsonObjectSchema.optional(),

@@ -6,6 +6,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';
+import { ambedoPause } from '../service/ambedo-view.js';
 import { createRequest } from '../service/create-request.js';
 import { decideRequest } from '../service/decide-request.js';
 import { requestNotFound } from '../service/failures.js';
@@ -37,33 +38,12 @@ const listQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-/** Ambedo has four statuses; cancelled and answered map onto the nearest without calling them rejections. */
-function ambedoStatus(request: ApprovalRequest): 'pending' | 'approved' | 'rejected' | 'expired' {
-  switch (request.status) {
-    case 'approved':
-    case 'answered':
-      return 'approved';
-    case 'rejected':
-      return 'rejected';
-    case 'pending':
-      return 'pending';
-    default:
-      return 'expired';
-  }
-}
-
 function pauseView(c: Context, request: ApprovalRequest) {
-  const metadata = request.metadata ?? {};
+  const { agentContext, ...pause } = ambedoPause(request);
   return {
-    watchId: request.id,
-    status: ambedoStatus(request),
-    resolvedAt: request.resolution?.at ?? null,
-    ...(request.resolution?.reason ? { reason: request.resolution.reason } : {}),
+    ...pause,
     statusUrl: new URL(`/api/pause/${encodeURIComponent(request.id)}`, c.req.url).toString(),
-    agentContext: {
-      action: request.action,
-      context: 'ambedoContext' in metadata ? metadata.ambedoContext : request.context,
-    },
+    agentContext,
   };
 }
 
@@ -83,13 +63,10 @@ export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
         : {}),
       ...(body.webhookUrl ? { callbackUrl: body.webhookUrl } : {}),
     });
-    const { request } = await createRequest(
-      context,
-      c.get('principal'),
-      create,
-      undefined,
-      'webhookUrl',
-    );
+    const { request } = await createRequest(context, c.get('principal'), create, {
+      callbackField: 'webhookUrl',
+      callbackFormat: 'ambedo',
+    });
     const view = pauseView(c, request);
     return c.json({ watchId: view.watchId, statusUrl: view.statusUrl, status: view.status }, 201);
   });

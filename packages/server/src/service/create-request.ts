@@ -88,18 +88,27 @@ export interface CreateResult {
   replayed: boolean;
 }
 
+/** How a create is asked for, besides its body. */
+export interface CreateOptions {
+  /** Replays the original request for a repeated key with the same body. */
+  idempotencyKey?: string;
+  /** The field name of `callbackUrl` in errors (default `callbackUrl`; Ambedo's is `webhookUrl`). */
+  callbackField?: string;
+  /** The shape of `callbackUrl` deliveries (default: Countersign's envelope of every event). */
+  callbackFormat?: ApprovalRequest['callbackFormat'];
+}
+
 /**
  * Creates a request (or replays the original for a repeated Idempotency-Key). A `callbackUrl` off
- * the operator's allow-list is refused before anything is stored; `callbackField` names the field
- * in that error (the Ambedo route calls it `webhookUrl`).
+ * the operator's allow-list is refused before anything is stored.
  */
 export async function createRequest(
   context: ServiceContext,
   principal: Principal,
   body: CreateRequestBody,
-  idempotencyKey?: string,
-  callbackField = 'callbackUrl',
+  options: CreateOptions = {},
 ): Promise<CreateResult> {
+  const { idempotencyKey, callbackField = 'callbackUrl' } = options;
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
   }
@@ -119,6 +128,9 @@ export async function createRequest(
       }
     }
     const { request, jobs } = buildRequest(body, principal.id, context.clock.now());
+    if (options.callbackFormat && request.callbackUrl) {
+      request.callbackFormat = options.callbackFormat;
+    }
     await recordChange(context, tx, {
       request,
       type: 'created',

@@ -187,10 +187,12 @@ export class OutboxWorker {
   }
 }
 
+// The Countersign envelope carries `data.requestId`; an Ambedo payload carries `watchId`.
 function requestIdOf(body: string): string | null {
   try {
-    const parsed = JSON.parse(body) as { data?: { requestId?: unknown } };
-    return typeof parsed.data?.requestId === 'string' ? parsed.data.requestId : null;
+    const parsed = JSON.parse(body) as { data?: { requestId?: unknown }; watchId?: unknown };
+    const id = parsed.data?.requestId ?? parsed.watchId;
+    return typeof id === 'string' ? id : null;
   } catch {
     return null;
   }

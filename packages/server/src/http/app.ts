@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
+import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
 import { type AppEnv, authenticate } from './auth-middleware.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -45,6 +46,19 @@ export interface AppOptions {
    * Admin subscriptions (`/v1/webhooks`) are not restricted.
    */
   callbackHosts?: readonly string[];
+  /**
+   * Lets per-request callbacks point at link-local and cloud metadata addresses
+   * (`169.254.0.0/16`, `fe80::/10`, `fd00:ec2::254`). Off by default: such a callback, by IP or by
+   * a name resolving to one, is a 400 at create and is not delivered (checked again on the address
+   * connected to). Env `COUNTERSIGN_ALLOW_LINK_LOCAL_CALLBACKS`, flag
+   * `--allow-link-local-callbacks`. Default `false`.
+   */
+  allowLinkLocalCallbacks?: boolean;
+  /**
+   * Resolves callback host names to all their addresses for that check (default: `dns.lookup`
+   * with `all`); for split-horizon DNS and tests.
+   */
+  callbackResolver?: HostResolver;
 }
 
 /** The app and the service context it runs on. */
@@ -64,6 +78,15 @@ export function createApp(options: AppOptions): CountersignApp {
   if (!Number.isInteger(limit) || limit < 1024) {
     throw new RangeError('bodyLimitBytes must be an integer of at least 1024');
   }
+  if (
+    options.allowLinkLocalCallbacks !== undefined &&
+    typeof options.allowLinkLocalCallbacks !== 'boolean'
+  ) {
+    throw new RangeError('allowLinkLocalCallbacks must be a boolean');
+  }
+  if (options.callbackResolver !== undefined && typeof options.callbackResolver !== 'function') {
+    throw new RangeError('callbackResolver must be a function');
+  }
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
     throw new RangeError('keepAliveMs must be at least 50');
@@ -72,6 +95,8 @@ export function createApp(options: AppOptions): CountersignApp {
     store: options.store,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
+    allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
+    ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),
     ...(options.callbackHosts
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }

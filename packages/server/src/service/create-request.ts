@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
+import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
 import { assertUsableSchema } from './json-schema-check.js';
@@ -111,6 +112,10 @@ export async function createRequest(
   const { idempotencyKey, callbackField = 'callbackUrl' } = options;
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
+    if (!context.allowLinkLocalCallbacks) {
+      const resolve = context.callbackResolver ?? systemResolver;
+      await assertCallbackAddressAllowed(resolve, body.callbackUrl, callbackField);
+    }
   }
   const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   return context.store.transaction(async (tx) => {

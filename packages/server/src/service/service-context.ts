@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store-types.js';
+import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
 import type { EventBus } from './event-bus.js';
 
@@ -10,6 +11,10 @@ export interface ServiceContext {
   bus: EventBus;
   /** Hosts per-request callback URLs may point at; unset allows any http(s) URL. */
   callbackHosts?: CallbackHostList;
+  /** Whether callbacks may point at link-local and metadata addresses (default false). */
+  allowLinkLocalCallbacks?: boolean;
+  /** Resolves callback host names to all their addresses (default `systemResolver`). */
+  callbackResolver?: HostResolver;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
 }

@@ -1,8 +1,8 @@
+import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxMessage } from '../store/store-types.js';
-import { type Agent, type Dispatcher, fetch } from 'undici';
 import {
   linkLocalMessage,
   linkLocalRefusingAgent,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
+import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
@@ -59,6 +60,8 @@ export interface AppOptions {
    * with `all`); for split-horizon DNS and tests.
    */
   callbackResolver?: HostResolver;
+  /** Bounds on body depth, entries, string and schema sizes (see {@link InputLimits}). */
+  inputLimits?: InputLimits;
 }
 
 /** The app and the service context it runs on. */
@@ -87,6 +90,7 @@ export function createApp(options: AppOptions): CountersignApp {
   if (options.callbackResolver !== undefined && typeof options.callbackResolver !== 'function') {
     throw new RangeError('callbackResolver must be a function');
   }
+  const inputLimits = resolveInputLimits(options.inputLimits);
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
     throw new RangeError('keepAliveMs must be at least 50');
@@ -95,6 +99,7 @@ export function createApp(options: AppOptions): CountersignApp {
     store: options.store,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
+    inputLimits,
     allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
     ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),
@@ -114,6 +119,7 @@ export function createApp(options: AppOptions): CountersignApp {
       return errorResponse(c, 'payload_too_large', `The body is larger than ${limit} bytes`);
     }
     c.set('bodyLimit', limit);
+    c.set('inputLimits', inputLimits);
     await next();
   });
   app.route('/', metaRoutes(context));

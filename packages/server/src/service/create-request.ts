@@ -13,6 +13,7 @@ import type { Job } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
+import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
 import { assertUsableSchema } from './json-schema-check.js';
 import { recordChange } from './record-change.js';
 import type { ServiceContext } from './service-context.js';
@@ -83,6 +84,13 @@ export function buildRequest(
   return { request, jobs };
 }
 
+function assertSchemaSize(schema: object, path: string, limits: ResolvedInputLimits): void {
+  const bytes = Buffer.byteLength(JSON.stringify(schema));
+  if (bytes > limits.maxSchemaBytes) {
+    throw overLimit('maxSchemaBytes', limits.maxSchemaBytes, bytes, path, 'The JSON Schema');
+  }
+}
+
 /** The result of a create: the request and whether it was an idempotent replay. */
 export interface CreateResult {
   request: ApprovalRequest;
@@ -110,6 +118,9 @@ export async function createRequest(
   options: CreateOptions = {},
 ): Promise<CreateResult> {
   const { idempotencyKey, callbackField = 'callbackUrl' } = options;
+  const limits = context.inputLimits ?? DEFAULT_INPUT_LIMITS;
+  if (body.tool?.schema) assertSchemaSize(body.tool.schema, '/tool/schema', limits);
+  if (body.responseSchema) assertSchemaSize(body.responseSchema, '/responseSchema', limits);
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
     if (!context.allowLinkLocalCallbacks) {

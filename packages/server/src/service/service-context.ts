@@ -3,6 +3,7 @@ import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
 import type { EventBus } from './event-bus.js';
+import type { ResolvedInputLimits } from './input-limits.js';
 
 /** What every service operation needs. */
 export interface ServiceContext {
@@ -11,6 +12,8 @@ export interface ServiceContext {
   bus: EventBus;
   /** Hosts per-request callback URLs may point at; unset allows any http(s) URL. */
   callbackHosts?: CallbackHostList;
+  /** Bounds on input sizes (default `DEFAULT_INPUT_LIMITS`). */
+  inputLimits?: ResolvedInputLimits;
   /** Whether callbacks may point at link-local and metadata addresses (default false). */
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */

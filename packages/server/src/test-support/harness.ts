@@ -50,7 +50,10 @@ export const offlineResolver: HostResolver = async (hostname) => {
 
 /** Builds a fresh harness with the usual cast of keys; `options` go to `createApp`. */
 export async function createHarness(
-  options: Pick<AppOptions, 'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver'> = {},
+  options: Pick<
+    AppOptions,
+    'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver' | 'inputLimits'
+  > = {},
 ): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));
   const dbPath = join(directory, 'test.db');

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
+import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
@@ -100,6 +101,10 @@ export function createApp(options: AppOptions): CountersignApp {
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
+    schemas: new SchemaChecker({
+      timeoutMs: inputLimits.schemaCheckTimeoutMs,
+      maxExpansion: inputLimits.maxSchemaExpansion,
+    }),
     allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
     ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),

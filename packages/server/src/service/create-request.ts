@@ -14,8 +14,8 @@ import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callba
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
 import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
-import { assertUsableSchema } from './json-schema-check.js';
 import { recordChange } from './record-change.js';
+import { schemaCheckerOf } from './schema-checker.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The URLs of a request, as absolute paths. */
@@ -34,8 +34,6 @@ export function buildRequest(
   requester: string,
   now: number,
 ): { request: ApprovalRequest; jobs: Omit<Job, 'id'>[] } {
-  if (body.tool?.schema) assertUsableSchema(body.tool.schema, 'tool schema');
-  if (body.responseSchema) assertUsableSchema(body.responseSchema, 'responseSchema');
   const id = newId('req');
   const at = isoTime(now);
   const request: ApprovalRequest = {
@@ -121,6 +119,12 @@ export async function createRequest(
   const limits = context.inputLimits ?? DEFAULT_INPUT_LIMITS;
   if (body.tool?.schema) assertSchemaSize(body.tool.schema, '/tool/schema', limits);
   if (body.responseSchema) assertSchemaSize(body.responseSchema, '/responseSchema', limits);
+  const schemas = schemaCheckerOf(context);
+  if (body.tool?.schema)
+    await schemas.assertUsable(body.tool.schema, 'tool schema', '/tool/schema');
+  if (body.responseSchema) {
+    await schemas.assertUsable(body.responseSchema, 'responseSchema', '/responseSchema');
+  }
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
     if (!context.allowLinkLocalCallbacks) {

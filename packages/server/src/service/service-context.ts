@@ -4,6 +4,7 @@ import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
 import type { EventBus } from './event-bus.js';
 import type { ResolvedInputLimits } from './input-limits.js';
+import type { SchemaChecker } from './schema-checker.js';
 
 /** What every service operation needs. */
 export interface ServiceContext {
@@ -14,6 +15,8 @@ export interface ServiceContext {
   callbackHosts?: CallbackHostList;
   /** Bounds on input sizes (default `DEFAULT_INPUT_LIMITS`). */
   inputLimits?: ResolvedInputLimits;
+  /** Runs agent-supplied JSON Schemas off the event loop (default: one shared checker). */
+  schemas?: SchemaChecker;
   /** Whether callbacks may point at link-local and metadata addresses (default false). */
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */

@@ -111,6 +111,7 @@ export async function createHarness(
       await scheduler.runDue();
     },
     async close() {
+      await context.schemas?.close();
       await store.close();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
+import type { Reply } from '../test-support/harness.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -22,13 +23,18 @@ function doublingSchema(levels: number): Record<string, unknown> {
   };
 }
 
-async function call(key: string, method: string, path: string, body?: unknown) {
+async function call(
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Pick<Reply, 'status' | 'body'>> {
   const response = await fetch(`${server?.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: await response.json() };
 }
 
 /**

@@ -11,6 +11,8 @@ export { type AppOptions, type CountersignApp, createApp } from './http/app.js';
 export { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';
 export { EventBus } from './service/event-bus.js';
+export { DEFAULT_INPUT_LIMITS, type InputLimits } from './service/input-limits.js';
+export { SchemaChecker, type SchemaCheckerOptions } from './service/schema-checker.js';
 export {
   openPostgresStore,
   type PostgresStore,
@@ -25,5 +27,10 @@ export type {
   StoreTx,
   WebhookRecord,
 } from './store/store-types.js';
+export {
+  type HostResolver,
+  isLinkLocalAddress,
+  systemResolver,
+} from './webhooks/callback-addresses.js';
 export { OutboxWorker, type OutboxWorkerOptions } from './webhooks/outbox-worker.js';
 export { newWebhookSecret, signWebhook } from './webhooks/signer.js';

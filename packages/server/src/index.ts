@@ -31,6 +31,7 @@ export {
   type WebhookWorker,
 } from './server.js';
 export { EventBus } from './service/event-bus.js';
+export { DEFAULT_INPUT_LIMITS, type InputLimits } from './service/input-limits.js';
 export {
   openPostgresStore,
   type PostgresStore,
@@ -45,5 +46,6 @@ export type {
   StoreTx,
   WebhookRecord,
 } from './store/store-types.js';
+export type { HostResolver } from './webhooks/callback-addresses.js';
 export type { OutboxWorkerOptions } from './webhooks/outbox-worker.js';
 export { newWebhookSecret, signWebhook } from './webhooks/signer.js';

@@ -124,6 +124,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await context.schemas?.close();
       await store.close();
     },
   };

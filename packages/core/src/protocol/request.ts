@@ -223,6 +223,12 @@ export const approvalRequestSchema = z.object({
     .optional()
     .describe('The JSON Schema the answer must match'),
   callbackUrl: z.string().optional().describe('Where change webhooks are POSTed'),
+  callbackFormat: z
+    .enum(['ambedo'])
+    .optional()
+    .describe(
+      'The shape of callbackUrl deliveries: absent for the {type, timestamp, data} envelope of every event; "ambedo" for a request created by POST /api/pause, whose webhookUrl receives only the decision as Ambedo documents it',
+    ),
   runId: z.string().optional().describe('The agent run this call belongs to'),
   toolCallId: z.string().optional().describe("The agent framework's id of this tool call"),
   metadata: jsonObjectSchema.optional().describe("The caller's free-form data"),

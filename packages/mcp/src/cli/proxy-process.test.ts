@@ -19,6 +19,7 @@ import {
 } from '../test-support/destructive-upstream.js';
 import { TestReviewer } from '../test-support/reviewer.js';
 import { serveMcp } from '../transport/serve-mcp.js';
+import { USAGE } from './usage.js';
 
 const require = createRequire(import.meta.url);
 const FILESYSTEM_SERVER = join(
@@ -132,6 +133,26 @@ describe('the filesystem server behind the proxy', () => {
     });
     expect(text(balance)).toBe('q: 100');
     expect((await readFile(calls, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('a --config with a single upstream', () => {
+  it('keeps the tool names unprefixed, as --help says', async () => {
+    const config = join(dir, 'servers.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        mcpServers: { bank: { command: process.execPath, args: [TEST_UPSTREAM] } },
+      }),
+    );
+    const cli = await connectCli({ transport: 'stdio', args: ['proxy', '--config', config], env });
+    clis.push(cli);
+    const names = (await cli.client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['get_balance', 'delete_file']));
+    expect(names.some((name) => name.startsWith('bank__'))).toBe(false);
+    const help = USAGE.replace(/\s+/g, ' ');
+    expect(help).toContain('with two or more, their tools are exposed as name__tool');
+    expect(help).toContain('a single upstream keeps its tool names unprefixed');
   });
 });
 

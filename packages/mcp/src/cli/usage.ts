@@ -13,8 +13,9 @@ Usage:
 
 Options:
   --policy FILE              Countersign policy (YAML or JSON).
-  --config FILE              Several upstreams: {"mcpServers": {"name": {"command", "args", "env"} | {"url"}}};
-                             their tools are exposed as name__tool.
+  --config FILE              Upstreams: {"mcpServers": {"name": {"command", "args", "env"} | {"url"}}};
+                             with two or more, their tools are exposed as name__tool;
+                             a single upstream keeps its tool names unprefixed.
   --name NAME                The upstream's name for --upstream-url or a command (default "upstream").
   --state FILE               Remember pending calls in this JSON file, so a restarted proxy can finish them.
   --max-wait DURATION        Wait this long for a human per call before answering "pending" (default 50s).

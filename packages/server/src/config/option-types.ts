@@ -84,6 +84,21 @@ export function integerType(min: number): OptionType<number> {
   };
 }
 
+/** `true` or `false` (as text also `yes`/`no`, `on`/`off`, `1`/`0`). */
+export const booleanType: OptionType<boolean> = {
+  label: 'boolean',
+  schema: checked((value) =>
+    typeof value === 'boolean' ? value : new Problem(`must be true or false, not ${shown(value)}`),
+  ),
+  fromText: (text) => {
+    const word = text.trim().toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(word)) return true;
+    if (['false', 'no', 'off', '0'].includes(word)) return false;
+    return text;
+  },
+  show: asIs,
+};
+
 /**
  * Milliseconds, written as a duration (`250ms`, `15s`, `5m`, `36h`, `7d`) or, in the config file
  * and in code, as a number of milliseconds; at least `min`.

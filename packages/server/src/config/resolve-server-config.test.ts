@@ -24,7 +24,16 @@ describe('server configuration from flags, environment and file', () => {
     expect(config).toEqual({
       port: 8787,
       host: '127.0.0.1',
+      allowLinkLocalCallbacks: false,
       bodyLimitBytes: 1_048_576,
+      inputLimits: {
+        maxJsonDepth: 64,
+        maxJsonEntries: 10_000,
+        maxStringLength: 262_144,
+        maxSchemaBytes: 65_536,
+        maxSchemaExpansion: 10_000,
+        schemaCheckTimeoutMs: 1000,
+      },
       listPageMaxBytes: 4 * 1_048_576,
       keepAliveMs: 15_000,
       scheduler: { pollIntervalMs: 250, idempotencyRetentionMs: 7 * 86_400_000 },

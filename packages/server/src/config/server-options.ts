@@ -5,6 +5,7 @@ import {
 } from '../scheduler/scheduler.js';
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
+  booleanType,
   durationType,
   hostListType,
   integerType,
@@ -64,6 +65,14 @@ export const SERVER_OPTIONS = {
     description:
       'Hosts per-request callback URLs may point at: `host`, `host:port` or `*.domain`, comma separated in a flag or variable. Unset allows any http(s) URL (see "Callback URL allow-list").',
   }),
+  allowLinkLocalCallbacks: option({
+    type: booleanType,
+    default: false,
+    flag: 'allow-link-local-callbacks',
+    env: 'COUNTERSIGN_ALLOW_LINK_LOCAL_CALLBACKS',
+    description:
+      'Let per-request callbacks reach link-local and cloud metadata addresses (`169.254.0.0/16`, `fe80::/10`, `fd00:ec2::254`), refused by default at create and at delivery.',
+  }),
   bodyLimitBytes: option({
     type: integerType(1024),
     default: 1024 * 1024,
@@ -86,6 +95,55 @@ export const SERVER_OPTIONS = {
     env: 'COUNTERSIGN_KEEP_ALIVE',
     description: 'Time between keep-alive comments on event streams.',
   }),
+  inputLimits: {
+    maxJsonDepth: option({
+      type: integerType(8),
+      default: 64,
+      flag: 'max-json-depth',
+      env: 'COUNTERSIGN_MAX_JSON_DEPTH',
+      description:
+        'Deepest nesting of objects and arrays in a body (the body is level 1); deeper is a 400.',
+    }),
+    maxJsonEntries: option({
+      type: integerType(100),
+      default: 10_000,
+      flag: 'max-json-entries',
+      env: 'COUNTERSIGN_MAX_JSON_ENTRIES',
+      description:
+        'Most object keys plus array items in one body, over every level; more is a 413.',
+    }),
+    maxStringLength: option({
+      type: integerType(1024),
+      default: 256 * 1024,
+      flag: 'max-string-length',
+      env: 'COUNTERSIGN_MAX_STRING_LENGTH',
+      description: 'Longest string value or object key, in UTF-16 code units; longer is a 413.',
+    }),
+    maxSchemaBytes: option({
+      type: integerType(1024),
+      default: 64 * 1024,
+      flag: 'max-schema-bytes',
+      env: 'COUNTERSIGN_MAX_SCHEMA_BYTES',
+      description:
+        'Largest `tool.schema` or `responseSchema`, in bytes of its JSON; larger is a 413.',
+    }),
+    maxSchemaExpansion: option({
+      type: integerType(100),
+      default: 10_000,
+      flag: 'max-schema-expansion',
+      env: 'COUNTERSIGN_MAX_SCHEMA_EXPANSION',
+      description:
+        'Most subschemas a JSON Schema may stand for once every `$ref` is followed; more is a 400 at create.',
+    }),
+    schemaCheckTimeoutMs: option({
+      type: durationType({ min: 10, examples: '1s or 500ms' }),
+      default: 1000,
+      flag: 'schema-check-timeout',
+      env: 'COUNTERSIGN_SCHEMA_CHECK_TIMEOUT',
+      description:
+        'Longest one JSON Schema check may run on its worker thread, off the event loop; past it the input is refused.',
+    }),
+  },
   dashboardDir: option({
     type: textType('path'),
     defaultText: 'the bundled dashboard',

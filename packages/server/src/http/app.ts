@@ -3,8 +3,11 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
+import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
+import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
+import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
 import { type AppEnv, authenticate } from './auth-middleware.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -50,9 +53,24 @@ export interface AppOptions {
    * Largest body of one `GET /v1/requests` page in bytes (default 4 MiB, at least 64 KiB). A page
    * ends early, with a `nextCursor`, before its items would pass it, so large requests cannot make
    * a list hold hundreds of megabytes; a single request larger than the budget still gets a page of
-   * its own. Intended env `COUNTERSIGN_LIST_PAGE_MAX_BYTES`, flag `--list-page-max-bytes`.
+   * its own. Env `COUNTERSIGN_LIST_PAGE_MAX_BYTES`, flag `--list-page-max-bytes`.
    */
   listPageMaxBytes?: number;
+  /**
+   * Lets per-request callbacks point at link-local and cloud metadata addresses
+   * (`169.254.0.0/16`, `fe80::/10`, `fd00:ec2::254`). Off by default: such a callback, by IP or by
+   * a name resolving to one, is a 400 at create and is not delivered (checked again on the address
+   * connected to). Env `COUNTERSIGN_ALLOW_LINK_LOCAL_CALLBACKS`, flag
+   * `--allow-link-local-callbacks`. Default `false`.
+   */
+  allowLinkLocalCallbacks?: boolean;
+  /**
+   * Resolves callback host names to all their addresses for that check (default: `dns.lookup`
+   * with `all`); for split-horizon DNS and tests.
+   */
+  callbackResolver?: HostResolver;
+  /** Bounds on body depth, entries, string and schema sizes (see {@link InputLimits}). */
+  inputLimits?: InputLimits;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -87,6 +105,16 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   if (!Number.isInteger(limit) || limit < 1024) {
     throw fail('validation_failed', 'bodyLimitBytes must be an integer of at least 1024');
   }
+  if (
+    options.allowLinkLocalCallbacks !== undefined &&
+    typeof options.allowLinkLocalCallbacks !== 'boolean'
+  ) {
+    throw fail('validation_failed', 'allowLinkLocalCallbacks must be a boolean');
+  }
+  if (options.callbackResolver !== undefined && typeof options.callbackResolver !== 'function') {
+    throw fail('validation_failed', 'callbackResolver must be a function');
+  }
+  const inputLimits = resolveInputLimits(options.inputLimits);
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   if (!Number.isFinite(keepAliveMs) || keepAliveMs < 50) {
     throw fail('validation_failed', 'keepAliveMs must be at least 50');
@@ -99,6 +127,13 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     store: options.store,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
+    inputLimits,
+    schemas: new SchemaChecker({
+      timeoutMs: inputLimits.schemaCheckTimeoutMs,
+      maxExpansion: inputLimits.maxSchemaExpansion,
+    }),
+    allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
+    ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),
     ...(options.callbackHosts
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
@@ -116,6 +151,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       return errorResponse(c, 'payload_too_large', `The body is larger than ${limit} bytes`);
     }
     c.set('bodyLimit', limit);
+    c.set('inputLimits', inputLimits);
     await next();
   });
   app.route('/', metaRoutes(context));

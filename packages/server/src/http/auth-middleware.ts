@@ -2,11 +2,12 @@ import type { MiddlewareHandler } from 'hono';
 import { verifyApiKey } from '../auth/api-keys.js';
 import { type Principal, principalFor } from '../auth/principal.js';
 import { fail } from '../service/failures.js';
+import type { ResolvedInputLimits } from '../service/input-limits.js';
 import type { Role, Store } from '../store/store-types.js';
 
 /** The Hono environment of the API routes. */
 export interface AppEnv {
-  Variables: { principal: Principal; bodyLimit: number };
+  Variables: { principal: Principal; bodyLimit: number; inputLimits: ResolvedInputLimits };
 }
 
 /** Resolves the principal of an `Authorization: Bearer <key>` header; 401 otherwise. */

@@ -1,10 +1,13 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { fail } from '../service/failures.js';
+import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from '../service/input-limits.js';
+import { assertDepthWithinLimit, assertSizeWithinLimits } from './bounded-json.js';
 
 /**
  * Reads and validates a JSON body. Wrong content type is 415, malformed JSON 400 `invalid_json`,
- * a body that breaks the schema 400 `validation_failed`. With `optional`, an empty body is `{}`.
+ * a body over the input limits (depth, entries, string length) 400 or 413, a body that breaks the
+ * schema 400 `validation_failed`. With `optional`, an empty body is `{}`.
  */
 export async function readJson<S extends z.ZodType>(
   c: Context,
@@ -22,6 +25,8 @@ export async function readJson<S extends z.ZodType>(
       contentType: type,
     });
   }
+  const limits = (c.get('inputLimits') as ResolvedInputLimits | undefined) ?? DEFAULT_INPUT_LIMITS;
+  assertDepthWithinLimit(text, limits.maxJsonDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -30,6 +35,7 @@ export async function readJson<S extends z.ZodType>(
       cause: error instanceof Error ? error.message : String(error),
     });
   }
+  assertSizeWithinLimits(value, limits);
   return parseWith(schema, value);
 }
 

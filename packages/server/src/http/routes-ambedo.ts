@@ -5,13 +5,13 @@ import {
 } from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
 import { visibilityFor } from '../auth/principal.js';
+import { ambedoPause } from '../service/ambedo-view.js';
 import { createRequest } from '../service/create-request.js';
 import { decideRequest } from '../service/decide-request.js';
 import { requestNotFound } from '../service/failures.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
 import {
-  type AmbedoStatus,
   approveBodySchema,
   type PauseView,
   pauseBodySchema,
@@ -20,33 +20,12 @@ import {
 import type { AppEnv } from './auth-middleware.js';
 import { readJson, readQuery } from './read-input.js';
 
-/** Ambedo has four statuses; cancelled and answered map onto the nearest without calling them rejections. */
-function ambedoStatus(request: ApprovalRequest): AmbedoStatus {
-  switch (request.status) {
-    case 'approved':
-    case 'answered':
-      return 'approved';
-    case 'rejected':
-      return 'rejected';
-    case 'pending':
-      return 'pending';
-    default:
-      return 'expired';
-  }
-}
-
 function pauseView(c: Context, request: ApprovalRequest): PauseView {
-  const metadata = request.metadata ?? {};
+  const { agentContext, ...pause } = ambedoPause(request);
   return {
-    watchId: request.id,
-    status: ambedoStatus(request),
-    resolvedAt: request.resolution?.at ?? null,
-    ...(request.resolution?.reason ? { reason: request.resolution.reason } : {}),
+    ...pause,
     statusUrl: new URL(`/api/pause/${encodeURIComponent(request.id)}`, c.req.url).toString(),
-    agentContext: {
-      action: request.action,
-      context: 'ambedoContext' in metadata ? metadata.ambedoContext : request.context,
-    },
+    agentContext,
   };
 }
 
@@ -66,13 +45,10 @@ export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
         : {}),
       ...(body.webhookUrl ? { callbackUrl: body.webhookUrl } : {}),
     });
-    const { request } = await createRequest(
-      context,
-      c.get('principal'),
-      create,
-      undefined,
-      'webhookUrl',
-    );
+    const { request } = await createRequest(context, c.get('principal'), create, {
+      callbackField: 'webhookUrl',
+      callbackFormat: 'ambedo',
+    });
     const view = pauseView(c, request);
     return c.json({ watchId: view.watchId, statusUrl: view.statusUrl, status: view.status }, 201);
   });

@@ -60,7 +60,9 @@ export function requestRoutes(context: ServiceContext, listPageMaxBytes: number)
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
     }
-    const result = await createRequest(context, c.get('principal'), body, key);
+    const result = await createRequest(context, c.get('principal'), body, {
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
     return c.json(result.request, result.replayed ? 200 : 201, {
       location: result.request.links.self,
     });

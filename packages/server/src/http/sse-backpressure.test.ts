@@ -21,7 +21,8 @@ describe('SSE backpressure', () => {
     await new Promise((resolve) => socket.once('data', resolve));
     socket.pause();
     const agent = await server.createKey({ role: 'agent', name: 'bot' });
-    const context = { blob: 'x'.repeat(600_000) };
+    // 600 kB per event, in strings under the default maxStringLength (256 KiB).
+    const context = { a: 'x'.repeat(200_000), b: 'x'.repeat(200_000), c: 'x'.repeat(200_000) };
     const bus = server.server.context.bus;
     expect(bus.size).toBe(1);
     let created = 0;

@@ -10,10 +10,12 @@ import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
+import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
-import { assertUsableSchema } from './json-schema-check.js';
+import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
 import { recordChange } from './record-change.js';
+import { schemaCheckerOf } from './schema-checker.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The URLs of a request, as absolute paths. */
@@ -32,8 +34,6 @@ export function buildRequest(
   requester: string,
   now: number,
 ): { request: ApprovalRequest; jobs: Omit<Job, 'id'>[] } {
-  if (body.tool?.schema) assertUsableSchema(body.tool.schema, 'tool schema');
-  if (body.responseSchema) assertUsableSchema(body.responseSchema, 'responseSchema');
   const id = newId('req');
   const at = isoTime(now);
   const request: ApprovalRequest = {
@@ -82,26 +82,55 @@ export function buildRequest(
   return { request, jobs };
 }
 
+function assertSchemaSize(schema: object, path: string, limits: ResolvedInputLimits): void {
+  const bytes = Buffer.byteLength(JSON.stringify(schema));
+  if (bytes > limits.maxSchemaBytes) {
+    throw overLimit('maxSchemaBytes', limits.maxSchemaBytes, bytes, path, 'The JSON Schema');
+  }
+}
+
 /** The result of a create: the request and whether it was an idempotent replay. */
 export interface CreateResult {
   request: ApprovalRequest;
   replayed: boolean;
 }
 
+/** How a create is asked for, besides its body. */
+export interface CreateOptions {
+  /** Replays the original request for a repeated key with the same body. */
+  idempotencyKey?: string;
+  /** The field name of `callbackUrl` in errors (default `callbackUrl`; Ambedo's is `webhookUrl`). */
+  callbackField?: string;
+  /** The shape of `callbackUrl` deliveries (default: Countersign's envelope of every event). */
+  callbackFormat?: ApprovalRequest['callbackFormat'];
+}
+
 /**
  * Creates a request (or replays the original for a repeated Idempotency-Key). A `callbackUrl` off
- * the operator's allow-list is refused before anything is stored; `callbackField` names the field
- * in that error (the Ambedo route calls it `webhookUrl`).
+ * the operator's allow-list is refused before anything is stored.
  */
 export async function createRequest(
   context: ServiceContext,
   principal: Principal,
   body: CreateRequestBody,
-  idempotencyKey?: string,
-  callbackField = 'callbackUrl',
+  options: CreateOptions = {},
 ): Promise<CreateResult> {
+  const { idempotencyKey, callbackField = 'callbackUrl' } = options;
+  const limits = context.inputLimits ?? DEFAULT_INPUT_LIMITS;
+  if (body.tool?.schema) assertSchemaSize(body.tool.schema, '/tool/schema', limits);
+  if (body.responseSchema) assertSchemaSize(body.responseSchema, '/responseSchema', limits);
+  const schemas = schemaCheckerOf(context);
+  if (body.tool?.schema)
+    await schemas.assertUsable(body.tool.schema, 'tool schema', '/tool/schema');
+  if (body.responseSchema) {
+    await schemas.assertUsable(body.responseSchema, 'responseSchema', '/responseSchema');
+  }
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
+    if (!context.allowLinkLocalCallbacks) {
+      const resolve = context.callbackResolver ?? systemResolver;
+      await assertCallbackAddressAllowed(resolve, body.callbackUrl, callbackField);
+    }
   }
   const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   return context.store.transaction(async (tx) => {
@@ -119,6 +148,9 @@ export async function createRequest(
       }
     }
     const { request, jobs } = buildRequest(body, principal.id, context.clock.now());
+    if (options.callbackFormat && request.callbackUrl) {
+      request.callbackFormat = options.callbackFormat;
+    }
     await recordChange(context, tx, {
       request,
       type: 'created',

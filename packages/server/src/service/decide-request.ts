@@ -8,10 +8,12 @@ import type {
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
+import type { StoreTx } from '../store/store-types.js';
+import { changeUnlessOverdue, isOverdue } from './expire-request.js';
 import { fail, requestNotFound } from './failures.js';
-import { assertMatchesSchema } from './json-schema-check.js';
 import { nextVersion, recordChange } from './record-change.js';
 import { loadPending, loadVisible } from './request-access.js';
+import { schemaCheckerOf } from './schema-checker.js';
 import type { ServiceContext } from './service-context.js';
 
 const APPROVABLE = new Set(['approval', 'review']);
@@ -41,13 +43,26 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
     throw fail('unprocessable', `A ${request.kind} request is answered with "respond"`);
   }
   // Any request may be answered: for a tool call, the human's answer replaces running the tool.
-  if (outcome === 'edit') {
-    if (!request.tool)
-      throw fail('unprocessable', 'Only a request about a tool call can be edited');
-    if (request.tool.schema) assertMatchesSchema(request.tool.schema, body.args, 'edited args');
+  if (outcome === 'edit' && !request.tool) {
+    throw fail('unprocessable', 'Only a request about a tool call can be edited');
   }
-  if (outcome === 'respond' && request.kind === 'form' && request.responseSchema) {
-    assertMatchesSchema(request.responseSchema, body.response, 'response');
+}
+
+/**
+ * Checks edited args and form answers against the request's JSON Schemas, off the event loop.
+ * Runs before the decision's transaction: a request's schemas never change after create.
+ */
+async function checkAgainstSchemas(
+  context: ServiceContext,
+  request: ApprovalRequest,
+  body: DecisionInput,
+): Promise<void> {
+  const schemas = schemaCheckerOf(context);
+  if (body.outcome === 'edit' && request.tool?.schema) {
+    await schemas.assertMatches(request.tool.schema, body.args, 'edited args');
+  }
+  if (body.outcome === 'respond' && request.kind === 'form' && request.responseSchema) {
+    await schemas.assertMatches(request.responseSchema, body.response, 'response');
   }
 }
 
@@ -144,9 +159,18 @@ export async function decideRequest(
   id: string,
   body: DecisionInput,
 ): Promise<ApprovalRequest> {
-  return context.store.transaction(async (tx) => {
+  const load = async (tx: StoreTx) => {
     const visible = await loadVisible(tx, principal, id);
     if (!visible) throw requestNotFound(id);
+    return visible;
+  };
+  const before = await context.store.read(load);
+  if (before.status === 'pending' && !isOverdue(before, context.clock.now())) {
+    loadPending(before, body.expectedVersion);
+    checkDecision(principal, before, body);
+    await checkAgainstSchemas(context, before, body);
+  }
+  return changeUnlessOverdue(context, load, async (tx, visible) => {
     const request = loadPending(visible, body.expectedVersion);
     checkDecision(principal, request, body);
     const next = applyDecision(principal, request, body, isoTime(context.clock.now()));

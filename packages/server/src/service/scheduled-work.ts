@@ -1,6 +1,7 @@
 import type { ApprovalRequest, RequestEventType } from '@countersign/core/protocol';
 import { isoTime } from '../clock.js';
 import type { Job, StoreTx } from '../store/store-types.js';
+import { expireRequest } from './expire-request.js';
 import { nextVersion, recordChange } from './record-change.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -11,17 +12,15 @@ import type { ServiceContext } from './service-context.js';
 export async function applyJob(context: ServiceContext, tx: StoreTx, job: Job): Promise<void> {
   const request = await tx.getRequest(job.requestId);
   if (request?.status !== 'pending') return;
+  if (job.kind === 'deadline') {
+    await expireRequest(context, tx, request, request.deadline ?? isoTime(job.dueAt));
+    return;
+  }
   const now = isoTime(context.clock.now());
   const next = nextVersion(request, now);
   let type: RequestEventType;
   let data: Record<string, unknown>;
-  if (job.kind === 'deadline') {
-    next.status = 'expired';
-    next.resolution = { status: 'expired', at: now, by: [] };
-    await tx.clearJobs(request.id);
-    type = 'expired';
-    data = { deadline: request.deadline ?? isoTime(job.dueAt) };
-  } else if (job.kind === 'reminder') {
+  if (job.kind === 'reminder') {
     const dueIso = isoTime(job.dueAt);
     next.reminders = request.reminders.filter((at) => at !== dueIso);
     type = 'reminded';

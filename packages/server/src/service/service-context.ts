@@ -1,7 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store-types.js';
+import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
 import type { EventBus } from './event-bus.js';
+import type { ResolvedInputLimits } from './input-limits.js';
+import type { SchemaChecker } from './schema-checker.js';
 
 /** What every service operation needs. */
 export interface ServiceContext {
@@ -10,6 +13,14 @@ export interface ServiceContext {
   bus: EventBus;
   /** Hosts per-request callback URLs may point at; unset allows any http(s) URL. */
   callbackHosts?: CallbackHostList;
+  /** Bounds on input sizes (default `DEFAULT_INPUT_LIMITS`). */
+  inputLimits?: ResolvedInputLimits;
+  /** Runs agent-supplied JSON Schemas off the event loop (default: one shared checker). */
+  schemas?: SchemaChecker;
+  /** Whether callbacks may point at link-local and metadata addresses (default false). */
+  allowLinkLocalCallbacks?: boolean;
+  /** Resolves callback host names to all their addresses (default `systemResolver`). */
+  callbackResolver?: HostResolver;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
 }

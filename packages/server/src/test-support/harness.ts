@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, type NewKeyOptions } from '../auth/api-keys.js';
 import { ManualClock } from '../clock.js';
-import { type AppOptions, createApp } from '../http/app.js';
+import { type AppOptions, buildApp } from '../http/app.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ServiceContext } from '../service/service-context.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import type { HostResolver } from '../webhooks/callback-addresses.js';
 
 /** A JSON response as tests read it. */
 export interface Reply {
@@ -38,15 +39,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Resolves `localhost` only, without asking DNS: test hosts such as `hooks.example.com` do not
+ * resolve (as on a machine without network), so tests never send a name to outside DNS.
+ */
+export const offlineResolver: HostResolver = async (hostname) => {
+  if (hostname === 'localhost') return ['127.0.0.1'];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+};
+
 /** Builds a fresh harness with the usual cast of keys; `options` go to `createApp`. */
 export async function createHarness(
-  options: Pick<AppOptions, 'callbackHosts'> = {},
+  options: Pick<
+    AppOptions,
+    'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver' | 'inputLimits'
+  > = {},
 ): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));
   const dbPath = join(directory, 'test.db');
   const store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
   const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
-  const { app, context } = createApp({ ...options, store, clock, logError: () => undefined });
+  const { app, context } = buildApp({
+    callbackResolver: offlineResolver,
+    ...options,
+    store,
+    clock,
+    logError: () => undefined,
+  });
   const scheduler = new Scheduler(context);
   const key = async (options: NewKeyOptions) =>
     (await store.transaction((tx) => createApiKey(tx, options))).key;
@@ -92,6 +111,7 @@ export async function createHarness(
       await scheduler.runDue();
     },
     async close() {
+      await context.schemas?.close();
       await store.close();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -1,5 +1,6 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import { newId } from '../ids.js';
+import { ambedoPause } from '../service/ambedo-view.js';
 import type { StoreTx } from '../store/store-types.js';
 import { newWebhookSecret } from './signer.js';
 
@@ -30,29 +31,41 @@ export async function enqueueWebhooks(
 ): Promise<void> {
   const type = webhookEventType(event);
   const body = JSON.stringify({ type, timestamp: event.at, data: event });
-  const destinations: { webhookId: string | null; url: string; secret: string }[] = [];
-  if (event.request.callbackUrl) {
+  const destinations: { webhookId: string | null; url: string; secret: string; body: string }[] =
+    [];
+  const callback = callbackBody(event, body);
+  if (event.request.callbackUrl && callback !== undefined) {
     destinations.push({
       webhookId: null,
       url: event.request.callbackUrl,
       secret: await callbackSecret(tx),
+      body: callback,
     });
   }
   for (const webhook of await tx.listWebhooks()) {
     if (!webhook.enabled) continue;
     if (webhook.events.length > 0 && !webhook.events.includes(type)) continue;
-    destinations.push({ webhookId: webhook.id, url: webhook.url, secret: webhook.secret });
+    destinations.push({ webhookId: webhook.id, url: webhook.url, secret: webhook.secret, body });
   }
   for (const destination of destinations) {
     await tx.enqueueOutbox({
       id: newId('msg'),
       ...destination,
       eventType: type,
-      body,
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,
       status: 'pending',
     });
   }
+}
+
+/**
+ * The request's own callback body for this event, or undefined when it gets none: an Ambedo
+ * `webhookUrl` receives only the change that resolves the request, as Ambedo's payload.
+ */
+function callbackBody(event: RequestEvent, envelope: string): string | undefined {
+  if (event.request.callbackFormat !== 'ambedo') return envelope;
+  if (event.request.status === 'pending') return undefined;
+  return JSON.stringify(ambedoPause(event.request));
 }

@@ -1,8 +1,15 @@
+import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxMessage } from '../store/store-types.js';
+import {
+  linkLocalMessage,
+  linkLocalRefusingAgent,
+  linkLocalTarget,
+  systemResolver,
+} from './callback-addresses.js';
 import { signWebhook } from './signer.js';
 
 /** Options for {@link OutboxWorker}; the defaults retry for a little over 24 hours. */
@@ -33,6 +40,7 @@ export class OutboxWorker {
   readonly #options: Required<OutboxWorkerOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  #callbackAgent: Agent | undefined;
 
   constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
     this.#context = context;
@@ -76,6 +84,8 @@ export class OutboxWorker {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running?.catch(() => undefined);
+    await this.#callbackAgent?.close();
+    this.#callbackAgent = undefined;
   }
 
   /** Attempts every due message once; resolves with how many were attempted. */
@@ -105,7 +115,7 @@ export class OutboxWorker {
   }
 
   async #deliver(message: OutboxMessage): Promise<void> {
-    const outcome = this.#refused(message) ?? (await this.#post(message));
+    const outcome = (await this.#refused(message)) ?? (await this.#post(message));
     const { store, clock } = this.#context;
     const now = clock.now();
     const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
@@ -150,16 +160,31 @@ export class OutboxWorker {
    * A per-request callback (no subscription id) whose host left the allow-list after it was stored
    * is failed without a connection, so tightening the list also stops queued deliveries.
    */
-  #refused(message: OutboxMessage): Outcome | undefined {
-    const hosts = this.#context.callbackHosts;
-    if (message.webhookId || !hosts || hosts.allows(message.url)) return undefined;
-    return {
-      ok: false,
-      final: true,
-      error:
-        'Not sent: the callback host is not on the callback allow-list (callbackHosts); ' +
-        'the operator must add it for such callbacks to be delivered',
-    };
+  async #refused(message: OutboxMessage): Promise<Outcome | undefined> {
+    if (message.webhookId) return undefined;
+    const { callbackHosts, allowLinkLocalCallbacks, callbackResolver } = this.#context;
+    if (callbackHosts && !callbackHosts.allows(message.url)) {
+      return {
+        ok: false,
+        final: true,
+        error:
+          'Not sent: the callback host is not on the callback allow-list (callbackHosts); ' +
+          'the operator must add it for such callbacks to be delivered',
+      };
+    }
+    if (allowLinkLocalCallbacks) return undefined;
+    const target = await linkLocalTarget(message.url, callbackResolver ?? systemResolver);
+    if (!target) return undefined;
+    return { ok: false, final: true, error: `Not sent: ${linkLocalMessage('callback', target)}` };
+  }
+
+  // Per-request callbacks connect only to addresses checked on the connection's own lookup.
+  #dispatcher(message: OutboxMessage): Dispatcher | undefined {
+    if (message.webhookId || this.#context.allowLinkLocalCallbacks) return undefined;
+    this.#callbackAgent ??= linkLocalRefusingAgent(
+      this.#context.callbackResolver ?? systemResolver,
+    );
+    return this.#callbackAgent;
   }
 
   async #post(message: OutboxMessage): Promise<Outcome> {
@@ -171,7 +196,9 @@ export class OutboxWorker {
       message.body,
     );
     try {
+      const dispatcher = this.#dispatcher(message);
       const response = await fetch(message.url, {
+        ...(dispatcher ? { dispatcher } : {}),
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: message.body,
@@ -183,15 +210,23 @@ export class OutboxWorker {
         return { ok: true, status: response.status };
       return { ok: false, status: response.status, error: `HTTP ${response.status}` };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: failureText(error) };
     }
   }
 }
 
+// fetch says only "fetch failed"; the reason (refused, reset, a refused address) is its cause.
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+// The Countersign envelope carries `data.requestId`; an Ambedo payload carries `watchId`.
 function requestIdOf(body: string): string | null {
   try {
-    const parsed = JSON.parse(body) as { data?: { requestId?: unknown } };
-    return typeof parsed.data?.requestId === 'string' ? parsed.data.requestId : null;
+    const parsed = JSON.parse(body) as { data?: { requestId?: unknown }; watchId?: unknown };
+    const id = parsed.data?.requestId ?? parsed.watchId;
+    return typeof id === 'string' ? id : null;
   } catch {
     return null;
   }

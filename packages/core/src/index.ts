@@ -50,6 +50,8 @@ export {
 } from './gate/index.js';
 export {
   type ApprovalSpec,
+  ConditionSyntaxError,
+  compileRequestPolicy,
   DEFAULT_POLICY,
   definePolicy,
   loadPolicy,
@@ -60,6 +62,7 @@ export {
   type PolicyDefinition,
   type PolicyInput,
   parsePolicy,
+  type ScopeMatch,
 } from './policy/index.js';
 export {
   type ApiErrorBody,
@@ -93,14 +96,18 @@ export {
   type RequestEventType,
   type RequestKind,
   type RequestList,
+  type RequestPolicy,
   type RequestStatus,
   type Resolution,
   requestEventSchema,
   requestEventTypeSchema,
   requestKindSchema,
   requestListSchema,
+  requestPolicySchema,
   requestStatusSchema,
   resolutionSchema,
+  type ScopeRule,
+  scopeRuleSchema,
   TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,

@@ -19,7 +19,7 @@ import type {
 } from './gate-types.js';
 import { RejectionCache } from './rejection-cache.js';
 import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
-import { resolveRequest } from './resolve-request.js';
+import { type GateReask, resolveRequest } from './resolve-request.js';
 
 /**
  * Creates a gate: the policy decides each call; `allow` returns at once (no network, no disk),
@@ -84,7 +84,13 @@ export function createGate(options: GateOptions = {}): Gate {
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
     if (remembered) return { ...remembered };
     const result = await ask(input, decision, fingerprintValue, requiredByCaller);
-    if (runId !== undefined && result.outcome === 'deny' && result.reason === 'rejected') {
+    // A rejection of a re-asked edit is about the edited call, not this one.
+    if (
+      runId !== undefined &&
+      result.outcome === 'deny' &&
+      result.reason === 'rejected' &&
+      result.reaskedFrom === undefined
+    ) {
       rejections.set(runId, fingerprintValue, { ...result, message: rememberedMessage(result) });
     }
     return result;
@@ -95,6 +101,7 @@ export function createGate(options: GateOptions = {}): Gate {
     decision: PolicyDecision,
     fingerprintValue: string,
     requiredByCaller: boolean,
+    reaskOf?: string,
   ): Promise<GateDecision> {
     const rule = decision.rule;
     const approval = decision.approval ?? DEFAULT_APPROVAL;
@@ -104,7 +111,11 @@ export function createGate(options: GateOptions = {}): Gate {
       signal?.throwIfAborted();
       service ??= await defaultService();
       const idempotencyKey = idempotencyKeyFor(input, fingerprintValue);
-      const body = buildCreateBody(input, approval, rule, requiredByCaller);
+      const body = buildCreateBody(input, approval, rule, {
+        requiredByCaller,
+        reaskOf,
+        policy,
+      });
       let request = checked(
         await service.create(body, {
           ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -139,13 +150,15 @@ export function createGate(options: GateOptions = {}): Gate {
           };
         }
       }
-      return await resolveRequest(request, {
+      const resolved = await resolveRequest(request, {
         input,
         fingerprint: fingerprintValue,
         rule,
         onTimeout: approval.onTimeout,
         policy,
       });
+      if (resolved.outcome !== 'reask') return resolved;
+      return reaskOf === undefined ? await reask(input, resolved) : escapedAgain(resolved, reaskOf);
     } catch (error) {
       return denyForError(error, {
         ...(requestId === undefined ? {} : { requestId }),
@@ -155,7 +168,47 @@ export function createGate(options: GateOptions = {}): Gate {
     }
   }
 
+  /**
+   * Asks again, once, under the rule an approved edit moved the call to: a new request (its
+   * idempotency key follows the edited fingerprint) with that rule's assignees, quorum and
+   * deadline. The caller's description was of the original arguments, so the new request
+   * describes the edited call itself.
+   */
+  async function reask(input: GateCheckInput, moved: GateReask): Promise<GateDecision> {
+    const { action: _description, ...rest } = input;
+    const edited: GateCheckInput = { ...rest, args: moved.args };
+    const result = await ask(
+      edited,
+      moved.decision,
+      fingerprint(input.toolName, moved.args),
+      false,
+      moved.requestId,
+    );
+    const note = gateMessages.reasked(moved.decision.rule, moved.requestId);
+    switch (result.outcome) {
+      case 'allow':
+        return { ...result, edited: true, reaskedFrom: moved.requestId, message: note };
+      case 'deny':
+        return { ...result, reaskedFrom: moved.requestId, message: `${note} ${result.message}` };
+      default:
+        return { ...result, message: `${note} ${result.message}` };
+    }
+  }
+
   return { check, evaluate, policy };
+}
+
+/** A second edit that leaves the rule it was re-asked under is refused: asking stops here. */
+function escapedAgain(moved: GateReask, reaskOf: string): GateDeny {
+  const rule = moved.decision.rule;
+  return {
+    outcome: 'deny',
+    reason: 'policy',
+    message: gateMessages.editedEscapedAgain(rule),
+    requestId: moved.requestId,
+    reaskedFrom: reaskOf,
+    ...(rule === undefined ? {} : { rule }),
+  };
 }
 
 /**

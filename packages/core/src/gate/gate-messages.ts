@@ -1,9 +1,17 @@
+function ruleName(rule: string | undefined): string {
+  return rule === undefined ? "the policy's default" : `rule "${rule}"`;
+}
+
 /** Messages for the model: each says plainly what happened, so the model does not retry blindly. */
 export const gateMessages = {
   policy: (toolName: string, rule: string | undefined) =>
     `The policy does not allow calling "${toolName}"${rule === undefined ? '' : ` (rule "${rule}")`}. The call did not run. Do not retry it; tell the user it is not permitted.`,
   editedDenied: (detail: string) =>
     `A human reviewer edited the arguments, but the policy does not allow the edited call: ${detail} The call did not run.`,
+  reasked: (rule: string | undefined, requestId: string) =>
+    `A human reviewer edited the arguments (request ${requestId}), and the edited call needs approval under ${ruleName(rule)}, so it was asked again under that rule.`,
+  editedEscapedAgain: (rule: string | undefined) =>
+    `A human reviewer edited the arguments again, into a call that needs approval under ${ruleName(rule)}; the call was already asked again once, so the edit was not approved and the call did not run. Tell the user.`,
   rejected: (reason: string) =>
     `A human reviewer rejected this call: ${reason}. Do not retry the same call; revise it or ask the user.`,
   rejectedBefore: (reason: string) =>

@@ -1,30 +1,20 @@
-import type { ToolAnnotations } from '../protocol/index.js';
-import { type Condition, type ConditionActivation, compileCondition } from './cel-condition.js';
+import type { ScopeRule } from '../protocol/index.js';
+import { type Condition, compileCondition } from './cel-condition.js';
+import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
 import { compileGlobs } from './glob.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
-import type {
-  ApprovalSpec,
-  Policy,
-  PolicyAction,
-  PolicyDecision,
-  PolicyInput,
-} from './policy-types.js';
+import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
 import type { Locator } from './yaml-locator.js';
 
-interface CompiledRule {
-  matchesTool: (toolName: string) => boolean;
-  condition: Condition | undefined;
-  /** Frozen, shared by every decision this rule makes. */
-  decision: PolicyDecision;
+interface PolicyRule extends CompiledRule<PolicyDecision> {
+  /** The rule as a request carries it (see {@link Policy.scopeFor}). */
+  scope: ScopeRule;
 }
-
-const NO_ANNOTATIONS: ToolAnnotations = Object.freeze({});
-const EMPTY: Record<string, unknown> = Object.freeze({});
 
 /** Compiles a validated policy: globs to matchers, conditions to CEL programs, approvals merged. */
 export function compilePolicy(file: PolicyFile, source: string, locate: Locator): Policy {
-  const rules = file.rules.map((rule, index): CompiledRule => {
+  const rules = file.rules.map((rule, index): PolicyRule => {
     const name = rule.name ?? `#${index + 1}`;
     const fail = (field: string, message: string) =>
       policyInvalid({
@@ -55,6 +45,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       matchesTool: compileGlobs(tools),
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
+      scope: Object.freeze(scopeRule(name, rule.action, rule.when, approval)),
     };
   });
   const fallback = Object.freeze(
@@ -71,32 +62,28 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     defaultAction: file.default,
     approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
     evaluate: (input) => evaluateRules(rules, fallback, input),
+    scopeFor: (toolName) => ({
+      rules: rules.filter((rule) => rule.matchesTool(toolName)).map((rule) => rule.scope),
+      default: {
+        action: fallback.action,
+        ...(fallback.approval ? { assignees: [...fallback.approval.assignees] } : {}),
+      },
+    }),
   };
 }
 
-function evaluateRules(
-  rules: readonly CompiledRule[],
-  fallback: PolicyDecision,
-  input: PolicyInput,
-): PolicyDecision {
-  let activation: ConditionActivation | undefined;
-  for (const rule of rules) {
-    if (!rule.matchesTool(input.toolName)) continue;
-    if (rule.condition === undefined) return rule.decision;
-    activation ??= {
-      tool: { name: input.toolName, annotations: input.annotations ?? NO_ANNOTATIONS },
-      args: input.args ?? EMPTY,
-      context: input.context ?? EMPTY,
-      run: input.runId === undefined ? EMPTY : { id: input.runId },
-    };
-    const result = rule.condition(activation);
-    // Fail closed: a condition that cannot be evaluated matches a deny or require rule and
-    // does not match an allow rule, so an error never lets a call through.
-    if (result === true || (result !== false && rule.decision.action !== 'allow')) {
-      return rule.decision;
-    }
-  }
-  return fallback;
+function scopeRule(
+  name: string,
+  action: PolicyAction,
+  when: string | undefined,
+  approval: ApprovalSpec | undefined,
+): ScopeRule {
+  return {
+    name,
+    action,
+    ...(when === undefined ? {} : { when }),
+    ...(approval ? { assignees: [...approval.assignees] } : {}),
+  };
 }
 
 function decisionFor(

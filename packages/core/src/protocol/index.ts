@@ -8,6 +8,12 @@ export {
   requestEventTypeSchema,
 } from './events.js';
 export {
+  type RequestPolicy,
+  requestPolicySchema,
+  type ScopeRule,
+  scopeRuleSchema,
+} from './policy-scope.js';
+export {
   type ApprovalRequest,
   approvalRequestSchema,
   type CancelInput,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { requestPolicySchema } from './policy-scope.js';
 import {
   assigneeSchema,
   decisionOutcomeSchema,
@@ -32,6 +33,8 @@ export const createRequestBodySchema = z
     runId: z.string().min(1).max(256).optional(),
     toolCallId: z.string().min(1).max(256).optional(),
     metadata: jsonObjectSchema.optional(),
+    /** The policy rule that asked, and this tool's rules: edits are checked against them. */
+    policy: requestPolicySchema.optional(),
   })
   .refine((body) => body.kind !== 'form' || body.responseSchema !== undefined, {
     message: 'A form request needs a responseSchema',
@@ -154,6 +157,8 @@ export const approvalRequestSchema = z.object({
   runId: z.string().optional(),
   toolCallId: z.string().optional(),
   metadata: jsonObjectSchema.optional(),
+  /** The policy rule that asked, and this tool's rules, as the creator sent them. */
+  policy: requestPolicySchema.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
   deadline: isoTime.optional(),

@@ -1,0 +1,40 @@
+import type { ToolAnnotations } from '../protocol/index.js';
+import type { Condition, ConditionActivation } from './cel-condition.js';
+import type { PolicyAction, PolicyInput } from './policy-types.js';
+
+/** A rule ready to evaluate: what it decides is `decision`, whatever shape the caller needs. */
+export interface CompiledRule<D extends { action: PolicyAction }> {
+  matchesTool: (toolName: string) => boolean;
+  condition: Condition | undefined;
+  /** Frozen, shared by every evaluation this rule decides. */
+  decision: D;
+}
+
+const NO_ANNOTATIONS: ToolAnnotations = Object.freeze({});
+const EMPTY: Record<string, unknown> = Object.freeze({});
+
+/** Rules in order, first match wins, then `fallback`. */
+export function evaluateRules<D extends { action: PolicyAction }>(
+  rules: readonly CompiledRule<D>[],
+  fallback: D,
+  input: PolicyInput,
+): D {
+  let activation: ConditionActivation | undefined;
+  for (const rule of rules) {
+    if (!rule.matchesTool(input.toolName)) continue;
+    if (rule.condition === undefined) return rule.decision;
+    activation ??= {
+      tool: { name: input.toolName, annotations: input.annotations ?? NO_ANNOTATIONS },
+      args: input.args ?? EMPTY,
+      context: input.context ?? EMPTY,
+      run: input.runId === undefined ? EMPTY : { id: input.runId },
+    };
+    const result = rule.condition(activation);
+    // Fail closed: a condition that cannot be evaluated matches a deny or require rule and
+    // does not match an allow rule, so an error never lets a call through.
+    if (result === true || (result !== false && rule.decision.action !== 'allow')) {
+      return rule.decision;
+    }
+  }
+  return fallback;
+}

@@ -12,6 +12,7 @@ import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { fail } from './failures.js';
+import { assertUsablePolicy } from './edit-policy-check.js';
 import { assertUsableSchema } from './json-schema-check.js';
 import { recordChange } from './record-change.js';
 import type { ServiceContext } from './service-context.js';
@@ -34,6 +35,7 @@ export function buildRequest(
 ): { request: ApprovalRequest; jobs: Omit<Job, 'id'>[] } {
   if (body.tool?.schema) assertUsableSchema(body.tool.schema, 'tool schema');
   if (body.responseSchema) assertUsableSchema(body.responseSchema, 'responseSchema');
+  if (body.policy) assertUsablePolicy(body.policy);
   const id = newId('req');
   const at = isoTime(now);
   const request: ApprovalRequest = {
@@ -57,7 +59,15 @@ export function buildRequest(
     request.tool = body.tool;
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
   }
-  for (const key of ['responseSchema', 'callbackUrl', 'runId', 'toolCallId', 'metadata'] as const) {
+  const copied = [
+    'responseSchema',
+    'callbackUrl',
+    'runId',
+    'toolCallId',
+    'metadata',
+    'policy',
+  ] as const;
+  for (const key of copied) {
     if (body[key] !== undefined) Object.assign(request, { [key]: body[key] });
   }
   const jobs: Omit<Job, 'id'>[] = [];

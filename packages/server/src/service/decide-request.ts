@@ -8,6 +8,7 @@ import {
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
+import { assertEditWithinPolicy } from './edit-policy-check.js';
 import { fail, requestNotFound } from './failures.js';
 import { assertMatchesSchema } from './json-schema-check.js';
 import { nextVersion, recordChange } from './record-change.js';
@@ -45,6 +46,7 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
     if (!request.tool)
       throw fail('unprocessable', 'Only a request about a tool call can be edited');
     if (request.tool.schema) assertMatchesSchema(request.tool.schema, body.args, 'edited args');
+    assertEditWithinPolicy(principal, request, body.args as JsonObject);
   }
   if (outcome === 'respond' && request.kind === 'form' && request.responseSchema) {
     assertMatchesSchema(request.responseSchema, body.response, 'response');

@@ -22,6 +22,8 @@ export const gateMessages = {
     'The approval request was cancelled before anyone decided; this is not a rejection. The call did not run.',
   unavailable: () =>
     'The approval service could not be reached or did not answer properly, so this call, which needs human approval, did not run. This is not a rejection; try again later or tell the user.',
+  unavailableWhileWaiting: (requestId: string, seconds: number) =>
+    `The approval service could not be reached for ${seconds} s while this call was waiting for a human decision (request ${requestId}), so waiting stopped and the call did not run. This is not a rejection; the request may still be decided. Try the same call again later (it re-attaches to the request) or tell the user.`,
   invalid: (detail: string) =>
     `The call could not be approved safely (${detail}), so it did not run. This is not a rejection by a human.`,
   aborted: () => 'Waiting for human approval was aborted; the call did not run.',

@@ -60,7 +60,7 @@ describe('createAgent with the Countersign server restarted mid-wait', () => {
     expect(executed).toEqual([]);
     const [seen] = toolMessages(model.calls[1]?.messages ?? []);
     expect(seen?.status).toBe('error');
-    expect(seen?.content).toMatch(/could not be reached for \d+ s while this call was waiting/);
+    expect(seen?.content).toMatch(/kept trying for \d+ s, then stopped/);
     await countersign.server.start();
   });
 });

@@ -23,7 +23,7 @@ export const gateMessages = {
   unavailable: () =>
     'The approval service could not be reached or did not answer properly, so this call, which needs human approval, did not run. This is not a rejection; try again later or tell the user.',
   unavailableWhileWaiting: (requestId: string, seconds: number) =>
-    `The approval service could not be reached for ${seconds} s while this call was waiting for a human decision (request ${requestId}), so waiting stopped and the call did not run. This is not a rejection; the request may still be decided. Try the same call again later (it re-attaches to the request) or tell the user.`,
+    `The approval service could not be reached or did not answer properly while this call was waiting for a human decision (request ${requestId}); the gate kept trying for ${seconds} s, then stopped, so the call did not run. This is not a rejection, and the request may still be decided: try the same call again later (it re-attaches to the request) or tell the user.`,
   invalid: (detail: string) =>
     `The call could not be approved safely (${detail}), so it did not run. This is not a rejection by a human.`,
   aborted: () => 'Waiting for human approval was aborted; the call did not run.',

@@ -1,31 +1,15 @@
 import { compileRequestPolicy, type ScopeMatch } from '@countersign/core/policy';
-import {
-  type ApprovalRequest,
-  canonicalJson,
-  type JsonObject,
-  type RequestPolicy,
-} from '@countersign/core/protocol';
+import type { ApprovalRequest, JsonObject, RequestPolicy } from '@countersign/core/protocol';
 import { isAssigneeOf, type Principal } from '../auth/principal.js';
 import { fail } from './failures.js';
 
-type Evaluate = ReturnType<typeof compileRequestPolicy>;
-
-/** Agents send the same rules with every request: compile each distinct set once. */
-const compiled = new Map<string, Evaluate>();
-const CACHE_SIZE = 256;
-
-function evaluatorFor(policy: RequestPolicy): Evaluate {
-  const key = canonicalJson(policy);
-  let evaluate = compiled.get(key);
-  if (evaluate) return evaluate;
+// No cache: compiling a tool's few rules costs about as much as hashing them for a cache key.
+function evaluatorFor(policy: RequestPolicy): ReturnType<typeof compileRequestPolicy> {
   try {
-    evaluate = compileRequestPolicy(policy);
+    return compileRequestPolicy(policy);
   } catch (error) {
     throw fail('validation_failed', `policy: ${(error as Error).message}`);
   }
-  if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
-  compiled.set(key, evaluate);
-  return evaluate;
 }
 
 /** Refuses, at create, a request policy whose conditions do not compile. */

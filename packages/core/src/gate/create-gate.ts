@@ -17,9 +17,10 @@ import type {
   GateDeny,
   GateOptions,
 } from './gate-types.js';
+import { askAgain, escapedAgain } from './reask.js';
 import { RejectionCache } from './rejection-cache.js';
 import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
-import { type GateReask, resolveRequest } from './resolve-request.js';
+import { resolveRequest } from './resolve-request.js';
 
 /**
  * Creates a gate: the policy decides each call; `allow` returns at once (no network, no disk),
@@ -158,7 +159,10 @@ export function createGate(options: GateOptions = {}): Gate {
         policy,
       });
       if (resolved.outcome !== 'reask') return resolved;
-      return reaskOf === undefined ? await reask(input, resolved) : escapedAgain(resolved, reaskOf);
+      if (reaskOf !== undefined) return escapedAgain(resolved, reaskOf);
+      return await askAgain(input, resolved, (edited, moved, movedFingerprint, firstId) =>
+        ask(edited, moved, movedFingerprint, false, firstId),
+      );
     } catch (error) {
       return denyForError(error, {
         ...(requestId === undefined ? {} : { requestId }),
@@ -168,47 +172,7 @@ export function createGate(options: GateOptions = {}): Gate {
     }
   }
 
-  /**
-   * Asks again, once, under the rule an approved edit moved the call to: a new request (its
-   * idempotency key follows the edited fingerprint) with that rule's assignees, quorum and
-   * deadline. The caller's description was of the original arguments, so the new request
-   * describes the edited call itself.
-   */
-  async function reask(input: GateCheckInput, moved: GateReask): Promise<GateDecision> {
-    const { action: _description, ...rest } = input;
-    const edited: GateCheckInput = { ...rest, args: moved.args };
-    const result = await ask(
-      edited,
-      moved.decision,
-      fingerprint(input.toolName, moved.args),
-      false,
-      moved.requestId,
-    );
-    const note = gateMessages.reasked(moved.decision.rule, moved.requestId);
-    switch (result.outcome) {
-      case 'allow':
-        return { ...result, edited: true, reaskedFrom: moved.requestId, message: note };
-      case 'deny':
-        return { ...result, reaskedFrom: moved.requestId, message: `${note} ${result.message}` };
-      default:
-        return { ...result, message: `${note} ${result.message}` };
-    }
-  }
-
   return { check, evaluate, policy };
-}
-
-/** A second edit that leaves the rule it was re-asked under is refused: asking stops here. */
-function escapedAgain(moved: GateReask, reaskOf: string): GateDeny {
-  const rule = moved.decision.rule;
-  return {
-    outcome: 'deny',
-    reason: 'policy',
-    message: gateMessages.editedEscapedAgain(rule),
-    requestId: moved.requestId,
-    reaskedFrom: reaskOf,
-    ...(rule === undefined ? {} : { rule }),
-  };
 }
 
 /**

@@ -110,3 +110,53 @@ describe('client wait across a server crash (CLI serve, SIGKILL, same port and S
     expect(await checking).toMatchObject({ outcome: 'allow', args, requestId: pending.id });
   });
 });
+
+/** Longer than the default retry budget (at most 1.4 s), as a restart or a deploy takes. */
+const DOWN_MS = 2_000;
+const down = () => new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+
+describe('the gate with the client defaults across a restart of two seconds and more', () => {
+  const defaultClient = (options: { reconnectWindowMs?: number } = {}) =>
+    new CountersignClient({ baseUrl: server.url, apiKey: agentKey, ...options });
+
+  async function pendingRequest(): Promise<ApprovalRequest> {
+    const reviewer = client(reviewerKey);
+    for (;;) {
+      const [pending] = (await reviewer.list({ status: 'pending' })).items;
+      if (pending) return pending;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('keeps waiting while the server is down and runs the call once approved after the restart', async () => {
+    const policy = definePolicy({ version: 1, default: 'require' });
+    const gate = createGate({ policy, service: defaultClient() });
+    const args = { amount: 7, to: 'acc_3' };
+    const checking = gate.check({ toolName: 'transfer_funds', args, runId: 'r', toolCallId: 'd' });
+    const pending = await pendingRequest();
+    await server.kill();
+    await down();
+    await server.start();
+    await client(reviewerKey).decide(pending.id, { outcome: 'approve' });
+    expect(await checking).toMatchObject({ outcome: 'allow', args, requestId: pending.id });
+  });
+
+  it('fails closed as unavailable once the reconnect window passes, and says how long it waited', async () => {
+    const policy = definePolicy({ version: 1, default: 'require' });
+    const gate = createGate({ policy, service: defaultClient({ reconnectWindowMs: 300 }) });
+    const checking = gate.check({ toolName: 'transfer_funds', args: { amount: 1 } });
+    const pending = await pendingRequest();
+    await server.kill();
+    const decision = await checking;
+    expect(decision).toMatchObject({
+      outcome: 'deny',
+      reason: 'unavailable',
+      requestId: pending.id,
+    });
+    const message = decision.outcome === 'deny' ? decision.message : '';
+    expect(message).toMatch(/kept trying for \d+ s, then stopped/);
+    expect(message).toContain('not a rejection');
+    await server.start();
+    expect((await client(reviewerKey).get(pending.id)).status).toBe('pending');
+  });
+});

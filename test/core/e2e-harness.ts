@@ -31,9 +31,16 @@ export interface Harness {
 
 /** Fast retries so the fail-closed and reconnect paths finish in milliseconds. */
 export const FAST_RETRY = { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 50 } as const;
+/** A wait gives up on a server that stays down this soon (restarts: client-restart.test.ts). */
+export const SHORT_RECONNECT_WINDOW_MS = 200;
 
 export function clientFor(url: string, apiKey: string): CountersignClient {
-  return new CountersignClient({ baseUrl: url, apiKey, retry: FAST_RETRY });
+  return new CountersignClient({
+    baseUrl: url,
+    apiKey,
+    retry: FAST_RETRY,
+    reconnectWindowMs: SHORT_RECONNECT_WINDOW_MS,
+  });
 }
 
 export async function startHarness(options: TestServerOptions = {}): Promise<Harness> {

@@ -52,6 +52,8 @@ export {
 } from './gate/index.js';
 export {
   type ApprovalSpec,
+  ConditionSyntaxError,
+  compileRequestPolicy,
   DEFAULT_POLICY,
   definePolicy,
   loadPolicy,
@@ -62,6 +64,7 @@ export {
   type PolicyDefinition,
   type PolicyInput,
   parsePolicy,
+  type ScopeMatch,
 } from './policy/index.js';
 export {
   type ApiErrorBody,
@@ -99,17 +102,21 @@ export {
   type RequestEventType,
   type RequestKind,
   type RequestList,
+  type RequestPolicy,
   type RequestStatus,
   type Resolution,
   requestEventSchema,
   requestEventTypeSchema,
   requestKindSchema,
   requestListSchema,
+  requestPolicySchema,
   requestStatusSchema,
   resolutionSchema,
+  type ScopeRule,
   type SseMessage,
   SseParser,
   type SseParserOptions,
+  scopeRuleSchema,
   TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,

@@ -36,6 +36,14 @@ export interface CountersignClientOptions {
   sseIdleTimeoutMs?: number;
   /** The `User-Agent` header. Default: `countersign-core/VERSION node/VERSION`. */
   userAgent?: string;
+  /**
+   * How long a wait rides out a server that cannot be reached or answers 5xx (a restart, a rolling
+   * deploy) before it rejects with `service_unavailable`: it keeps reconnecting with backoff, and
+   * never past the request's deadline. Counted from when the `retry` budget first runs out; any
+   * answer from the server starts the count afresh. `0` gives up with the retry budget.
+   * Default: 30,000 ms.
+   */
+  reconnectWindowMs?: number;
 }
 
 /** Options after defaults, as the client uses them. */
@@ -47,6 +55,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   sseIdleTimeoutMs: number;
   userAgent: string;
+  reconnectWindowMs: number;
 }
 
 const CLIENT_VERSION = '0.1.0';
@@ -109,5 +118,6 @@ export function resolveClientOptions(options: CountersignClientOptions): Resolve
     sseIdleTimeoutMs: positive('sseIdleTimeoutMs', options.sseIdleTimeoutMs, 45_000),
     userAgent:
       options.userAgent ?? `countersign-core/${CLIENT_VERSION} node/${process.versions.node}`,
+    reconnectWindowMs: positive('reconnectWindowMs', options.reconnectWindowMs, 30_000, 0),
   };
 }

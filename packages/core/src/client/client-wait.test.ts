@@ -28,7 +28,7 @@ interface Script {
   onWait?: (response: ServerResponse, poll: number) => void;
 }
 
-async function scripted(script: Script): Promise<CountersignClient> {
+async function scripted(script: Script, reconnectWindowMs?: number): Promise<CountersignClient> {
   let connections = 0;
   let polls = 0;
   server = await startScriptedServer((request, response) => {
@@ -45,6 +45,7 @@ async function scripted(script: Script): Promise<CountersignClient> {
   return new CountersignClient({
     baseUrl: server.url,
     retry: { maxRetries: 3, initialDelayMs: 5, maxDelayMs: 20 },
+    ...(reconnectWindowMs === undefined ? {} : { reconnectWindowMs }),
   });
 }
 
@@ -174,10 +175,11 @@ describe('CountersignClient.wait over SSE', () => {
   });
 
   it('rejects as unavailable once reconnects outlast the retry budget', async () => {
-    const client = await scripted({
-      status: 'pending',
-      onStream: (response) => response.destroy(),
-    });
+    // No reconnect window: the retry budget alone (outages: outage-wait.test.ts).
+    const client = await scripted(
+      { status: 'pending', onStream: (response) => response.destroy() },
+      0,
+    );
     await expect(client.wait('req_1')).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(paths().filter((path) => path === '/events')).toHaveLength(4);
   });
@@ -234,10 +236,10 @@ describe('CountersignClient.wait over long-poll', () => {
   });
 
   it('retries a failed poll and rejects when failures outlast the budget', async () => {
-    const client = await scripted({
-      status: 'pending',
-      onWait: (response) => sendError(response, 503, 'service_unavailable'),
-    });
+    const client = await scripted(
+      { status: 'pending', onWait: (response) => sendError(response, 503, 'service_unavailable') },
+      0,
+    );
     await expect(client.wait('req_1', { transport: 'long-poll' })).rejects.toBeInstanceOf(
       ServiceUnavailableError,
     );

@@ -3,8 +3,7 @@ import type { ApprovalRequest } from '../protocol/index.js';
 import { abortedError, throwIfAborted } from './abort.js';
 import type { WaitOptions } from './client-types.js';
 import type { HttpTransport } from './http-transport.js';
-import { waitWithLongPoll } from './long-poll-wait.js';
-import { waitWithSse } from './sse-wait.js';
+import { waitThroughOutages } from './outage-wait.js';
 import type { WaitContext } from './wait-context.js';
 
 /** What {@link waitForRequest} borrows from the client. */
@@ -17,7 +16,7 @@ export interface WaitDependencies {
 
 /**
  * Runs a wait: SSE, then long-poll when the server has no stream (`auto`), or the one transport
- * asked for. When `timeoutMs` passes, resolves with a fresh read of the request (or, if that read
+ * asked for, riding out a server outage for the client's `reconnectWindowMs`. When `timeoutMs` passes, resolves with a fresh read of the request (or, if that read
  * fails, the latest state already seen).
  */
 export async function waitForRequest(
@@ -52,12 +51,11 @@ export async function waitForRequest(
     onEvent,
   };
   try {
-    if (transport !== 'long-poll') {
-      const result = await waitWithSse(context);
-      if (!('unsupported' in result)) return result;
-      if (transport === 'sse') throw result.reason;
-    }
-    return await waitWithLongPoll(context);
+    return await waitThroughOutages(context, {
+      transport,
+      reconnectWindowMs: dependencies.transport.options.reconnectWindowMs,
+      latest: () => latest,
+    });
   } catch (error) {
     if (signal?.aborted) throw abortedError(signal);
     if (!deadline.signal.aborted) throw error;

@@ -109,6 +109,21 @@ describe('gate: asking a human', () => {
       runId: 'run-1',
       toolCallId: 'call-1',
       metadata: { policyRule: 'big-transfers' },
+      // The transfer rules travel with the request, so the server can check edits against them.
+      policy: {
+        rule: 'big-transfers',
+        rules: [
+          { name: 'no-huge', action: 'deny', when: 'args.amount > 1000000' },
+          {
+            name: 'big-transfers',
+            action: 'require',
+            when: 'args.amount > 1000',
+            assignees: ['group:finance'],
+          },
+          { name: 'small-transfers', action: 'allow' },
+        ],
+        default: { action: 'require', assignees: ['group:ops'] },
+      },
     });
   });
 

@@ -17,6 +17,7 @@ import type {
   GateDeny,
   GateOptions,
 } from './gate-types.js';
+import { askAgain, escapedAgain } from './reask.js';
 import { RejectionCache } from './rejection-cache.js';
 import { buildCreateBody, idempotencyKeyFor } from './request-body.js';
 import { resolveRequest } from './resolve-request.js';
@@ -84,7 +85,13 @@ export function createGate(options: GateOptions = {}): Gate {
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
     if (remembered) return { ...remembered };
     const result = await ask(input, decision, fingerprintValue, requiredByCaller);
-    if (runId !== undefined && result.outcome === 'deny' && result.reason === 'rejected') {
+    // A rejection of a re-asked edit is about the edited call, not this one.
+    if (
+      runId !== undefined &&
+      result.outcome === 'deny' &&
+      result.reason === 'rejected' &&
+      result.reaskedFrom === undefined
+    ) {
       rejections.set(runId, fingerprintValue, { ...result, message: rememberedMessage(result) });
     }
     return result;
@@ -95,6 +102,7 @@ export function createGate(options: GateOptions = {}): Gate {
     decision: PolicyDecision,
     fingerprintValue: string,
     requiredByCaller: boolean,
+    reaskOf?: string,
   ): Promise<GateDecision> {
     const rule = decision.rule;
     const approval = decision.approval ?? DEFAULT_APPROVAL;
@@ -104,7 +112,11 @@ export function createGate(options: GateOptions = {}): Gate {
       signal?.throwIfAborted();
       service ??= await defaultService();
       const idempotencyKey = idempotencyKeyFor(input, fingerprintValue);
-      const body = buildCreateBody(input, approval, rule, requiredByCaller);
+      const body = buildCreateBody(input, approval, rule, {
+        requiredByCaller,
+        reaskOf,
+        policy,
+      });
       let request = checked(
         await service.create(body, {
           ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -139,13 +151,18 @@ export function createGate(options: GateOptions = {}): Gate {
           };
         }
       }
-      return await resolveRequest(request, {
+      const resolved = await resolveRequest(request, {
         input,
         fingerprint: fingerprintValue,
         rule,
         onTimeout: approval.onTimeout,
         policy,
       });
+      if (resolved.outcome !== 'reask') return resolved;
+      if (reaskOf !== undefined) return escapedAgain(resolved, reaskOf);
+      return await askAgain(input, resolved, (edited, moved, movedFingerprint, firstId) =>
+        ask(edited, moved, movedFingerprint, false, firstId),
+      );
     } catch (error) {
       return denyForError(error, {
         ...(requestId === undefined ? {} : { requestId }),

@@ -23,5 +23,12 @@ export function denyForError(
   if (CountersignError.isInstance(error) && INVALID_CODES.has(error.code)) {
     return deny('invalid', gateMessages.invalid(error.message));
   }
-  return deny('unavailable', gateMessages.unavailable());
+  return deny('unavailable', unavailableMessage(error, where.requestId));
+}
+
+/** A wait that rode out an outage until its window passed says so; other failures say less. */
+function unavailableMessage(error: unknown, requestId: string | undefined): string {
+  const downForMs = CountersignError.isInstance(error) ? error.details.downForMs : undefined;
+  if (typeof downForMs !== 'number' || requestId === undefined) return gateMessages.unavailable();
+  return gateMessages.unavailableWhileWaiting(requestId, Math.max(1, Math.round(downForMs / 1000)));
 }

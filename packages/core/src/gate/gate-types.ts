@@ -87,6 +87,13 @@ export interface GateAllow {
   comment?: string;
   /** True when nobody decided in time and the rule says `onTimeout: allow`. */
   expired?: boolean;
+  /**
+   * Set when a reviewer's edit moved the call under another `require` rule and it was approved
+   * again there: the first request, whose approval did not count (`requestId` is the second).
+   */
+  reaskedFrom?: string;
+  /** For a re-asked call: what happened, written for the model. */
+  message?: string;
 }
 
 /** The call must not run. `message` is written for the model. */
@@ -98,6 +105,8 @@ export interface GateDeny {
   rule?: string;
   /** For `rejected`: the reviewer's own words. */
   rejectionReason?: string;
+  /** Set when a reviewer's edit moved the call under another rule: the first request's id. */
+  reaskedFrom?: string;
   cause?: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../fingerprint/index.js';
-import type { ApprovalSpec } from '../policy/policy-types.js';
+import type { ApprovalSpec, Policy } from '../policy/policy-types.js';
 import type { CreateRequestInput } from '../protocol/index.js';
 import type { GateCheckInput } from './gate-types.js';
 
@@ -23,6 +23,16 @@ export function describeCall(toolName: string, args: unknown): string {
   return text.length <= ACTION_MAX ? text : `${text.slice(0, ACTION_MAX - 1)}…`;
 }
 
+/** Why the gate asks, beyond the rule: recorded in the request's metadata. */
+export interface AskReason {
+  /** The policy allowed the call; the caller asked for a human. */
+  requiredByCaller?: boolean;
+  /** The request whose approved edit moved the call under this rule. */
+  reaskOf?: string | undefined;
+  /** The gate's policy: its rules for this tool travel with the request (`policy`). */
+  policy?: Policy;
+}
+
 /**
  * The create body for a call the policy (or the caller, `requiredByCaller`) sent to a human.
  * Deterministic, so retries match.
@@ -31,7 +41,7 @@ export function buildCreateBody(
   input: GateCheckInput,
   approval: ApprovalSpec,
   rule: string | undefined,
-  requiredByCaller = false,
+  { requiredByCaller = false, reaskOf, policy }: AskReason = {},
 ): CreateRequestInput {
   const body: CreateRequestInput = {
     action: input.action ?? describeCall(input.toolName, input.args),
@@ -53,11 +63,15 @@ export function buildCreateBody(
   if (approval.responseSchema !== undefined) body.responseSchema = approval.responseSchema;
   if (input.runId !== undefined) body.runId = input.runId;
   if (input.toolCallId !== undefined) body.toolCallId = input.toolCallId;
+  // So the server can refuse an edit that lands under another rule the editor may not approve.
+  const scope = policy?.scopeFor?.(input.toolName);
+  if (scope) body.policy = { ...(rule === undefined ? {} : { rule }), ...scope };
   // The record says why a human was asked when the matching rule alone would have let it run.
-  if (rule !== undefined || requiredByCaller) {
+  if (rule !== undefined || requiredByCaller || reaskOf !== undefined) {
     body.metadata = {
       ...(rule === undefined ? {} : { policyRule: rule }),
       ...(requiredByCaller ? { requiredBy: 'caller' } : {}),
+      ...(reaskOf === undefined ? {} : { reaskOf }),
     };
   }
   return body;

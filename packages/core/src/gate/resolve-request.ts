@@ -4,7 +4,7 @@ import {
   InvalidResponseError,
 } from '../errors/index.js';
 import { fingerprint } from '../fingerprint/index.js';
-import type { Policy } from '../policy/policy-types.js';
+import type { Policy, PolicyDecision } from '../policy/policy-types.js';
 import type { ApprovalRequest, JsonObject } from '../protocol/index.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
@@ -20,11 +20,26 @@ export interface ResolveContext {
   policy: Policy;
 }
 
+/**
+ * An approved edit whose arguments the policy sends to another `require` rule: the approval was
+ * given under the wrong rule (wrong assignees, quorum, deadline), so it does not count and the
+ * gate asks again under `decision`.
+ */
+export interface GateReask {
+  outcome: 'reask';
+  /** The rule the edited call falls under. */
+  decision: PolicyDecision;
+  /** The edited arguments, as the tool's validator returned them. */
+  args: JsonObject;
+  /** The request whose approval did not count. */
+  requestId: string;
+}
+
 /** Maps a terminal request to the gate's decision. Never throws. */
 export async function resolveRequest(
   request: ApprovalRequest,
   context: ResolveContext,
-): Promise<GateDecision> {
+): Promise<GateDecision | GateReask> {
   const { rule } = context;
   const requestId = request.id;
   const where = { requestId, ...(rule === undefined ? {} : { rule }) };
@@ -70,7 +85,10 @@ export async function resolveRequest(
   }
 }
 
-async function approved(request: ApprovalRequest, context: ResolveContext): Promise<GateDecision> {
+async function approved(
+  request: ApprovalRequest,
+  context: ResolveContext,
+): Promise<GateDecision | GateReask> {
   const { input, policy, rule } = context;
   const resolution = request.resolution;
   const args: JsonObject = resolution?.args ?? input.args;
@@ -101,7 +119,8 @@ async function approved(request: ApprovalRequest, context: ResolveContext): Prom
   }
   // What runs is the edit as approved (its fingerprint is the approval's), never a validator's
   // parsed output: defaults or transforms applied there would make it a call nobody approved.
-  // Re-check the edited call: a deny still denies; a require is met by this human approval.
+  // Re-check the edited call: a deny still denies; the same rule (or an allow) is met by this
+  // approval; another require rule needs its own approvers, so the gate asks again.
   const recheck = policy.evaluate({ ...input, args });
   if (recheck.action === 'deny') {
     return {
@@ -113,6 +132,9 @@ async function approved(request: ApprovalRequest, context: ResolveContext): Prom
       requestId: request.id,
       ...(recheck.rule === undefined ? {} : { rule: recheck.rule }),
     };
+  }
+  if (recheck.action === 'require' && recheck.rule !== rule) {
+    return { outcome: 'reask', decision: recheck, args, requestId: request.id };
   }
   return allowed(args, true, actual, extras);
 }

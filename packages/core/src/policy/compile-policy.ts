@@ -1,31 +1,22 @@
-import type { ToolAnnotations } from '../protocol/index.js';
-import { type Condition, type ConditionActivation, compileCondition } from './cel-condition.js';
+import type { ScopeRule } from '../protocol/index.js';
+import { type Condition, compileCondition } from './cel-condition.js';
+import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
-import type {
-  ApprovalSpec,
-  Policy,
-  PolicyAction,
-  PolicyDecision,
-  PolicyInput,
-} from './policy-types.js';
+import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
 import { createRuleIndex } from './rule-index.js';
 import type { Locator } from './yaml-locator.js';
 
-interface CompiledRule {
+interface PolicyRule extends CompiledRule<PolicyDecision> {
   /** The rule's tool-name globs (`*` when it names none). */
   tools: readonly string[];
-  condition: Condition | undefined;
-  /** Frozen, shared by every decision this rule makes. */
-  decision: PolicyDecision;
+  /** The rule as a request carries it (see {@link Policy.scopeFor}). */
+  scope: ScopeRule;
 }
-
-const NO_ANNOTATIONS: ToolAnnotations = Object.freeze({});
-const EMPTY: Record<string, unknown> = Object.freeze({});
 
 /** Compiles a validated policy: globs to matchers, conditions to CEL programs, approvals merged. */
 export function compilePolicy(file: PolicyFile, source: string, locate: Locator): Policy {
-  const rules = file.rules.map((rule, index): CompiledRule => {
+  const rules = file.rules.map((rule, index): PolicyRule => {
     const name = rule.name ?? `#${index + 1}`;
     const fail = (field: string, message: string) =>
       policyInvalid({
@@ -56,6 +47,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
+      scope: Object.freeze(scopeRule(name, rule.action, rule.when, approval)),
     };
   });
   const fallback = Object.freeze(
@@ -73,32 +65,28 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     defaultAction: file.default,
     approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
     evaluate: (input) => evaluateRules(candidatesFor(input.toolName), fallback, input),
+    scopeFor: (toolName) => ({
+      rules: candidatesFor(toolName).map((rule) => rule.scope),
+      default: {
+        action: fallback.action,
+        ...(fallback.approval ? { assignees: [...fallback.approval.assignees] } : {}),
+      },
+    }),
   };
 }
 
-/** Walks the rules whose tools match the call (already in file order): first match wins. */
-function evaluateRules(
-  candidates: readonly CompiledRule[],
-  fallback: PolicyDecision,
-  input: PolicyInput,
-): PolicyDecision {
-  let activation: ConditionActivation | undefined;
-  for (const rule of candidates) {
-    if (rule.condition === undefined) return rule.decision;
-    activation ??= {
-      tool: { name: input.toolName, annotations: input.annotations ?? NO_ANNOTATIONS },
-      args: input.args ?? EMPTY,
-      context: input.context ?? EMPTY,
-      run: input.runId === undefined ? EMPTY : { id: input.runId },
-    };
-    const result = rule.condition(activation);
-    // Fail closed: a condition that cannot be evaluated matches a deny or require rule and
-    // does not match an allow rule, so an error never lets a call through.
-    if (result === true || (result !== false && rule.decision.action !== 'allow')) {
-      return rule.decision;
-    }
-  }
-  return fallback;
+function scopeRule(
+  name: string,
+  action: PolicyAction,
+  when: string | undefined,
+  approval: ApprovalSpec | undefined,
+): ScopeRule {
+  return {
+    name,
+    action,
+    ...(when === undefined ? {} : { when }),
+    ...(approval ? { assignees: [...approval.assignees] } : {}),
+  };
 }
 
 function decisionFor(

@@ -1,3 +1,4 @@
+export { ConditionSyntaxError } from './cel-condition.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { definePolicy, type ParsePolicyOptions, parsePolicy } from './parse-policy.js';
@@ -9,3 +10,4 @@ export type {
   PolicyDecision,
   PolicyInput,
 } from './policy-types.js';
+export { compileRequestPolicy, type ScopeMatch } from './request-policy.js';

@@ -1,4 +1,4 @@
-import type { JsonObject, RequestKind, ToolAnnotations } from '../protocol/index.js';
+import type { JsonObject, RequestKind, RequestPolicy, ToolAnnotations } from '../protocol/index.js';
 
 /** What a policy decides for a tool call. */
 export type PolicyAction = 'allow' | 'deny' | 'require';
@@ -72,4 +72,10 @@ export interface Policy {
    * hand-written policies; the gate then uses one approval from any reviewer.
    */
   readonly approvalDefaults?: ApprovalSpec;
+  /**
+   * The rules whose tool patterns match `toolName`, in order, and the default: what the gate sends
+   * with a request (`policy`) so the server can tell where edited arguments land. Absent on
+   * hand-written policies; their requests then carry no policy and only the gate checks edits.
+   */
+  scopeFor?(toolName: string): Omit<RequestPolicy, 'rule'>;
 }

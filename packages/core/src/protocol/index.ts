@@ -8,6 +8,12 @@ export {
 } from './events.js';
 export { isJsonObject } from './is-json-object.js';
 export {
+  type RequestPolicy,
+  requestPolicySchema,
+  type ScopeRule,
+  scopeRuleSchema,
+} from './policy-scope.js';
+export {
   type ApprovalRequest,
   approvalRequestSchema,
   type CancelInput,

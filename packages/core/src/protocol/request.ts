@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { requestPolicySchema } from './policy-scope.js';
 import {
   assigneeSchema,
   decisionOutcomeSchema,
@@ -76,6 +77,11 @@ export const createRequestBodySchema = z
     metadata: jsonObjectSchema
       .optional()
       .describe('Free-form data for the caller, stored and returned as is'),
+    policy: requestPolicySchema
+      .optional()
+      .describe(
+        "The policy rule that asked, and this tool's rules: edits are checked against them",
+      ),
   })
   .refine((body) => body.kind !== 'form' || body.responseSchema !== undefined, {
     message: 'A form request needs a responseSchema',
@@ -232,6 +238,9 @@ export const approvalRequestSchema = z.object({
   runId: z.string().optional().describe('The agent run this call belongs to'),
   toolCallId: z.string().optional().describe("The agent framework's id of this tool call"),
   metadata: jsonObjectSchema.optional().describe("The caller's free-form data"),
+  policy: requestPolicySchema
+    .optional()
+    .describe("The policy rule that asked, and this tool's rules, as the creator sent them"),
   createdAt: isoTime.describe('When it was created'),
   updatedAt: isoTime.describe('When it last changed'),
   deadline: isoTime.optional().describe('When it expires; absent when it waits forever'),

@@ -76,6 +76,7 @@ export function buildRequest(
   if (body.runId !== undefined) request.runId = body.runId;
   if (body.toolCallId !== undefined) request.toolCallId = body.toolCallId;
   if (body.metadata !== undefined) request.metadata = body.metadata;
+  if (body.policy !== undefined) request.policy = body.policy;
   if (timeoutMs !== undefined) request.deadline = new Date(nowMs + timeoutMs).toISOString();
   return request;
 }

@@ -39,9 +39,14 @@ export function visibilityFor(principal: Principal): Visibility {
 export function isEligibleReviewer(principal: Principal, request: ApprovalRequest): boolean {
   if (principal.role === 'admin') return true;
   if (principal.role !== 'reviewer') return false;
-  if (request.assignees.length === 0) return true;
+  return isAssigneeOf(principal, request.assignees);
+}
+
+/** True when the principal is one of `assignees` (any reviewer when empty); roles aside. */
+export function isAssigneeOf(principal: Principal, assignees: readonly string[]): boolean {
+  if (assignees.length === 0) return true;
   const identities = assigneeIdentities(principal);
-  return request.assignees.some((assignee) => identities.includes(assignee));
+  return assignees.some((assignee) => identities.includes(assignee));
 }
 
 /** True when the principal may read the request. */

@@ -12,6 +12,7 @@ import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
+import { assertUsablePolicy } from './edit-policy-check.js';
 import { fail } from './failures.js';
 import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
 import { recordChange } from './record-change.js';
@@ -34,6 +35,7 @@ export function buildRequest(
   requester: string,
   now: number,
 ): { request: ApprovalRequest; jobs: Omit<Job, 'id'>[] } {
+  if (body.policy) assertUsablePolicy(body.policy);
   const id = newId('req');
   const at = isoTime(now);
   const request: ApprovalRequest = {
@@ -57,7 +59,15 @@ export function buildRequest(
     request.tool = body.tool;
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
   }
-  for (const key of ['responseSchema', 'callbackUrl', 'runId', 'toolCallId', 'metadata'] as const) {
+  const copied = [
+    'responseSchema',
+    'callbackUrl',
+    'runId',
+    'toolCallId',
+    'metadata',
+    'policy',
+  ] as const;
+  for (const key of copied) {
     if (body[key] !== undefined) Object.assign(request, { [key]: body[key] });
   }
   const jobs: Omit<Job, 'id'>[] = [];

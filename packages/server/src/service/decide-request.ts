@@ -9,6 +9,7 @@ import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import type { StoreTx } from '../store/store-types.js';
+import { assertEditWithinPolicy } from './edit-policy-check.js';
 import { changeUnlessOverdue, isOverdue } from './expire-request.js';
 import { fail, requestNotFound } from './failures.js';
 import { nextVersion, recordChange } from './record-change.js';
@@ -43,8 +44,11 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
     throw fail('unprocessable', `A ${request.kind} request is answered with "respond"`);
   }
   // Any request may be answered: for a tool call, the human's answer replaces running the tool.
-  if (outcome === 'edit' && !request.tool) {
-    throw fail('unprocessable', 'Only a request about a tool call can be edited');
+  if (outcome === 'edit') {
+    if (!request.tool) {
+      throw fail('unprocessable', 'Only a request about a tool call can be edited');
+    }
+    assertEditWithinPolicy(principal, request, body.args as JsonObject);
   }
 }
 

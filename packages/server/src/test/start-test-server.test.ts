@@ -139,4 +139,15 @@ describe('startTestServer (real port, real SQLite)', () => {
     const verify = await call(server.adminKey, 'GET', '/v1/audit/verify');
     expect(verify.body).toMatchObject({ ok: true, entries: 4 });
   });
+
+  it('stops and starts again on the same port and file, as a restart would', async () => {
+    const { body } = await call(agent, 'POST', '/v1/requests', { action: 'X' });
+    const url = server.url;
+    await server.stop();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await server.start();
+    expect(server.url).toBe(url);
+    const read = await call(reviewer, 'GET', `/v1/requests/${body.id}`);
+    expect(read).toMatchObject({ status: 200, body: { id: body.id, status: 'pending' } });
+  });
 });

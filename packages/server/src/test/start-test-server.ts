@@ -27,8 +27,15 @@ export interface TestServer {
   createKey(options: NewKeyOptions): Promise<string>;
   /** The server's clock; `advance` moves a manual clock and runs whatever fell due. */
   clock: { now(): number; advance(ms: number): Promise<void> };
-  /** The running server, for tests that need the workers. */
-  server: RunningServer;
+  /** The running server, for tests that need the workers (a new one after {@link start}). */
+  readonly server: RunningServer;
+  /**
+   * Stops the server as a restart or a deploy would: the port refuses connections and open
+   * streams end, but the SQLite file stays for {@link start}.
+   */
+  stop(): Promise<void>;
+  /** Starts a stopped server again on the same port and file. */
+  start(): Promise<void>;
   /** Stops the server and deletes the temporary folder. */
   close(): Promise<void>;
 }
@@ -37,36 +44,58 @@ export interface TestServer {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'countersign-test-'));
   const dbPath = join(directory, 'countersign.db');
-  const store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
   const manual = options.manualClock ? new ManualClock(options.startTime ?? Date.now()) : undefined;
-  const server = await startServer({
-    ...options,
-    store,
-    port: 0,
-    host: '127.0.0.1',
-    ...(manual ? { clock: manual } : {}),
-  });
-  const clock = server.context.clock;
+  let store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
+  let server: RunningServer | undefined;
+  const listen = async (port: number) => {
+    server = await startServer({
+      ...options,
+      store,
+      port,
+      host: '127.0.0.1',
+      ...(manual ? { clock: manual } : {}),
+    });
+    return server;
+  };
+  const running = (): RunningServer => {
+    if (!server) throw new Error('the test server is stopped');
+    return server;
+  };
+  const first = await listen(0);
+  const clock = first.context.clock;
   const createKey = async (key: NewKeyOptions) =>
     (await store.transaction((tx) => createApiKey(tx, key, new Date(clock.now())))).key;
   const adminKey = await createKey({ role: 'admin', name: 'admin' });
+  const stop = async () => {
+    const stopping = server;
+    server = undefined;
+    await stopping?.close();
+  };
   return {
-    url: server.url,
+    url: first.url,
     adminKey,
     dbPath,
     createKey,
-    server,
+    get server() {
+      return running();
+    },
     clock: {
       now: () => clock.now(),
       async advance(ms: number) {
         if (!manual) throw new Error('clock.advance needs startTestServer({ manualClock: true })');
         manual.advance(ms);
-        await server.scheduler.runDue();
-        await server.outbox.runDue();
+        await running().scheduler.runDue();
+        await running().outbox.runDue();
       },
     },
+    stop,
+    async start() {
+      if (server) throw new Error('the test server is already running');
+      store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
+      await listen(first.port);
+    },
     async close() {
-      await server.close();
+      await stop();
       await rm(directory, { recursive: true, force: true });
     },
   };

@@ -44,14 +44,19 @@ export class KeepAlive {
   }
 }
 
+/** What a stream does with an event: send it, leave it out, or end (the caller lost access). */
+export type EventVerdict = 'send' | 'skip' | 'end';
+
 /** What to stream. */
 export interface EventStreamOptions {
   /** One request's events, or every event when absent. */
   requestId?: string;
   /** Send events with a global id above this. */
   afterId: number;
-  /** Whether the caller may see an event. */
-  visible: (event: RequestEvent) => boolean;
+  /** Decides, for every event about to be sent, whether the caller may still have it. */
+  authorize: (event: RequestEvent) => EventVerdict;
+  /** Resolves when the server ends the stream (its key was revoked). */
+  stopped: Promise<void>;
   keepAlive: KeepAlive;
 }
 
@@ -60,21 +65,27 @@ async function replay(
   context: ServiceContext,
   requestId: string | undefined,
   lastSent: () => number,
-  send: (event: RequestEvent) => void,
+  send: (event: RequestEvent) => Promise<void>,
+  ended: () => boolean,
 ): Promise<void> {
   for (;;) {
     const page = await context.store.read((tx) =>
       tx.listEvents(lastSent(), requestId, REPLAY_PAGE),
     );
-    for (const event of page) send(event);
+    for (const event of page) {
+      if (ended()) return;
+      await send(event);
+    }
     if (page.length < REPLAY_PAGE) return;
   }
 }
 
 /**
- * Streams events after `afterId` until the client goes away: subscribes first, replays from the
- * database, then goes live, skipping anything already sent, so a reconnect with Last-Event-ID
- * misses nothing.
+ * Streams events after `afterId` until the client goes away or loses access: subscribes first,
+ * replays from the database, then goes live, skipping anything already sent, so a reconnect with
+ * Last-Event-ID misses nothing. The replay and the events queued meanwhile wait for the client to
+ * drain before the next write, so a large history never piles up in the socket; live events are
+ * written as they come.
  */
 export async function runEventStream(
   context: ServiceContext,
@@ -83,24 +94,52 @@ export async function runEventStream(
 ): Promise<void> {
   let lastSent = options.afterId;
   let live = false;
+  let ended = false;
+  let endStream = () => undefined as undefined;
+  const finished = new Promise<void>((resolve) => {
+    endStream = () => {
+      ended = true;
+      resolve();
+    };
+  });
   const pending: RequestEvent[] = [];
-  const send = (event: RequestEvent) => {
+  /** Writes the event when it is new and allowed; false when the sink asks to wait. */
+  const send = (event: RequestEvent): boolean => {
     const id = Number(event.id);
-    if (id <= lastSent || !options.visible(event)) return;
+    if (ended || id <= lastSent) return true;
+    const verdict = options.authorize(event);
+    if (verdict === 'end') {
+      endStream();
+      return true;
+    }
     lastSent = id;
-    sink.write(sseMessage(event.id, event.type, JSON.stringify(event)));
+    if (verdict === 'skip') return true;
+    return sink.write(sseMessage(event.id, event.type, JSON.stringify(event)));
+  };
+  const sendPaced = async (event: RequestEvent) => {
+    if (!send(event)) await sink.drained();
   };
   const unsubscribe = context.bus.subscribe(options.requestId ?? '*', (event) => {
     if (live) send(event);
     else pending.push(event);
   });
   const stopKeepAlive = options.keepAlive.add(sink);
+  // Either ends everything: the client going away, or the server ending the stream.
+  void sink.closed.then(endStream);
+  void options.stopped.then(endStream);
   try {
-    await replay(context, options.requestId, () => lastSent, send);
+    await replay(
+      context,
+      options.requestId,
+      () => lastSent,
+      sendPaced,
+      () => ended,
+    );
+    // Events that arrived during the replay go out in order before live ones can overtake them.
+    while (pending.length > 0 && !ended) await sendPaced(pending.shift() as RequestEvent);
     live = true;
-    for (const event of pending.splice(0)) send(event);
-    sink.write(': connected\n\n');
-    await sink.closed;
+    if (!ended) sink.write(': connected\n\n');
+    await finished;
   } finally {
     stopKeepAlive();
     unsubscribe();

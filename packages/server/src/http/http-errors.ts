@@ -38,6 +38,12 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
+/** `Retry-After` for a refusal that says when to come back (`details.retryAfterSeconds`). */
+function retryHeaders(details: Record<string, unknown>): Record<string, string> {
+  const seconds = details.retryAfterSeconds;
+  return typeof seconds === 'number' ? { 'retry-after': String(seconds) } : {};
+}
+
 /** The status and JSON body for any error: known errors keep their code; anything else is a bare 500. */
 export function errorBody(
   error: unknown,
@@ -45,10 +51,12 @@ export function errorBody(
 ): {
   status: number;
   body: { error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+  headers: Record<string, string>;
 } {
   const body = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) => ({
     status: ERROR_HTTP_STATUS[code],
     body: { error: { code, message, details } },
+    headers: code === 'rate_limited' ? retryHeaders(details) : {},
   });
   if (CountersignError.isInstance(error)) {
     const code = error.code;
@@ -71,6 +79,6 @@ export function errorBody(
 
 /** The app-wide error handler. */
 export function handleError(error: unknown, c: Context, log: (error: unknown) => void): Response {
-  const { status, body } = errorBody(error, log);
-  return c.json(body, status as ContentfulStatusCode);
+  const { status, body, headers } = errorBody(error, log);
+  return c.json(body, status as ContentfulStatusCode, headers);
 }

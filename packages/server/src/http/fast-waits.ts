@@ -5,7 +5,7 @@ import {
   type LongLivedServices,
   type LongLivedTarget,
   planLongLived,
-} from './long-lived-routes.js';
+} from './long-lived-plan.js';
 import type { RequestLimits } from './request-limits.js';
 import { streamToNodeResponse } from './sse-sink.js';
 

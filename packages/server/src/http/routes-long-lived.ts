@@ -5,7 +5,7 @@ import {
   type LongLivedServices,
   type LongLivedTarget,
   planLongLived,
-} from './long-lived-routes.js';
+} from './long-lived-plan.js';
 import { respondWithSse } from './sse-sink.js';
 
 /**

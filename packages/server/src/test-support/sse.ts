@@ -16,7 +16,7 @@ export async function openSse(url: string, headers: Record<string, string>) {
     if (waiter) waiter(message);
     else queue.push(message);
   };
-  (async () => {
+  const ended = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
@@ -60,6 +60,8 @@ export async function openSse(url: string, headers: Record<string, string>) {
         if (message.event !== 'comment') return message;
       }
     },
+    /** Resolves when the server ends the stream (or it is aborted). */
+    ended,
     /** Every message seen so far, comments included. */
     drain(): SseMessage[] {
       return queue.splice(0);

@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateRequest } from './auth-middleware.js';
 import { errorBody } from './http-errors.js';
-import {
-  type LongLivedServices,
-  type LongLivedTarget,
-  planLongLived,
-} from './long-lived-plan.js';
+import { type LongLivedServices, type LongLivedTarget, planLongLived } from './long-lived-plan.js';
 import type { RequestLimits } from './request-limits.js';
 import { streamToNodeResponse } from './sse-sink.js';
 

@@ -1,41 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  startTestServer,
-  type TestServer,
-  type TestServerOptions,
-} from '../test/start-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerCalls } from '../test-support/server-calls.js';
 import { openSse } from '../test-support/sse.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(options: TestServerOptions = {}) {
-  server = await startTestServer(options);
-  const running = server;
-  const call = async (key: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const keyId = (key: string) => key.split('_')[1] as string;
-  /** Resolves once `count` long-polls or streams hold a subscription on the bus. */
-  const listening = async (count: number) => {
-    while (running.server.context.bus.size < count) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  return { server: running, call, keyId, listening };
-}
+const start = useServerCalls();
 
 describe('live access: revoked keys', () => {
   it('ends an open /v1/events stream when its key is revoked, before any new request is sent', async () => {

@@ -1,49 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import {
-  startTestServer,
-  type TestServer,
-  type TestServerOptions,
-} from '../test/start-test-server.js';
+import { useServerCalls } from '../test-support/server-calls.js';
 import { openSse } from '../test-support/sse.js';
 import { createApp } from './app.js';
 import { RateLimiter } from './rate-limiter.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(options: TestServerOptions) {
-  server = await startTestServer(options);
-  const running = server;
-  const call = async (key: string | undefined, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      retryAfter: response.headers.get('retry-after'),
-      body: text ? JSON.parse(text) : undefined,
-    };
-  };
-  const listening = async (count: number) => {
-    while (running.server.context.bus.size < count) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  return { server: running, call, listening };
-}
+const start = useServerCalls();
 
 describe('open waits per key', () => {
   it('refuses a key over its cap with 429 and Retry-After, while other keys create and wait', async () => {

@@ -1,11 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from './auth-middleware.js';
-import {
-  type LongLivedServices,
-  type LongLivedTarget,
-  planLongLived,
-} from './long-lived-plan.js';
+import { type LongLivedServices, type LongLivedTarget, planLongLived } from './long-lived-plan.js';
 import { respondWithSse } from './sse-sink.js';
 
 /**

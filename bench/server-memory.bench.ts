@@ -42,7 +42,11 @@ let connected = 0;
 for (let index = 0; index < ids.length; index++) {
   const path = pathTemplate.replace(':id', ids[index]);
   const key = keys[index % keys.length];
-  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => response.on('data', () => {}));
+  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => {
+    // A refused waiter (a 429, say) would hold nothing and flatter the numbers.
+    if (response.statusCode !== 200) console.log('refused with ' + response.statusCode);
+    response.on('data', () => {});
+  });
   request.on('error', () => {});
   request.on('socket', (socket) => socket.once('connect', () => { if (++connected === ids.length) console.log('open'); }));
   if (index % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -70,7 +74,10 @@ async function measure(
     },
   );
   await new Promise<void>((resolve) =>
-    client.stdout?.on('data', (chunk) => String(chunk).includes('open') && resolve()),
+    client.stdout?.on('data', (chunk) => {
+      if (String(chunk).includes('refused')) throw new Error(`${pathTemplate}: ${chunk}`);
+      if (String(chunk).includes('open')) resolve();
+    }),
   );
   // Sample the lowest RSS over a quiet period: V8's memory reducer collects the connection burst.
   let after = Number.POSITIVE_INFINITY;

@@ -8,6 +8,7 @@ export { createApiKey, hashKey, type NewKeyOptions, ROLES, verifyApiKey } from '
 export { type Principal, principalFor } from './auth/principal.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export { type AppOptions, type CountersignApp, createApp } from './http/app.js';
+export type { LimitOptions } from './http/request-limits.js';
 export { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';
 export { EventBus } from './service/event-bus.js';

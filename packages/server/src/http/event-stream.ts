@@ -6,6 +6,18 @@ import { sseMessage } from './sse-sink.js';
 
 const REPLAY_PAGE = 500;
 
+/** Each live event's SSE text, built once however many streams send it. */
+const messages = new WeakMap<RequestEvent, string>();
+
+function messageFor(event: RequestEvent): string {
+  let message = messages.get(event);
+  if (message === undefined) {
+    message = sseMessage(event.id, event.type, JSON.stringify(event));
+    messages.set(event, message);
+  }
+  return message;
+}
+
 /** Reads `Last-Event-ID` (or `?lastEventId=`); undefined when absent, 400 when not one of ours. */
 export function parseLastEventId(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -114,7 +126,7 @@ export async function runEventStream(
     }
     lastSent = id;
     if (verdict === 'skip') return true;
-    return sink.write(sseMessage(event.id, event.type, JSON.stringify(event)));
+    return sink.write(messageFor(event));
   };
   const sendPaced = async (event: RequestEvent) => {
     if (!send(event)) await sink.drained();

@@ -37,6 +37,11 @@ export class KeepAlive {
     this.#intervalMs = intervalMs;
   }
 
+  /** How long a stream waits for a client that reads nothing before disconnecting it (4 intervals). */
+  get stallMs(): number {
+    return this.#intervalMs * 4;
+  }
+
   /** Adds a stream; returns its removal. */
   add(sink: SseSink): () => void {
     this.#sinks.add(sink);
@@ -129,7 +134,7 @@ export async function runEventStream(
     return sink.write(messageFor(event));
   };
   const sendPaced = async (event: RequestEvent) => {
-    if (!send(event)) await sink.drained();
+    if (!send(event)) await sink.drained(options.keepAlive.stallMs);
   };
   const unsubscribe = context.bus.subscribe(options.requestId ?? '*', (event) => {
     if (live) send(event);

@@ -10,8 +10,11 @@ export interface SseSink {
    * with more to send (a replay) should wait for `drained()` first.
    */
   write(text: string): boolean;
-  /** Resolves once the client has taken what was queued, or is gone. */
-  drained(): Promise<void>;
+  /**
+   * Resolves once the client has taken what was queued, or is gone; a client that takes nothing
+   * for `stallMs` is disconnected.
+   */
+  drained(stallMs: number): Promise<void>;
   /** Resolves when the client goes away. */
   closed: Promise<void>;
 }
@@ -28,9 +31,6 @@ const HEADERS = {
  * client instead, so only a client that does not keep up with live events reaches it.
  */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
-/** A client that takes nothing of a waiting replay for this long is disconnected. */
-export const DRAIN_TIMEOUT_MS = 60_000;
 
 /** Unread bytes of a web stream above which `write` asks the writer to wait. */
 const WEB_STREAM_HIGH_WATER = 64 * 1024;
@@ -59,19 +59,25 @@ export function streamToNodeResponse(
       }
       return outgoing.write(text);
     },
-    drained: () => {
+    drained: (stallMs) => {
       if (!outgoing.writableNeedDrain || outgoing.destroyed) return Promise.resolve();
       return new Promise<void>((resolve) => {
+        let unread = outgoing.writableLength;
         const done = () => {
-          clearTimeout(timer);
+          clearInterval(timer);
           outgoing.off('drain', done);
           outgoing.off('close', done);
           resolve();
         };
-        const timer = setTimeout(() => {
+        // A slow reader keeps the stream as long as it takes something each interval.
+        const timer = setInterval(() => {
+          if (outgoing.writableLength < unread) {
+            unread = outgoing.writableLength;
+            return;
+          }
           outgoing.destroy();
           done();
-        }, DRAIN_TIMEOUT_MS);
+        }, stallMs);
         outgoing.once('drain', done);
         outgoing.once('close', done);
       });

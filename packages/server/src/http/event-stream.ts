@@ -61,6 +61,29 @@ export class KeepAlive {
   }
 }
 
+/**
+ * A stream's place among the open waits: the server ends the stream through `end` (before or
+ * after it starts), and the stream frees the place when it finishes.
+ */
+export class StreamSlot {
+  #end: (() => void) | undefined;
+  #ended = false;
+  /** Frees the place; set by whoever took it. */
+  release: () => void = () => undefined;
+
+  /** Ends the stream now, or as soon as it starts. */
+  end(): void {
+    this.#ended = true;
+    this.#end?.();
+  }
+
+  /** Called by the stream with its own ending. */
+  attach(end: () => void): void {
+    if (this.#ended) end();
+    else this.#end = end;
+  }
+}
+
 /** What a stream does with an event: send it, leave it out, or end (the caller lost access). */
 export type EventVerdict = 'send' | 'skip' | 'end';
 
@@ -72,8 +95,8 @@ export interface EventStreamOptions {
   afterId: number;
   /** Decides, for every event about to be sent, whether the caller may still have it. */
   authorize: (event: RequestEvent) => EventVerdict;
-  /** Resolves when the server ends the stream (its key was revoked). */
-  stopped: Promise<void>;
+  /** Its place among the open waits, through which the server may end it (a revoked key). */
+  slot: StreamSlot;
   keepAlive: KeepAlive;
 }
 
@@ -143,7 +166,7 @@ export async function runEventStream(
   const stopKeepAlive = options.keepAlive.add(sink);
   // Either ends everything: the client going away, or the server ending the stream.
   void sink.closed.then(endStream);
-  void options.stopped.then(endStream);
+  options.slot.attach(endStream);
   try {
     await replay(
       context,
@@ -160,5 +183,6 @@ export async function runEventStream(
   } finally {
     stopKeepAlive();
     unsubscribe();
+    options.slot.release();
   }
 }

@@ -10,6 +10,7 @@ import {
   type KeepAlive,
   parseLastEventId,
   runEventStream,
+  StreamSlot,
 } from './event-stream.js';
 import type { OpenWaits } from './open-waits.js';
 import type { SseSink } from './sse-sink.js';
@@ -105,11 +106,8 @@ export async function planLongLived(
     // Without Last-Event-ID the firehose starts now rather than replaying all history.
     afterId = lastEventId ?? (await context.store.read((tx) => tx.latestEventId()));
   }
-  let stop = () => undefined as undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stop = () => resolve() as undefined;
-  });
-  const release = waits.open(principal, () => stop());
+  const slot = new StreamSlot();
+  slot.release = waits.open(principal, slot);
   return {
     kind: 'stream',
     run: (sink) =>
@@ -117,8 +115,8 @@ export async function planLongLived(
         ...(requestId === undefined ? {} : { requestId }),
         afterId,
         authorize,
-        stopped,
+        slot,
         keepAlive,
-      }).finally(release),
+      }),
   };
 }

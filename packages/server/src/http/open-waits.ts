@@ -4,6 +4,12 @@ import { fail } from '../service/failures.js';
 import type { Store } from '../store/store-types.js';
 import { rateLimited, WAIT_CAP_RETRY_SECONDS } from './request-limits.js';
 
+/** One open long-poll or stream, as {@link OpenWaits} holds it. */
+export interface OpenWait {
+  /** Stops the wait early (its key was revoked). */
+  end(): void;
+}
+
 /** What {@link OpenWaits} needs. */
 export interface OpenWaitsOptions {
   store: Store;
@@ -23,7 +29,7 @@ export interface OpenWaitsOptions {
  * key revoked elsewhere keeps its open waits for at most one interval.
  */
 export class OpenWaits {
-  readonly #byKey = new Map<string, Set<() => void>>();
+  readonly #byKey = new Map<string, Set<OpenWait>>();
   readonly #options: OpenWaitsOptions;
   #timer: NodeJS.Timeout | undefined;
   #checking = false;
@@ -34,10 +40,10 @@ export class OpenWaits {
   }
 
   /**
-   * Registers a wait that `end` stops early; returns its release. Throws 429 when the key already
-   * holds its maximum, 401 when the key is known to be revoked.
+   * Registers a wait (each registration its own object); returns its release. Throws 429 when the
+   * key already holds its maximum, 401 when the key is known to be revoked.
    */
-  open(principal: Principal, end: () => void): () => void {
+  open(principal: Principal, wait: OpenWait): () => void {
     const { keyId } = principal;
     if (this.#options.bus.isKeyRevoked(keyId)) {
       throw fail('unauthorized', 'The API key is unknown or revoked');
@@ -54,12 +60,11 @@ export class OpenWaits {
       waits = new Set();
       this.#byKey.set(keyId, waits);
     }
-    const entry = () => end();
-    waits.add(entry);
+    waits.add(wait);
     this.#startChecking();
     const held = waits;
     return () => {
-      held.delete(entry);
+      held.delete(wait);
       if (held.size === 0 && this.#byKey.get(keyId) === held) this.#byKey.delete(keyId);
       if (this.#byKey.size === 0) this.#stopChecking();
     };
@@ -92,7 +97,7 @@ export class OpenWaits {
     if (!waits) return;
     this.#byKey.delete(keyId);
     if (this.#byKey.size === 0) this.#stopChecking();
-    for (const end of waits) end();
+    for (const wait of waits) wait.end();
   }
 
   #startChecking(): void {

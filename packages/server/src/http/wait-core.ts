@@ -64,7 +64,7 @@ export async function waitForRequest(
   const settled = new Promise<WaitOutcome>((resolve) => {
     settle = resolve;
   });
-  const release = waits.open(principal, () => settle('revoked'));
+  const release = waits.open(principal, { end: () => settle('revoked') });
   // Subscribe before reading, so a decision between the read and the wait is not missed.
   const unsubscribe = context.bus.subscribe(id, (event) => {
     if (!principalStillValid(context.bus, principal)) settle('revoked');

@@ -34,13 +34,19 @@ server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:'
 const CLIENT = `
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-const [base, key, pathTemplate, idsFile] = process.argv.slice(2);
+const [base, keysFile, pathTemplate, idsFile] = process.argv.slice(2);
+const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
 const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 let connected = 0;
 for (let index = 0; index < ids.length; index++) {
   const path = pathTemplate.replace(':id', ids[index]);
-  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => response.on('data', () => {}));
+  const key = keys[index % keys.length];
+  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => {
+    // A refused waiter (a 429, say) would hold nothing and flatter the numbers.
+    if (response.statusCode !== 200) console.log('refused with ' + response.statusCode);
+    response.on('data', () => {});
+  });
   request.on('error', () => {});
   request.on('socket', (socket) => socket.once('connect', () => { if (++connected === ids.length) console.log('open'); }));
   if (index % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -53,21 +59,25 @@ writeFileSync(join(work, 'client.mjs'), CLIENT);
 async function measure(
   serverPid: number,
   base: string,
-  key: string,
+  keys: string[],
   pathTemplate: string,
   ids: string[],
 ) {
   writeFileSync(join(work, 'ids.json'), JSON.stringify(ids));
+  writeFileSync(join(work, 'keys.json'), JSON.stringify(keys));
   const before = rssOf(serverPid);
   const client = spawn(
     process.execPath,
-    [join(work, 'client.mjs'), base, key, pathTemplate, join(work, 'ids.json')],
+    [join(work, 'client.mjs'), base, join(work, 'keys.json'), pathTemplate, join(work, 'ids.json')],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   await new Promise<void>((resolve) =>
-    client.stdout?.on('data', (chunk) => String(chunk).includes('open') && resolve()),
+    client.stdout?.on('data', (chunk) => {
+      if (String(chunk).includes('refused')) throw new Error(`${pathTemplate}: ${chunk}`);
+      if (String(chunk).includes('open')) resolve();
+    }),
   );
   // Sample the lowest RSS over a quiet period: V8's memory reducer collects the connection burst.
   let after = Number.POSITIVE_INFINITY;
@@ -86,7 +96,7 @@ async function bare(pathTemplate: string, ids: string[], script = BARE) {
   });
   const url = await waitForUrl(child);
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const result = await measure(child.pid as number, url, 'none', pathTemplate, ids);
+  const result = await measure(child.pid as number, url, ['none'], pathTemplate, ids);
   child.kill('SIGKILL');
   return result;
 }
@@ -109,6 +119,18 @@ await Promise.all(
   }),
 );
 ids.length = WAITERS;
+// A key holds at most 1,000 open waits by default: spread the waiters over keys of the same agent
+// (500 each), which also exercises the per-key bookkeeping.
+const waiterKeys = await Promise.all(
+  Array.from({ length: Math.ceil(WAITERS / 500) }, async () => {
+    const response = await fetch(`${server.url}/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.keys.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'agent', name: 'bench-bot' }),
+    });
+    return ((await response.json()) as { key: string }).key;
+  }),
+);
 
 const rows: { name: string; before: number; after: number }[] = [];
 rows.push({ name: 'bare node:http, idle requests', ...(await bare('/wait/:id', ids, RAW)) });
@@ -121,7 +143,7 @@ for (const [name, template] of [
   // A fresh process on the same database, so neither the creation burst nor the previous run counts.
   await server.restart();
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  rows.push({ name, ...(await measure(server.pid, server.url, server.keys.agent, template, ids)) });
+  rows.push({ name, ...(await measure(server.pid, server.url, waiterKeys, template, ids)) });
 }
 await server.stop();
 rmSync(work, { recursive: true, force: true });

@@ -22,6 +22,7 @@ export {
   createApp,
   type ServerContext,
 } from './http/app.js';
+export type { LimitOptions } from './http/request-limits.js';
 export type { SchedulerOptions } from './scheduler/scheduler.js';
 export {
   type BackgroundWorker,

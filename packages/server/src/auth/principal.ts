@@ -35,8 +35,11 @@ export function visibilityFor(principal: Principal): Visibility {
   return { requester: principal.id, assignees: assigneeIdentities(principal) };
 }
 
+/** The part of a request that decides who may read it. */
+export type RequestAudience = Pick<ApprovalRequest, 'requester' | 'assignees'>;
+
 /** True when the principal is an eligible decider for the request (ignoring who requested it). */
-export function isEligibleReviewer(principal: Principal, request: ApprovalRequest): boolean {
+export function isEligibleReviewer(principal: Principal, request: RequestAudience): boolean {
   if (principal.role === 'admin') return true;
   if (principal.role !== 'reviewer') return false;
   return isAssigneeOf(principal, request.assignees);
@@ -50,6 +53,6 @@ export function isAssigneeOf(principal: Principal, assignees: readonly string[])
 }
 
 /** True when the principal may read the request. */
-export function canSee(principal: Principal, request: ApprovalRequest): boolean {
+export function canSee(principal: Principal, request: RequestAudience): boolean {
   return request.requester === principal.id || isEligibleReviewer(principal, request);
 }

@@ -84,6 +84,24 @@ export function integerType(min: number): OptionType<number> {
   };
 }
 
+/** A positive rate per second; `Infinity` (as text `off`) turns the limit off. */
+export const rateType: OptionType<number> = {
+  label: 'rate per second, or off',
+  schema: checked((value) =>
+    typeof value === 'number' && value > 0
+      ? value
+      : new Problem(
+          `must be a positive number of requests per second, or off, not ${shown(value)}`,
+        ),
+  ),
+  fromText: (text) => {
+    const word = text.trim().toLowerCase();
+    if (word === 'off' || word === 'infinity') return Number.POSITIVE_INFINITY;
+    return /^\d+(\.\d+)?$/.test(word) ? Number(word) : text;
+  },
+  show: (value) => (value === Number.POSITIVE_INFINITY ? 'off' : value),
+};
+
 /** `true` or `false` (as text also `yes`/`no`, `on`/`off`, `1`/`0`). */
 export const booleanType: OptionType<boolean> = {
   label: 'boolean',

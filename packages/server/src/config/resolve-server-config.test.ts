@@ -35,6 +35,14 @@ describe('server configuration from flags, environment and file', () => {
         schemaCheckTimeoutMs: 1000,
       },
       listPageMaxBytes: 4 * 1_048_576,
+      limits: {
+        keyRequestsPerSecond: 1000,
+        keyRequestBurst: 10_000,
+        unauthenticatedRequestsPerSecond: 20,
+        unauthenticatedRequestBurst: 200,
+        maxConcurrentWaitsPerKey: 1000,
+        keyRecheckMs: 5000,
+      },
       keepAliveMs: 15_000,
       scheduler: { pollIntervalMs: 250, idempotencyRetentionMs: 7 * 86_400_000 },
       outbox: {

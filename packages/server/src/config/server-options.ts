@@ -11,6 +11,7 @@ import {
   integerType,
   portType,
   postgresUrlType,
+  rateType,
   textType,
 } from './option-types.js';
 
@@ -142,6 +143,54 @@ export const SERVER_OPTIONS = {
       env: 'COUNTERSIGN_SCHEMA_CHECK_TIMEOUT',
       description:
         'Longest one JSON Schema check may run on its worker thread, off the event loop; past it the input is refused.',
+    }),
+  },
+  limits: {
+    keyRequestsPerSecond: option({
+      type: rateType,
+      default: 1_000,
+      flag: 'key-rate-limit',
+      env: 'COUNTERSIGN_KEY_RATE_LIMIT',
+      description:
+        'Requests per second one API key may make on average; more is a 429 with `Retry-After`.',
+    }),
+    keyRequestBurst: option({
+      type: integerType(1),
+      default: 10_000,
+      flag: 'key-rate-burst',
+      env: 'COUNTERSIGN_KEY_RATE_BURST',
+      description: 'Requests one API key may make at once above its average rate.',
+    }),
+    unauthenticatedRequestsPerSecond: option({
+      type: rateType,
+      default: 20,
+      flag: 'unauthenticated-rate-limit',
+      env: 'COUNTERSIGN_UNAUTHENTICATED_RATE_LIMIT',
+      description:
+        'Failed authentications per second one client address may make on `/v1` and `/api`; more is a 429 instead of a 401.',
+    }),
+    unauthenticatedRequestBurst: option({
+      type: integerType(1),
+      default: 200,
+      flag: 'unauthenticated-rate-burst',
+      env: 'COUNTERSIGN_UNAUTHENTICATED_RATE_BURST',
+      description: 'Failed authentications one client address may make at once.',
+    }),
+    maxConcurrentWaitsPerKey: option({
+      type: integerType(1),
+      default: 1_000,
+      flag: 'max-waits-per-key',
+      env: 'COUNTERSIGN_MAX_WAITS_PER_KEY',
+      description:
+        'Long-polls and SSE streams one API key may hold open at once; the next is a 429.',
+    }),
+    keyRecheckMs: option({
+      type: durationType({ min: 10, examples: '5s' }),
+      default: 5_000,
+      flag: 'key-recheck-interval',
+      env: 'COUNTERSIGN_KEY_RECHECK_INTERVAL',
+      description:
+        'How often the keys holding open waits are re-read, so a key revoked on another replica or offline loses them.',
     }),
   },
   dashboardDir: option({

@@ -14,13 +14,14 @@ import { dashboardRoutes } from './dashboard.js';
 import { KeepAlive } from './event-stream.js';
 import { fastWaitRoutes, type NodeRouteHandler } from './fast-waits.js';
 import { errorResponse, handleError } from './http-errors.js';
+import { OpenWaits } from './open-waits.js';
+import { type LimitOptions, RequestLimits, resolveLimits } from './request-limits.js';
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
-import { eventRoutes } from './routes-events.js';
+import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { requestRoutes } from './routes-requests.js';
-import { waitRoutes } from './routes-wait.js';
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -71,6 +72,11 @@ export interface AppOptions {
   callbackResolver?: HostResolver;
   /** Bounds on body depth, entries, string and schema sizes (see {@link InputLimits}). */
   inputLimits?: InputLimits;
+  /**
+   * Per-key request rates, per-address rates of failed authentication and per-key caps on open
+   * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
+   */
+  limits?: LimitOptions;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -139,8 +145,18 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
   };
+  const limits = resolveLimits(options.limits);
+  const requestLimits = new RequestLimits(limits);
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const keepAlive = new KeepAlive(keepAliveMs);
+  const waits = new OpenWaits({
+    store: context.store,
+    bus: context.bus,
+    maxPerKey: limits.maxConcurrentWaitsPerKey,
+    recheckMs: limits.keyRecheckMs,
+    logError,
+  });
+  const services = { context, keepAlive, waits };
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
@@ -154,25 +170,25 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     c.set('inputLimits', inputLimits);
     await next();
   });
-  app.route('/', metaRoutes(context));
+  const auth = authenticate(context.store, requestLimits);
+  app.route('/', metaRoutes(context, auth));
 
   const api = new Hono<AppEnv>();
-  api.use('*', authenticate(context.store));
-  const events = eventRoutes(context, keepAlive);
-  api.route('/requests', waitRoutes(context));
-  api.route('/requests', events.perRequest);
+  api.use('*', auth);
+  const longLived = longLivedRoutes(services);
+  api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
-  api.route('/events', events.all);
+  api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();
-  ambedo.use('*', authenticate(context.store));
+  ambedo.use('*', auth);
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context, nodeRoutes: fastWaitRoutes(context, keepAlive, logError) };
+  return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }

@@ -1,9 +1,12 @@
-import type { MiddlewareHandler } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import { CountersignError } from '@countersign/core/protocol';
+import type { Context, MiddlewareHandler } from 'hono';
 import { verifyApiKey } from '../auth/api-keys.js';
 import { type Principal, principalFor } from '../auth/principal.js';
 import { fail } from '../service/failures.js';
 import type { ResolvedInputLimits } from '../service/input-limits.js';
 import type { Role, Store } from '../store/store-types.js';
+import type { RequestLimits } from './request-limits.js';
 
 /** The Hono environment of the API routes. */
 export interface AppEnv {
@@ -19,11 +22,47 @@ export async function principalFromHeader(store: Store, header: string): Promise
   return principalFor(record);
 }
 
+/**
+ * Resolves the caller and charges the request to its key's rate budget; a failed authentication
+ * is charged to the client address instead (429 once that address fails too often).
+ */
+export async function authenticateRequest(
+  store: Store,
+  limits: RequestLimits,
+  header: string,
+  address: string | undefined,
+): Promise<Principal> {
+  let principal: Principal;
+  try {
+    principal = await principalFromHeader(store, header);
+  } catch (error) {
+    if (CountersignError.isInstance(error) && error.code === 'unauthorized') {
+      limits.chargeUnauthenticated(address ?? 'unknown');
+    }
+    throw error;
+  }
+  limits.chargeKey(principal);
+  return principal;
+}
+
+/** The client's address on the Node server; undefined in-process (`app.request`). */
+function clientAddress(c: Context): string | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
+}
+
 /** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */
-export function authenticate(store: Store): MiddlewareHandler<AppEnv> {
+export function authenticate(store: Store, limits: RequestLimits): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // Resolved in a helper so the key record is not kept alive while a waiter's request is open.
-    c.set('principal', await principalFromHeader(store, c.req.header('authorization') ?? ''));
+    c.set(
+      'principal',
+      await authenticateRequest(
+        store,
+        limits,
+        c.req.header('authorization') ?? '',
+        clientAddress(c),
+      ),
+    );
     await next();
   };
 }

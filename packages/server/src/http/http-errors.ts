@@ -43,6 +43,12 @@ const HTTP_STATUS_CODES: Partial<Record<number, WireErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
+/** `Retry-After` for a refusal that says when to come back (`details.retryAfterSeconds`). */
+function retryHeaders(details: Record<string, unknown>): Record<string, string> {
+  const seconds = details.retryAfterSeconds;
+  return typeof seconds === 'number' ? { 'retry-after': String(seconds) } : {};
+}
+
 /**
  * The status and JSON body for any error: known errors with a wire code keep it; a local code
  * (an outcome or a caller-side failure, never meant for the wire) and anything else is a bare 500.
@@ -53,10 +59,12 @@ export function errorBody(
 ): {
   status: number;
   body: { error: { code: WireErrorCode; message: string; details: Record<string, unknown> } };
+  headers: Record<string, string>;
 } {
   const body = (code: WireErrorCode, message: string, details: Record<string, unknown> = {}) => ({
     status: ERROR_HTTP_STATUS[code],
     body: { error: { code, message, details } },
+    headers: code === 'rate_limited' ? retryHeaders(details) : {},
   });
   if (CountersignError.isInstance(error) && isWireErrorCode(error.code)) {
     const code = error.code;
@@ -79,6 +87,6 @@ export function errorBody(
 
 /** The app-wide error handler. */
 export function handleError(error: unknown, c: Context, log: (error: unknown) => void): Response {
-  const { status, body } = errorBody(error, log);
-  return c.json(body, status as ContentfulStatusCode);
+  const { status, body, headers } = errorBody(error, log);
+  return c.json(body, status as ContentfulStatusCode, headers);
 }

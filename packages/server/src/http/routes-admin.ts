@@ -87,6 +87,8 @@ export function keyRoutes(context: ServiceContext): Hono<AppEnv> {
       tx.revokeApiKey(id, new Date(clock.now()).toISOString()),
     );
     if (!revoked) throw fail('not_found', `No live key ${id}`);
+    // Open streams and long-polls of the key end now, not at their next event.
+    context.bus.revokeKey(id);
     return c.body(null, 204);
   });
   return app;

@@ -3,6 +3,9 @@ import type { RequestEvent } from '@countersign/core/protocol';
 /** Called with each committed event. */
 export type EventListener = (event: RequestEvent) => void;
 
+/** Called with the id of a key that was revoked. */
+export type RevocationListener = (keyId: string) => void;
+
 /**
  * Fans committed events out to live waiters and SSE streams in this process. It is a cache of the
  * events table, never the source of truth: streams replay from the database first.
@@ -10,6 +13,8 @@ export type EventListener = (event: RequestEvent) => void;
 export class EventBus {
   readonly #byRequest = new Map<string, Set<EventListener>>();
   readonly #all = new Set<EventListener>();
+  readonly #revokedKeys = new Set<string>();
+  readonly #revocationListeners = new Set<RevocationListener>();
 
   /** Delivers `event` to everyone listening to its request and to everything. */
   publish(event: RequestEvent): void {
@@ -33,6 +38,27 @@ export class EventBus {
       listeners.delete(listener);
       if (listeners.size === 0) this.#byRequest.delete(requestId);
     };
+  }
+
+  /**
+   * Announces that an API key no longer grants access (revoked here, or found revoked by a
+   * re-check), so open streams and long-polls of that key end.
+   */
+  revokeKey(keyId: string): void {
+    if (this.#revokedKeys.has(keyId)) return;
+    this.#revokedKeys.add(keyId);
+    for (const listener of this.#revocationListeners) listener(keyId);
+  }
+
+  /** True once `revokeKey(keyId)` was announced in this process (a Set lookup, cheap per event). */
+  isKeyRevoked(keyId: string): boolean {
+    return this.#revokedKeys.has(keyId);
+  }
+
+  /** Listens to key revocations; returns the unsubscribe. */
+  onKeyRevoked(listener: RevocationListener): () => void {
+    this.#revocationListeners.add(listener);
+    return () => this.#revocationListeners.delete(listener);
   }
 
   /** How many listeners are attached (for tests and metrics). */

@@ -19,7 +19,7 @@ export async function openSse(url: string, headers: Record<string, string>) {
     else queue.push(message);
   };
   const parser = new SseParser({ onComment: (text) => push({ event: 'comment', data: text }) });
-  (async () => {
+  const ended = (async () => {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -52,6 +52,8 @@ export async function openSse(url: string, headers: Record<string, string>) {
         if (message.event !== 'comment') return message;
       }
     },
+    /** Resolves when the server ends the stream (or it is aborted). */
+    ended,
     /** Every message seen so far, comments included. */
     drain(): SseMessage[] {
       return queue.splice(0);

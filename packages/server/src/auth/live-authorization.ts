@@ -1,0 +1,21 @@
+import type { EventBus } from '../service/event-bus.js';
+import { canSee, type Principal, type RequestAudience } from './principal.js';
+
+/**
+ * Whether the principal behind an open stream or long-poll still holds any access. It runs for
+ * every event sent, so it reads in-memory state only: revocations reach the bus from the key
+ * route and from the periodic re-check of keys with open waits. Any further standing check (a
+ * disabled user, say) belongs here, and every live path picks it up.
+ */
+export function principalStillValid(bus: EventBus, principal: Principal): boolean {
+  return !bus.isKeyRevoked(principal.keyId);
+}
+
+/** Whether a live stream or long-poll may still hand a request, as it now stands, to the principal. */
+export function mayStillSee(
+  bus: EventBus,
+  principal: Principal,
+  request: RequestAudience,
+): boolean {
+  return principalStillValid(bus, principal) && canSee(principal, request);
+}

@@ -16,6 +16,7 @@ describe('errorBody', () => {
     expect(errorBody(conflict, (error) => logged.push(error))).toEqual({
       status: 409,
       body: { error: { code: 'version_conflict', message: 'stale', details: { v: 2 } } },
+      headers: {},
     });
     expect(logged).toEqual([]);
   });
@@ -27,6 +28,7 @@ describe('errorBody', () => {
       expect(errorBody(error, (value) => logged.push(value))).toEqual({
         status: 500,
         body: { error: { code: 'internal', message: 'Internal server error', details: {} } },
+        headers: {},
       });
       expect(logged).toEqual([error]);
     }

@@ -5,6 +5,11 @@ import { createApiKey, type NewKeyOptions } from '../auth/api-keys.js';
 import { ManualClock } from '../clock.js';
 import { type RunningServer, type ServerOptions, startServer } from '../server.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import {
+  listenersOf,
+  type WaitForListenersOptions,
+  waitForListeners,
+} from './wait-for-listeners.js';
 
 /** Options for {@link startTestServer}. */
 export interface TestServerOptions
@@ -27,6 +32,16 @@ export interface TestServer {
   createKey(options: NewKeyOptions): Promise<string>;
   /** The server's clock; `advance` moves a manual clock and runs whatever fell due. */
   clock: { now(): number; advance(ms: number): Promise<void> };
+  /**
+   * How many long-polls and event streams are waiting on `requestId` (every one when absent; the
+   * `/v1/events` streams with `'*'`).
+   */
+  waiters(requestId?: string): number;
+  /**
+   * Resolves once exactly `count` long-polls and streams wait (see {@link waiters}); rejects after
+   * `timeoutMs` (default 5000). Wait for this rather than sleeping "until the poll is parked".
+   */
+  waitForWaiters(count: number, options?: WaitForListenersOptions): Promise<void>;
   /** The running server, for tests that need the workers. */
   server: RunningServer;
   /** Stops the server and deletes the temporary folder. */
@@ -56,6 +71,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dbPath,
     createKey,
     server,
+    waiters: (requestId) => listenersOf(server.context.bus, requestId),
+    waitForWaiters: (count, waitOptions) =>
+      waitForListeners(server.context.bus, count, waitOptions),
     clock: {
       now: () => clock.now(),
       async advance(ms: number) {

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../auth/api-keys.js';
 import { type Clock, ManualClock, systemClock } from '../../clock.js';
 import { type RunningServer, startServer } from '../../server.js';
+import { waitForListeners } from '../../test/wait-for-listeners.js';
 import { dropSchema, openTestPostgresStore, testSchema } from '../../test-support/postgres.js';
 import { openSse } from '../../test-support/sse.js';
-import { waitForListeners } from '../../test/wait-for-listeners.js';
 import type { PostgresStoreOptions } from './postgres-store.js';
 
 interface Replicas {

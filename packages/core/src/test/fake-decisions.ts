@@ -1,11 +1,12 @@
 import { ApiError } from '../errors/index.js';
-import { fingerprint } from '../fingerprint/index.js';
-import type {
-  ApprovalRequest,
-  Decision,
-  DecisionInput,
-  JsonObject,
-  Resolution,
+import {
+  type ApprovalRequest,
+  approversOf,
+  type Decision,
+  type DecisionInput,
+  type Resolution,
+  standingArgs,
+  standingFingerprint,
 } from '../protocol/index.js';
 
 const APPROVABLE = new Set(['approval', 'review']);
@@ -13,16 +14,6 @@ const APPROVABLE = new Set(['approval', 'review']);
 function refuse(code: 'forbidden' | 'unprocessable' | 'conflict', message: string): ApiError {
   const status = { forbidden: 403, unprocessable: 422, conflict: 409 }[code];
   return new ApiError(code, { message, status });
-}
-
-/** The arguments that currently stand: the latest edit's, else the original. */
-function currentArgs(request: ApprovalRequest): JsonObject | undefined {
-  const edit = request.decisions.findLast((decision) => decision.outcome === 'edit');
-  return edit?.args ?? request.tool?.args;
-}
-
-function currentFingerprint(request: ApprovalRequest): string | undefined {
-  return request.tool ? fingerprint(request.tool.name, currentArgs(request)) : undefined;
 }
 
 /**
@@ -59,22 +50,11 @@ function resolve(
   if (decision.outcome === 'respond') {
     return { ...base, status: 'answered', response: decision.response };
   }
-  // Only approvals of the arguments that now stand count towards the quorum.
-  const approvers = [
-    ...new Set(
-      next.decisions
-        .filter(
-          (each) =>
-            (each.outcome === 'approve' || each.outcome === 'edit') &&
-            each.fingerprint === decision.fingerprint,
-        )
-        .map((each) => each.principal),
-    ),
-  ];
+  const approvers = approversOf(next.decisions, decision.fingerprint);
   if (approvers.length < next.quorum) return undefined;
   const resolution: Resolution = { ...base, status: 'approved', by: approvers };
   if (next.tool) {
-    resolution.args = currentArgs(next) ?? {};
+    resolution.args = standingArgs(next) ?? {};
     resolution.fingerprint = decision.fingerprint as string;
     resolution.edited = decision.fingerprint !== original;
   }
@@ -99,18 +79,12 @@ export function applyFakeDecision(
   if (body.comment !== undefined) decision.comment = body.comment;
   if (body.outcome === 'edit' && body.args) decision.args = body.args;
   if (body.outcome === 'respond') decision.response = body.response;
-  const before = currentFingerprint(request);
-  const already = request.decisions.some(
-    (each) =>
-      each.principal === principal &&
-      (each.outcome === 'approve' || each.outcome === 'edit') &&
-      each.fingerprint === before,
-  );
-  if (already && body.outcome === 'approve') {
+  const before = standingFingerprint(request);
+  if (body.outcome === 'approve' && approversOf(request.decisions, before).includes(principal)) {
     throw refuse('conflict', `${principal} already approved this request`);
   }
   request.decisions.push(decision);
-  const bound = currentFingerprint(request);
+  const bound = standingFingerprint(request);
   if (bound !== undefined) decision.fingerprint = bound;
   const resolution = resolve(request, request.fingerprint, decision);
   if (resolution) {

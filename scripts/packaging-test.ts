@@ -1,7 +1,7 @@
 // What users install is what is tested: packs every published package, installs the tarballs with
 // plain npm into a project outside the workspace, and runs each README's snippet and each bin's
 // --help there. Run after a build: `node scripts/packaging-test.ts` (Node 24); exits 1 on a failure.
-// Set COUNTERSIGN_PACKAGING_KEEP=1 to keep the project for a look.
+// `--keep` leaves the temporary project in place for a look.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ try {
 } catch (error) {
   results.push({ name: 'packaging', problem: error instanceof Error ? error.message : `${error}` });
 } finally {
-  if (!process.env.COUNTERSIGN_PACKAGING_KEEP) await rm(work, { recursive: true, force: true });
+  if (!process.argv.includes('--keep')) await rm(work, { recursive: true, force: true });
 }
 
 const failed = results.filter((result) => result.problem !== undefined);

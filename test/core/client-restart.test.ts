@@ -6,6 +6,7 @@ import {
 } from '@countersign/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliServer, createCliServer, createKey } from './cli-server.ts';
+import { requestSent } from './request-sent.ts';
 
 /** A retry budget that outlasts a server restart (a few hundred ms) by a wide margin. */
 const PATIENT = { maxRetries: 200, initialDelayMs: 20, maxDelayMs: 100 } as const;
@@ -45,6 +46,7 @@ describe('client wait across a server crash (CLI serve, SIGKILL, same port and S
       const streaming = new Promise<void>((resolve) => {
         connected = resolve;
       });
+      const polling = transport === 'long-poll' ? requestSent(/\/wait(\?|$)/) : undefined;
       const waiting = client(agentKey).wait(request.id, {
         transport,
         onEvent: (event) => {
@@ -52,9 +54,9 @@ describe('client wait across a server crash (CLI serve, SIGKILL, same port and S
           connected();
         },
       });
-      // SSE replays `created` once connected; a long-poll is simply in flight after a moment.
+      // SSE replays `created` once connected; a long-poll is in flight once its request is sent.
       if (transport === 'sse') await streaming;
-      else await new Promise((resolve) => setTimeout(resolve, 150));
+      else await polling;
 
       await server.kill();
       const out = await server.run([
@@ -82,8 +84,9 @@ describe('client wait across a server crash (CLI serve, SIGKILL, same port and S
 
   it('long-poll: a decision made after the restart reaches the waiting client', async () => {
     const request = await createTransfer();
+    const polling = requestSent(/\/wait(\?|$)/);
     const waiting = client(agentKey).wait(request.id, { transport: 'long-poll' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await polling;
     await server.kill();
     await server.start();
     await client(reviewerKey).decide(request.id, { outcome: 'reject', reason: 'not today' });

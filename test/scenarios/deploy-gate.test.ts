@@ -6,17 +6,21 @@ import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './api.ts';
 import { collect } from './child-process.ts';
+import { type CountingForwarder, startCountingForwarder } from './counting-forwarder.ts';
 
 const exampleDir = fileURLToPath(new URL('../../examples/deploy-gate/', import.meta.url));
 let server: TestServer;
 let agentKey: string;
 let reviewerKey: string;
+let forwarder: CountingForwarder;
 beforeAll(async () => {
   server = await startTestServer();
+  forwarder = await startCountingForwarder(server.url);
   agentKey = await server.createKey({ role: 'agent', name: 'ci' });
   reviewerKey = await server.createKey({ role: 'reviewer', name: 'rita' });
 });
 afterAll(async () => {
+  await forwarder.close();
   await server.close();
 });
 
@@ -48,14 +52,15 @@ function runGate(variant: keyof typeof variants, env: NodeJS.ProcessEnv = {}) {
 
 describe.each(Object.keys(variants) as (keyof typeof variants)[])('deploy gate (%s)', (variant) => {
   it('pauses, and deploys only once a human approves', async () => {
-    const run = runGate(variant);
+    const run = runGate(variant, { COUNTERSIGN_URL: forwarder.url });
     const [, watchId] = await run.waitFor(/watchId: (req_[\w-]+)/);
     const pause = await api(server.url, agentKey, 'GET', `/api/pause/${watchId}`);
     expect(pause.body).toMatchObject({
       status: 'pending',
       agentContext: { action: 'Deploy v2.4.1 to prod', context: { commit: 'abc123' } },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The script has seen "pending" three times: it must still be waiting, not deploying.
+    await forwarder.answered(new RegExp(`^GET /api/pause/${watchId}$`), 3);
     expect(run.output()).not.toContain('deploying');
     const decided = await api(server.url, reviewerKey, 'POST', `/api/pause/${watchId}/approve`, {
       approved: true,

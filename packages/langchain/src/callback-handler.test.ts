@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { CountersignCallbackHandler } from './callback-handler.js';
 import { bankPolicy, toolMessages, transferTool } from './test-support/fixtures.js';
 
-async function run(decision: DecisionInput | undefined, delayMs = 0) {
+async function run(decision: DecisionInput | undefined, whenWaiting = false) {
   const service = createFakeApprovalService();
   const { transfer, executed } = transferTool();
   const order: string[] = [];
-  // The reviewer decides only after a delay: the tool must not start before that.
+  // With `whenWaiting`, the reviewer decides only once the handler waits for the decision: the
+  // tool must not have started by then.
   void service.waitForRequest().then(async (request) => {
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const waiting = () =>
+      service.calls.some((call) => call.method === 'wait' && call.id === request.id);
+    while (whenWaiting && !waiting()) await new Promise((resolve) => setTimeout(resolve, 5));
     order.push(`decided:${executed.length}`);
     if (decision) await service.decide(request.id, decision);
   });
@@ -35,7 +38,7 @@ describe('CountersignCallbackHandler', () => {
   });
 
   it('blocks the tool until a human approves', async () => {
-    const { executed, order, out } = await run({ outcome: 'approve' }, 100);
+    const { executed, order, out } = await run({ outcome: 'approve' }, true);
     expect(order).toEqual(['decided:0']);
     expect(executed).toEqual([{ to: 'bob', amount: 9 }]);
     expect(toolMessages(out.messages)[0]?.content).toBe('sent 9 to bob');

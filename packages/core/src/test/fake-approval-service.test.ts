@@ -68,8 +68,10 @@ describe('createFakeApprovalService', () => {
     const request = await fake.create({ ...deploy, quorum: 2 });
     const once = await fake.decide(request.id, { outcome: 'approve' }, { principal: 'user:a' });
     expect(once.status).toBe('pending');
-    const twice = await fake.decide(request.id, { outcome: 'approve' }, { principal: 'user:a' });
-    expect(twice.status).toBe('pending');
+    // As on the server: the same approver cannot count twice.
+    await expect(
+      fake.decide(request.id, { outcome: 'approve' }, { principal: 'user:a' }),
+    ).rejects.toMatchObject({ code: 'conflict', status: 409 });
     const done = await fake.decide(request.id, { outcome: 'approve' }, { principal: 'user:b' });
     expect(done.status).toBe('approved');
     await expect(fake.cancel(request.id)).rejects.toMatchObject({ code: 'already_decided' });
@@ -122,9 +124,10 @@ describe('createFakeApprovalService', () => {
     const fake = createFakeApprovalService();
     for (const action of ['a', 'b', 'c']) await fake.create({ action, assignees: ['user:x'] });
     const page = await fake.list({ assignee: 'user:x', limit: 2 });
-    expect(page.items.map((item) => item.action)).toEqual(['a', 'b']);
+    // Newest first, as the server lists them.
+    expect(page.items.map((item) => item.action)).toEqual(['c', 'b']);
     const rest = await fake.list({ assignee: 'user:x', cursor: page.nextCursor ?? '' });
-    expect(rest).toMatchObject({ items: [{ action: 'c' }], nextCursor: null });
+    expect(rest).toMatchObject({ items: [{ action: 'a' }], nextCursor: null });
     const first = page.items[0]!;
     const updated = await fake.update(first.id, { expectedVersion: 1, assignees: ['user:y'] });
     expect(updated).toMatchObject({ version: 2, assignees: ['user:y'] });

@@ -12,20 +12,19 @@ import {
   type CreateRequestInput,
   cancelBodySchema,
   type DecisionInput,
-  parseDuration,
   type RequestEvent,
   type RequestEventType,
   type RequestList,
   type UpdateRequestInput,
   updateRequestBodySchema,
 } from '../protocol/index.js';
+import { applyFakeDecision } from './fake-decisions.js';
 import {
-  buildDecision,
+  applyUpdate,
   buildRequest,
   parseCreateBody,
   parseDecisionBody,
   parseOrReject,
-  resolveDecision,
 } from './fake-request-builder.js';
 import { checkPending, checkVersion, listPage, notFound } from './fake-rules.js';
 import type {
@@ -94,15 +93,17 @@ export function createFakeApprovalService(
     const request = find(id);
     checkPending(request);
     checkVersion(request, body.expectedVersion);
-    const decision = buildDecision(request, body, principal, now());
-    request.decisions.push(decision);
-    const resolution = resolveDecision(request, decision);
+    const decidedAt = new Date(now()).toISOString();
+    const decisionId = `dec_${request.id}_${request.decisions.length + 1}`;
+    const decision = applyFakeDecision(request, body, principal, decidedAt, decisionId);
     touch(request);
-    if (resolution) {
-      request.status = resolution.status;
-      request.resolution = resolution;
-    }
-    emit(request, 'decided', principal, { outcome: decision.outcome });
+    emit(request, 'decided', principal, {
+      decisionId: decision.id,
+      outcome: decision.outcome,
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      ...(decision.comment ? { comment: decision.comment } : {}),
+      ...(decision.fingerprint ? { decisionFingerprint: decision.fingerprint } : {}),
+    });
     return structuredClone(request);
   };
 
@@ -130,7 +131,7 @@ export function createFakeApprovalService(
       touch(request);
       request.status = 'expired';
       request.resolution = { status: 'expired', at: request.updatedAt, by: [] };
-      emit(request, 'expired');
+      emit(request, 'expired', undefined, { deadline: request.deadline ?? request.updatedAt });
       return structuredClone(request);
     },
     async create(input: CreateRequestInput, createOptions: CreateOptions = {}) {
@@ -156,7 +157,11 @@ export function createFakeApprovalService(
       const request = buildRequest(id, body, requester, now());
       store.set(id, request);
       if (key !== undefined) idempotency.set(key, { body: canonicalJson(body), id });
-      emit(request, 'created', requester);
+      emit(request, 'created', requester, {
+        kind: request.kind,
+        action: request.action,
+        assignees: request.assignees,
+      });
       const scripted = options.onCreate?.(structuredClone(request));
       if (scripted) return applyDecision(id, scripted, reviewer);
       return structuredClone(request);
@@ -194,7 +199,12 @@ export function createFakeApprovalService(
         by: [requester],
         ...(body.reason === undefined ? {} : { reason: body.reason }),
       };
-      emit(request, 'cancelled', requester);
+      emit(
+        request,
+        'cancelled',
+        requester,
+        body.reason === undefined ? {} : { reason: body.reason },
+      );
       return structuredClone(request);
     },
     async update(id, input: UpdateRequestInput) {
@@ -204,14 +214,7 @@ export function createFakeApprovalService(
       checkPending(request);
       checkVersion(request, body.expectedVersion);
       touch(request);
-      if (body.deadline === null) delete request.deadline;
-      else if (body.deadline !== undefined) request.deadline = body.deadline;
-      if (body.timeout !== undefined) {
-        request.deadline = new Date(now() + (parseDuration(body.timeout) ?? 0)).toISOString();
-      }
-      if (body.assignees !== undefined) request.assignees = body.assignees;
-      if (body.reminders !== undefined) request.reminders = body.reminders;
-      emit(request, 'updated', requester);
+      emit(request, 'updated', requester, { changed: applyUpdate(request, body, now()) });
       return structuredClone(request);
     },
   };

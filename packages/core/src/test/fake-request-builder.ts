@@ -5,11 +5,10 @@ import {
   type CreateRequestBody,
   type CreateRequestInput,
   createRequestBodySchema,
-  type Decision,
   type DecisionInput,
   decisionBodySchema,
   parseDuration,
-  type Resolution,
+  type updateRequestBodySchema,
 } from '../protocol/index.js';
 
 /** Parses `input` with `schema`-like `safeParse`, turning failures into a 400 `validation_failed`. */
@@ -45,7 +44,8 @@ export function buildRequest(
   nowMs: number,
 ): ApprovalRequest {
   const now = new Date(nowMs).toISOString();
-  const timeoutMs = body.timeout === undefined ? undefined : parseDuration(body.timeout);
+  const later = (duration: string) =>
+    new Date(nowMs + (parseDuration(duration) as number)).toISOString();
   const request: ApprovalRequest = {
     id,
     kind: body.kind,
@@ -53,12 +53,12 @@ export function buildRequest(
     version: 1,
     action: body.action,
     context: body.context ?? {},
-    assignees: body.assignees ?? [],
+    assignees: [...new Set(body.assignees ?? [])],
     quorum: body.quorum,
     requester,
     createdAt: now,
     updatedAt: now,
-    reminders: [],
+    reminders: (body.reminders ?? []).map(later).sort(),
     decisions: [],
     links: {
       self: `/v1/requests/${id}`,
@@ -77,80 +77,43 @@ export function buildRequest(
   if (body.toolCallId !== undefined) request.toolCallId = body.toolCallId;
   if (body.metadata !== undefined) request.metadata = body.metadata;
   if (body.policy !== undefined) request.policy = body.policy;
-  if (timeoutMs !== undefined) request.deadline = new Date(nowMs + timeoutMs).toISOString();
+  if (body.timeout !== undefined) request.deadline = later(body.timeout);
+  if (body.escalation !== undefined) {
+    const { after, assignees, mode } = body.escalation;
+    request.escalation = { at: later(after), assignees, mode, fired: false };
+  }
   return request;
 }
 
-/** The decision record for `body`, bound to the fingerprint of what it approves. */
-export function buildDecision(
-  request: ApprovalRequest,
-  body: DecisionInput,
-  principal: string,
-  nowMs: number,
-): Decision {
-  if (body.outcome === 'edit' && request.tool === undefined) {
-    throw new ApiError('unprocessable', {
-      message: 'Only a request about a tool call can be edited',
-      status: 422,
-    });
-  }
-  const decision: Decision = {
-    id: `dec_${request.id}_${request.decisions.length + 1}`,
-    outcome: body.outcome,
-    principal,
-    decidedAt: new Date(nowMs).toISOString(),
-  };
-  if (body.reason !== undefined) decision.reason = body.reason;
-  if (body.comment !== undefined) decision.comment = body.comment;
-  if (body.args !== undefined) decision.args = body.args;
-  if (body.response !== undefined) decision.response = body.response;
-  if (request.tool !== undefined) {
-    decision.fingerprint =
-      body.outcome === 'edit' && body.args
-        ? fingerprint(request.tool.name, body.args)
-        : request.fingerprint;
-  }
-  return decision;
-}
+const iso = (at: string) => new Date(Date.parse(at)).toISOString();
 
 /**
- * The resolution `decision` leads to, or `undefined` while an approval quorum is not reached yet.
- * A rejection rejects at once; approvals need `quorum` distinct principals.
+ * Applies a validated update body to a pending request in place, normalising times and removing
+ * duplicate assignees as the server does; returns the names of what changed.
  */
-export function resolveDecision(
+export function applyUpdate(
   request: ApprovalRequest,
-  decision: Decision,
-): Resolution | undefined {
-  const base = { at: decision.decidedAt, by: [decision.principal] };
-  const extras = {
-    ...(decision.comment === undefined ? {} : { comment: decision.comment }),
-  };
-  switch (decision.outcome) {
-    case 'reject':
-      return { ...base, ...extras, status: 'rejected', reason: decision.reason ?? '' };
-    case 'respond':
-      return { ...base, ...extras, status: 'answered', response: decision.response };
-    default: {
-      const approvers = new Set(
-        request.decisions
-          .filter((each) => each.outcome === 'approve' || each.outcome === 'edit')
-          .map((each) => each.principal),
-      );
-      if (approvers.size < request.quorum) return undefined;
-      const edited = decision.outcome === 'edit';
-      const args = edited ? decision.args : request.tool?.args;
-      const resolution: Resolution = {
-        ...extras,
-        status: 'approved',
-        at: base.at,
-        by: [...approvers],
-      };
-      if (request.tool !== undefined && args !== undefined) {
-        resolution.args = args;
-        resolution.fingerprint = fingerprint(request.tool.name, args);
-        resolution.edited = edited;
-      }
-      return resolution;
-    }
+  body: ReturnType<typeof updateRequestBodySchema.parse>,
+  nowMs: number,
+): string[] {
+  const changed: string[] = [];
+  if (body.timeout !== undefined) {
+    request.deadline = new Date(nowMs + (parseDuration(body.timeout) as number)).toISOString();
+  } else if (body.deadline === null) delete request.deadline;
+  else if (body.deadline !== undefined) request.deadline = iso(body.deadline);
+  if (body.timeout !== undefined || body.deadline !== undefined) changed.push('deadline');
+  if (body.assignees !== undefined) {
+    request.assignees = [...new Set(body.assignees)];
+    changed.push('assignees');
   }
+  if (body.reminders !== undefined) {
+    request.reminders = body.reminders.map(iso).sort();
+    changed.push('reminders');
+  }
+  if (body.escalation === null) delete request.escalation;
+  else if (body.escalation !== undefined) {
+    request.escalation = { ...body.escalation, at: iso(body.escalation.at), fired: false };
+  }
+  if (body.escalation !== undefined) changed.push('escalation');
+  return changed;
 }

@@ -29,15 +29,20 @@ export function notFound(id: string): ApiError {
   return new ApiError('not_found', { message: `No request ${id}`, status: 404 });
 }
 
-/** One page of `requests` matching `filters`; the cursor is the offset of the next page. */
+/**
+ * One page of `requests` (oldest first) matching `filters`, newest first as the server lists them;
+ * the cursor is the offset of the next page.
+ */
 export function listPage(requests: Iterable<ApprovalRequest>, filters: ListFilters): RequestList {
-  const matches = [...requests].filter(
-    (request) =>
-      (filters.status === undefined || request.status === filters.status) &&
-      (filters.kind === undefined || request.kind === filters.kind) &&
-      (filters.requester === undefined || request.requester === filters.requester) &&
-      (filters.assignee === undefined || request.assignees.includes(filters.assignee)),
-  );
+  const matches = [...requests]
+    .reverse()
+    .filter(
+      (request) =>
+        (filters.status === undefined || request.status === filters.status) &&
+        (filters.kind === undefined || request.kind === filters.kind) &&
+        (filters.requester === undefined || request.requester === filters.requester) &&
+        (filters.assignee === undefined || request.assignees.includes(filters.assignee)),
+    );
   const start = filters.cursor === undefined ? 0 : Number(filters.cursor);
   const limit = filters.limit ?? 50;
   const next = start + limit < matches.length ? String(start + limit) : null;

@@ -36,7 +36,9 @@ export interface FakeDecideOptions extends CallOptions {
 /**
  * An in-memory {@link ApprovalService} for unit tests of the gate and the adapters. It validates
  * bodies with the protocol schemas and applies the server's rules (idempotency, quorum, version
- * checks, terminal requests), but it is a fake: integration tests use the real server.
+ * checks, terminal requests), but it is a fake: integration tests use the real server. One contract
+ * suite (`test/core/approval-service-contract.ts`) runs against it and against the real server, so
+ * the two answer alike. It does not model roles, assignee groups or JSON Schema checks.
  */
 export interface FakeApprovalService extends ApprovalService {
   /** Every call made through the {@link ApprovalService} methods, in order. */

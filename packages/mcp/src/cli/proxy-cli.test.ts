@@ -137,7 +137,11 @@ describe('proxy over stdio with the real server', () => {
     expect(first.isError).toBeFalsy();
     expect(progress).toBeGreaterThan(0);
     const { requestId } = first.structuredContent as { requestId: string };
-    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    // The proxy answered and stopped waiting: nothing holds the request open any more.
+    await server.waitForWaiters(0, { requestId });
+    // The human decides only after the client's timeout would have ended the original call.
+    const clientGaveUp = started + clientTimeout.timeout + 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, clientGaveUp - Date.now())));
     await reviewer.decide(requestId, { outcome: 'approve' });
     expect(Date.now() - started).toBeGreaterThan(clientTimeout.timeout);
     const check = () =>

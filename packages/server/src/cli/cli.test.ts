@@ -19,8 +19,8 @@ async function run(
   env: Record<string, string> = {},
   signal?: AbortSignal,
   out: string[] = [],
+  err: string[] = [],
 ) {
-  const err: string[] = [];
   const io: CliIo = {
     out: (text) => out.push(`${text}\n`),
     write: (text) => out.push(text),
@@ -39,6 +39,15 @@ async function createRequest(action: string): Promise<string> {
     body: JSON.stringify({ action }),
   });
   return ((await response.json()) as { id: string }).id;
+}
+
+/** Waits for `check` to hold, checking every 20 ms; fails after 5 s naming `what`. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('countersign CLI', () => {
@@ -130,13 +139,12 @@ describe('countersign CLI', () => {
     const env = { COUNTERSIGN_URL: server.url, COUNTERSIGN_API_KEY: server.adminKey };
     const controller = new AbortController();
     const lines: string[] = [];
-    const tail = run(['tail'], env, controller.signal, lines);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const errors: string[] = [];
+    const tail = run(['tail'], env, controller.signal, lines, errors);
+    await until(() => errors.some((line) => line.startsWith('Connected to ')), 'tail to connect');
     const id = await createRequest('Rotate keys');
     await run(['approve', id], env);
-    const deadline = Date.now() + 5000;
-    while (lines.length < 2 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => lines.length >= 2, 'two events');
     controller.abort();
     expect((await tail).code).toBe(0);
     expect(lines[0]).toMatch(new RegExp(`created\\s+${id} v1 by agent:bot\\s+Rotate keys`));

@@ -34,6 +34,8 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (!response.ok || !response.body)
     throw new CliError(`The server answered HTTP ${response.status}`);
+  // On stderr, so `--json` output stays one event per line; scripts and tests wait for it.
+  io.err(`Connected to ${url}; showing events from now on (Ctrl-C to stop)`);
   const decoder = new TextDecoder();
   const parser = new SseParser();
   try {

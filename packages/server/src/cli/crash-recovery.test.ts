@@ -62,11 +62,20 @@ describe('kill -9 in the middle of work', () => {
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const expiring = (await (
-      await post(first.url, keys.agent, '/v1/requests', { action: 'soon', timeout: '1500ms' })
-    ).json()) as { id: string };
     const acknowledged = new Map<string, string>();
+    let approvals = 0;
     let killed = false;
+    // Kill once enough writes are acknowledged (not after a fixed time, which under load may see
+    // too few), while the workers are still writing.
+    let enough: () => void = () => undefined;
+    const enoughWritten = new Promise<void>((resolve) => {
+      enough = resolve;
+    });
+    const acknowledge = (id: string, status: string) => {
+      acknowledged.set(id, status);
+      if (status === 'approved') approvals++;
+      if (acknowledged.size >= 40 && approvals >= 5) enough();
+    };
     const workers = Array.from({ length: 8 }, async (_, worker) => {
       for (let index = 0; !killed; index++) {
         try {
@@ -75,19 +84,23 @@ describe('kill -9 in the middle of work', () => {
           });
           if (response.status !== 201) continue;
           const { id } = (await response.json()) as { id: string };
-          acknowledged.set(id, 'pending');
+          acknowledge(id, 'pending');
           if (index % 3 === 0) {
             const decided = await post(first.url, keys.reviewer, `/v1/requests/${id}/decisions`, {
               outcome: 'approve',
             });
-            if (decided.status === 200) acknowledged.set(id, 'approved');
+            if (decided.status === 200) acknowledge(id, 'approved');
           }
         } catch {
           // the server died mid-request: this write was never acknowledged
         }
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await enoughWritten;
+    // Due shortly after the kill, so only the restarted server's scheduler can expire it.
+    const expiring = (await (
+      await post(first.url, keys.agent, '/v1/requests', { action: 'soon', timeout: '1500ms' })
+    ).json()) as { id: string };
     first.child.kill('SIGKILL');
     killed = true;
     await Promise.all(workers);

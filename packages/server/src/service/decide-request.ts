@@ -1,9 +1,11 @@
-import { fingerprint } from '@countersign/core/fingerprint';
-import type {
-  ApprovalRequest,
-  Decision,
-  DecisionInput,
-  JsonObject,
+import {
+  type ApprovalRequest,
+  approversOf,
+  type Decision,
+  type DecisionInput,
+  type JsonObject,
+  standingArgs,
+  standingFingerprint,
 } from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
@@ -18,17 +20,6 @@ import { schemaCheckerOf } from './schema-checker.js';
 import type { ServiceContext } from './service-context.js';
 
 const APPROVABLE = new Set(['approval', 'review']);
-
-/** The arguments that currently stand: the latest edit's, else the original. */
-function currentArgs(request: ApprovalRequest): JsonObject | undefined {
-  const edit = request.decisions.findLast((decision) => decision.outcome === 'edit');
-  return edit?.args ?? request.tool?.args;
-}
-
-function currentFingerprint(request: ApprovalRequest): string | undefined {
-  const args = currentArgs(request);
-  return request.tool ? fingerprint(request.tool.name, args) : undefined;
-}
 
 /** Checks who may decide and what the decision may say; throws the fitting 4xx otherwise. */
 function checkDecision(principal: Principal, request: ApprovalRequest, body: DecisionInput) {
@@ -87,21 +78,13 @@ function applyDecision(
   if (body.comment !== undefined) decision.comment = body.comment;
   if (body.outcome === 'edit' && body.args) decision.args = body.args;
   if (body.outcome === 'respond') decision.response = body.response;
-  const before = currentFingerprint(request);
+  const before = standingFingerprint(request);
   const next = nextVersion(request, now);
   next.decisions = [...request.decisions, decision];
-  const bound = currentFingerprint(next);
+  const bound = standingFingerprint(next);
   if (bound !== undefined) decision.fingerprint = bound;
-  if (body.outcome === 'approve' || body.outcome === 'edit') {
-    const already = request.decisions.some(
-      (d) =>
-        d.principal === principal.id &&
-        (d.outcome === 'approve' || d.outcome === 'edit') &&
-        d.fingerprint === before,
-    );
-    if (already && body.outcome === 'approve') {
-      throw fail('conflict', `${principal.id} already approved this request`);
-    }
+  if (body.outcome === 'approve' && approversOf(request.decisions, before).includes(principal.id)) {
+    throw fail('conflict', `${principal.id} already approved this request`);
   }
   return resolveIfDone(next, body, decision, now);
 }
@@ -132,22 +115,12 @@ function resolveIfDone(
       ...withComment,
     };
   } else {
-    const approvers = [
-      ...new Set(
-        next.decisions
-          .filter(
-            (d) =>
-              (d.outcome === 'approve' || d.outcome === 'edit') &&
-              d.fingerprint === decision.fingerprint,
-          )
-          .map((d) => d.principal),
-      ),
-    ];
+    const approvers = approversOf(next.decisions, decision.fingerprint);
     if (approvers.length >= next.quorum) {
       next.status = 'approved';
       next.resolution = { status: 'approved', at: now, by: approvers, ...withComment };
       if (next.tool) {
-        next.resolution.args = currentArgs(next) ?? {};
+        next.resolution.args = standingArgs(next) ?? {};
         next.resolution.fingerprint = decision.fingerprint as string;
         next.resolution.edited = decision.fingerprint !== next.fingerprint;
       }

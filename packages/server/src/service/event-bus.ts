@@ -61,6 +61,11 @@ export class EventBus {
     return () => this.#revocationListeners.delete(listener);
   }
 
+  /** How many listeners one request has (or the every-event listeners with `'*'`). */
+  listenerCount(requestId: string | '*'): number {
+    return requestId === '*' ? this.#all.size : (this.#byRequest.get(requestId)?.size ?? 0);
+  }
+
   /** How many listeners are attached (for tests and metrics). */
   get size(): number {
     let count = this.#all.size;

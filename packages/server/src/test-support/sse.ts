@@ -5,6 +5,8 @@ export interface SseMessage {
   id?: string;
   event?: string;
   data: string;
+  /** The text of a comment line (`: keep-alive` gives `keep-alive`). */
+  comment?: string;
 }
 
 /** Reads an SSE response with fetch; `next()` resolves with each message, comments included as `event: 'comment'`. */
@@ -13,12 +15,18 @@ export async function openSse(url: string, headers: Record<string, string>) {
   const response = await fetch(url, { headers, signal: controller.signal });
   const queue: SseMessage[] = [];
   const waiters: ((message: SseMessage) => void)[] = [];
+  const watchers = new Set<(message: SseMessage) => void>();
   const push = (message: SseMessage) => {
     const waiter = waiters.shift();
     if (waiter) waiter(message);
-    else queue.push(message);
+    else {
+      queue.push(message);
+      for (const watcher of watchers) watcher(message);
+    }
   };
-  const parser = new SseParser({ onComment: (text) => push({ event: 'comment', data: text }) });
+  const parser = new SseParser({
+    onComment: (text) => push({ event: 'comment', data: text, comment: text.trim() }),
+  });
   const ended = (async () => {
     const decoder = new TextDecoder();
     try {
@@ -54,6 +62,23 @@ export async function openSse(url: string, headers: Record<string, string>) {
     },
     /** Resolves when the server ends the stream (or it is aborted). */
     ended,
+    /** Resolves once a message matching `predicate` is queued, leaving it for `drain()`. */
+    queued(predicate: (message: SseMessage) => boolean, timeoutMs = 5000): Promise<void> {
+      if (queue.some(predicate)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const watcher = (message: SseMessage) => {
+          if (!predicate(message)) return;
+          clearTimeout(timer);
+          watchers.delete(watcher);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(watcher);
+          reject(new Error('No matching SSE message in time'));
+        }, timeoutMs);
+        watchers.add(watcher);
+      });
+    },
     /** Every message seen so far, comments included. */
     drain(): SseMessage[] {
       return queue.splice(0);

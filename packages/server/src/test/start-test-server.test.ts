@@ -29,7 +29,7 @@ describe('startTestServer (real port, real SQLite)', () => {
     const { body } = await call(agent, 'POST', '/v1/requests', { action: 'X' });
     const started = Date.now();
     const waiting = call(agent, 'GET', `${body.links.wait}?timeout=30`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.waitForWaiters(1, { requestId: body.id });
     await call(reviewer, 'POST', `/v1/requests/${body.id}/decisions`, { outcome: 'approve' });
     const waited = await waiting;
     expect(waited.body.status).toBe('approved');
@@ -57,7 +57,7 @@ describe('startTestServer (real port, real SQLite)', () => {
     });
     const updated = await stream.next();
     expect(updated.event).toBe('updated');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stream.queued((message) => message.comment === 'keep-alive');
     stream.close();
     expect(stream.drain().some((message) => message.event === 'comment')).toBe(true);
 
@@ -77,7 +77,7 @@ describe('startTestServer (real port, real SQLite)', () => {
     const stream = await openSse(`${server.url}/v1/events`, {
       authorization: `Bearer ${reviewer}`,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.waitForWaiters(1, { requestId: '*' });
     await call(agent, 'POST', '/v1/requests', { action: 'hidden', assignees: ['user:someone'] });
     const visible = await call(agent, 'POST', '/v1/requests', {
       action: 'visible',

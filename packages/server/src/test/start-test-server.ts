@@ -5,6 +5,11 @@ import { createApiKey, type NewKeyOptions } from '../auth/api-keys.js';
 import { ManualClock } from '../clock.js';
 import { type RunningServer, type ServerOptions, startServer } from '../server.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import {
+  listenersOf,
+  type WaitForListenersOptions,
+  waitForListeners,
+} from './wait-for-listeners.js';
 
 /** Options for {@link startTestServer}. */
 export interface TestServerOptions
@@ -36,6 +41,16 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Starts a stopped server again on the same port and file. */
   start(): Promise<void>;
+  /**
+   * How many long-polls and event streams are waiting on `requestId` (every one when absent; the
+   * `/v1/events` streams with `'*'`).
+   */
+  waiters(requestId?: string): number;
+  /**
+   * Resolves once exactly `count` long-polls and streams wait (see {@link waiters}); rejects after
+   * `timeoutMs` (default 5000). Wait for this rather than sleeping "until the poll is parked".
+   */
+  waitForWaiters(count: number, options?: WaitForListenersOptions): Promise<void>;
   /** Stops the server and deletes the temporary folder. */
   close(): Promise<void>;
 }
@@ -79,6 +94,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     get server() {
       return running();
     },
+    waiters: (requestId) => listenersOf(running().context.bus, requestId),
+    waitForWaiters: (count, waitOptions) =>
+      waitForListeners(running().context.bus, count, waitOptions),
     clock: {
       now: () => clock.now(),
       async advance(ms: number) {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../auth/api-keys.js';
 import { type Clock, ManualClock, systemClock } from '../../clock.js';
 import { type RunningServer, startServer } from '../../server.js';
+import { waitForListeners } from '../../test/wait-for-listeners.js';
 import { dropSchema, openTestPostgresStore, testSchema } from '../../test-support/postgres.js';
 import { openSse } from '../../test-support/sse.js';
 import type { PostgresStoreOptions } from './postgres-store.js';
@@ -76,7 +77,8 @@ async function wakesWaitersOnTheOtherReplica(replicas: Replicas): Promise<void> 
   expect(stream.status).toBe(200);
   expect((await stream.next()).event).toBe('created');
   const waiting = call<ApprovalRequest>(b, agent, 'GET', `/v1/requests/${id}/wait?timeout=10`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The stream and the long-poll each hold one listener on B once they are parked.
+  await waitForListeners(b.context.bus, 2, { requestId: id });
   const decided = await call<ApprovalRequest>(a, reviewer, 'POST', `/v1/requests/${id}/decisions`, {
     outcome: 'approve',
     expectedVersion: 1,
@@ -143,8 +145,13 @@ describe('several replicas on one PostgreSQL database', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
-    // Let both schedulers poll a few more times: nothing may fire twice.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Run both schedulers twice more, concurrently: nothing may fire twice.
+    await Promise.all(
+      [a, b].map(async (server) => {
+        await server.scheduler.runDue();
+        await server.scheduler.runDue();
+      }),
+    );
     const events = await a.context.store.read((tx) => tx.listEvents(0, undefined, 1000));
     for (const id of ids) {
       const types = events.filter((event) => event.requestId === id).map((event) => event.type);

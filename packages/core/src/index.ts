@@ -35,6 +35,7 @@ export {
   canonicalJson,
   FINGERPRINT_PREFIX,
   fingerprint,
+  standingFingerprint,
 } from './fingerprint/index.js';
 export {
   type ApprovalOverride,
@@ -119,7 +120,6 @@ export {
   type SseParserOptions,
   scopeRuleSchema,
   standingArgs,
-  standingFingerprint,
   TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,

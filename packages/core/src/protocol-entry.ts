@@ -83,7 +83,6 @@ export {
   type SseParserOptions,
   scopeRuleSchema,
   standingArgs,
-  standingFingerprint,
   TERMINAL_STATUSES,
   type ToolAnnotations,
   type ToolCall,

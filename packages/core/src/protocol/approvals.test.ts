@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint/index.js';
-import { approversOf, standingArgs, standingFingerprint } from './approvals.js';
+import { standingFingerprint } from '../fingerprint/standing-fingerprint.js';
+import { approversOf, standingArgs } from './approvals.js';
 import type { Decision } from './request.js';
 
 const tool = { name: 'deploy', args: { env: 'prod' } };

@@ -1,9 +1,8 @@
-import { fingerprint } from '../fingerprint/fingerprint.js';
 import type { Decision } from './request.js';
 import type { JsonObject } from './schemas.js';
 
 /** The parts of a request the approval rules read. */
-interface DecidedRequest {
+export interface DecidedRequest {
   tool?: { name: string; args: JsonObject } | undefined;
   decisions: readonly Decision[];
 }
@@ -12,11 +11,6 @@ interface DecidedRequest {
 export function standingArgs(request: DecidedRequest): JsonObject | undefined {
   const edit = request.decisions.findLast((decision) => decision.outcome === 'edit');
   return edit?.args ?? request.tool?.args;
-}
-
-/** The fingerprint of the standing arguments; undefined for a request not about a tool call. */
-export function standingFingerprint(request: DecidedRequest): string | undefined {
-  return request.tool ? fingerprint(request.tool.name, standingArgs(request)) : undefined;
 }
 
 /**

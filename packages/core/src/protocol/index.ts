@@ -1,4 +1,4 @@
-export { approversOf, standingArgs, standingFingerprint } from './approvals.js';
+export { approversOf, type DecidedRequest, standingArgs } from './approvals.js';
 export { durationSchema, formatDuration, MAX_DURATION_MS, parseDuration } from './duration.js';
 export {
   type ApiErrorBody,

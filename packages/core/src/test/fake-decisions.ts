@@ -1,4 +1,5 @@
 import { ApiError } from '../errors/index.js';
+import { standingFingerprint } from '../fingerprint/index.js';
 import {
   type ApprovalRequest,
   approversOf,
@@ -6,7 +7,6 @@ import {
   type DecisionInput,
   type Resolution,
   standingArgs,
-  standingFingerprint,
 } from '../protocol/index.js';
 
 const APPROVABLE = new Set(['approval', 'review']);

@@ -1,3 +1,4 @@
+import { standingFingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
   approversOf,
@@ -5,7 +6,6 @@ import {
   type DecisionInput,
   type JsonObject,
   standingArgs,
-  standingFingerprint,
 } from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';

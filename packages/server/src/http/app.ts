@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
@@ -65,7 +66,10 @@ export interface CountersignApp {
   nodeRoutes: NodeRouteHandler;
 }
 
-/** Builds the HTTP application: the /v1 API, the Ambedo-compatible routes, health and the dashboard. */
+/**
+ * Builds the HTTP application: the /v1 API, the Ambedo- and AXME-compatible routes, health and the
+ * dashboard.
+ */
 export function createApp(options: AppOptions): CountersignApp {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
@@ -103,6 +107,8 @@ export function createApp(options: AppOptions): CountersignApp {
     await next();
   });
   app.route('/', metaRoutes(context));
+  // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
+  app.route('/', axmeRoutes(context, keepAlive, logError));
 
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(context.store));

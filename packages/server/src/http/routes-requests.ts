@@ -6,7 +6,7 @@ import {
   requestStatusSchema,
   updateRequestBodySchema,
 } from '@countersign/core/protocol';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';
 import { cancelRequest, updateRequest } from '../service/change-request.js';
@@ -38,16 +38,22 @@ const listQuerySchema = z.strictObject({
 // Room for `{"items":[…],"nextCursor":"…"}` around the items, so the whole body keeps the budget.
 const ENVELOPE_BYTES = 64;
 
+/** The request's `Idempotency-Key` header, if any; 400 when it is not 1-255 visible ASCII. */
+export function idempotencyKeyOf(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
+  }
+  return key;
+}
+
 /** Create, list, read, decide, cancel and change requests. */
 export function requestRoutes(context: ServiceContext, listPageMaxBytes: number): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
     const body = await readJson(c, createRequestBodySchema);
-    const key = c.req.header('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
-    }
+    const key = idempotencyKeyOf(c);
     const result = await createRequest(context, c.get('principal'), body, key);
     return c.json(result.request, result.replayed ? 200 : 201, {
       location: result.request.links.self,

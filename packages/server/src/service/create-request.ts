@@ -91,7 +91,9 @@ export interface CreateResult {
 /**
  * Creates a request (or replays the original for a repeated Idempotency-Key). A `callbackUrl` off
  * the operator's allow-list is refused before anything is stored; `callbackField` names the field
- * in that error (the Ambedo route calls it `webhookUrl`).
+ * in that error (the Ambedo route calls it `webhookUrl`). `idempotencyBody` is what a repeated
+ * Idempotency-Key is compared against (default `body`): the AXME route passes the client's own
+ * body, since the request it maps to holds times counted from now.
  */
 export async function createRequest(
   context: ServiceContext,
@@ -99,11 +101,12 @@ export async function createRequest(
   body: CreateRequestBody,
   idempotencyKey?: string,
   callbackField = 'callbackUrl',
+  idempotencyBody: unknown = body,
 ): Promise<CreateResult> {
   if (body.callbackUrl !== undefined) {
     assertCallbackAllowed(context.callbackHosts, body.callbackUrl, callbackField);
   }
-  const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  const bodyHash = createHash('sha256').update(canonicalJson(idempotencyBody)).digest('hex');
   return context.store.transaction(async (tx) => {
     if (idempotencyKey !== undefined) {
       const previous = await tx.findIdempotency(principal.id, idempotencyKey);

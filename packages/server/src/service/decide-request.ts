@@ -5,6 +5,7 @@ import {
   fingerprint,
   type JsonObject,
 } from '@countersign/core/protocol';
+import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
@@ -36,6 +37,7 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
   if (request.requester === principal.id) {
     throw fail('forbidden', 'The requester cannot decide its own request');
   }
+  assertHumanTaskRules(request, body);
   const { outcome } = body;
   if ((outcome === 'approve' || outcome === 'edit') && !APPROVABLE.has(request.kind)) {
     throw fail('unprocessable', `A ${request.kind} request is answered with "respond"`);

@@ -19,8 +19,8 @@ import {
   threadQuerySchema,
 } from './axme-schemas.js';
 import { inboxOwner, isInInbox, threadView } from './inbox-thread.js';
-import { assigneeFor } from './intent-create.js';
 import { loadIntent, requestEvents } from './intent-access.js';
+import { assigneeFor } from './intent-create.js';
 import { isAgentIntent } from './intent-metadata.js';
 import { decideHumanTask } from './intent-resolution.js';
 import { intentIdOf } from './intent-view.js';

@@ -17,11 +17,11 @@ import {
   resumeIntentSchema,
   streamQuerySchema,
 } from './axme-schemas.js';
-import { assigneeFor, reminderPlan, requestBodyFor } from './intent-create.js';
 import { loadIntent, requestEvents } from './intent-access.js';
+import { assigneeFor, reminderPlan, requestBodyFor } from './intent-create.js';
 import { type IntentEvent, numberEvents } from './intent-events.js';
-import { axmeMetadataOf, isAgentIntent } from './intent-metadata.js';
 import { applyWithGeneration } from './intent-generation.js';
+import { axmeMetadataOf, isAgentIntent } from './intent-metadata.js';
 import { decideHumanTask, resolveIntent } from './intent-resolution.js';
 import { streamIntentEvents } from './intent-stream.js';
 import { intentIdOf, intentStatusOf, intentView } from './intent-view.js';

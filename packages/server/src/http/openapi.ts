@@ -9,6 +9,7 @@ import {
   updateRequestBodySchema,
 } from '@countersign/core/protocol';
 import { z } from 'zod';
+import { axmeOpenApi } from '../axme/axme-openapi.js';
 
 const SCHEMAS = {
   CreateRequestBody: [createRequestBodySchema, 'input'],
@@ -53,6 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
       z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }),
     ]),
   );
+  const axme = axmeOpenApi();
   cached = {
     openapi: '3.1.0',
     info: {
@@ -61,8 +63,8 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Human approval for AI-agent tool calls',
     },
     components: {
-      schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { ...schemas, ...axme.schemas },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
     },
     security: [{ bearer: [] }],
     paths: {
@@ -132,6 +134,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
         },
       },
+      ...axme.paths,
     },
   };
   return cached;

@@ -5,8 +5,8 @@ import {
   fingerprint,
   type JsonObject,
 } from '@countersign/core/protocol';
-import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
+import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import { fail, requestNotFound } from './failures.js';

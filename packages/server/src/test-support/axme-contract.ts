@@ -27,7 +27,10 @@ export class AxmeContract {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
     for (const file of readdirSync(directory).filter((name) => name.endsWith('.json'))) {
-      const schema = JSON.parse(readFileSync(join(directory, file), 'utf8')) as Record<string, unknown>;
+      const schema = JSON.parse(readFileSync(join(directory, file), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       const name = file.replace(/\.json$/, '');
       // The event list's status enum leaves out TIMED_OUT, which the event and lifecycle schemas
       // (and the intent read) have; Countersign follows those, so the list is checked with it added.
@@ -48,8 +51,12 @@ export class AxmeContract {
 }
 
 function addTimedOut(schema: Record<string, unknown>): void {
-  const events = (schema.properties as Record<string, { items: { properties: Record<string, { enum: string[] }> } }>)
-    .events;
+  const events = (
+    schema.properties as Record<
+      string,
+      { items: { properties: Record<string, { enum: string[] }> } }
+    >
+  ).events;
   const status = events?.items.properties.status;
   if (status && !status.enum.includes('TIMED_OUT')) status.enum.push('TIMED_OUT');
 }

@@ -50,10 +50,8 @@ export function axmeRoutes(
   const authenticate = authenticateAxme(context.store);
   app.get('/v1/capabilities', authenticate, (c) => c.json(CAPABILITIES));
   const { inbox, approvals } = inboxRoutes(context);
-  for (const prefix of AXME_PREFIXES) {
-    app.use(prefix, authenticate);
-    app.use(`${prefix}/*`, authenticate);
-  }
+  // `/v1/intents/*` also matches `/v1/intents` itself.
+  for (const prefix of AXME_PREFIXES) app.use(`${prefix}/*`, authenticate);
   app.route('/v1/intents', intentRoutes(context, keepAlive));
   app.route('/v1/inbox', inbox);
   app.route('/v1/approvals', approvals);

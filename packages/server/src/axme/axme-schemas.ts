@@ -137,7 +137,7 @@ export const inboxQuerySchema = z.strictObject({
 export const inboxChangesQuerySchema = z.strictObject({
   cursor: z
     .string()
-    .regex(/^c\d{1,15}$/)
+    .regex(/^ev_\d{1,15}$/, { message: 'Expected a next_cursor of this server' })
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   ...ownerFields,

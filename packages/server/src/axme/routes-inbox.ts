@@ -76,7 +76,7 @@ export function inboxRoutes(context: ServiceContext): {
     const query = readQuery(c, inboxChangesQuerySchema);
     const principal = c.get('principal');
     const owner = inboxOwner(principal, query.owner_agent ?? c.req.header('x-owner-agent'));
-    let after = query.cursor ? Number(query.cursor.slice(1)) : 0;
+    let after = query.cursor ? Number(query.cursor.slice(3)) : 0;
     const changes = [];
     let hasMore = false;
     while (changes.length < query.limit) {
@@ -88,7 +88,7 @@ export function inboxRoutes(context: ServiceContext): {
         }
         after = Number(event.id);
         if (isInInbox(principal, event.request)) {
-          changes.push({ cursor: `c${event.id}`, thread: await thread(event.request, owner) });
+          changes.push({ cursor: `ev_${event.id}`, thread: await thread(event.request, owner) });
         }
       }
       if (hasMore || page.length < CHANGES_SCAN) break;
@@ -96,7 +96,7 @@ export function inboxRoutes(context: ServiceContext): {
     return c.json({
       ok: true,
       changes,
-      next_cursor: after === 0 ? null : `c${after}`,
+      next_cursor: after === 0 ? null : `ev_${after}`,
       has_more: hasMore,
     });
   });

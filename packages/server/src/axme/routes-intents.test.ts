@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { axmeCall, intentBody } from '../test-support/axme-calls.js';
 import { AxmeContract } from '../test-support/axme-contract.js';
 import { createHarness, type Harness, type Reply } from '../test-support/harness.js';
 
@@ -12,25 +12,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** Calls an AXME route the way the AXME SDKs do: the key as `x-api-key`. */
 function axme(key: string, method: string, path: string, body?: unknown, headers = {}) {
-  return h.call(undefined, method, path, body, { 'x-api-key': key, ...headers });
-}
-
-function intentBody(overrides: Record<string, unknown> = {}) {
-  return {
-    intent_type: 'intent.budget.approval.v1',
-    correlation_id: randomUUID(),
-    to_agent: 'agent://acme/prod/finance',
-    payload: { amount: 32000 },
-    human_task: {
-      title: 'Approve the Q3 budget',
-      task_type: 'approval',
-      allowed_outcomes: ['approved', 'rejected'],
-      assignees: ['alice'],
-    },
-    ...overrides,
-  };
+  return axmeCall(h, key, method, path, body, headers);
 }
 
 async function create(overrides: Record<string, unknown> = {}): Promise<string> {

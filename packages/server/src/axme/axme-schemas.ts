@@ -27,7 +27,10 @@ export const humanTaskTypeSchema = z.enum([
 
 /** `human_task` of a create (AXME `HumanTaskSpec`). */
 export const humanTaskSchema = z.strictObject({
-  title: z.string().max(255),
+  /** Required by the AXME schema; the SDK READMEs leave it out, so it defaults to the intent type. */
+  title: z.string().max(255).optional(),
+  /** Not in the AXME schema but in its SDK READMEs: the human to ask, added to `assignees`. */
+  notify_email: z.string().min(3).max(383).optional(),
   description: z.string().max(2000).optional(),
   task_type: humanTaskTypeSchema.optional(),
   allowed_outcomes: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
@@ -146,8 +149,13 @@ export const inboxChangesQuerySchema = z.strictObject({
 /** The query of one thread's routes. */
 export const threadQuerySchema = z.strictObject(ownerFields);
 
-/** `POST /v1/inbox/{id}/approve|reject`. */
-export const inboxDecisionSchema = z.strictObject({ comment: z.string().max(2000).nullish() });
+/** `POST /v1/inbox/{id}/approve|reject`; `note` (used in the AXME SDK README) is the comment. */
+export const inboxDecisionSchema = z
+  .strictObject({
+    comment: z.string().max(2000).nullish(),
+    note: z.string().max(2000).nullish(),
+  })
+  .transform(({ comment, note }) => ({ comment: comment ?? note }));
 /** `POST /v1/inbox/{id}/reply`. */
 export const inboxReplySchema = z.strictObject({ message: z.string().min(1).max(5000) });
 /** `POST /v1/inbox/{id}/delegate`. */

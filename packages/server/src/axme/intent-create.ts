@@ -81,24 +81,31 @@ export function requestBodyFor(intent: CreateIntentBody, now: number): CreateReq
     ...(intent.max_reminders ? { maxReminders: intent.max_reminders } : {}),
     ...(intent.escalate_to ? { escalateTo: intent.escalate_to } : {}),
   };
+  const title = task?.title?.trim() || intent.intent_type;
+  const assignees = [
+    ...(task?.assignees ?? []),
+    ...(task?.notify_email && !task.assignees?.includes(task.notify_email)
+      ? [task.notify_email]
+      : []),
+  ];
   if (task) {
     metadata.humanTask = {
-      title: task.title,
+      title,
       taskType: task.task_type ?? 'approval',
       requiredComment: task.required_comment ?? false,
       ...(task.description ? { description: task.description } : {}),
       ...(task.allowed_outcomes ? { allowedOutcomes: task.allowed_outcomes } : {}),
-      ...(task.assignees ? { assignees: task.assignees } : {}),
+      ...(assignees.length > 0 ? { assignees } : {}),
     };
   }
   const kind: RequestKind = task ? kindOf(task) : 'clarification';
   return createRequestBodySchema.parse({
-    action: task?.title.trim() || intent.intent_type,
+    action: title,
     kind,
     context: intent.payload,
     ...(task?.description ? { question: task.description } : {}),
     ...(kind === 'form' ? { responseSchema: task?.form_schema ?? { type: 'object' } } : {}),
-    ...(task?.assignees ? { assignees: task.assignees.map(assigneeFor) } : {}),
+    ...(assignees.length > 0 ? { assignees: assignees.map(assigneeFor) } : {}),
     ...(intent.deadline_at ? { timeout: timeoutUntil(intent.deadline_at, now) } : {}),
     ...(plan.reminders.length > 0 ? { reminders: plan.reminders.map((s) => `${s}s`) } : {}),
     ...(intent.escalate_to

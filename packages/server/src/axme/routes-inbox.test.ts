@@ -110,6 +110,31 @@ describe('AXME inbox', () => {
   });
 });
 
+describe('AXME SDK README shapes', () => {
+  it('takes a human_task with notify_email and no title, and an approval with a note', async () => {
+    const reviewer = await h.key({ role: 'reviewer', name: 'approver@example.com' });
+    const id = await create({
+      intent_type: 'intent.budget.approval.v1',
+      human_task: {
+        task_type: 'approval',
+        notify_email: 'approver@example.com',
+        allowed_outcomes: ['approved', 'rejected'],
+      },
+    });
+    const inbox = await axmeCall(h, reviewer, 'GET', '/v1/inbox');
+    contract.assert('api.inbox.list.response.v1', inbox.body);
+    expect(inbox.body.threads).toMatchObject([
+      { thread_id: id, title: 'intent.budget.approval.v1' },
+    ]);
+    const approved = await axmeCall(h, reviewer, 'POST', `/v1/inbox/${id}/approve`, {
+      note: 'LGTM',
+    });
+    expect(approved.status, approved.text).toBe(200);
+    const intent = await axmeCall(h, h.keys.agent, 'GET', `/v1/intents/${id}`);
+    expect(intent.body.intent.result).toMatchObject({ outcome: 'approved', comment: 'LGTM' });
+  });
+});
+
 describe('AXME errors and headers', () => {
   it('answers bad input in the AXME error shape with a fitting 4xx and echoes X-Trace-Id', async () => {
     const cases: [string, string, unknown, Record<string, string>, number, string][] = [

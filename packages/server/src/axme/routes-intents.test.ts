@@ -241,23 +241,32 @@ describe('AXME intents', () => {
       reason: 'stale_policy_generation',
       policy_generation: generation,
     });
+    const controlled = await axme(h.keys.agent, 'POST', `/v1/intents/${id}/controls`, {
+      controls_patch: { remind_after_seconds: 120 },
+      expected_policy_generation: generation,
+    });
+    expect(controlled.body).toMatchObject({ applied: true, policy_generation: generation + 1 });
+    const requestId = controlled.body.intent.countersign_request_id;
+    const reminders = (await h.call(h.keys.agent, 'GET', `/v1/requests/${requestId}`)).body
+      .reminders;
+    expect(reminders).toEqual([new Date(h.clock.now() + 120_000).toISOString()]);
     const applied = await axme(h.keys.agent, 'POST', `/v1/intents/${id}/policy`, {
       grants_patch: { assignees: ['carol'] },
-      expected_policy_generation: generation,
+      expected_policy_generation: generation + 1,
     });
     expect(applied.body).toMatchObject({
       ok: true,
       applied: true,
-      policy_generation: generation + 1,
+      policy_generation: generation + 2,
     });
     expect((await axme(h.keys.carol, 'GET', '/v1/inbox')).body.threads).toHaveLength(1);
     const resume = await axme(h.keys.carol, 'POST', `/v1/intents/${id}/resume`, {
       approve_current_step: true,
-      expected_policy_generation: generation,
+      expected_policy_generation: generation + 1,
     });
     expect(resume.body).toMatchObject({ applied: false, reason: 'stale_policy_generation' });
     const resumed = await axme(h.keys.carol, 'POST', `/v1/intents/${id}/resume`, {
-      expected_policy_generation: generation + 1,
+      expected_policy_generation: generation + 2,
     });
     expect(resumed.body).toMatchObject({ applied: true, intent: { status: 'COMPLETED' } });
   });

@@ -52,6 +52,12 @@ export {
   type GateRespond,
 } from './gate/index.js';
 export {
+  type HumanOutcome,
+  type HumanTask,
+  type WaitForHumanOptions,
+  waitForHuman,
+} from './human/wait-for-human.js';
+export {
   type ApprovalSpec,
   ConditionSyntaxError,
   compileRequestPolicy,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { EventBus } from '../service/event-bus.js';
@@ -100,7 +101,10 @@ export interface CountersignApp {
   nodeRoutes: NodeRouteHandler;
 }
 
-/** Builds the HTTP application: the /v1 API, the Ambedo-compatible routes, health and the dashboard. */
+/**
+ * Builds the HTTP application: the /v1 API, the Ambedo- and AXME-compatible routes, health and the
+ * dashboard.
+ */
 export function createApp(options: AppOptions): CountersignApp {
   return buildApp(options);
 }
@@ -172,6 +176,8 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   });
   const auth = authenticate(context.store, requestLimits);
   app.route('/', metaRoutes(context, auth));
+  // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
+  app.route('/', axmeRoutes(context, keepAlive, logError));
 
   const api = new Hono<AppEnv>();
   api.use('*', auth);

@@ -4,8 +4,23 @@ import { createHarness, type Harness } from '../test-support/harness.js';
 
 let h: Harness;
 let requestId: string;
+let intentId: string;
 beforeAll(async () => {
   h = await createHarness();
+  intentId = (
+    await h.call(
+      undefined,
+      'POST',
+      '/v1/intents',
+      {
+        intent_type: 'intent.fuzz.v1',
+        to_agent: 'agent:bot',
+        payload: {},
+        human_task: { title: 'fuzz', assignees: ['alice'] },
+      },
+      { 'x-api-key': h.keys.agent },
+    )
+  ).body.intent_id;
   requestId = (
     await h.call(h.keys.agent, 'POST', '/v1/requests', {
       action: 'fuzz',
@@ -100,9 +115,31 @@ describe('bad input', () => {
       '/healthz',
       '/openapi.json',
       '/:id',
+      '/health',
+      '/v1/capabilities',
+      '/v1/intents',
+      '/v1/intents/:id',
+      '/v1/intents/:id/events',
+      '/v1/intents/:id/events/stream',
+      '/v1/intents/:id/resolve',
+      '/v1/intents/:id/resume',
+      '/v1/intents/:id/controls',
+      '/v1/intents/:id/policy',
+      '/v1/inbox',
+      '/v1/inbox/changes',
+      '/v1/inbox/:id',
+      '/v1/inbox/:id/approve',
+      '/v1/inbox/:id/reject',
+      '/v1/inbox/:id/reply',
+      '/v1/inbox/:id/delegate',
+      '/v1/inbox/:id/read',
+      '/v1/inbox/:id/messages/delete',
+      '/v1/approvals/:id/decision',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
+      fc.constant(intentId),
+      fc.uuid(),
       fc.string({ maxLength: 20 }),
       fc.constantFrom('%', '..', '%00', 'req_x'),
     );
@@ -118,6 +155,9 @@ describe('bad input', () => {
         'to',
         'offset',
         'requestId',
+        'since',
+        'wait_seconds',
+        'owner_agent',
         'x',
       ),
       fc.oneof(
@@ -146,6 +186,34 @@ describe('bad input', () => {
             url: fc.oneof(fc.webUrl(), fc.string()),
             role: fc.constantFrom('agent', 'reviewer', 'admin', 'god'),
             name: fc.string({ maxLength: 10 }),
+            intent_type: fc.constantFrom('intent.a.v1', 'bad', ''),
+            to_agent: fc.oneof(fc.string({ maxLength: 8 }), fc.constant('agent:bot')),
+            payload: fc.oneof(fc.object(), fc.string()),
+            deadline_at: fc.oneof(
+              fc.date().map((date) => (Number.isNaN(date.getTime()) ? 'x' : date.toISOString())),
+              fc.string(),
+            ),
+            remind_after_seconds: fc.oneof(fc.integer(), fc.double()),
+            escalate_to: fc.string({ maxLength: 10 }),
+            human_task: fc.record(
+              {
+                title: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+                task_type: fc.constantFrom('approval', 'provide_data', 'attach_file', 'nope'),
+                form_schema: fc.oneof(fc.object(), fc.constant({ type: 'nonsense' })),
+                assignees: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+              },
+              { requiredKeys: [] },
+            ),
+            status: fc.constantFrom('COMPLETED', 'FAILED', 'CANCELED', 'x'),
+            result: fc.oneof(fc.object(), fc.constant(null)),
+            decision: fc.constantFrom('approve', 'reject', 'x'),
+            comment: fc.oneof(fc.string({ maxLength: 10 }), fc.constant(null)),
+            message: fc.string({ maxLength: 20 }),
+            mode: fc.constantFrom('self', 'both', 'x'),
+            delegate_to: fc.string({ maxLength: 10 }),
+            controls_patch: fc.oneof(fc.object(), fc.constant({ remind_after_seconds: 5 })),
+            grants_patch: fc.oneof(fc.object(), fc.constant({ assignees: ['bob'] })),
+            expected_policy_generation: fc.oneof(fc.integer(), fc.constant(null)),
           },
           { requiredKeys: [] },
         )
@@ -173,6 +241,7 @@ describe('bad input', () => {
                 : h.keys[who as 'agent'];
           const headers: Record<string, string> = {};
           if (key) headers.authorization = `Bearer ${key}`;
+          if (key && id.length % 2 === 0) headers['x-api-key'] = key;
           if (contentType) headers['content-type'] = contentType;
           if (extraHeader !== undefined && /^[\x20-\x7e]*$/.test(extraHeader)) {
             headers['idempotency-key'] = extraHeader;

@@ -1,3 +1,4 @@
+import { axmeOpenApi } from '../axme/axme-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
@@ -184,7 +185,9 @@ let cached: Record<string, unknown> | undefined;
  * parameters generated from the same zod schemas the routes validate with.
  */
 export function openApiDocument(): Record<string, unknown> {
-  cached ??= {
+  if (cached) return cached;
+  const axme = axmeOpenApi();
+  cached = {
     openapi: '3.1.0',
     info: {
       title: 'Countersign',
@@ -192,11 +195,11 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Human approval for AI-agent tool calls',
     },
     components: {
-      schemas: componentSchemas(),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { ...componentSchemas(), ...axme.schemas },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
     },
     security: [{ bearer: [] }],
-    paths: paths(),
+    paths: { ...paths(), ...axme.paths },
   };
   return cached;
 }

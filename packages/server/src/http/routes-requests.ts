@@ -6,7 +6,7 @@ import {
   requestStatusSchema,
   updateRequestBodySchema,
 } from '@countersign/core/protocol';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';
 import { cancelRequest, updateRequest } from '../service/change-request.js';
@@ -50,16 +50,22 @@ export const requestListQuerySchema = z.strictObject({
 // Room for `{"items":[…],"nextCursor":"…"}` around the items, so the whole body keeps the budget.
 const ENVELOPE_BYTES = 64;
 
+/** The request's `Idempotency-Key` header, if any; 400 when it is not 1-255 visible ASCII. */
+export function idempotencyKeyOf(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
+  }
+  return key;
+}
+
 /** Create, list, read, decide, cancel and change requests. */
 export function requestRoutes(context: ServiceContext, listPageMaxBytes: number): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
     const body = await readJson(c, createRequestBodySchema);
-    const key = c.req.header('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw fail('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
-    }
+    const key = idempotencyKeyOf(c);
     const result = await createRequest(context, c.get('principal'), body, {
       ...(key === undefined ? {} : { idempotencyKey: key }),
     });

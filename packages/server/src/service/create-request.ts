@@ -113,11 +113,15 @@ export interface CreateOptions {
   callbackField?: string;
   /** The shape of `callbackUrl` deliveries (default: Countersign's envelope of every event). */
   callbackFormat?: ApprovalRequest['callbackFormat'];
+  /** What a repeated Idempotency-Key is compared against (default: the create body). */
+  idempotencyBody?: unknown;
 }
 
 /**
  * Creates a request (or replays the original for a repeated Idempotency-Key). A `callbackUrl` off
- * the operator's allow-list is refused before anything is stored.
+ * the operator's allow-list is refused before anything is stored. `idempotencyBody` is what a repeated Idempotency-Key is
+ * compared against (default `body`): the AXME route passes the client's own body, since the
+ * request it maps to holds times counted from now.
  */
 export async function createRequest(
   context: ServiceContext,
@@ -125,7 +129,7 @@ export async function createRequest(
   body: CreateRequestBody,
   options: CreateOptions = {},
 ): Promise<CreateResult> {
-  const { idempotencyKey, callbackField = 'callbackUrl' } = options;
+  const { idempotencyKey, callbackField = 'callbackUrl', idempotencyBody = body } = options;
   const limits = context.inputLimits ?? DEFAULT_INPUT_LIMITS;
   if (body.tool?.schema) assertSchemaSize(body.tool.schema, '/tool/schema', limits);
   if (body.responseSchema) assertSchemaSize(body.responseSchema, '/responseSchema', limits);
@@ -142,7 +146,7 @@ export async function createRequest(
       await assertCallbackAddressAllowed(resolve, body.callbackUrl, callbackField);
     }
   }
-  const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  const bodyHash = createHash('sha256').update(canonicalJson(idempotencyBody)).digest('hex');
   return context.store.transaction(async (tx) => {
     if (idempotencyKey !== undefined) {
       const previous = await tx.findIdempotency(principal.id, idempotencyKey);

@@ -8,6 +8,7 @@ import {
   standingArgs,
 } from '@countersign/core/protocol';
 import { isEligibleReviewer, type Principal } from '../auth/principal.js';
+import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import type { StoreTx } from '../store/store-types.js';
@@ -30,6 +31,7 @@ function checkDecision(principal: Principal, request: ApprovalRequest, body: Dec
   if (request.requester === principal.id) {
     throw fail('forbidden', 'The requester cannot decide its own request');
   }
+  assertHumanTaskRules(request, body);
   const { outcome } = body;
   if ((outcome === 'approve' || outcome === 'edit') && !APPROVABLE.has(request.kind)) {
     throw fail('unprocessable', `A ${request.kind} request is answered with "respond"`);

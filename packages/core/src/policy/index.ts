@@ -1,4 +1,5 @@
 export { ConditionSyntaxError } from './cel-condition.js';
+export { MAX_COMPREHENSIONS, unsafeConditionReason } from './condition-cost.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { definePolicy, type ParsePolicyOptions, parsePolicy } from './parse-policy.js';

@@ -39,7 +39,7 @@ export const requestPolicySchema = z
       .describe("The rule that matched; absent when the policy's default applied"),
     rules: z
       .array(scopeRuleSchema)
-      .max(1000)
+      .max(200)
       .describe(
         'The rules whose tool patterns match this tool, in file order: the first match wins',
       ),

@@ -89,4 +89,44 @@ describe('edits checked against the policy a request carries', () => {
     expect(created.body.error.code).toBe('validation_failed');
     expect(created.body.error.message).toContain('rule "broken"');
   });
+
+  it('refuses to evaluate an agent-sent condition that could stall the server, and the request can still be approved', async () => {
+    const stalling = {
+      rule: 'small',
+      rules: [
+        // Backtracks exponentially in JavaScript's engine: evaluated, this test would stall past its timeout.
+        { name: 'odd', action: 'deny', when: 'args.to.matches("^(a|a)*$")' },
+        { name: 'small', action: 'require', assignees: ['group:ops'] },
+      ],
+      default: { action: 'deny' },
+    };
+    const created = await h.call(h.keys.agent, 'POST', '/v1/requests', {
+      action: 'Transfer 500',
+      tool: { name: 'transfer_funds', args: { amount: 500, to: 'acc_1' } },
+      assignees: ['group:ops'],
+      policy: stalling,
+    });
+    expect(created.status).toBe(201);
+    const refused = await h.call(
+      h.keys.alice,
+      'POST',
+      `/v1/requests/${created.body.id}/decisions`,
+      {
+        outcome: 'edit',
+        args: { amount: 500, to: `${'a'.repeat(40)}!` },
+      },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'unprocessable', details: { rule: 'odd' } });
+    expect(refused.body.error.message).toContain('approve or reject it instead');
+    const approved = await h.call(
+      h.keys.alice,
+      'POST',
+      `/v1/requests/${created.body.id}/decisions`,
+      {
+        outcome: 'approve',
+      },
+    );
+    expect(approved.body.status).toBe('approved');
+  });
 });

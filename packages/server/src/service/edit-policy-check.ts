@@ -1,4 +1,8 @@
-import { compileRequestPolicy, type ScopeMatch } from '@countersign/core/policy';
+import {
+  compileRequestPolicy,
+  type ScopeMatch,
+  unsafeConditionReason,
+} from '@countersign/core/policy';
 import type { ApprovalRequest, JsonObject, RequestPolicy } from '@countersign/core/protocol';
 import { isAssigneeOf, type Principal } from '../auth/principal.js';
 import { fail } from './failures.js';
@@ -18,6 +22,23 @@ export function assertUsablePolicy(policy: RequestPolicy): void {
 }
 
 /**
+ * The conditions came from the requesting agent and run on the event loop, which has no budget
+ * for them: an edit is refused (fail closed) rather than evaluated when one of them could stall
+ * it. Approving or rejecting the request stays possible.
+ */
+function assertSafeToEvaluate(policy: RequestPolicy): void {
+  for (const rule of policy.rules) {
+    const reason = rule.when === undefined ? undefined : unsafeConditionReason(rule.when);
+    if (reason === undefined) continue;
+    throw fail(
+      'unprocessable',
+      `This request cannot be edited: the server cannot safely check edited arguments against rule "${rule.name}" of its policy (${reason}); approve or reject it instead`,
+      { rule: rule.name },
+    );
+  }
+}
+
+/**
  * The server's half of checking an edit against the policy a request carries: when the edited
  * arguments fall under another `require` rule whose assignees the editor is not one of, the edit
  * is refused. The server does not hold the policy; it trusts the rules the requesting agent sent,
@@ -32,6 +53,7 @@ export function assertEditWithinPolicy(
 ): void {
   const { policy, tool } = request;
   if (!policy || !tool) return;
+  assertSafeToEvaluate(policy);
   const landed: ScopeMatch = evaluatorFor(policy)({
     toolName: tool.name,
     args,

@@ -61,7 +61,11 @@ export function printTable(title: string, results: BenchResult[], baseline = res
       : Math.round(result.nsPerOp).toLocaleString('en-US'),
     baseline ? `${(result.nsPerOp / baseline.nsPerOp).toFixed(2)}x` : '',
   ]);
-  const header = ['case', 'ops/s', 'ns/op', `vs ${baseline?.name ?? 'baseline'}`];
+  printRows(title, ['case', 'ops/s', 'ns/op', `vs ${baseline?.name ?? 'baseline'}`], rows);
+}
+
+/** Prints a markdown table. */
+export function printRows(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

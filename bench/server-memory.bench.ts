@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printRows, rssOf, startServerProcess, waitForUrl } from './server-process.ts';
+import { printRows } from './measure.ts';
+import { rssOf, startServerProcess, waitForUrl } from './server-process.ts';
 
 const WAITERS = Number(process.env.BENCH_IDLE_WAITERS ?? 10_000);
 const work = mkdtempSync(join(tmpdir(), 'countersign-bench-memory-'));

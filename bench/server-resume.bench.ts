@@ -1,7 +1,8 @@
 // Decision → resume latency for 1,000 concurrent waiters over SSE and long-poll, against a client
 // polling every 3 seconds, all against one `countersign serve` process on loopback.
 import { performance } from 'node:perf_hooks';
-import { percentiles, printRows, startServerProcess } from './server-process.ts';
+import { printRows } from './measure.ts';
+import { percentiles, startServerProcess } from './server-process.ts';
 
 const WAITERS = Number(process.env.BENCH_WAITERS ?? 1000);
 const server = await startServerProcess();

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { printRows, startServerProcess, waitForUrl } from './server-process.ts';
+import { printRows } from './measure.ts';
+import { startServerProcess, waitForUrl } from './server-process.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const CONCURRENCY = 32;

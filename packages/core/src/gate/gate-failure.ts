@@ -20,6 +20,11 @@ export function denyForError(
   if (where.signal?.aborted || CountersignError.hasCode(error, 'aborted')) {
     return deny('aborted', gateMessages.aborted());
   }
+  // The same run, tool call id and arguments already asked with other details (context, approvers):
+  // a caller bug, not an outage, so say so rather than "try again later".
+  if (CountersignError.hasCode(error, 'idempotency_conflict')) {
+    return deny('invalid', gateMessages.duplicateCall());
+  }
   if (CountersignError.isInstance(error) && INVALID_CODES.has(error.code)) {
     return deny('invalid', gateMessages.invalid(error.message));
   }

@@ -26,6 +26,8 @@ export const gateMessages = {
     `The approval service could not be reached or did not answer properly while this call was waiting for a human decision (request ${requestId}); the gate kept trying for ${seconds} s, then stopped, so the call did not run. This is not a rejection, and the request may still be decided: try the same call again later (it re-attaches to the request) or tell the user.`,
   invalid: (detail: string) =>
     `The call could not be approved safely (${detail}), so it did not run. This is not a rejection by a human.`,
+  duplicateCall: () =>
+    'This tool call id was already sent for approval in this run with the same arguments but different details (context or approval settings), so it was not asked again and the call did not run. This is not a rejection; issue the call with a new tool call id.',
   aborted: () => 'Waiting for human approval was aborted; the call did not run.',
   responded: () =>
     'A human answered instead of running the tool; their response is the result of this call.',

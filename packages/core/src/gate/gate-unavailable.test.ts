@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../errors/index.js';
+import { ApiError, ServiceUnavailableError } from '../errors/index.js';
 import { createFakeApprovalService, testPolicy } from '../test-support/gate-fixtures.js';
 import { createGate } from './create-gate.js';
 import { gateMessages } from './gate-messages.js';
@@ -36,5 +36,18 @@ describe('gate: the service goes away while a call waits', () => {
     const service = failingWait(new ServiceUnavailableError({ message: 'socket hang up' }));
     const decision = await createGate({ policy: testPolicy, service }).check(deploy);
     expect(decision).toMatchObject({ reason: 'unavailable', message: gateMessages.unavailable() });
+  });
+
+  it('tells a reused tool call id with other details apart from an outage', async () => {
+    const service = createFakeApprovalService();
+    service.create = async () => {
+      throw new ApiError('idempotency_conflict', { message: 'other body', status: 409 });
+    };
+    const decision = await createGate({ policy: testPolicy, service }).check(deploy);
+    expect(decision).toMatchObject({
+      outcome: 'deny',
+      reason: 'invalid',
+      message: gateMessages.duplicateCall(),
+    });
   });
 });

@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TestServer } from '../test/start-test-server.js';
 import { intentBody } from '../test-support/axme-calls.js';
-import { type CallAnswer, useServerCalls } from '../test-support/server-calls.js';
+import { serverCalls, useServerCalls } from '../test-support/server-calls.js';
 import { openSse } from '../test-support/sse.js';
 
 const start = useServerCalls();
 
-/** An AXME call the way the AXME SDKs make it: the key as `x-api-key`. */
-async function axme(
-  server: TestServer,
-  key: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<CallAnswer> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    retryAfter: response.headers.get('retry-after'),
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
+const axme = (server: TestServer, key: string, method: string, path: string, body?: unknown) =>
+  serverCalls(server).axme(key, method, path, body);
 
 async function createIntent(server: TestServer, agent: string): Promise<string> {
   const created = await axme(

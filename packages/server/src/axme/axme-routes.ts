@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/auth-middleware.js';
-import type { KeepAlive } from '../http/event-stream.js';
+import type { LongLivedServices } from '../http/long-lived-plan.js';
+import type { RequestLimits } from '../http/request-limits.js';
 import { fail } from '../service/failures.js';
-import type { ServiceContext } from '../service/service-context.js';
 import { authenticateAxme } from './axme-auth.js';
 import { handleAxmeError } from './axme-errors.js';
 import { inboxRoutes } from './routes-inbox.js';
@@ -37,22 +37,24 @@ const CAPABILITIES = {
 /**
  * The AXME-compatible API (`/health`, `/v1/capabilities`, `/v1/intents…`, `/v1/inbox…`,
  * `/v1/approvals…`) over the same requests, keys and service as /v1. Mount it before /v1 so its
- * `x-api-key` authentication and AXME error bodies apply to these paths only.
+ * `x-api-key` authentication and AXME error bodies apply to these paths only. The same request
+ * limits and open-wait cap as /v1 apply.
  */
 export function axmeRoutes(
-  context: ServiceContext,
-  keepAlive: KeepAlive,
+  services: LongLivedServices,
+  limits: RequestLimits,
   logError: (error: unknown) => void,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleAxmeError(error, c, logError));
   app.get('/health', (c) => c.json({ ok: true }));
-  const authenticate = authenticateAxme(context.store);
+  const { context } = services;
+  const authenticate = authenticateAxme(context.store, limits);
   app.get('/v1/capabilities', authenticate, (c) => c.json(CAPABILITIES));
   const { inbox, approvals } = inboxRoutes(context);
   // `/v1/intents/*` also matches `/v1/intents` itself.
   for (const prefix of AXME_PREFIXES) app.use(`${prefix}/*`, authenticate);
-  app.route('/v1/intents', intentRoutes(context, keepAlive));
+  app.route('/v1/intents', intentRoutes(services));
   app.route('/v1/inbox', inbox);
   app.route('/v1/approvals', approvals);
   for (const prefix of AXME_PREFIXES) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
 import { AxmeContract } from '../test-support/axme-contract.js';
+import { serverCalls } from '../test-support/server-calls.js';
 import { openSse } from '../test-support/sse.js';
 
 const contract = new AxmeContract();
@@ -17,17 +18,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function axme(key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read replies loosely
-  return { status: response.status, body: (await response.json()) as any };
+function axme(key: string, method: string, path: string, body?: unknown) {
+  return serverCalls(server).axme(key, method, path, body);
 }
 
 async function createIntent(): Promise<string> {

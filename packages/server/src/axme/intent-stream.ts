@@ -1,13 +1,15 @@
 import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
-import type { Context } from 'hono';
-import type { KeepAlive } from '../http/event-stream.js';
-import { respondWithSse, sseMessage } from '../http/sse-sink.js';
-import type { ServiceContext } from '../service/service-context.js';
-import { requestEvents } from './intent-access.js';
-import { type IntentEvent, numberEvents } from './intent-events.js';
+import { principalStillValid } from '../auth/live-authorization.js';
+import type { Principal } from '../auth/principal.js';
+import { StreamSlot } from '../http/event-stream.js';
+import type { LongLivedServices } from '../http/long-lived-plan.js';
+import { type SseSink, sseMessage } from '../http/sse-sink.js';
+import { canSeeIntent, requestEvents } from './intent-access.js';
+import { numberEvents } from './intent-events.js';
 
 /** What to stream. */
 export interface IntentStreamOptions {
+  /** The request behind the intent, as the principal was allowed to read it. */
   request: ApprovalRequest;
   /** Send events with a `seq` above this. */
   since: number;
@@ -17,69 +19,99 @@ export interface IntentStreamOptions {
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT']);
 
+/** Why the pump stopped. */
+type Ending = 'terminal' | 'timeout' | 'stopped';
+
 /**
  * `GET /v1/intents/{id}/events/stream`: frames `id: <seq>`, `event: intent.<type>`, `data: {…}`.
- * It subscribes before replaying from the database (so nothing falls between), ends after a
- * terminal event, and otherwise closes the window with `stream.timeout`; a client resumes with
- * `?since=` (or `Last-Event-ID`) set to the highest `seq` it saw.
+ * It takes the key's open-wait slot now (429 over the cap; a revoked key's streams end through
+ * it) and returns the stream's body. One pump sends the replay and then the live events from a
+ * single queue, so writes stay in order while it waits for a slow client to drain. Every event is
+ * checked against the request as it now stands: a revoked key, or a principal taken off the
+ * request, ends the stream before the event is sent. It ends after a terminal event, and
+ * otherwise closes the window with `stream.timeout`; a client resumes with `?since=` (or
+ * `Last-Event-ID`) set to the highest `seq` it saw.
  */
-export function streamIntentEvents(
-  c: Context,
-  context: ServiceContext,
-  keepAlive: KeepAlive,
+export function openIntentStream(
+  services: LongLivedServices,
+  principal: Principal,
   options: IntentStreamOptions,
-): Response {
-  return respondWithSse(c, async (sink) => {
-    let lastEventId = 0;
-    let nextSeq = 1;
-    let replayed = false;
-    let finished = false;
-    let finish: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      finish = resolve;
+): (sink: SseSink) => Promise<void> {
+  const { context, keepAlive, waits } = services;
+  const slot = new StreamSlot();
+  slot.release = waits.open(principal, slot);
+  return async (sink) => {
+    const queue: RequestEvent[] = [];
+    let ending: Ending | undefined;
+    let wake: () => void = () => undefined;
+    let stopped: () => void = () => undefined;
+    const stoppedPromise = new Promise<void>((resolve) => {
+      stopped = resolve;
     });
-    const pending: RequestEvent[] = [];
-    const send = (events: RequestEvent[]) => {
-      const fresh = events.filter((event) => Number(event.id) > lastEventId);
-      if (fresh.length === 0 || finished) return;
-      lastEventId = Number((fresh.at(-1) as RequestEvent).id);
-      const numbered = numberEvents(fresh, nextSeq);
-      nextSeq = numbered.next;
-      for (const event of numbered.events) {
-        if (event.seq <= options.since) continue;
-        sink.write(sseMessage(String(event.seq), event.event_type, JSON.stringify(event)));
-      }
-      if (numbered.events.some((event: IntentEvent) => TERMINAL.has(event.status))) {
-        finished = true;
-        finish();
-      }
+    const stop = (why: Ending) => {
+      ending ??= why;
+      stopped();
+      wake();
     };
+    // Subscribed before the replay is read, so nothing falls between; duplicates are skipped by id.
     const unsubscribe = context.bus.subscribe(options.request.id, (event) => {
-      if (replayed) send([event]);
-      else pending.push(event);
+      queue.push(event);
+      wake();
     });
     const stopKeepAlive = keepAlive.add(sink);
-    const timer = setTimeout(() => {
-      if (finished) return;
-      finished = true;
-      sink.write(
-        sseMessage(
-          String(nextSeq - 1),
-          'stream.timeout',
-          JSON.stringify({ ok: true, last_seq: nextSeq - 1 }),
-        ),
-      );
-      finish();
-    }, options.windowMs);
+    void sink.closed.then(() => stop('stopped'));
+    slot.attach(() => stop('stopped'));
+    const timer = setTimeout(() => stop('timeout'), options.windowMs);
+    let latest = options.request;
+    let lastEventId = 0;
+    let nextSeq = 1;
     try {
-      send(await requestEvents(context, options.request.id));
-      replayed = true;
-      send(pending.splice(0));
-      await Promise.race([done, sink.closed]);
+      queue.unshift(...(await requestEvents(context, options.request.id)));
+      while (ending === undefined) {
+        const event = queue.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          continue;
+        }
+        if (Number(event.id) <= lastEventId) continue;
+        lastEventId = Number(event.id);
+        // Access follows the request as it now stands: history replays in full, while an event
+        // that takes the principal off the request ends the stream before it is sent.
+        if (event.request.version >= latest.version) latest = event.request;
+        if (!principalStillValid(context.bus, principal) || !canSeeIntent(principal, latest)) {
+          stop('stopped');
+          break;
+        }
+        const numbered = numberEvents([event], nextSeq);
+        nextSeq = numbered.next;
+        let keepsUp = true;
+        for (const each of numbered.events) {
+          if (each.seq <= options.since) continue;
+          const taken = sink.write(
+            sseMessage(String(each.seq), each.event_type, JSON.stringify(each)),
+          );
+          keepsUp &&= taken;
+        }
+        if (numbered.events.some((each) => TERMINAL.has(each.status))) stop('terminal');
+        else if (!keepsUp) await Promise.race([sink.drained(keepAlive.stallMs), stoppedPromise]);
+      }
+      if (ending === 'timeout') {
+        const lastSeq = nextSeq - 1;
+        sink.write(
+          sseMessage(
+            String(lastSeq),
+            'stream.timeout',
+            JSON.stringify({ ok: true, last_seq: lastSeq }),
+          ),
+        );
+      }
     } finally {
       clearTimeout(timer);
       stopKeepAlive();
       unsubscribe();
+      slot.release();
     }
-  });
+  };
 }

@@ -1,9 +1,10 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/auth-middleware.js';
-import type { KeepAlive } from '../http/event-stream.js';
+import type { LongLivedServices } from '../http/long-lived-plan.js';
 import { readJson, readQuery } from '../http/read-input.js';
 import { idempotencyKeyOf } from '../http/routes-requests.js';
+import { respondWithSse } from '../http/sse-sink.js';
 import { createRequest } from '../service/create-request.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -21,7 +22,7 @@ import { type IntentEvent, numberEvents } from './intent-events.js';
 import { applyWithGeneration } from './intent-generation.js';
 import { isAgentIntent } from './intent-metadata.js';
 import { decideHumanTask, resolveIntent } from './intent-resolution.js';
-import { streamIntentEvents } from './intent-stream.js';
+import { openIntentStream } from './intent-stream.js';
 import { intentIdOf, intentStatusOf, intentView } from './intent-view.js';
 
 async function intentEvents(context: ServiceContext, request: ApprovalRequest) {
@@ -33,7 +34,8 @@ function withoutSource({ countersign_event_id: _, ...event }: IntentEvent) {
 }
 
 /** `/v1/intents…`: create, read, events (JSON and SSE), resolve, resume, controls and policy. */
-export function intentRoutes(context: ServiceContext, keepAlive: KeepAlive): Hono<AppEnv> {
+export function intentRoutes(services: LongLivedServices): Hono<AppEnv> {
+  const { context } = services;
   const app = new Hono<AppEnv>();
   const load = (principal: AppEnv['Variables']['principal'], id: string) =>
     context.store.read((tx) => loadIntent(tx, principal, id));
@@ -72,12 +74,14 @@ export function intentRoutes(context: ServiceContext, keepAlive: KeepAlive): Hon
     const query = readQuery(c, streamQuerySchema);
     const resume = Number(c.req.header('last-event-id'));
     const since = Number.isSafeInteger(resume) && resume > query.since ? resume : query.since;
-    const request = await load(c.get('principal'), c.req.param('id'));
-    return streamIntentEvents(c, context, keepAlive, {
+    const principal = c.get('principal');
+    const request = await load(principal, c.req.param('id'));
+    const body = openIntentStream(services, principal, {
       request,
       since,
       windowMs: query.wait_seconds * 1000,
     });
+    return respondWithSse(c, body);
   });
 
   app.post('/:id/resolve', async (c) => {

@@ -177,7 +177,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   const auth = authenticate(context.store, requestLimits);
   app.route('/', metaRoutes(context, auth));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
-  app.route('/', axmeRoutes(context, keepAlive, logError));
+  app.route('/', axmeRoutes(services, requestLimits, logError));
 
   const api = new Hono<AppEnv>();
   api.use('*', auth);

@@ -46,7 +46,7 @@ export async function authenticateRequest(
 }
 
 /** The client's address on the Node server; undefined in-process (`app.request`). */
-function clientAddress(c: Context): string | undefined {
+export function clientAddress(c: Context): string | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
 }
 

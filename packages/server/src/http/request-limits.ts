@@ -18,8 +18,8 @@ export interface LimitOptions {
    */
   keyRequestBurst?: number;
   /**
-   * Failed authentications per second one client address may make on `/v1` and `/api`, on
-   * average (default 20; `Infinity` turns the limit off). Over it, such requests get 429 instead
+   * Failed authentications per second one client address may make on `/v1` (the AXME routes
+   * included) and `/api`, on average (default 20; `Infinity` turns the limit off). Over it, such requests get 429 instead
    * of 401. Env `COUNTERSIGN_UNAUTHENTICATED_RATE_LIMIT`, flag `--unauthenticated-rate-limit`.
    */
   unauthenticatedRequestsPerSecond?: number;

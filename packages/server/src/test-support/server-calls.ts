@@ -15,28 +15,33 @@ export interface CallAnswer {
 
 /** JSON calls against a test server, and a wait for its bus to hold some listeners. */
 export function serverCalls(server: TestServer) {
+  const send = async (
+    headers: Record<string, string>,
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<CallAnswer> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
   return {
-    async call(
-      key: string | undefined,
-      method: string,
-      path: string,
-      body?: unknown,
-    ): Promise<CallAnswer> {
-      const response = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        retryAfter: response.headers.get('retry-after'),
-        body: text ? JSON.parse(text) : undefined,
-      };
-    },
+    call: (key: string | undefined, method: string, path: string, body?: unknown) =>
+      send(key ? { authorization: `Bearer ${key}` } : {}, method, path, body),
+    /** A call to an AXME route the way the AXME SDKs make it: the key as `x-api-key`. */
+    axme: (key: string, method: string, path: string, body?: unknown) =>
+      send({ 'x-api-key': key }, method, path, body),
     /** The id part of a `csk_<id>_<secret>` key. */
     keyId: (key: string) => key.split('_')[1] as string,
     /** Resolves once the bus holds at least `count` listeners (long-polls and streams). */

@@ -1,0 +1,79 @@
+// The load generator: runs autocannon jobs side by side in this process (never the server's), reading
+// a LoadSpec as JSON on stdin and printing a LoadOutput as JSON on stdout. Spawned by load.ts.
+import autocannon from 'autocannon';
+import type { LoadJob, LoadOutput, LoadResult, LoadSpec } from './load.ts';
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+interface AutocannonResult {
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+const spec = JSON.parse(await new Response(process.stdin).text()) as LoadSpec;
+// Shared by every job: creates push their new ids, decisions take the oldest one.
+const queue = [...spec.ids];
+let starved = 0;
+
+function run(job: LoadJob): Promise<LoadResult> {
+  const request = {
+    method: job.method,
+    path: job.path,
+    headers: job.headers,
+    body: job.body,
+    setupRequest: job.takeIds
+      ? (next: AutocannonRequest) => {
+          const id = queue.shift();
+          // An empty queue repeats a decided id (a 409, counted as non-2xx) rather than stall.
+          if (id === undefined) starved++;
+          return { ...next, path: job.path.replace(':id', id ?? spec.ids[0] ?? 'none') };
+        }
+      : undefined,
+    onResponse: job.collectIds
+      ? (status: number, body: string) => {
+          if (status === 201) queue.push((JSON.parse(body) as { id: string }).id);
+        }
+      : undefined,
+  };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: job.urls,
+        connections: job.connections,
+        ...(job.amount === undefined ? { duration: job.durationSeconds } : { amount: job.amount }),
+        requests: [request],
+        timeout: 30,
+      },
+      (error: Error | null, result: AutocannonResult) => {
+        if (error) return reject(error);
+        resolve({
+          name: job.name,
+          requests: result.requests.total,
+          seconds: result.duration,
+          perSecond: result.requests.total / result.duration,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: result.errors + result.timeouts,
+          non2xx: result.non2xx,
+          statusCodes: Object.fromEntries(
+            Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
+          ),
+        });
+      },
+    );
+  });
+}
+
+const results = await Promise.all(spec.jobs.map(run));
+const output: LoadOutput = { results, queue, starved };
+process.stdout.write(JSON.stringify(output));

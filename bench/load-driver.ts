@@ -26,24 +26,29 @@ const queue = [...spec.ids];
 let starved = 0;
 
 function run(job: LoadJob): Promise<LoadResult> {
+  // autocannon calls any key it finds, so the hooks are only present when used.
   const request = {
     method: job.method,
     path: job.path,
-    headers: job.headers,
-    body: job.body,
-    setupRequest: job.takeIds
-      ? (next: AutocannonRequest) => {
-          const id = queue.shift();
-          // An empty queue repeats a decided id (a 409, counted as non-2xx) rather than stall.
-          if (id === undefined) starved++;
-          return { ...next, path: job.path.replace(':id', id ?? spec.ids[0] ?? 'none') };
+    ...(job.headers ? { headers: job.headers } : {}),
+    ...(job.body ? { body: job.body } : {}),
+    ...(job.takeIds
+      ? {
+          setupRequest: (next: AutocannonRequest) => {
+            const id = queue.shift();
+            // An empty queue repeats a decided id (a 409, counted as non-2xx) rather than stall.
+            if (id === undefined) starved++;
+            return { ...next, path: job.path.replace(':id', id ?? spec.ids[0] ?? 'none') };
+          },
         }
-      : undefined,
-    onResponse: job.collectIds
-      ? (status: number, body: string) => {
-          if (status === 201) queue.push((JSON.parse(body) as { id: string }).id);
+      : {}),
+    ...(job.collectIds
+      ? {
+          onResponse: (status: number, body: string) => {
+            if (status === 201) queue.push((JSON.parse(body) as { id: string }).id);
+          },
         }
-      : undefined,
+      : {}),
   };
   return new Promise((resolve, reject) => {
     autocannon(

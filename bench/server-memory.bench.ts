@@ -29,7 +29,6 @@ const server = http.createServer(() => {});
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
-
 /** Opens the waiters against `base`, waits for the server to settle, and samples its RSS. */
 async function measure(
   serverPid: number,

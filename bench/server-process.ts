@@ -86,8 +86,7 @@ export async function startServerProcess(
     });
     return { child, url: await waitForUrl(child) };
   };
-  const start = () =>
-    Promise.all(Array.from({ length: options.replicas ?? 1 }, () => startOne()));
+  const start = () => Promise.all(Array.from({ length: options.replicas ?? 1 }, () => startOne()));
   const stopAll = () =>
     Promise.all(
       current.map(async ({ child }) => {

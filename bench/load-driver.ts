@@ -1,24 +1,7 @@
 // The load generator: runs autocannon jobs side by side in this process (never the server's), reading
 // a LoadSpec as JSON on stdin and printing a LoadOutput as JSON on stdout. Spawned by load.ts.
-import autocannon from 'autocannon';
+import autocannon, { type Request, type Result } from 'autocannon';
 import type { LoadJob, LoadOutput, LoadResult, LoadSpec } from './load.ts';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
 
 const spec = JSON.parse(await new Response(process.stdin).text()) as LoadSpec;
 // Shared by every job: creates push their new ids, decisions take the oldest one.
@@ -34,7 +17,7 @@ function run(job: LoadJob): Promise<LoadResult> {
     ...(job.body ? { body: job.body } : {}),
     ...(job.takeIds
       ? {
-          setupRequest: (next: AutocannonRequest) => {
+          setupRequest: (next: Request) => {
             const id = queue.shift();
             // An empty queue repeats a decided id (a 409, counted as non-2xx) rather than stall.
             if (id === undefined) starved++;
@@ -53,13 +36,14 @@ function run(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: job.urls,
+        // autocannon 9 takes several URLs; @types/autocannon still says one.
+        url: job.urls as unknown as string,
         connections: job.connections,
         ...(job.amount === undefined ? { duration: job.durationSeconds } : { amount: job.amount }),
         requests: [request],
         timeout: 30,
       },
-      (error: Error | null, result: AutocannonResult) => {
+      (error, result: Result) => {
         if (error) return reject(error);
         resolve({
           name: job.name,
@@ -71,7 +55,10 @@ function run(job: LoadJob): Promise<LoadResult> {
           errors: result.errors + result.timeouts,
           non2xx: result.non2xx,
           statusCodes: Object.fromEntries(
-            Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
+            Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [
+              code,
+              stats.count ?? 0,
+            ]),
           ),
         });
       },

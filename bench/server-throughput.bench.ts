@@ -86,8 +86,10 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
     CONNECTIONS,
     creates.results[0] as LoadResult,
   );
-  // The later cases need 1,000 requests to wait on and a backlog to decide: top up, unmeasured.
-  const wanted = IDLE_WAITERS + 8 * CONNECTIONS;
+  // The later cases need 1,000 requests to wait on and two backlogs to decide, each as many as the
+  // creates made (so deciding one takes about as long as a case): top up, unmeasured.
+  const backlog = Math.max(creates.queue.length, 8 * CONNECTIONS);
+  const wanted = IDLE_WAITERS + 2 * backlog;
   const { durationSeconds: _create, ...topUp } = createJob(server, CONNECTIONS);
   const ids =
     creates.queue.length >= wanted
@@ -101,8 +103,8 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
   const waiting = ids.slice(0, IDLE_WAITERS);
   const pending = ids.slice(IDLE_WAITERS);
 
-  // Decisions stop after half the pending requests, so the mixed run starts with a backlog too.
-  const half = pending.slice(0, Math.floor(pending.length / 2));
+  // Decisions stop after one backlog, so the mixed run starts with the other.
+  const half = pending.slice(0, backlog);
   const { durationSeconds: _decide, ...decide } = decideJob(server, CONNECTIONS);
   const decisions = await runLoad({ jobs: [{ ...decide, amount: half.length }], ids: half });
   row(`${label}: POST …/decisions (approve)`, CONNECTIONS, decisions.results[0] as LoadResult);
@@ -214,7 +216,7 @@ if (postgres) {
 }
 
 printRows(
-  `Requests per second from autocannon in its own process, ${DURATION_SECONDS} s per case (decisions: until half the pending requests are approved); SQLite WAL with synchronous=FULL${postgres ? '' : '; PostgreSQL skipped (not reachable at BENCH_POSTGRES_URL)'}`,
+  `Requests per second from autocannon in its own process, ${DURATION_SECONDS} s per case (decisions alone: until as many requests as the creates made are approved); SQLite WAL with synchronous=FULL${postgres ? '' : '; PostgreSQL skipped (not reachable at BENCH_POSTGRES_URL)'}`,
   ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs Hono echo POST', 'note'],
   rows.map((result) => [
     result.name,
@@ -224,6 +226,13 @@ printRows(
     String(Math.round(result.p99)),
     String(result.non2xx + result.errors),
     `${(result.perSecond / echoResult.perSecond).toFixed(3)}x`,
-    result.note ?? '',
+    [
+      result.note ?? '',
+      ...Object.entries(result.statusCodes)
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, count]) => `${count}× ${code}`),
+    ]
+      .filter(Boolean)
+      .join(', '),
   ]),
 );

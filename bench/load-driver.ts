@@ -39,7 +39,8 @@ function run(job: LoadJob): Promise<LoadResult> {
         // autocannon 9 takes several URLs; @types/autocannon still says one.
         url: job.urls as unknown as string,
         connections: job.connections,
-        ...(job.amount === undefined ? { duration: job.durationSeconds } : { amount: job.amount }),
+        duration: job.durationSeconds,
+        ...(job.amount === undefined ? {} : { amount: job.amount }),
         requests: [request],
         timeout: 30,
       },

@@ -10,9 +10,8 @@ export interface LoadJob {
   /** Connections are spread over these round-robin (autocannon binds connection i to url i % n). */
   urls: string[];
   connections: number;
-  /** Runs this long, unless `amount` is given. */
-  durationSeconds?: number;
-  /** Stops after this many responses. */
+  durationSeconds: number;
+  /** Stops after this many responses instead (autocannon lets it override the duration). */
   amount?: number;
   method: 'GET' | 'POST';
   /** Request path; `:id` is replaced by the next id from the shared queue when `takeIds` is set. */

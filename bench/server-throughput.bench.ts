@@ -41,32 +41,36 @@ const json = (key: string) => ({
   'content-type': 'application/json',
 });
 
-function createJob(server: ServerProcess, connections: number): LoadJob {
-  return {
-    name: 'creates',
-    urls: server.urls,
-    connections,
-    durationSeconds: DURATION_SECONDS,
+/** `connections` spread over `urls` for one case's duration. */
+function job(
+  urls: string[],
+  connections: number,
+  request: Omit<LoadJob, 'name' | 'urls' | 'connections' | 'durationSeconds'>,
+): LoadJob {
+  return { name: request.path, urls, connections, durationSeconds: DURATION_SECONDS, ...request };
+}
+
+const createJob = (server: ServerProcess, connections: number) =>
+  job(server.urls, connections, {
     method: 'POST',
     path: '/v1/requests',
     headers: json(server.keys.agent),
     body: CREATE_BODY,
     collectIds: true,
-  };
-}
+  });
 
-function decideJob(server: ServerProcess, connections: number): LoadJob {
-  return {
-    name: 'decisions',
-    urls: server.urls,
-    connections,
-    durationSeconds: DURATION_SECONDS,
+const decideJob = (server: ServerProcess, connections: number) =>
+  job(server.urls, connections, {
     method: 'POST',
     path: '/v1/requests/:id/decisions',
     headers: json(server.keys.reviewer),
     body: JSON.stringify({ outcome: 'approve' }),
     takeIds: true,
-  };
+  });
+
+/** Runs one job on its own, from an empty queue. */
+async function single(load: LoadJob): Promise<LoadResult> {
+  return (await runLoad({ jobs: [load], ids: [] })).results[0] as LoadResult;
 }
 
 interface Row extends LoadResult {
@@ -90,13 +94,12 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
   // creates made (so deciding one takes about as long as a case): top up, unmeasured.
   const backlog = Math.max(creates.queue.length, 8 * CONNECTIONS);
   const wanted = IDLE_WAITERS + 2 * backlog;
-  const { durationSeconds: _create, ...topUp } = createJob(server, CONNECTIONS);
   const ids =
     creates.queue.length >= wanted
       ? creates.queue
       : (
           await runLoad({
-            jobs: [{ ...topUp, amount: wanted - creates.queue.length }],
+            jobs: [{ ...createJob(server, CONNECTIONS), amount: wanted - creates.queue.length }],
             ids: creates.queue,
           })
         ).queue;
@@ -104,9 +107,11 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
   const pending = ids.slice(IDLE_WAITERS);
 
   // Decisions stop after one backlog, so the mixed run starts with the other.
-  const half = pending.slice(0, backlog);
-  const { durationSeconds: _decide, ...decide } = decideJob(server, CONNECTIONS);
-  const decisions = await runLoad({ jobs: [{ ...decide, amount: half.length }], ids: half });
+  const firstBacklog = pending.slice(0, backlog);
+  const decisions = await runLoad({
+    jobs: [{ ...decideJob(server, CONNECTIONS), amount: firstBacklog.length }],
+    ids: firstBacklog,
+  });
   row(`${label}: POST …/decisions (approve)`, CONNECTIONS, decisions.results[0] as LoadResult);
 
   const keys = await Promise.all(
@@ -123,16 +128,16 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
       ),
     ),
   );
-  const half2 = CONNECTIONS / 2;
+  const mixedConnections = CONNECTIONS / 2;
   const mixed = await runLoad({
-    jobs: [createJob(server, half2), decideJob(server, half2)],
-    ids: pending.slice(half.length),
+    jobs: [createJob(server, mixedConnections), decideJob(server, mixedConnections)],
+    ids: pending.slice(firstBacklog.length),
   });
   for (const waiter of waiters) waiter.kill('SIGKILL');
   const note = mixed.starved > 0 ? `${mixed.starved} decisions found no pending request` : '';
   const [mixedCreates, mixedDecisions] = mixed.results as [LoadResult, LoadResult];
-  row(`${label}: mixed, creates (+ 1,000 idle long-polls)`, half2, mixedCreates);
-  row(`${label}: mixed, decisions (same run)`, half2, mixedDecisions, note);
+  row(`${label}: mixed, creates (+ 1,000 idle long-polls)`, mixedConnections, mixedCreates);
+  row(`${label}: mixed, decisions (same run)`, mixedConnections, mixedDecisions, note);
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -152,54 +157,28 @@ const baselines = spawn(process.execPath, ['--input-type=module', '-e', BASELINE
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const baselineUrl = await waitForUrl(baselines);
-const hello = await runLoad({
-  jobs: [
-    {
-      name: 'hello',
-      urls: [baselineUrl],
-      connections: CONNECTIONS,
-      durationSeconds: DURATION_SECONDS,
-      method: 'GET',
-      path: '/',
-    },
-  ],
-  ids: [],
-});
-row('Hono hello-world GET /', CONNECTIONS, hello.results[0] as LoadResult);
-const echo = await runLoad({
-  jobs: [
-    {
-      name: 'echo',
-      urls: [baselineUrl],
-      connections: CONNECTIONS,
-      durationSeconds: DURATION_SECONDS,
-      method: 'POST',
-      path: '/echo',
-      headers: { 'content-type': 'application/json' },
-      body: CREATE_BODY,
-    },
-  ],
-  ids: [],
-});
-const echoResult = echo.results[0] as LoadResult;
+row(
+  'Hono hello-world GET /',
+  CONNECTIONS,
+  await single(job([baselineUrl], CONNECTIONS, { method: 'GET', path: '/' })),
+);
+const echoResult = await single(
+  job([baselineUrl], CONNECTIONS, {
+    method: 'POST',
+    path: '/echo',
+    headers: { 'content-type': 'application/json' },
+    body: CREATE_BODY,
+  }),
+);
 row('Hono JSON-echo POST /echo (baseline)', CONNECTIONS, echoResult);
 baselines.kill('SIGTERM');
 
 const sqlite = await startServerProcess();
-const health = await runLoad({
-  jobs: [
-    {
-      name: 'healthz',
-      urls: sqlite.urls,
-      connections: CONNECTIONS,
-      durationSeconds: DURATION_SECONDS,
-      method: 'GET',
-      path: '/healthz',
-    },
-  ],
-  ids: [],
-});
-row('SQLite: GET /healthz', CONNECTIONS, health.results[0] as LoadResult);
+row(
+  'SQLite: GET /healthz',
+  CONNECTIONS,
+  await single(job(sqlite.urls, CONNECTIONS, { method: 'GET', path: '/healthz' })),
+);
 await measureServer('SQLite', sqlite);
 await sqlite.stop();
 

@@ -2,15 +2,12 @@
 // connections held by a bare Hono route on @hono/node-server. Clients run in their own process and
 // connect in batches; each server is a fresh process, so only the waiters are counted.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openIdleWaiters } from './idle-waiters.ts';
 import { printRows } from './measure.ts';
 import { rssOf, startServerProcess, waitForUrl } from './server-process.ts';
 
 const WAITERS = Number(process.env.BENCH_IDLE_WAITERS ?? 10_000);
-const work = mkdtempSync(join(tmpdir(), 'countersign-bench-memory-'));
 
 // Holds every connection open the way a waiter does, doing nothing else.
 const BARE = `
@@ -32,30 +29,6 @@ const server = http.createServer(() => {});
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
-const CLIENT = `
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
-const [base, keysFile, pathTemplate, idsFile] = process.argv.slice(2);
-const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
-const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-let connected = 0;
-for (let index = 0; index < ids.length; index++) {
-  const path = pathTemplate.replace(':id', ids[index]);
-  const key = keys[index % keys.length];
-  const request = http.get(base + path, { agent, headers: { authorization: 'Bearer ' + key } }, (response) => {
-    // A refused waiter (a 429, say) would hold nothing and flatter the numbers.
-    if (response.statusCode !== 200) console.log('refused with ' + response.statusCode);
-    response.on('data', () => {});
-  });
-  request.on('error', () => {});
-  request.on('socket', (socket) => socket.once('connect', () => { if (++connected === ids.length) console.log('open'); }));
-  if (index % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 50));
-}
-setInterval(() => {}, 1000);
-`;
-writeFileSync(join(work, 'client.mjs'), CLIENT);
-
 /** Opens the waiters against `base`, waits for the server to settle, and samples its RSS. */
 async function measure(
   serverPid: number,
@@ -64,22 +37,8 @@ async function measure(
   pathTemplate: string,
   ids: string[],
 ) {
-  writeFileSync(join(work, 'ids.json'), JSON.stringify(ids));
-  writeFileSync(join(work, 'keys.json'), JSON.stringify(keys));
   const before = rssOf(serverPid);
-  const client = spawn(
-    process.execPath,
-    [join(work, 'client.mjs'), base, join(work, 'keys.json'), pathTemplate, join(work, 'ids.json')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve) =>
-    client.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('refused')) throw new Error(`${pathTemplate}: ${chunk}`);
-      if (String(chunk).includes('open')) resolve();
-    }),
-  );
+  const client = await openIdleWaiters(base, keys, pathTemplate, ids);
   // Sample the lowest RSS over a quiet period: V8's memory reducer collects the connection burst.
   let after = Number.POSITIVE_INFINITY;
   for (let sample = 0; sample < 10; sample++) {
@@ -123,14 +82,7 @@ ids.length = WAITERS;
 // A key holds at most 1,000 open waits by default: spread the waiters over keys of the same agent
 // (500 each), which also exercises the per-key bookkeeping.
 const waiterKeys = await Promise.all(
-  Array.from({ length: Math.ceil(WAITERS / 500) }, async () => {
-    const response = await fetch(`${server.url}/v1/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.keys.admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'agent', name: 'bench-bot' }),
-    });
-    return ((await response.json()) as { key: string }).key;
-  }),
+  Array.from({ length: Math.ceil(WAITERS / 500) }, () => server.createKey('agent', 'bench-bot')),
 );
 
 const rows: { name: string; before: number; after: number }[] = [];
@@ -147,7 +99,6 @@ for (const [name, template] of [
   rows.push({ name, ...(await measure(server.pid, server.url, waiterKeys, template, ids)) });
 }
 await server.stop();
-rmSync(work, { recursive: true, force: true });
 
 const baseline = rows[1] as (typeof rows)[number];
 printRows(

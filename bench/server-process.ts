@@ -4,24 +4,38 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const BIN = fileURLToPath(new URL('../packages/server/bin/countersign.js', import.meta.url));
 
 export interface ServerProcess {
+  /** The first replica's URL. */
   url: string;
+  /** Every replica's URL, in start order. */
+  urls: string[];
   pid: number;
   keys: { agent: string; reviewer: string; admin: string };
   /** Resident set size of the server process, in MiB. */
   rssMiB(): number;
+  /** Creates another key through the admin API. */
+  createKey(role: 'agent' | 'reviewer', name: string): Promise<string>;
   /** Stops the process and starts a fresh one on the same database (url and pid change). */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-function createKey(db: string, role: string, name: string): string {
+/** Where the servers keep their data: a fresh SQLite file unless `databaseUrl` is given. */
+export interface ServerProcessOptions {
+  /** PostgreSQL URL; each start uses a fresh random schema, dropped by `stop()`. */
+  databaseUrl?: string;
+  /** Processes serving the same database (default 1). */
+  replicas?: number;
+}
+
+function createKey(storeFlags: string[], role: string, name: string): string {
   const result = spawnSync(
     process.execPath,
-    [BIN, 'keys', 'create', '--role', role, '--name', name, '--db', db],
+    [BIN, 'keys', 'create', '--role', role, '--name', name, ...storeFlags],
     {
       encoding: 'utf8',
     },
@@ -52,39 +66,67 @@ export function rssOf(pid: number): number {
   return kb / 1024;
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
+export async function startServerProcess(
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-bench-'));
-  const db = join(directory, 'bench.db');
+  const schema = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  const storeFlags =
+    options.databaseUrl === undefined
+      ? ['--db', join(directory, 'bench.db')]
+      : ['--database-url', options.databaseUrl, '--schema', schema];
   const keys = {
-    agent: createKey(db, 'agent', 'bench-bot'),
-    reviewer: createKey(db, 'reviewer', 'bench-reviewer'),
-    admin: createKey(db, 'admin', 'bench-admin'),
+    agent: createKey(storeFlags, 'agent', 'bench-bot'),
+    reviewer: createKey(storeFlags, 'reviewer', 'bench-reviewer'),
+    admin: createKey(storeFlags, 'admin', 'bench-admin'),
   };
-  const start = async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+  const startOne = async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeFlags], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return { child, url: await waitForUrl(child) };
   };
-  const stopChild = async (child: ChildProcess) => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  };
+  const start = () => Promise.all(Array.from({ length: options.replicas ?? 1 }, () => startOne()));
+  const stopAll = () =>
+    Promise.all(
+      current.map(async ({ child }) => {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }),
+    );
   let current = await start();
+  const first = () => current[0] as (typeof current)[number];
   const handle: ServerProcess = {
-    url: current.url,
-    pid: current.child.pid as number,
+    url: first().url,
+    urls: current.map(({ url }) => url),
+    pid: first().child.pid as number,
     keys,
-    rssMiB: () => rssOf(current.child.pid as number),
+    rssMiB: () => rssOf(first().child.pid as number),
+    async createKey(role, name) {
+      const response = await fetch(`${handle.url}/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role, name }),
+      });
+      if (!response.ok) throw new Error(`POST /v1/keys answered ${response.status}`);
+      return ((await response.json()) as { key: string }).key;
+    },
     async restart() {
-      await stopChild(current.child);
+      await stopAll();
       current = await start();
-      handle.url = current.url;
-      handle.pid = current.child.pid as number;
+      handle.url = first().url;
+      handle.urls = current.map(({ url }) => url);
+      handle.pid = first().child.pid as number;
     },
     async stop() {
-      await stopChild(current.child);
+      await stopAll();
       rmSync(directory, { recursive: true, force: true });
+      if (options.databaseUrl !== undefined) {
+        const client = new pg.Client({ connectionString: options.databaseUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
     },
   };
   return handle;

@@ -14,6 +14,18 @@ export const ERROR_RESPONSES = {
   '403': { description: 'Not allowed', ...json('ApiError') },
   '404': { description: 'Not found', ...json('ApiError') },
   '409': { description: 'Conflict', ...json('ApiError') },
+  '413': { description: 'A body, string or schema over its size limit', ...json('ApiError') },
+  '429': {
+    description:
+      'Over a rate or open-wait limit (code rate_limited; details.retryAfterSeconds and details.limit)',
+    headers: {
+      'Retry-After': {
+        description: 'Whole seconds to wait before retrying',
+        schema: { type: 'integer', minimum: 0 },
+      },
+    },
+    ...json('ApiError'),
+  },
 };
 /** A path parameter. */
 export const pathId = (name: string, description: string) => ({

@@ -62,3 +62,29 @@ function summarize(error: unknown): string {
   }
   return String(error);
 }
+
+/** A compiled expression whose value is shown, not tested: a preview part. */
+export type ValueExpression = (activation: ConditionActivation) => unknown;
+
+/**
+ * Compiles a CEL expression of any type once, in the same environment as conditions; a syntax
+ * error or an unknown variable throws {@link ConditionSyntaxError}. Evaluation errors are returned
+ * as an `Error`, never thrown.
+ */
+export function compileValueExpression(expression: string): ValueExpression {
+  let program: ReturnType<Environment['parse']>;
+  try {
+    program = environment.parse(expression);
+  } catch (error) {
+    throw new ConditionSyntaxError(summarize(error));
+  }
+  const checked = program.check();
+  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  return (activation) => {
+    try {
+      return program(activation);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+}

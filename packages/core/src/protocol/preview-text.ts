@@ -73,7 +73,7 @@ function bodyLines(preview: ResolvedPreview): string[] {
   const { parts } = preview;
   switch (preview.kind) {
     case 'email': {
-      const body = partText(parts.body);
+      const body = linesText(parts.body);
       return [
         ...labelled([
           ['From', parts.from],
@@ -91,7 +91,7 @@ function bodyLines(preview: ResolvedPreview): string[] {
     case 'sql':
       return [
         ...labelled([['Database', parts.database]]),
-        partText(parts.statement),
+        linesText(parts.statement),
         ...sqlWarnings(parts.statement).map((warning) => `WARNING: ${warning}`),
       ];
     case 'http':
@@ -113,7 +113,7 @@ function bodyLines(preview: ResolvedPreview): string[] {
       ];
     }
     case 'markdown':
-      return [partText(parts.text)];
+      return [linesText(parts.text)];
     case 'table':
       return tableText(parts);
     case 'json':

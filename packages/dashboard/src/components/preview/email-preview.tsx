@@ -1,4 +1,4 @@
-import { partText, type ResolvedPreview } from '@countersign/core/protocol';
+import { linesText, partText, type ResolvedPreview } from '@countersign/core/protocol';
 import { markdownHtml, SandboxedHtml, sanitizeHtml } from './sandboxed-html';
 
 const HEADERS = [
@@ -12,7 +12,7 @@ const HEADERS = [
 /** An email as it will be sent: its headers, then its body as text, markdown or sanitized HTML. */
 export function EmailPreview(props: { preview: ResolvedPreview }) {
   const { parts, format = 'text' } = props.preview;
-  const body = partText(parts.body);
+  const body = linesText(parts.body);
   return (
     <div class="preview-email">
       <dl class="preview-headers">

@@ -1,4 +1,4 @@
-import { partText, type ResolvedPreview } from '@countersign/core/protocol';
+import { linesText, type ResolvedPreview } from '@countersign/core/protocol';
 import { JsonTree } from '../json-tree';
 import { DiffPreview } from './diff-preview';
 import { EmailPreview } from './email-preview';
@@ -34,7 +34,7 @@ function Body(props: { preview: ResolvedPreview }) {
       return <MoneyPreview preview={preview} />;
     case 'markdown':
       return (
-        <SandboxedHtml title="The document" html={markdownHtml(partText(preview.parts.text))} />
+        <SandboxedHtml title="The document" html={markdownHtml(linesText(preview.parts.text))} />
       );
     case 'table':
       return <TablePreview preview={preview} />;

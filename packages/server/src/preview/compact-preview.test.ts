@@ -68,7 +68,7 @@ describe('compactPreview', () => {
     const long = compactPreview(
       {
         preview: { ...request.preview!, format: 'text', parts: { body: 'x'.repeat(5000) } },
-      } as ApprovalRequest,
+      } as unknown as ApprovalRequest,
       100,
     )!;
     expect(long.truncated).toBe(true);

@@ -31,14 +31,7 @@ export class ConditionSyntaxError extends Error {
  * refused here, at load, so a typo never reaches a tool call.
  */
 export function compileCondition(expression: string): Condition {
-  let program: ReturnType<Environment['parse']>;
-  try {
-    program = environment.parse(expression);
-  } catch (error) {
-    throw new ConditionSyntaxError(summarize(error));
-  }
-  const checked = program.check();
-  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  const { program, checked } = parseChecked(expression);
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     throw new ConditionSyntaxError(`must be a boolean condition, but it is ${checked.type}`);
   }
@@ -51,6 +44,19 @@ export function compileCondition(expression: string): Condition {
       return error instanceof Error ? error : new Error(String(error));
     }
   };
+}
+
+/** Parses and type-checks once; a syntax error or an unknown variable is a {@link ConditionSyntaxError}. */
+function parseChecked(expression: string) {
+  let program: ReturnType<Environment['parse']>;
+  try {
+    program = environment.parse(expression);
+  } catch (error) {
+    throw new ConditionSyntaxError(summarize(error));
+  }
+  const checked = program.check();
+  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  return { program, checked };
 }
 
 function summarize(error: unknown): string {
@@ -72,14 +78,7 @@ export type ValueExpression = (activation: ConditionActivation) => unknown;
  * as an `Error`, never thrown.
  */
 export function compileValueExpression(expression: string): ValueExpression {
-  let program: ReturnType<Environment['parse']>;
-  try {
-    program = environment.parse(expression);
-  } catch (error) {
-    throw new ConditionSyntaxError(summarize(error));
-  }
-  const checked = program.check();
-  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  const { program } = parseChecked(expression);
   return (activation) => {
     try {
       return program(activation);

@@ -1,6 +1,7 @@
 import type { ScopeRule } from '../protocol/index.js';
 import { type Condition, compileCondition } from './cel-condition.js';
 import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
+import { resolveGrants } from './grants-scope.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
 import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
@@ -42,12 +43,17 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     if (approval?.kind === 'clarification' && approval.question === undefined) {
       throw fail('approval', 'a clarification request needs a question');
     }
+    const grants = approval ? resolveGrants(rule.grants, file.grants, approval) : undefined;
+    if (typeof grants === 'string') throw fail('grants', grants);
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
       tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
-      scope: Object.freeze(scopeRule(name, rule.action, rule.when, approval)),
+      scope: Object.freeze({
+        ...scopeRule(name, rule.action, rule.when, approval),
+        ...(grants === undefined ? {} : { grants }),
+      }),
     };
   });
   const fallback = Object.freeze(
@@ -58,6 +64,18 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       file.default === 'require' ? mergeApproval(file.approval, undefined) : undefined,
     ),
   );
+  const defaultGrants = fallback.approval
+    ? resolveGrants(undefined, file.grants, fallback.approval)
+    : undefined;
+  if (typeof defaultGrants === 'string') {
+    throw policyInvalid({
+      source,
+      line: locate(['grants']),
+      path: ['grants'],
+      ruleName: undefined,
+      message: defaultGrants,
+    });
+  }
   const candidatesFor = createRuleIndex(rules, (rule) => rule.tools);
   return {
     source,
@@ -70,6 +88,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       default: {
         action: fallback.action,
         ...(fallback.approval ? { assignees: [...fallback.approval.assignees] } : {}),
+        ...(defaultGrants === undefined ? {} : { grants: defaultGrants }),
       },
     }),
   };

@@ -12,3 +12,4 @@ export type {
   PolicyInput,
 } from './policy-types.js';
 export { compileRequestPolicy, type ScopeMatch } from './request-policy.js';
+export { compileGlobs, isValidGlob } from './glob.js';

@@ -192,6 +192,7 @@ export const decisionSchema = z
       .string()
       .optional()
       .describe("The grant that made this decision on its granter's behalf"),
+    addedGrant: z.string().optional().describe('The grant this approval added, if any'),
   })
   .describe("One reviewer's decision");
 export type Decision = z.infer<typeof decisionSchema>;

@@ -1,4 +1,4 @@
-import type { AuditQuery, RequestQuery } from '../store-types.js';
+import type { AuditQuery, GrantQuery, RequestQuery } from '../store-types.js';
 import { jsonArrayHas, jsonArrayHasAny, jsonArrayIsEmpty } from './dialect.js';
 import { allOf, anyOf, type Parameters, type Query, sql } from './sql-template.js';
 
@@ -51,5 +51,37 @@ export function auditQuery(query: AuditQuery): { query: Query; parameters: Param
   return {
     query: sql`SELECT * FROM audit WHERE ${allOf(conditions)} ORDER BY seq LIMIT :limit`,
     parameters: { ...query, afterSeq: query.afterSeq ?? 0 },
+  };
+}
+
+/** The grants `query` selects: visible to the caller (and live, if asked), newest first. */
+export function grantListQuery(query: GrantQuery): { query: Query; parameters: Parameters } {
+  const conditions: Query[] = [];
+  const { visibility } = query;
+  if (!visibility.all) {
+    const visible: Query[] = [];
+    if (visibility.grantedBy) visible.push(sql`granted_by = :visibleGrantedBy`);
+    if (visibility.assignees) {
+      visible.push(sql`${jsonArrayIsEmpty('assignees')}`);
+      if (visibility.assignees.length > 0) {
+        visible.push(sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`);
+      }
+    }
+    if (visibility.agent) visible.push(sql`(agent IS NULL OR agent = :visibleAgent)`);
+    conditions.push(anyOf(visible));
+  }
+  if (query.liveAt !== undefined) {
+    conditions.push(sql`revoked_at IS NULL AND expires_at > :liveAt
+      AND (max_uses IS NULL OR uses < max_uses)`);
+  }
+  return {
+    query: sql`SELECT doc, uses, revoked_at FROM grants WHERE ${allOf(conditions)}
+      ORDER BY seq DESC LIMIT :limit`,
+    parameters: {
+      ...query,
+      visibleGrantedBy: visibility.grantedBy,
+      visibleAssignees: visibility.assignees,
+      visibleAgent: visibility.agent,
+    },
   };
 }

@@ -1,6 +1,11 @@
 import type { ApprovalService } from '../client/client-types.js';
 import type { ApprovalSpec, Policy, PolicyDecision } from '../policy/policy-types.js';
-import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
+import type {
+  ApprovalRequest,
+  GrantReference,
+  JsonObject,
+  ToolAnnotations,
+} from '../protocol/index.js';
 
 /**
  * Checks human-edited arguments (a copy of them) with the tool's own schema; throws or rejects to
@@ -94,6 +99,8 @@ export interface GateAllow {
   reaskedFrom?: string;
   /** For a re-asked call: what happened, written for the model. */
   message?: string;
+  /** Set when a reviewer's grant approved the call at once ("allow calls like this"). */
+  grant?: GrantReference;
 }
 
 /** The call must not run. `message` is written for the model. */

@@ -1,4 +1,9 @@
-import type { ApprovalRequest, DecisionInput, RequestList } from '@countersign/core/protocol';
+import type {
+  ApprovalRequest,
+  DecisionInput,
+  Grant,
+  RequestList,
+} from '@countersign/core/protocol';
 import type { AuditVerification } from '../audit/audit-chain.js';
 
 /** Filters for `ls`. */
@@ -22,5 +27,8 @@ export interface Backend {
   decide(id: string, body: DecisionInput): Promise<ApprovalRequest>;
   auditExport(options: AuditExportOptions, write: (text: string) => void): Promise<void>;
   auditVerify(): Promise<AuditVerification>;
+  /** The grants the caller may see; `all` includes revoked, expired and used-up ones. */
+  listGrants(options: { all: boolean }): Promise<Grant[]>;
+  revokeGrant(id: string, reason?: string): Promise<Grant>;
   close(): Promise<void>;
 }

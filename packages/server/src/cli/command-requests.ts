@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { ApprovalRequest, DecisionInput } from '@countersign/core/protocol';
+import {
+  type ApprovalRequest,
+  type DecisionInput,
+  describeGrantApproval,
+} from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
+import { GRANT_OPTIONS, grantFromFlags } from './grant-flags.js';
 import { localBackend } from './local-backend.js';
 import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 import { remoteBackend } from './remote-backend.js';
@@ -56,6 +61,13 @@ function line(request: ApprovalRequest): string {
   return `${request.id}  ${request.status.padEnd(9)} ${request.kind.padEnd(13)} ${request.createdAt}  ${request.requester} → ${who}  ${request.action}`;
 }
 
+/** How a grant took part: the one that approved the request, or the one its approval added. */
+function grantLine(request: ApprovalRequest): string | undefined {
+  if (request.resolution?.grant) return describeGrantApproval(request.resolution.grant);
+  const added = request.decisions.find((decision) => decision.addedGrant)?.addedGrant;
+  return added === undefined ? undefined : `added ${added}`;
+}
+
 function details(request: ApprovalRequest): string {
   const rows: [string, unknown][] = [
     ['id', request.id],
@@ -80,6 +92,7 @@ function details(request: ApprovalRequest): string {
         .join('; ') || undefined,
     ],
     ['resolution', request.resolution ? JSON.stringify(request.resolution) : undefined],
+    ['grant', grantLine(request)],
   ];
   return rows
     .filter(([, value]) => value !== undefined)
@@ -97,6 +110,7 @@ export async function requestsCommand(name: string, args: string[], io: CliIo): 
       limit: { type: 'string' },
       comment: { type: 'string' },
       reason: { type: 'string' },
+      ...GRANT_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -122,7 +136,11 @@ export async function requestsCommand(name: string, args: string[], io: CliIo): 
       if (name === 'reject' && !values.reason) throw new CliError('reject needs --reason');
       const body: DecisionInput =
         name === 'approve'
-          ? { outcome: 'approve', ...(values.comment ? { comment: values.comment } : {}) }
+          ? {
+              outcome: 'approve',
+              ...(values.comment ? { comment: values.comment } : {}),
+              ...grantFromFlags(values),
+            }
           : {
               outcome: 'reject',
               reason: values.reason as string,

@@ -1,5 +1,18 @@
-// Grant conditions prefilled from a request: plain string building (no CEL engine), so the
-// dashboard offers them in the browser. The server compiles and checks whatever comes back.
+// Grant conditions prefilled from a request and the words for a grant's approval: plain string
+// building (no CEL engine, no zod), so the dashboard uses them without bundling either. The
+// server compiles and checks whatever condition comes back.
+
+/** The longest grant condition: room for the exact arguments of an ordinary call. */
+export const GRANT_CONDITION_MAX_LENGTH = 8000;
+
+/** The words for a grant's approval, as the dashboard, the CLI and the audit show them. */
+export function describeGrantApproval(grant: {
+  id: string;
+  grantedBy: string;
+  grantedAt: string;
+}): string {
+  return `approved by grant ${grant.id} (granted by ${grant.grantedBy} at ${grant.grantedAt})`;
+}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // CEL's keywords and reserved words cannot follow a dot.

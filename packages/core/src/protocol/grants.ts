@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { GRANT_CONDITION_MAX_LENGTH } from './grant-conditions.js';
 import { GRANT_APPLIES_TO, GRANT_STATUSES } from './wire-values.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -7,8 +8,6 @@ const isoTime = z.iso.datetime({ offset: true });
 const toolGlob = z.string().regex(/^[A-Za-z0-9_.:/*?-]{1,256}$/, {
   message: 'Use letters, digits, "_ - . / :" and the wildcards * and ?',
 });
-/** The longest grant condition: room for the exact arguments of an ordinary call. */
-export const GRANT_CONDITION_MAX_LENGTH = 8000;
 const condition = z.string().trim().min(1).max(GRANT_CONDITION_MAX_LENGTH);
 const appliesTo = z
   .enum(GRANT_APPLIES_TO)
@@ -126,8 +125,3 @@ export const grantReferenceSchema = z
   })
   .describe('The grant that approved the request, when one did');
 export type GrantReference = z.infer<typeof grantReferenceSchema>;
-
-/** The words for a grant's approval, as the dashboard, the CLI and the audit show them. */
-export function describeGrantApproval(grant: GrantReference): string {
-  return `approved by grant ${grant.id} (granted by ${grant.grantedBy} at ${grant.grantedAt})`;
-}

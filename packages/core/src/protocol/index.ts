@@ -7,12 +7,15 @@ export {
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
-export { boundedArgsCondition, exactArgsCondition } from './grant-conditions.js';
+export {
+  boundedArgsCondition,
+  describeGrantApproval,
+  exactArgsCondition,
+  GRANT_CONDITION_MAX_LENGTH,
+} from './grant-conditions.js';
 export {
   type CreateGrantInput,
   createGrantBodySchema,
-  describeGrantApproval,
-  GRANT_CONDITION_MAX_LENGTH,
   type Grant,
   type GrantList,
   type GrantReference,

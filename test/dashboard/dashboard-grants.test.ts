@@ -20,15 +20,6 @@ const refund = (amount: number) =>
     policy,
   });
 
-async function waitForStatus(id: string, status: string) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const request = await harness.getRequest(id);
-    if (request.status === status) return request;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`request ${id} never became ${status}`);
-}
-
 describe('dashboard: grants', () => {
   it('adds a bounded grant while approving, shows who decided later requests, and revokes it', async () => {
     const first = await refund(80);
@@ -42,7 +33,7 @@ describe('dashboard: grants', () => {
     await page.getByLabel('At most this many calls (optional)').fill('3');
     await harness.screenshot(page, 'approve-with-grant');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    const approved = await waitForStatus(first.id, 'approved');
+    const approved = await harness.waitForStatus(first.id, 'approved');
     const grantId = approved.decisions[0]?.addedGrant as string;
     expect(grantId).toMatch(/^g_/);
     await page.getByText(`This approval added grant ${grantId}.`).waitFor();

@@ -4,6 +4,17 @@ import { allOf, anyOf, type Parameters, type Query, sql } from './sql-template.j
 
 /** The filtered lists, built per call from the filters given (each condition written once). */
 
+/**
+ * Rows (requests, grants) whose `assignees` reach any of `assignees` (`:visibleAssignees`), or
+ * that have none: visible to any reviewer.
+ */
+function assignedTo(assignees: readonly string[] | undefined): Query[] {
+  if (!assignees) return [];
+  const unassigned = sql`${jsonArrayIsEmpty('assignees')}`;
+  if (assignees.length === 0) return [unassigned];
+  return [unassigned, sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`];
+}
+
 /** Which requests `query` selects: visible to the caller and matching its filters. */
 function requestConditions(query: RequestQuery): Query[] {
   const conditions: Query[] = [];
@@ -11,12 +22,7 @@ function requestConditions(query: RequestQuery): Query[] {
   if (!visibility.all) {
     const visible: Query[] = [];
     if (visibility.requester) visible.push(sql`requester = :visibleRequester`);
-    if (visibility.assignees) {
-      visible.push(sql`${jsonArrayIsEmpty('assignees')}`);
-      if (visibility.assignees.length > 0) {
-        visible.push(sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`);
-      }
-    }
+    visible.push(...assignedTo(visibility.assignees));
     conditions.push(anyOf(visible));
   }
   if (query.status !== undefined) conditions.push(sql`status = :status`);
@@ -61,12 +67,7 @@ export function grantListQuery(query: GrantQuery): { query: Query; parameters: P
   if (!visibility.all) {
     const visible: Query[] = [];
     if (visibility.grantedBy) visible.push(sql`granted_by = :visibleGrantedBy`);
-    if (visibility.assignees) {
-      visible.push(sql`${jsonArrayIsEmpty('assignees')}`);
-      if (visibility.assignees.length > 0) {
-        visible.push(sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`);
-      }
-    }
+    visible.push(...assignedTo(visibility.assignees));
     if (visibility.agent) visible.push(sql`(agent IS NULL OR agent = :visibleAgent)`);
     conditions.push(anyOf(visible));
   }

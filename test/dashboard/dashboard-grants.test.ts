@@ -46,6 +46,12 @@ describe('dashboard: grants', () => {
       .getByText(`No one was asked: approved by grant ${grantId} (granted by user:alice`)
       .waitFor();
 
+    expect(await page.locator('.timeline').textContent()).toContain(
+      `Approved at once by grant ${grantId} of alice (reviewer)`,
+    );
+    await page.goto(`${harness.server.url}/#/history`);
+    await page.getByText('By grant of alice (reviewer)').first().waitFor();
+
     await page.goto(`${harness.server.url}/#/grants`);
     const card = page.getByRole('listitem', { name: `Grant ${grantId}` });
     await card.getByText('Used 1 of 3 times').waitFor();

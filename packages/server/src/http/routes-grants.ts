@@ -1,6 +1,7 @@
 import { createGrantBodySchema, revokeGrantBodySchema } from '@countersign/core/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { fail } from '../service/failures.js';
 import { createGrant, getGrant, listGrants, revokeGrant } from '../service/grants.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { AppEnv } from './auth-middleware.js';
@@ -31,6 +32,10 @@ export function grantRoutes(context: ServiceContext): Hono<AppEnv> {
   });
 
   app.post('/', async (c) => {
+    // Who may is answered before what was sent: a reviewer learns nothing from a body check.
+    if (c.get('principal').role !== 'admin') {
+      throw fail('forbidden', 'Only admins create grants directly');
+    }
     const body = await readJson(c, createGrantBodySchema);
     const grant = await createGrant(context, c.get('principal'), body);
     return c.json(grant, 201, { location: `/v1/grants/${encodeURIComponent(grant.id)}` });

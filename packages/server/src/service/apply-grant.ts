@@ -28,6 +28,16 @@ export async function matchingGrants(
   return live.filter((grant) => grantMatches(grant, request, allowed));
 }
 
+/**
+ * A grant speaks for its granter only while the key they granted with stands: a revoked key's
+ * grants approve nothing. Principals without a stored key (the offline CLI) have none to revoke.
+ */
+async function granterKeyRevoked(tx: StoreTx, grant: GrantRecord): Promise<boolean> {
+  if (grant.granterKeyId === undefined) return false;
+  const key = await tx.getApiKey(grant.granterKeyId);
+  return key?.revokedAt !== undefined;
+}
+
 /** The request approved by `grant` on its granter's behalf: the exact call, never an edit. */
 function approvedByGrant(request: ApprovalRequest, grant: GrantRecord, now: string) {
   const reference: GrantReference = {
@@ -72,6 +82,7 @@ export async function approveByGrant(
 ): Promise<ApprovalRequest | undefined> {
   const now = isoTime(context.clock.now());
   for (const grant of candidates) {
+    if (await granterKeyRevoked(tx, grant)) continue;
     const uses = await tx.useGrant(grant.id, now);
     if (uses === undefined) continue;
     const { next, decision, reference } = approvedByGrant(request, grant, now);

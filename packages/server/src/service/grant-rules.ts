@@ -23,7 +23,7 @@ export function grantStatus(grant: GrantRecord, now: number): GrantStatus {
 
 /** A grant as the API returns it: the stored record with its status, without the granter's groups. */
 export function grantView(grant: GrantRecord, now: number): Grant {
-  const { granterRole: _role, granterGroups: _groups, ...visible } = grant;
+  const { granterRole: _role, granterGroups: _groups, granterKeyId: _key, ...visible } = grant;
   return { ...visible, status: grantStatus(grant, now) };
 }
 

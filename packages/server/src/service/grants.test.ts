@@ -199,7 +199,7 @@ describe.each(Object.entries(stores))('grants on %s', (_name, open) => {
     );
   });
 
-  it('approves only where its granter could have, and never for the granter’s own requests', async () => {
+  it('approves only where its granter could have, and only while the granter’s key stands', async () => {
     const first = await create(payment({ amount: 3 }));
     await approveWithGrant(first.id, { appliesTo: 'any' });
     // alice is in ops, not finance.
@@ -207,6 +207,10 @@ describe.each(Object.entries(stores))('grants on %s', (_name, open) => {
       'pending',
     );
     expect((await create(payment({ amount: 3 }), h.keys.agent2)).status).toBe('approved');
+    // Revoking the key alice granted with ends what her grants may approve.
+    const keyId = h.keys.alice.split('_')[1];
+    expect((await h.call(h.keys.admin, 'DELETE', `/v1/keys/${keyId}`)).status).toBe(204);
+    expect((await create(payment({ amount: 3 }), h.keys.agent2)).status).toBe('pending');
   });
 
   it('shows grants to those who may see them, and refuses conditions it cannot run safely', async () => {

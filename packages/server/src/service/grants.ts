@@ -93,6 +93,7 @@ function newGrant(
     grantedBy: principal.id,
     granterRole: principal.role,
     granterGroups: [...principal.groups],
+    granterKeyId: principal.keyId,
     createdAt: isoTime(now),
     expiresAt: isoTime(now + lifetimeOf(context, lifetime)),
     uses: 0,

@@ -136,6 +136,8 @@ export interface GrantRecord {
   /** The granter's role and groups when granting: a grant approves only where they could. */
   granterRole: Role;
   granterGroups: string[];
+  /** The API key the granter used: once it is revoked, the grant approves nothing more. */
+  granterKeyId?: string;
   createdAt: string;
   expiresAt: string;
   maxUses?: number;

@@ -156,6 +156,28 @@ describe.each(Object.entries(stores))('grants on %s', (_name, open) => {
     expect((await create(payment({ amount: 7 }))).status).toBe('pending');
   });
 
+  it('counts uses in the store atomically: two transactions racing for the last use', async () => {
+    const grantId = await adminGrant({ tool: 'x', appliesTo: 'any', maxUses: 2 });
+    const now = new Date(h.clock.now()).toISOString();
+    const store = h.context.store;
+    // Without the log lock of a create around them, these two really run at once on PostgreSQL.
+    for (const expected of [
+      [1, 2],
+      [undefined, undefined],
+    ]) {
+      const uses = await Promise.all([
+        store.transaction((tx) => tx.useGrant(grantId, now)),
+        store.transaction((tx) => tx.useGrant(grantId, now)),
+      ]);
+      expect(uses.sort()).toEqual(expected);
+    }
+    const last = await adminGrant({ tool: 'x', appliesTo: 'any', maxUses: 1 });
+    const race = await Promise.all(
+      Array.from({ length: 8 }, () => store.transaction((tx) => tx.useGrant(last, now))),
+    );
+    expect(race.filter((uses) => uses !== undefined)).toEqual([1]);
+  });
+
   it('takes a revocation into account on the very next call', async () => {
     const first = await create(payment({ amount: 9 }));
     const grantId = await approveWithGrant(first.id, {});

@@ -1,7 +1,7 @@
 import type { ScopeRule } from '../protocol/index.js';
 import { type Condition, compileCondition } from './cel-condition.js';
 import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
-import { resolveGrants } from './grants-scope.js';
+import { grantsToSend, resolveGrants } from './grants-scope.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
 import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
@@ -43,8 +43,10 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     if (approval?.kind === 'clarification' && approval.question === undefined) {
       throw fail('approval', 'a clarification request needs a question');
     }
-    const grants = approval ? resolveGrants(rule.grants, file.grants, approval) : undefined;
-    if (typeof grants === 'string') throw fail('grants', grants);
+    const resolved = approval ? resolveGrants(rule.grants, file.grants, approval) : undefined;
+    if (typeof resolved === 'string') throw fail('grants', resolved);
+    const grants =
+      approval && resolved !== undefined ? grantsToSend(resolved, approval) : undefined;
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
       tools,
@@ -64,18 +66,22 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       file.default === 'require' ? mergeApproval(file.approval, undefined) : undefined,
     ),
   );
-  const defaultGrants = fallback.approval
+  const defaultResolved = fallback.approval
     ? resolveGrants(undefined, file.grants, fallback.approval)
     : undefined;
-  if (typeof defaultGrants === 'string') {
+  if (typeof defaultResolved === 'string') {
     throw policyInvalid({
       source,
       line: locate(['grants']),
       path: ['grants'],
       ruleName: undefined,
-      message: defaultGrants,
+      message: defaultResolved,
     });
   }
+  const defaultGrants =
+    fallback.approval && defaultResolved !== undefined
+      ? grantsToSend(defaultResolved, fallback.approval)
+      : undefined;
   const candidatesFor = createRuleIndex(rules, (rule) => rule.tools);
   return {
     source,

@@ -32,13 +32,14 @@ describe('grants in a policy file', () => {
   const policy = parsePolicy(POLICY, { file: 'policy.yaml' });
   const grantsOf = (tool: string) => policy.scopeFor?.(tool).rules[0]?.grants;
 
-  it('carries each require rule’s grants, with the defaults filled in', () => {
+  it('carries each require rule’s grants where they differ from what the server assumes', () => {
     expect(grantsOf('pay')).toEqual({ maxLifetime: '2h' });
-    expect(grantsOf('drop')).toBe(false);
     expect(grantsOf('deploy')).toBe(false);
-    expect(grantsOf('send')).toEqual({});
-    expect(grantsOf('ask')).toBe(false);
-    expect(policy.scopeFor?.('other').default.grants).toEqual({});
+    // Absent: the server's default (one approval of kind approval: allowed; else forbidden).
+    expect(grantsOf('send')).toBeUndefined();
+    expect(grantsOf('drop')).toBeUndefined();
+    expect(grantsOf('ask')).toBeUndefined();
+    expect(policy.scopeFor?.('other').default.grants).toBeUndefined();
   });
 
   it('takes the file-wide grants for the default and rules without their own', () => {
@@ -50,9 +51,21 @@ describe('grants in a policy file', () => {
         { tools: 'x', action: 'require' },
       ],
     });
-    expect(strict.scopeFor?.('pay').rules[0]?.grants).toEqual({});
+    expect(strict.scopeFor?.('pay').rules[0]?.grants).toBeUndefined();
     expect(strict.scopeFor?.('x').rules[0]?.grants).toBe(false);
     expect(strict.scopeFor?.('y').default.grants).toBe(false);
+  });
+
+  it('sends an explicit opt-in where the default forbids', () => {
+    const review = definePolicy({
+      version: 1,
+      rules: [
+        { tools: 'r', action: 'require', grants: true, approval: { kind: 'review' } },
+        { tools: 'q', action: 'require', grants: true, approval: { quorum: 2 } },
+      ],
+    });
+    expect(review.scopeFor?.('r').rules[0]?.grants).toEqual({});
+    expect(review.scopeFor?.('q').rules[0]?.grants).toEqual({});
   });
 
   it('refuses grants on rules that do not ask for an approval', () => {

@@ -6,6 +6,17 @@ import type { ApprovalSpec } from './policy-types.js';
 const GRANTABLE_KINDS = new Set(['approval', 'review']);
 
 /**
+ * The setting a request carries, or undefined when it is the default the server assumes for an
+ * absent one (allowed for an approval with quorum 1, else false). Policies without `grants:`
+ * then send the same requests as before grants existed.
+ */
+export function grantsToSend(grants: ScopeGrants, approval: ApprovalSpec): ScopeGrants | undefined {
+  const allowedByDefault = approval.kind === 'approval' && approval.quorum === 1;
+  if (grants === false) return allowedByDefault ? false : undefined;
+  return allowedByDefault && grants.maxLifetime === undefined ? undefined : grants;
+}
+
+/**
  * What a `require` rule's requests carry about grants: the rule's own `grants`, else the file's,
  * else the default (allowed for an approval with quorum 1: a grant is one person's yes, and a
  * request that needs more people or another kind of answer should get them). Returns a problem

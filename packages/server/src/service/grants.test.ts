@@ -229,6 +229,8 @@ describe.each(Object.entries(stores))('grants on %s', (_name, open) => {
       'pending',
     );
     expect((await create(payment({ amount: 3 }), h.keys.agent2)).status).toBe('approved');
+    // The requester never approves its own request, not even through a grant made earlier.
+    expect((await create(payment({ amount: 3 }), h.keys.alice)).status).toBe('pending');
     // Revoking the key alice granted with ends what her grants may approve.
     const keyId = h.keys.alice.split('_')[1];
     expect((await h.call(h.keys.admin, 'DELETE', `/v1/keys/${keyId}`)).status).toBe(204);

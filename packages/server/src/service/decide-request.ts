@@ -15,7 +15,7 @@ import type { GrantRecord, StoreTx } from '../store/store-types.js';
 import { assertEditWithinPolicy } from './edit-policy-check.js';
 import { changeUnlessOverdue, isOverdue } from './expire-request.js';
 import { fail, requestNotFound } from './failures.js';
-import { grantFromDecision, saveDecisionGrant } from './grants.js';
+import { grantFromDecision, saveDecisionGrant } from './new-grant.js';
 import { nextVersion, recordChange } from './record-change.js';
 import { loadPending, loadVisible } from './request-access.js';
 import { schemaCheckerOf } from './schema-checker.js';

@@ -22,9 +22,15 @@ export async function matchingGrants(
   request: ApprovalRequest,
 ): Promise<GrantRecord[]> {
   const allowed = grantsAllowedFor(request);
-  if (!allowed) return [];
+  if (!allowed || !request.tool) return [];
   const now = isoTime(context.clock.now());
-  const live = await tx.liveGrantsFor(request.requester, request.runId, now, CANDIDATE_LIMIT);
+  const live = await tx.liveGrantsFor(
+    request.tool.name,
+    request.requester,
+    request.runId,
+    now,
+    CANDIDATE_LIMIT,
+  );
   return live.filter((grant) => grantMatches(grant, request, allowed));
 }
 

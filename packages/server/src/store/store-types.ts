@@ -238,8 +238,12 @@ export interface StoreTx {
   insertGrant(grant: GrantRecord): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | undefined>;
   listGrants(query: GrantQuery): Promise<GrantRecord[]>;
-  /** The grants usable at `now` by this agent in this run, oldest first, at most `limit`. */
+  /**
+   * The grants usable at `now` by this agent in this run that may cover `toolName` (its exact name,
+   * or a glob), oldest first, at most `limit`.
+   */
   liveGrantsFor(
+    toolName: string,
     agent: string,
     runId: string | undefined,
     now: string,

@@ -23,6 +23,8 @@ export function grantMethods(db: SqlSession): GrantMethods {
       await db.run(GRANTS.insert, {
         id: grant.id,
         grantedBy: grant.grantedBy,
+        // Globs are matched in code; an exact name also in the query.
+        toolName: /[*?]/.test(grant.tool) ? null : grant.tool,
         assignees: JSON.stringify(grant.assignees),
         agent: grant.agent ?? null,
         runId: grant.runId ?? null,
@@ -41,8 +43,9 @@ export function grantMethods(db: SqlSession): GrantMethods {
       const list = grantListQuery(query);
       return (await db.rows<GrantRow>(list.query, list.parameters)).map(toGrant);
     },
-    async liveGrantsFor(agent, runId, now, limit) {
+    async liveGrantsFor(toolName, agent, runId, now, limit) {
       const rows = await db.rows<GrantRow>(GRANTS.liveFor, {
+        toolName,
         agent,
         runId: runId ?? null,
         now,

@@ -63,6 +63,7 @@ export async function insertGrant(context: ServiceContext, tx: StoreTx, grant: G
   tx.afterCommit(() => context.onWork?.());
 }
 
+/** A grant record made by `principal` now, with its lifetime checked against the server's cap. */
 export function newGrant(
   context: ServiceContext,
   principal: Principal,

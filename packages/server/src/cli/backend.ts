@@ -1,5 +1,6 @@
 import type {
   ApprovalRequest,
+  CreateGrantInput,
   DecisionInput,
   Grant,
   RequestList,
@@ -30,5 +31,7 @@ export interface Backend {
   /** The grants the caller may see; `all` includes revoked, expired and used-up ones. */
   listGrants(options: { all: boolean }): Promise<Grant[]>;
   revokeGrant(id: string, reason?: string): Promise<Grant>;
+  /** Makes a grant directly (admins). */
+  createGrant(body: CreateGrantInput): Promise<Grant>;
   close(): Promise<void>;
 }

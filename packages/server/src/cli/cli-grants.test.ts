@@ -75,4 +75,24 @@ describe('countersign approve --grant, grants ls and grants revoke', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(/need --grant/);
   });
+
+  it('lets an admin make a grant directly, checked like the API', async () => {
+    const bad = await run(['grants', 'create', '--tool', 'pay', '--for', 'run'], server.adminKey);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/agent: "run" needs agent/);
+    const notAdmin = await run(['grants', 'create', '--tool', 'pay', '--for', 'any'], reviewerKey);
+    expect(notAdmin.err).toMatch(/Only admins/);
+    const made = await run(
+      ['grants', 'create', '--tool', 'pay', '--when', 'args.amount < 10', '--for', 'any', '--json'],
+      server.adminKey,
+    );
+    expect(made.code, made.err).toBe(0);
+    expect(JSON.parse(made.out)).toMatchObject({
+      tool: 'pay',
+      appliesTo: 'any',
+      grantedBy: 'user:admin',
+    });
+    expect((await createPayment(5)).status).toBe('approved');
+    expect((await createPayment(50)).status).toBe('pending');
+  });
 });

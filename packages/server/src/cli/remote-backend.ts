@@ -59,6 +59,7 @@ export function remoteBackend(url: string, apiKey: string): Backend {
           `/v1/grants?status=${options.all ? 'all' : 'active'}&limit=500`,
         )
       ).items,
+    createGrant: (body) => json('POST', '/v1/grants', body),
     revokeGrant: (id, reason) =>
       json('POST', `/v1/grants/${encodeURIComponent(id)}/revoke`, reason ? { reason } : {}),
     async close() {},

@@ -16,6 +16,8 @@ const USAGE = `Usage: countersign <command>
   approve ID --grant [--grant-when CEL] [--grant-tool GLOB] [--grant-for run|agent|any]
              [--grant-lifetime 1h] [--grant-uses N]   (also allow calls like this one for a while)
   grants ls [--all]                      grants revoke ID [--reason TEXT]
+  grants create --tool GLOB [--when CEL] [--for agent|run|any] [--agent agent:NAME] [--run ID]
+                [--lifetime 1h] [--uses N]   (admins: a grant made directly)
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify

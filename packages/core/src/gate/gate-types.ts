@@ -4,6 +4,7 @@ import type {
   ApprovalRequest,
   GrantReference,
   JsonObject,
+  PreviewDescriptorInput,
   ToolAnnotations,
 } from '../protocol/index.js';
 
@@ -37,6 +38,12 @@ export interface GateCheckInput {
   validateArgs?: EditValidator;
   /** A plain-words description of the action for the reviewer. Default: derived from the call. */
   action?: string;
+  /**
+   * How the reviewer sees the call: the email as it will be sent, the file's diff, the SQL, the
+   * transfer. The server renders it from the arguments, so it always shows what will run; a
+   * policy rule's `approval.preview` overrides it. Default: the arguments as a JSON tree.
+   */
+  preview?: PreviewDescriptorInput;
   /** Aborts the wait; the call is denied with reason `aborted`. */
   signal?: AbortSignal;
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../protocol/duration.js';
+import { previewDescriptorSchema } from '../protocol/preview.js';
 import {
   assigneeSchema,
   escalationSchema,
@@ -27,6 +28,7 @@ export const approvalBlockSchema = z.strictObject({
   question: z.string().trim().min(1).max(4000).optional(),
   responseSchema: jsonObjectSchema.optional(),
   channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
+  preview: previewDescriptorSchema.optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
 

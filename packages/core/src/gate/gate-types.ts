@@ -2,6 +2,7 @@ import type { ApprovalService } from '../client/client-types.js';
 import type { ApprovalSpec, Policy, PolicyDecision } from '../policy/policy-types.js';
 import type {
   ApprovalRequest,
+  GrantReference,
   JsonObject,
   PreviewDescriptorInput,
   ToolAnnotations,
@@ -105,6 +106,8 @@ export interface GateAllow {
   reaskedFrom?: string;
   /** For a re-asked call: what happened, written for the model. */
   message?: string;
+  /** Set when a reviewer's grant approved the call at once ("allow calls like this"). */
+  grant?: GrantReference;
 }
 
 /** The call must not run. `message` is written for the model. */

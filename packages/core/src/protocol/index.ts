@@ -7,12 +7,33 @@ export {
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
+export {
+  boundedArgsCondition,
+  describeGrantApproval,
+  exactArgsCondition,
+  GRANT_CONDITION_MAX_LENGTH,
+} from './grant-conditions.js';
+export {
+  type CreateGrantInput,
+  createGrantBodySchema,
+  type Grant,
+  type GrantList,
+  type GrantReference,
+  type GrantSpec,
+  grantListSchema,
+  grantReferenceSchema,
+  grantSchema,
+  grantSpecSchema,
+  revokeGrantBodySchema,
+} from './grants.js';
 export { isJsonObject } from './is-json-object.js';
 export { type DiffLine, lineDiff } from './line-diff.js';
 export {
   type RequestPolicy,
   requestPolicySchema,
+  type ScopeGrants,
   type ScopeRule,
+  scopeGrantsSchema,
   scopeRuleSchema,
 } from './policy-scope.js';
 export {
@@ -76,6 +97,10 @@ export { type SseMessage, SseParser, type SseParserOptions } from './sse-parser.
 export {
   DECISION_OUTCOMES,
   type DecisionOutcome,
+  GRANT_APPLIES_TO,
+  GRANT_STATUSES,
+  type GrantAppliesTo,
+  type GrantStatus,
   isTerminalStatus,
   REQUEST_EVENT_TYPES,
   REQUEST_KINDS,

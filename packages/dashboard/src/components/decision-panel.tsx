@@ -138,6 +138,7 @@ export function DecisionPanel(props: {
       )}
       {mode === 'approve' && (
         <ApproveForm
+          request={request}
           busy={busy}
           onSubmit={(extra) => void submit({ outcome: 'approve', ...extra })}
           onCancel={() => setMode('choose')}

@@ -13,6 +13,7 @@ import { newId } from '../ids.js';
 import type { Job } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
+import { approveByGrant, matchingGrants } from './apply-grant.js';
 import { assertUsablePolicy } from './edit-policy-check.js';
 import { fail } from './failures.js';
 import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
@@ -175,6 +176,7 @@ export async function createRequest(
     if (options.callbackFormat && request.callbackUrl) {
       request.callbackFormat = options.callbackFormat;
     }
+    const grants = await matchingGrants(context, tx, request);
     await recordChange(context, tx, {
       request,
       type: 'created',
@@ -182,6 +184,9 @@ export async function createRequest(
       data: { kind: request.kind, action: request.action, assignees: request.assignees },
     });
     await tx.replaceJobs(request.id, [], jobs);
+    // A live grant that matches approves at once, in this transaction: one use, counted atomically.
+    const approved =
+      grants.length > 0 ? await approveByGrant(context, tx, request, grants) : undefined;
     if (idempotencyKey !== undefined) {
       await tx.saveIdempotency(
         principal.id,
@@ -191,6 +196,6 @@ export async function createRequest(
         isoTime(context.clock.now()),
       );
     }
-    return { request, replayed: false };
+    return { request: approved ?? request, replayed: false };
   });
 }

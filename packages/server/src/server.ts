@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import {
+  discoverIdentityProvider,
+  type IdentityProvider,
+  type OidcOptions,
+} from './auth/oidc/identity-provider.js';
 import type { Clock } from './clock.js';
 import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
@@ -34,6 +39,11 @@ export interface ServerOptions extends Omit<AppOptions, 'store' | 'onWork'> {
   scheduler?: SchedulerOptions;
   /** Webhook delivery tuning. */
   outbox?: OutboxWorkerOptions;
+  /**
+   * OpenID Connect sign-in for reviewers (see the README's "Signing in with OpenID Connect"):
+   * the provider is discovered at start, and an unreachable issuer fails the start.
+   */
+  oidc?: OidcOptions;
 }
 
 /** A background worker of a running server; it also runs by itself, on a timer and on commits. */
@@ -70,10 +80,16 @@ export interface RunningServer {
 export async function startServer(given: ServerOptions = {}): Promise<RunningServer> {
   // Refuse bad options before opening anything.
   const options = withConfig(given);
+  const identityProvider = await identityProviderFor(options);
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
-  const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
+  const { app, context, nodeRoutes } = buildApp({
+    ...options,
+    store,
+    onWork: () => wake(),
+    ...(identityProvider ? { identityProvider } : {}),
+  });
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -128,6 +144,16 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       await store.close();
     },
   };
+}
+
+/** Discovers the OpenID provider of `oidc.issuer` (none without it); fails the start if unreachable. */
+async function identityProviderFor(
+  options: ServerOptions & ServerConfig,
+): Promise<IdentityProvider | undefined> {
+  if (options.identityProvider) return options.identityProvider;
+  const { issuer, clientId } = options.oidc;
+  if (issuer === undefined || clientId === undefined) return undefined;
+  return discoverIdentityProvider({ ...options.oidc, issuer, clientId });
 }
 
 /** The options with every configuration value checked, converted and defaulted. */

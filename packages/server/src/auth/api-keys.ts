@@ -72,3 +72,9 @@ export async function verifyApiKey(tx: StoreTx, key: string): Promise<ApiKeyReco
     ? record
     : undefined;
 }
+
+/** Whether the key with this id is gone or revoked (the re-check of keys holding open waits). */
+export async function apiKeyGone(tx: StoreTx, id: string): Promise<boolean> {
+  const record = await tx.getApiKey(id);
+  return !record || record.revokedAt !== undefined;
+}

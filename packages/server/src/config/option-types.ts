@@ -173,3 +173,52 @@ export const postgresUrlType: OptionType<string> = {
   show: asIs,
   mask: redactUrl,
 };
+
+/** An absolute `http://` or `https://` URL without query or fragment, kept without a trailing `/`. */
+export const httpUrlType: OptionType<string> = {
+  label: 'http(s) URL',
+  schema: checked((value) => {
+    let url: URL | undefined;
+    try {
+      url = typeof value === 'string' ? new URL(value) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+      return new Problem(`must be an http:// or https:// URL, not ${shown(value)}`);
+    }
+    return (value as string).replace(/\/+$/, '');
+  }),
+  fromText: asIs,
+  show: asIs,
+};
+
+/** One of a few words. */
+export function choiceType<T extends string>(choices: readonly T[]): OptionType<T> {
+  return {
+    label: choices.map((choice) => `\`${choice}\``).join(', '),
+    schema: checked((value) =>
+      choices.includes(value as T)
+        ? (value as T)
+        : new Problem(`must be one of ${choices.join(', ')}, not ${shown(value)}`),
+    ),
+    fromText: (text) => text.trim(),
+    show: asIs,
+  };
+}
+
+/** A list of non-empty strings (comma separated as text), such as email domains or group names. */
+export function textListType(label: string): OptionType<string[]> {
+  return {
+    label: `list of ${label}`,
+    schema: checked((value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((item) => typeof item === 'string' && item.trim() !== '')
+        ? value.map((item: string) => item.trim())
+        : new Problem(`must be a non-empty list of ${label}, not ${shown(value)}`),
+    ),
+    fromText: (text) => text.split(',').map((entry) => entry.trim()),
+    show: asIs,
+  };
+}

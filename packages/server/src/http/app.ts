@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import { Authenticator, credentialGone, type ReviewerAuth } from '../auth/authenticator.js';
+import type { IdentityProvider } from '../auth/oidc/identity-provider.js';
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../auth/sessions.js';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
@@ -20,6 +23,7 @@ import { type LimitOptions, RequestLimits, resolveLimits } from './request-limit
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
+import { authRoutes } from './routes-auth.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { requestRoutes } from './routes-requests.js';
@@ -78,6 +82,25 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * The address people reach the server at (`https://countersign.example.com`): the base of the
+   * OpenID Connect redirect URI and the only Origin a signed-in browser may change things from.
+   * Env `COUNTERSIGN_PUBLIC_URL`, flag `--public-url`.
+   */
+  publicUrl?: string;
+  /**
+   * How reviewers sign in: `key` (API keys, the default without OpenID Connect), `oidc` (reviewer
+   * keys are refused) or `both` (the default with it). Admin and agent keys work either way. Env
+   * `COUNTERSIGN_REVIEWER_AUTH`, flag `--reviewer-auth`.
+   */
+  reviewerAuth?: ReviewerAuth;
+  /**
+   * The discovered OpenID provider (`discoverIdentityProvider`; `startServer` discovers it from
+   * the `oidc` options); turns on "Sign in with" the provider. Needs `publicUrl`.
+   */
+  identityProvider?: IdentityProvider;
+  /** Idle and absolute timeouts of signed-in sessions (see {@link SessionSettings}). */
+  sessions?: SessionSettings;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -149,6 +172,17 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
   };
+  if (options.identityProvider && !options.publicUrl) {
+    throw fail('validation_failed', 'identityProvider needs publicUrl (the redirect URI base)');
+  }
+  const sessions = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
+  const authenticator = new Authenticator({
+    store: context.store,
+    clock: context.clock,
+    reviewerAuth: options.reviewerAuth ?? (options.identityProvider ? 'both' : 'key'),
+    sessions,
+    ...(options.identityProvider && options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
   const logError = options.logError ?? ((error: unknown) => console.error(error));
@@ -159,8 +193,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     maxPerKey: limits.maxConcurrentWaitsPerKey,
     recheckMs: limits.keyRecheckMs,
     logError,
+    isGone: (tx, keyId) => credentialGone(tx, keyId, sessions, context.clock.now()),
   });
-  const services = { context, keepAlive, waits };
+  const services = { context, keepAlive, waits, authenticator };
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
@@ -174,8 +209,18 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     c.set('inputLimits', inputLimits);
     await next();
   });
-  const auth = authenticate(context.store, requestLimits);
+  const auth = authenticate(authenticator, requestLimits);
   app.route('/', metaRoutes(context, auth));
+  app.route(
+    '/',
+    authRoutes({
+      context,
+      authenticator,
+      limits: requestLimits,
+      ...(options.identityProvider ? { provider: options.identityProvider } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    }),
+  );
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
 

@@ -1,7 +1,8 @@
+import { apiKeyGone } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
-import type { Store } from '../store/store-types.js';
+import type { Store, StoreTx } from '../store/store-types.js';
 import { rateLimited, WAIT_CAP_RETRY_SECONDS } from './request-limits.js';
 
 /** One open long-poll or stream, as {@link OpenWaits} holds it. */
@@ -19,6 +20,11 @@ export interface OpenWaitsOptions {
   /** Milliseconds between re-reads of the keys holding waits. */
   recheckMs: number;
   logError: (error: unknown) => void;
+  /**
+   * Whether the key (or session: `session:ID`) behind waits no longer works (default: the API key
+   * is gone or revoked).
+   */
+  isGone?: (tx: StoreTx, keyId: string) => Promise<boolean>;
 }
 
 /**
@@ -83,9 +89,9 @@ export class OpenWaits {
     if (keyIds.length === 0) return;
     const gone = await this.#options.store.read(async (tx) => {
       const found: string[] = [];
+      const isGone = this.#options.isGone ?? apiKeyGone;
       for (const keyId of keyIds) {
-        const record = await tx.getApiKey(keyId);
-        if (!record || record.revokedAt) found.push(keyId);
+        if (await isGone(tx, keyId)) found.push(keyId);
       }
       return found;
     });

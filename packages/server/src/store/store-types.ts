@@ -20,6 +20,39 @@ export interface ApiKeyRecord {
   revokedAt?: string;
 }
 
+/** A reviewer's signed-in session (browser cookie or CLI token); the token itself is never stored. */
+export interface SessionRecord {
+  /** Hex SHA-256 of the session token. */
+  id: string;
+  /** NAME of `user:NAME`. */
+  userName: string;
+  /** `reviewer`, or `admin` through the admin group. */
+  role: Role;
+  /** The provider's groups at sign-in. */
+  groups: string[];
+  /** `browser` (cookie, CSRF-checked) or `cli` (Bearer token). */
+  kind: 'browser' | 'cli';
+  /** The per-session token a cookie-authenticated state-changing request must echo. */
+  csrfToken: string;
+  /** Milliseconds since the epoch, as are the other times. */
+  createdAt: number;
+  lastSeenAt: number;
+  /** The absolute end of the session. */
+  expiresAt: number;
+  /** Set by sign-out. */
+  endedAt?: number;
+}
+
+/** The server-side half of a sign-in in progress, claimed once by the callback. */
+export interface SignInAttempt {
+  state: string;
+  codeVerifier: string;
+  nonce: string;
+  /** The dashboard path to return to. */
+  returnTo: string;
+  createdAt: number;
+}
+
 /** Which requests a caller may see. */
 export interface Visibility {
   /** Everything (admins). */
@@ -181,6 +214,17 @@ export interface StoreTx {
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** Moves `lastSeenAt` forward to `at`. */
+  touchSession(id: string, at: number): Promise<void>;
+  /** Ends a live session; false when there is none. */
+  endSession(id: string, at: number): Promise<boolean>;
+  /** Stores a sign-in in progress, purging those started before `purgeBefore`. */
+  insertSignInAttempt(attempt: SignInAttempt, purgeBefore: number): Promise<void>;
+  /** Removes and returns the sign-in with this state; undefined when unknown or already taken. */
+  takeSignInAttempt(state: string): Promise<SignInAttempt | undefined>;
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;

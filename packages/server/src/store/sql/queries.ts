@@ -91,3 +91,21 @@ export const SETTINGS = {
   set: sql`INSERT INTO settings (name, value) VALUES (:name, :value)
     ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 };
+
+export const SESSIONS = {
+  insert: sql`INSERT INTO sessions (id, user_name, role, groups, kind, csrf_token, created_at,
+    last_seen_at, expires_at, ended_at) VALUES (:id, :userName, :role, :groups, :kind, :csrfToken,
+    :createdAt, :lastSeenAt, :expiresAt, NULL)`,
+  get: sql`SELECT * FROM sessions WHERE id = :id`,
+  touch: sql`UPDATE sessions SET last_seen_at = :at WHERE id = :id AND last_seen_at < :at`,
+  end: sql`UPDATE sessions SET ended_at = :at WHERE id = :id AND ended_at IS NULL`,
+};
+
+export const SIGN_IN_ATTEMPTS = {
+  insert: sql`INSERT INTO sign_in_attempts (state, code_verifier, nonce, return_to, created_at)
+    VALUES (:state, :codeVerifier, :nonce, :returnTo, :createdAt)`,
+  get: sql`SELECT * FROM sign_in_attempts WHERE state = :state`,
+  // Deleting is the claim: of two callbacks with the same state only one deletes the row.
+  delete: sql`DELETE FROM sign_in_attempts WHERE state = :state`,
+  purge: sql`DELETE FROM sign_in_attempts WHERE created_at < :before`,
+};

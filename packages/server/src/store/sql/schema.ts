@@ -90,4 +90,29 @@ export const MIGRATIONS: readonly Query[] = [
   `,
   // Idempotency keys are purged by age after their retention period.
   sql`CREATE INDEX idempotency_created ON idempotency(created_at);`,
+  // Reviewer sign-in with OpenID Connect: server-side sessions (by the SHA-256 of their token) and
+  // the short-lived, single-use state of sign-ins in progress.
+  sql`
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at ${bigint} NOT NULL,
+    last_seen_at ${bigint} NOT NULL,
+    expires_at ${bigint} NOT NULL,
+    ended_at ${bigint}
+  );
+  CREATE INDEX sessions_user ON sessions(user_name);
+  CREATE TABLE sign_in_attempts (
+    state TEXT PRIMARY KEY,
+    code_verifier TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    return_to TEXT NOT NULL,
+    created_at ${bigint} NOT NULL
+  );
+  CREATE INDEX sign_in_attempts_created ON sign_in_attempts(created_at);
+  `,
 ];

@@ -61,9 +61,9 @@ export const createUserBodySchema = z.strictObject({
 
 /** The body of `PATCH /v1/users/{name}`: fields left out stay, `null` clears one. */
 export const updateUserBodySchema = z.strictObject({
-  displayName: displayNameSchema.nullable().optional(),
-  email: emailSchema.nullable().optional(),
-  slackUserId: slackSchema.nullable().optional(),
+  displayName: displayNameSchema.nullable().optional().describe('The name shown; null clears it'),
+  email: emailSchema.nullable().optional().describe('Where email goes; null clears it'),
+  slackUserId: slackSchema.nullable().optional().describe('The Slack member id; null clears it'),
   groups: groupsSchema.optional(),
   active: activeSchema.optional(),
   notifications: notificationSettingsSchema.optional(),

@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { fail } from '../service/failures.js';
 import type { SessionRecord, Store, StoreTx } from '../store/store-types.js';
-import { apiKeyGone, verifyApiKey } from './api-keys.js';
+import { apiKeyGone } from './api-keys.js';
 import { userMayAct } from './oidc/provision-user.js';
-import { type Principal, principalFor } from './principal.js';
+import type { Principal } from './principal.js';
+import { resolveKey } from './resolve-principal.js';
 import { type CookiePolicy, cookiePolicy, readCookie } from './session-cookies.js';
 import {
   DEFAULT_SESSION_SETTINGS,
@@ -122,7 +123,7 @@ export class Authenticator {
     if (session.kind !== kind) throw fail('unauthorized', 'This session token is for another use');
     const user = await store.read((tx) => userMayAct(tx, session.userName));
     if (!user) throw fail('unauthorized', `The user ${session.userName} is disabled`);
-    return { session, principal: principalForSession(session, user.groups ?? session.groups) };
+    return { session, principal: principalForSession(session, user.groups) };
   }
 
   async #fromSession(token: string, kind: SessionRecord['kind']): Promise<Principal> {
@@ -130,15 +131,22 @@ export class Authenticator {
   }
 
   async #fromKey(key: string): Promise<Principal> {
-    const record = await this.#options.store.read((tx) => verifyApiKey(tx, key));
-    if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
-    if (record.role === 'reviewer' && this.reviewerAuth === 'oidc') {
+    const resolved = await this.#options.store.read((tx) => resolveKey(tx, key));
+    if ('refused' in resolved) {
+      throw fail(
+        'unauthorized',
+        resolved.refused === 'user-disabled'
+          ? `The user ${resolved.user} is disabled`
+          : 'The API key is unknown or revoked',
+      );
+    }
+    if (resolved.principal.role === 'reviewer' && this.reviewerAuth === 'oidc') {
       throw fail(
         'unauthorized',
         'Reviewer keys are switched off on this server (reviewer-auth oidc); sign in with the identity provider',
       );
     }
-    return principalFor(record);
+    return resolved.principal;
   }
 
   /** The session behind a browser's cookie, for sign-out and `GET /auth/session`. */

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Authenticator } from '../auth/authenticator.js';
 import { type AppEnv, authenticateRequest, clientAddress } from '../http/auth-middleware.js';
 import type { RequestLimits } from '../http/request-limits.js';
+import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 
 const TRACE_ID = /^[\w.:/-]{1,128}$/;
@@ -15,6 +16,7 @@ const TRACE_ID = /^[\w.:/-]{1,128}$/;
 export function authenticateAxme(
   authenticator: Authenticator,
   limits: RequestLimits,
+  bus?: EventBus,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const traceId = c.req.header('x-trace-id');
@@ -33,6 +35,7 @@ export function authenticateAxme(
         limits,
         { authorization: apiKey ? `Bearer ${apiKey}` : authorization, method: c.req.method },
         address,
+        bus,
       ),
     );
     await next();

@@ -27,6 +27,7 @@ import { authRoutes } from './routes-auth.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { requestRoutes } from './routes-requests.js';
+import { userRoutes } from './routes-users.js';
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -209,7 +210,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     c.set('inputLimits', inputLimits);
     await next();
   });
-  const auth = authenticate(authenticator, requestLimits);
+  const auth = authenticate(authenticator, requestLimits, context.bus);
   app.route('/', metaRoutes(context, auth));
   app.route(
     '/',
@@ -233,6 +234,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/users', userRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

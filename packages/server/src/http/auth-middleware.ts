@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Authenticator, type Credentials } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { systemClock } from '../clock.js';
+import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import type { ResolvedInputLimits } from '../service/input-limits.js';
 import type { Role, Store } from '../store/store-types.js';
@@ -40,13 +41,16 @@ export function credentialsOf(headers: IncomingHttpHeaders | Headers, method: st
 
 /**
  * Resolves the caller and charges the request to its key's rate budget; a failed authentication
- * is charged to the client address instead (429 once that address fails too often).
+ * is charged to the client address instead (429 once that address fails too often). With `bus`,
+ * a disable of the caller's user that this process still holds is dropped: the database has just
+ * found the user active again (re-enabled elsewhere).
  */
 export async function authenticateRequest(
   authenticator: Authenticator,
   limits: RequestLimits,
   credentials: Credentials,
   address: string | undefined,
+  bus?: EventBus,
 ): Promise<Principal> {
   let principal: Principal;
   try {
@@ -58,6 +62,7 @@ export async function authenticateRequest(
     throw error;
   }
   limits.chargeKey(principal);
+  if (bus && principal.role !== 'agent') bus.enableUser(principal.name);
   return principal;
 }
 
@@ -73,6 +78,7 @@ export function clientAddress(c: Context): string | undefined {
 export function authenticate(
   authenticator: Authenticator,
   limits: RequestLimits,
+  bus?: EventBus,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // Resolved in a helper so the key record is not kept alive while a waiter's request is open.
@@ -83,6 +89,7 @@ export function authenticate(
         limits,
         credentialsOf(c.req.raw.headers, c.req.method),
         clientAddress(c),
+        bus,
       ),
     );
     await next();

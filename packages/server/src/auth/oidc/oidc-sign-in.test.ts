@@ -20,6 +20,9 @@ const PEOPLE = [
   { login: 'root', email: 'root@example.com', groups: ['admins'] },
   { login: 'mallory', email: 'mallory@other.org', groups: ['finance'] },
   { login: 'mark', email: 'mark@example.com', groups: ['marketing'] },
+  { login: 'gina', email: 'gina@example.com', groups: ['finance', 'ops'] },
+  { login: 'carol', email: 'carol@example.com', groups: ['finance'] },
+  { login: 'dave', email: 'dave@example.com', groups: ['finance'] },
 ];
 
 beforeAll(async () => {
@@ -80,6 +83,15 @@ async function signIns(): Promise<number> {
   });
   return (await response.text()).split('\n').filter((line) => line.includes('user.signed_in'))
     .length;
+}
+
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function createRequest(assignees: string[]) {
@@ -245,5 +257,56 @@ describe('a session acts as the reviewer and nothing more', () => {
     const me = await person.request(`${publicUrl}/v1/me`);
     expect(me.status).toBe(401);
     expect(await me.text()).toMatch(/without activity/);
+  });
+});
+
+describe('just-in-time provisioning into the people directory', () => {
+  it('creates the user and keeps email and groups in sync at every sign-in', async () => {
+    await signedInAs('gina');
+    expect((await admin('GET', '/v1/users/gina')).body).toMatchObject({
+      email: 'gina@example.com',
+      groups: ['finance', 'ops'],
+      active: true,
+    });
+    (idp.people.get('gina') as { groups: string[] }).groups = ['finance'];
+    const { session } = await signedInAs('gina');
+    expect(session?.groups).toEqual(['finance']);
+    expect((await admin('GET', '/v1/users/gina')).body).toMatchObject({ groups: ['finance'] });
+  });
+
+  it('refuses a user name that belongs to another account', async () => {
+    const created = await admin('POST', '/v1/users', {
+      name: 'carol',
+      email: 'carol@elsewhere.com',
+    });
+    expect(created.status).toBe(201);
+    const { person, callback } = await untilCallback('carol');
+    const answer = await person.request(callback.href);
+    expect(answer.status).toBe(409);
+    expect(await answer.text()).toMatch(/already belongs to another account/);
+    expect((await admin('GET', '/v1/users/carol')).body).toMatchObject({
+      email: 'carol@elsewhere.com',
+    });
+  });
+
+  it('a disabled user loses a live session at once: the open stream ends, requests fail, sign-in is refused', async () => {
+    const { person } = await signedInAs('dave');
+    const stream = await person.request(`${publicUrl}/v1/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    expect((await admin('POST', '/v1/users/dave/disable')).status).toBe(200);
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    const me = await person.request(`${publicUrl}/v1/me`);
+    expect(me.status).toBe(401);
+    expect(await me.text()).toMatch(/dave is disabled/);
+    const again = await untilCallback('dave');
+    const refusedAnswer = await again.person.request(again.callback.href);
+    expect(refusedAnswer.status).toBe(403);
+    expect(await refusedAnswer.text()).toMatch(/dave is disabled/);
   });
 });

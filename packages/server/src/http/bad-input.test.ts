@@ -138,6 +138,11 @@ describe('bad input', () => {
       '/v1/inbox/:id/read',
       '/v1/inbox/:id/messages/delete',
       '/v1/approvals/:id/decision',
+      '/auth/session',
+      '/auth/oidc/login',
+      '/auth/oidc/callback',
+      '/auth/logout',
+      '/auth/cli/token',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
@@ -224,6 +229,7 @@ describe('bad input', () => {
             controls_patch: fc.oneof(fc.object(), fc.constant({ remind_after_seconds: 5 })),
             grants_patch: fc.oneof(fc.object(), fc.constant({ assignees: ['bob'] })),
             expected_policy_generation: fc.oneof(fc.integer(), fc.constant(null)),
+            idToken: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('a.b.c'), fc.integer()),
           },
           { requiredKeys: [] },
         )
@@ -252,6 +258,12 @@ describe('bad input', () => {
           const headers: Record<string, string> = {};
           if (key) headers.authorization = `Bearer ${key}`;
           if (key && id.length % 2 === 0) headers['x-api-key'] = key;
+          // A session cookie (never a valid one here) with the CSRF headers, for the cookie path.
+          if (id.length % 3 === 0 && /^[\x21-\x3a\x3c-\x7e]*$/.test(id)) {
+            headers.cookie = `countersign-session=css_${id}; countersign-sign-in=${id}`;
+            headers.origin = 'http://localhost';
+            headers['x-csrf-token'] = id;
+          }
           if (contentType) headers['content-type'] = contentType;
           if (extraHeader !== undefined && /^[\x20-\x7e]*$/.test(extraHeader)) {
             headers['idempotency-key'] = extraHeader;

@@ -74,7 +74,7 @@ async function serve(
     services.authenticator,
     limits,
     credentialsOf(request.headers, 'GET'),
-    request.socket.remoteAddress,
+    request.socket?.remoteAddress,
     services.context.bus,
   );
   const lastEventId = request.headers['last-event-id'];

@@ -26,6 +26,7 @@ import {
   pauseViewSchema,
 } from './ambedo-schemas.js';
 import { auditEntrySchema, auditVerificationSchema } from './audit-schemas.js';
+import { authSessionSchema, cliTokenBodySchema, cliTokenSchema } from './auth-schemas.js';
 import { healthSchema, identitySchema, readinessSchema } from './meta-schemas.js';
 import {
   createUserBodySchema,
@@ -61,6 +62,9 @@ const COMPONENTS = {
   PauseCreated: [pauseCreatedSchema, 'output'],
   PauseView: [pauseViewSchema, 'output'],
   PauseList: [pauseListSchema, 'output'],
+  AuthSession: [authSessionSchema, 'output'],
+  CliTokenBody: [cliTokenBodySchema, 'input'],
+  CliToken: [cliTokenSchema, 'output'],
   User: [userSchema, 'output'],
   UserList: [userListSchema, 'output'],
   CreateUserBody: [createUserBodySchema, 'input'],

@@ -14,6 +14,8 @@ import { requestListQuerySchema } from './routes-requests.js';
 import { userListQuerySchema } from './user-schemas.js';
 import { waitQuerySchema } from './wait-core.js';
 
+const HTML = { content: { 'text/html': { schema: { type: 'string' } } } };
+
 function paths(): Record<string, unknown> {
   return {
     '/v1/requests': {
@@ -185,6 +187,69 @@ function paths(): Record<string, unknown> {
         body: 'ApproveBody',
       }),
     },
+    '/auth/session': {
+      get: operation({
+        summary:
+          'The sign-in methods on this server and the session of the cookie sent, with its CSRF token',
+        answer: 'AuthSession',
+        public: true,
+      }),
+    },
+    '/auth/oidc/login': {
+      get: operation({
+        summary:
+          'Start signing in with the OpenID provider (redirects there; 404 when OIDC is off)',
+        public: true,
+        parameters: [
+          {
+            name: 'returnTo',
+            in: 'query',
+            description: 'The dashboard path to come back to after signing in (default /)',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '302': { description: 'To the provider, with a short-lived sign-in cookie' },
+          ...ERROR_RESPONSES,
+        },
+      }),
+    },
+    '/auth/oidc/callback': {
+      get: operation({
+        summary: "The provider's redirect back: sets the session cookie, or shows why not",
+        public: true,
+        parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({
+          name,
+          in: 'query',
+          description: `The authorization response's ${name}, as the provider sends it`,
+          schema: { type: 'string' },
+        })),
+        responses: {
+          '303': { description: 'Signed in: to the dashboard, with the session cookie' },
+          '400': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '401': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '403': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '409': { description: 'A page saying why the sign-in was refused', ...HTML },
+        },
+      }),
+    },
+    '/auth/logout': {
+      post: operation({
+        summary:
+          'End the session on the server (cookie with Origin and X-CSRF-Token, or a countersign login token)',
+        status: '204',
+      }),
+    },
+    '/auth/cli/token': {
+      post: operation({
+        summary:
+          'Exchange an ID token from the device authorization grant for a short-lived Countersign token',
+        status: '201',
+        answer: 'CliToken',
+        body: 'CliTokenBody',
+        public: true,
+      }),
+    },
     '/healthz': {
       get: operation({ summary: 'Liveness', answer: 'Health', public: true }),
     },
@@ -226,9 +291,19 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       schemas: { ...componentSchemas(), ...axme.schemas },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'countersign-session',
+          description:
+            'The dashboard session (__Host-countersign-session over HTTPS); changes also need Origin and X-CSRF-Token',
+        },
+        ...axme.securitySchemes,
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { sessionCookie: [] }],
     paths: { ...paths(), ...axme.paths },
   };
   return cached;

@@ -20,6 +20,9 @@ const USAGE = `Usage: countersign <command>
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify
+  login --url URL    sign in with the server's identity provider (device code); ls, approve and
+                     reject then use that login when no key is given
+  logout [--url URL] end that login
 Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
 or work offline on --db FILE or --database-url URL (acting as admin "cli", or --as NAME);
 COUNTERSIGN_DATABASE_URL alone (no COUNTERSIGN_URL) also works offline. Add --json for scripts.`;
@@ -40,6 +43,8 @@ const COMMANDS: Record<string, Command> = {
     (await import('./command-requests.js')).requestsCommand('reject', args, io),
   tail: async (args, io) => (await import('./command-tail.js')).tailCommand(args, io),
   audit: async (args, io) => (await import('./command-audit.js')).auditCommand(args, io),
+  login: async (args, io) => (await import('./command-login.js')).loginCommand(args, io),
+  logout: async (args, io) => (await import('./command-login.js')).logoutCommand(args, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '@countersign/server/test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium, never a downloaded browser. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

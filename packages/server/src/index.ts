@@ -5,8 +5,15 @@ export {
   verifyAuditChain,
 } from './audit/audit-chain.js';
 export { createApiKey, hashKey, type NewKeyOptions, ROLES, verifyApiKey } from './auth/api-keys.js';
+export type { ReviewerAuth } from './auth/authenticator.js';
+export {
+  discoverIdentityProvider,
+  type IdentityProvider,
+  type OidcOptions,
+} from './auth/oidc/identity-provider.js';
 export { type Principal, principalFor, userPrincipal } from './auth/principal.js';
 export { type KeyResolution, resolveKey } from './auth/resolve-principal.js';
+export { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type LoadServerConfigOptions,

@@ -83,6 +83,8 @@ export function authRoutes(services: AuthRouteServices): Hono<AppEnv> {
 
   app.get('/auth/oidc/login', async (c) => {
     const { provider, publicUrl } = oidc();
+    // Each start stores a row before anyone is known: budgeted like failed authentications.
+    limits.chargeUnauthenticated(clientAddress(c) ?? 'unknown');
     const now = clock.now();
     const { url, state } = await beginSignIn(
       store,

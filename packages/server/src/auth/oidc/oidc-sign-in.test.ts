@@ -34,6 +34,7 @@ beforeAll(async () => {
     manualClock: true,
     publicUrl,
     reviewerAuth: 'oidc',
+    limits: { keyRecheckMs: 50 },
     oidc: {
       issuer: idp.issuer,
       clientId: idp.web.clientId,
@@ -249,6 +250,31 @@ describe('a session acts as the reviewer and nothing more', () => {
     const again = await fetch(`${publicUrl}/v1/me`, { headers: { cookie } });
     expect(again.status).toBe(401);
     expect(await again.text()).toMatch(/signed out/);
+  });
+
+  it('ends open streams at sign-out and at expiry', async () => {
+    const open = async (person: ProviderPerson) => {
+      const stream = await person.request(`${publicUrl}/v1/events`, {
+        headers: { accept: 'text/event-stream' },
+      });
+      expect(stream.status).toBe(200);
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      return async () => {
+        for (;;) if ((await reader.read()).done) return;
+      };
+    };
+    const first = await signedInAs('alice');
+    const ended = await open(first.person);
+    await first.person.request(`${publicUrl}/auth/logout`, {
+      method: 'POST',
+      headers: { origin: publicUrl, 'x-csrf-token': first.session?.csrfToken ?? '' },
+    });
+    await ended();
+    const second = await signedInAs('alice');
+    const expired = await open(second.person);
+    // Past the absolute timeout: the periodic re-check of open waits finds the session expired.
+    await server.clock.advance(13 * 3_600_000);
+    await expired();
   });
 
   it('expires after the idle timeout', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
+import { lineMatching } from '../test-support/line-matching.js';
 import {
   freePort,
   startOidcProvider,
@@ -66,18 +67,6 @@ function cli(env: Record<string, string> = {}) {
   return { io, out, err, run: (argv: string[]) => runCli(argv, io) };
 }
 
-/** Resolves with the first printed line matching `pattern`. */
-async function printed(out: string[], pattern: RegExp): Promise<RegExpExecArray> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    for (const line of out) {
-      const match = pattern.exec(line);
-      if (match) return match;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`Nothing printed matches ${pattern}: ${out.join('\n')}`);
-}
-
 /** An ID token for the CLI client from `provider`, through the device grant (as the CLI does). */
 async function deviceIdToken(provider: TestOidcProvider, login: string): Promise<string> {
   const configuration = await client.discovery(
@@ -123,8 +112,8 @@ describe('countersign login', () => {
 
     const session = cli();
     const login = session.run(['login', '--url', publicUrl]);
-    const [, address] = await printed(session.out, /^\(or open (\S+)\)$/);
-    await printed(session.out, /^ {2}[A-Z-]+$/);
+    const [, address] = await lineMatching(session.out, /^\(or open (\S+)\)$/);
+    await lineMatching(session.out, /^ {2}[A-Z-]+$/);
     await new ProviderPerson('alice').browse(address as string);
     expect(await login, session.err.join('\n')).toBe(0);
     expect(session.out.at(-1)).toMatch(/^Signed in to .* as user:alice \(reviewer\) until /);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
 
@@ -40,6 +40,11 @@ export async function startOidcProvider(options: {
   people: TestPerson[];
   /** Lifetime of ID tokens in seconds (default 3600). */
   idTokenTtlSeconds?: number;
+  /**
+   * Alters every token endpoint answer on its way to the client, as an attacker between them
+   * would (the provider itself then sits behind a forwarding proxy at the issuer address).
+   */
+  rewriteTokenAnswer?: (answer: Record<string, unknown>) => Record<string, unknown>;
 }): Promise<TestOidcProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -97,7 +102,12 @@ export async function startOidcProvider(options: {
   const provider = new Provider(issuer, configuration);
   // The dev login form is meant for development; it warns on every start.
   provider.on('server_error', () => undefined);
-  const server: Server = createServer(provider.callback());
+  if (options.rewriteTokenAnswer) provider.proxy = true;
+  const inner: Server = createServer(provider.callback());
+  const server = options.rewriteTokenAnswer
+    ? createServer(forwardTo(inner, options.rewriteTokenAnswer))
+    : inner;
+  if (server !== inner) await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     issuer,
@@ -106,10 +116,50 @@ export async function startOidcProvider(options: {
     people,
     provider,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      for (const listening of new Set([server, inner])) {
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          listening.closeAllConnections();
+        });
+      }
     },
+  };
+}
+
+/** A proxy to `inner` that passes everything through but rewrites the token endpoint's JSON. */
+function forwardTo(
+  inner: Server,
+  rewrite: (answer: Record<string, unknown>) => Record<string, unknown>,
+): RequestListener {
+  return async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const { port } = inner.address() as AddressInfo;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string' && name !== 'content-length') headers.set(name, value);
+    }
+    // The provider builds its addresses from the host asked for: the proxy's, not its own.
+    headers.set('x-forwarded-host', request.headers.host ?? '');
+    const answer = await fetch(`http://127.0.0.1:${port}${request.url}`, {
+      method: request.method as string,
+      headers,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      redirect: 'manual',
+    });
+    let body = Buffer.from(await answer.arrayBuffer());
+    if (request.url?.startsWith('/token') && answer.ok) {
+      body = Buffer.from(JSON.stringify(rewrite(JSON.parse(body.toString()))));
+    }
+    const out: Record<string, string | string[]> = {};
+    answer.headers.forEach((value, name) => {
+      if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(name)) {
+        out[name] = value;
+      }
+    });
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length > 0) out['set-cookie'] = cookies;
+    response.writeHead(answer.status, out);
+    response.end(body);
   };
 }

@@ -74,6 +74,12 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const { host } = options;
   let wake = () => undefined as undefined;
   const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
+  try {
+    await context.notifier?.verify();
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -96,6 +102,9 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  context.notifier?.defaultPublicUrl(url);
   // A store shared with other replicas announces their events; fan them out here like our own.
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
@@ -107,9 +116,8 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   scheduler.start();
   outbox.start();
   wake();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     host,
     context,
@@ -120,6 +128,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
+      await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -61,7 +61,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
 
   app.get('/d/:token', async (c) => {
     const notifier = context.notifier;
-    if (!notifier || notifier.decisionLinks !== 'decide') {
+    if (notifier?.decisionLinks !== 'decide') {
       return html(
         c,
         403,
@@ -85,7 +85,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
 
   app.post('/d/:token', async (c) => {
     const notifier = context.notifier;
-    if (!notifier || notifier.decisionLinks !== 'decide') {
+    if (notifier?.decisionLinks !== 'decide') {
       return html(
         c,
         403,

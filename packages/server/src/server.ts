@@ -11,6 +11,7 @@ import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
+import { emailChannel } from './notify/email/email-channel.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -39,6 +40,16 @@ export interface ServerOptions extends Omit<AppOptions, 'store' | 'onWork'> {
   scheduler?: SchedulerOptions;
   /** Webhook delivery tuning. */
   outbox?: OutboxWorkerOptions;
+  /**
+   * Turns on email notifications through this SMTP relay: `smtp://user:pass@host:587` (STARTTLS
+   * when offered) or `smtps://…`. Checked at start. Env `COUNTERSIGN_SMTP_URL`, flag `--smtp-url`.
+   */
+  smtpUrl?: string;
+  /**
+   * The From of notification emails (default `Countersign <countersign@HOST>`, HOST from the
+   * public URL). Env `COUNTERSIGN_MAIL_FROM`, flag `--mail-from`.
+   */
+  mailFrom?: string;
   /**
    * OpenID Connect sign-in for reviewers (see the README's "Signing in with OpenID Connect"):
    * the provider is discovered at start, and an unreachable issuer fails the start.
@@ -84,12 +95,33 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
+  let linkBase = () => 'http://127.0.0.1';
+  const channels = [...(options.notificationChannels ?? [])];
+  if (options.smtpUrl) {
+    const { clock = { now: () => Date.now() } } = options;
+    channels.push(
+      emailChannel({
+        smtpUrl: options.smtpUrl,
+        ...(options.mailFrom ? { from: options.mailFrom } : {}),
+        publicUrl: () => linkBase(),
+        now: () => clock.now(),
+      }),
+    );
+  }
   const { app, context, nodeRoutes } = buildApp({
     ...options,
     store,
+    notificationChannels: channels,
     onWork: () => wake(),
     ...(identityProvider ? { identityProvider } : {}),
   });
+  linkBase = () => context.notifier?.publicUrl ?? 'http://127.0.0.1';
+  try {
+    await context.notifier?.verify();
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -112,6 +144,9 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  context.notifier?.defaultPublicUrl(url);
   // A store shared with other replicas announces their events; fan them out here like our own.
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
@@ -123,9 +158,8 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   scheduler.start();
   outbox.start();
   wake();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     host,
     context,
@@ -136,6 +170,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
+      await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -174,35 +174,43 @@ export const postgresUrlType: OptionType<string> = {
   mask: redactUrl,
 };
 
-/** An absolute `http://` or `https://` URL without query or fragment, kept without a trailing `/`. */
-export const httpUrlType: OptionType<string> = {
-  label: 'http(s) URL',
-  schema: checked((value) => {
-    let url: URL | undefined;
-    try {
-      url = typeof value === 'string' ? new URL(value) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
-      return new Problem(`must be an http:// or https:// URL, not ${shown(value)}`);
-    }
-    return (value as string).replace(/\/+$/, '');
-  }),
-  fromText: asIs,
-  show: asIs,
-};
+/** A URL with one of `protocols` (e.g. `['http', 'https']`); its password is masked in output. */
+export function urlType(protocols: readonly string[]): OptionType<string> {
+  const label = `${protocols.join('/')} URL`;
+  return {
+    label,
+    schema: checked((value) => {
+      if (typeof value === 'string') {
+        try {
+          const url = new URL(value);
+          if (protocols.includes(url.protocol.slice(0, -1)) && url.hostname) return value;
+        } catch {
+          // reported below
+        }
+      }
+      const text = typeof value === 'string' ? shown(redactUrl(value)) : shown(value);
+      return new Problem(
+        `must be a ${protocols.map((p) => `${p}://`).join(' or ')} URL, not ${text}`,
+      );
+    }),
+    fromText: asIs,
+    show: asIs,
+    mask: redactUrl,
+  };
+}
 
 /** One of a few words. */
 export function choiceType<T extends string>(choices: readonly T[]): OptionType<T> {
   return {
-    label: choices.map((choice) => `\`${choice}\``).join(', '),
+    label: choices.join(' or '),
     schema: checked((value) =>
       choices.includes(value as T)
         ? (value as T)
-        : new Problem(`must be one of ${choices.join(', ')}, not ${shown(value)}`),
+        : new Problem(
+            `must be ${choices.map((choice) => `"${choice}"`).join(' or ')}, not ${shown(value)}`,
+          ),
     ),
-    fromText: (text) => text.trim(),
+    fromText: asIs,
     show: asIs,
   };
 }

@@ -52,6 +52,7 @@ describe('server configuration from flags, environment and file', () => {
         giveUpAfterMs: 25 * 3_600_000,
         requestTimeoutMs: 10_000,
       },
+      decisionLinks: 'decide',
       oidc: { groupsClaim: 'groups', scopes: 'openid email profile' },
       sessions: {
         idleTimeoutMs: 30 * 60_000,

@@ -5,6 +5,9 @@ import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../auth/sessions
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { decisionLinkRoutes } from '../notify/links/decision-link-routes.js';
+import type { NotificationChannel } from '../notify/notification-types.js';
+import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -26,6 +29,7 @@ import { auditRoutes } from './routes-audit.js';
 import { authRoutes } from './routes-auth.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
+import { notificationRoutes, requestNotificationRoutes } from './routes-notifications.js';
 import { requestRoutes } from './routes-requests.js';
 import { userRoutes } from './routes-users.js';
 
@@ -84,11 +88,27 @@ export interface AppOptions {
    */
   limits?: LimitOptions;
   /**
-   * The address people reach the server at (`https://countersign.example.com`): the base of the
-   * OpenID Connect redirect URI and the only Origin a signed-in browser may change things from.
-   * Env `COUNTERSIGN_PUBLIC_URL`, flag `--public-url`.
+   * Ways to reach people (see `NotificationChannel`); `startServer` adds the email channel from
+   * `smtpUrl`. None (the default): nobody is notified.
+   */
+  notificationChannels?: readonly NotificationChannel[];
+  /**
+   * The base of every link in every message, e.g. `https://countersign.example.com`. Env
+   * `COUNTERSIGN_PUBLIC_URL`, flag `--public-url`. Default: the address the server listens on.
    */
   publicUrl?: string;
+  /**
+   * Where the links in messages lead: `decide` (default) a signed one-click decision page;
+   * `sign-in` the dashboard, for teams that forbid decisions by possession of an email. Env
+   * `COUNTERSIGN_DECISION_LINKS`, flag `--decision-links`.
+   */
+  decisionLinks?: DecisionLinkMode;
+  /**
+   * The key that signs decision links (at least 32 characters); default: one made on first use
+   * and kept in the database, shared by replicas. Env `COUNTERSIGN_LINK_SECRET`, flag
+   * `--link-secret`.
+   */
+  linkSecret?: string;
   /**
    * How reviewers sign in: `key` (API keys, the default without OpenID Connect), `oidc` (reviewer
    * keys are refused) or `both` (the default with it). Admin and agent keys work either way. Env
@@ -172,8 +192,16 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     ...(options.callbackHosts
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
+    notifier: new Notifier({
+      channels: options.notificationChannels ?? [],
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      ...(options.decisionLinks === undefined ? {} : { decisionLinks: options.decisionLinks }),
+      ...(options.linkSecret === undefined ? {} : { linkSecret: options.linkSecret }),
+    }),
   };
-  if (options.identityProvider && !options.publicUrl) {
+  // Without its trailing slash: the redirect URI and the allowed Origin are built from it.
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  if (options.identityProvider && !publicUrl) {
     throw fail('validation_failed', 'identityProvider needs publicUrl (the redirect URI base)');
   }
   const sessions = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
@@ -182,7 +210,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     clock: context.clock,
     reviewerAuth: options.reviewerAuth ?? (options.identityProvider ? 'both' : 'key'),
     sessions,
-    ...(options.identityProvider && options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.identityProvider && publicUrl ? { publicUrl } : {}),
   });
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
@@ -219,7 +247,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       authenticator,
       limits: requestLimits,
       ...(options.identityProvider ? { provider: options.identityProvider } : {}),
-      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
     }),
   );
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
@@ -230,11 +258,13 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   const longLived = longLivedRoutes(services);
   api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
+  api.route('/requests', requestNotificationRoutes(context));
   api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
   api.route('/users', userRoutes(context));
+  api.route('/notifications', notificationRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();
@@ -242,6 +272,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
+  app.route('/', decisionLinkRoutes(context));
   app.route('/', dashboardRoutes(options.dashboardDir));
   return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }

@@ -28,6 +28,7 @@ import {
 import { auditEntrySchema, auditVerificationSchema } from './audit-schemas.js';
 import { authSessionSchema, cliTokenBodySchema, cliTokenSchema } from './auth-schemas.js';
 import { healthSchema, identitySchema, readinessSchema } from './meta-schemas.js';
+import { notificationListSchema } from './notification-schemas.js';
 import {
   createUserBodySchema,
   updateUserBodySchema,
@@ -69,6 +70,7 @@ const COMPONENTS = {
   UserList: [userListSchema, 'output'],
   CreateUserBody: [createUserBodySchema, 'input'],
   UpdateUserBody: [updateUserBodySchema, 'input'],
+  NotificationList: [notificationListSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

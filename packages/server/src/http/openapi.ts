@@ -1,6 +1,7 @@
 import { axmeOpenApi } from '../axme/axme-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
+import { notificationQuerySchema } from './notification-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
 import {
   ERROR_RESPONSES,
@@ -59,6 +60,20 @@ function paths(): Record<string, unknown> {
         answer: 'ApprovalRequest',
         body: 'CancelBody',
         bodyOptional: true,
+      }),
+    },
+    '/v1/requests/{id}/notifications': {
+      parameters: [requestId],
+      get: operation({
+        summary: 'Who was told of the request, on which channel, and how delivery stands',
+        answer: 'NotificationList',
+      }),
+    },
+    '/v1/notifications': {
+      get: operation({
+        summary: 'Notification deliveries by status, failed ones by default (admins)',
+        answer: 'NotificationList',
+        query: notificationQuerySchema,
       }),
     },
     '/v1/requests/{id}/wait': {
@@ -185,6 +200,19 @@ function paths(): Record<string, unknown> {
         summary: 'Ambedo: approve or reject a pause',
         answer: 'PauseView',
         body: 'ApproveBody',
+      }),
+    },
+    '/d/{token}': {
+      parameters: [pathId('token', 'The signed decision token from a notification')],
+      get: operation({
+        summary: 'The confirmation page of a signed decision link (HTML; decides nothing)',
+        public: true,
+        responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+      }),
+      post: operation({
+        summary: 'Decide through a signed link (form: decision=approve|reject, reason, comment)',
+        public: true,
+        responses: { '200': { description: 'The outcome page', content: { 'text/html': {} } } },
       }),
     },
     '/auth/session': {

@@ -37,10 +37,11 @@ describe('OpenID Connect configuration', () => {
       },
     });
     expect(config).toMatchObject({
-      publicUrl: 'https://countersign.example.com',
+      publicUrl: 'https://countersign.example.com/',
       reviewerAuth: 'oidc',
       oidc: {
-        issuer: 'https://idp.example.com/realms/acme',
+        // Kept exactly: the issuer identifier must match the provider's, trailing slash and all.
+        issuer: 'https://idp.example.com/realms/acme/',
         allowedEmailDomains: ['example.com', 'example.org'],
         groupsClaim: 'groups',
       },
@@ -55,7 +56,7 @@ describe('OpenID Connect configuration', () => {
     expect(problem({ 'reviewer-auth': 'oidc' })).toMatch(
       /--reviewer-auth oidc needs --oidc-issuer/,
     );
-    expect(problem({ 'reviewer-auth': 'password' })).toMatch(/must be one of key, oidc, both/);
+    expect(problem({ 'reviewer-auth': 'password' })).toMatch(/must be "key" or "oidc" or "both"/);
     expect(
       problem({
         'oidc-issuer': 'https://idp.example.com',

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/run-cli.js';
 import { resolveServerConfig } from '../../config/resolve-server-config.js';
 import { startServer } from '../../server.js';
 
@@ -75,6 +76,31 @@ describe('OpenID Connect configuration', () => {
     });
     await expect(start).rejects.toThrow(
       /^--oidc-issuer http:\/\/127\.0\.0\.1:9\/nothing-here: the OpenID provider cannot be discovered \([^\n]+\)$/,
+    );
+  });
+
+  it('says so in one line when countersign serve cannot discover the issuer', async () => {
+    const err: string[] = [];
+    const code = await runCli(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--db',
+        join(directory, 'serve.db'),
+        '--public-url',
+        'http://127.0.0.1:8787',
+        '--oidc-issuer',
+        'http://127.0.0.1:9',
+        '--oidc-client-id',
+        'countersign',
+      ],
+      { out: () => undefined, write: () => undefined, err: (text) => err.push(text), env: {} },
+    );
+    expect(code).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(
+      /^countersign serve: --oidc-issuer http:\/\/127\.0\.0\.1:9: the OpenID provider cannot be discovered/,
     );
   });
 });

@@ -59,6 +59,8 @@ export async function startSession(
     lastSeenAt: now,
     expiresAt: now + lifetime,
   };
+  // Each sign-in clears the user's sessions dead for a day, so rows do not pile up.
+  await tx.purgeSessionsOf(owner.name, now - 86_400_000);
   await tx.insertSession(session);
   return { token, session };
 }

@@ -285,6 +285,8 @@ export interface StoreTx {
   touchSession(id: string, at: number): Promise<void>;
   /** Ends a live session; false when there is none. */
   endSession(id: string, at: number): Promise<boolean>;
+  /** Deletes the user's sessions that expired or ended before `before`. */
+  purgeSessionsOf(userName: string, before: number): Promise<void>;
   /** Stores a sign-in in progress, purging those started before `purgeBefore`. */
   insertSignInAttempt(attempt: SignInAttempt, purgeBefore: number): Promise<void>;
   /** Removes and returns the sign-in with this state; undefined when unknown or already taken. */

@@ -390,6 +390,13 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.transaction((tx) => tx.endSession(session.id, 6_000))).toBe(true);
       expect(await store.transaction((tx) => tx.endSession(session.id, 7_000))).toBe(false);
       expect((await store.read((tx) => tx.getSession(session.id)))?.endedAt).toBe(6_000);
+      await store.transaction((tx) => tx.purgeSessionsOf('alice', 6_000));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeDefined();
+      await store.transaction((tx) => tx.purgeSessionsOf('bob', 6_001));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeDefined();
+      await store.transaction((tx) => tx.purgeSessionsOf('alice', 6_001));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeUndefined();
+      await store.transaction((tx) => tx.insertSession(session));
 
       const attempt = { state: 's1', codeVerifier: 'v', nonce: 'n', returnTo: '/', createdAt: 10 };
       await store.transaction((tx) => tx.insertSignInAttempt(attempt, 0));

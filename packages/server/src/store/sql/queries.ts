@@ -140,6 +140,8 @@ export const SESSIONS = {
   get: sql`SELECT * FROM sessions WHERE id = :id`,
   touch: sql`UPDATE sessions SET last_seen_at = :at WHERE id = :id AND last_seen_at < :at`,
   end: sql`UPDATE sessions SET ended_at = :at WHERE id = :id AND ended_at IS NULL`,
+  purgeOf: sql`DELETE FROM sessions WHERE user_name = :userName
+    AND (expires_at < :before OR ended_at < :before)`,
 };
 
 export const SIGN_IN_ATTEMPTS = {

@@ -9,6 +9,7 @@ export type SessionMethods = Pick<
   | 'getSession'
   | 'touchSession'
   | 'endSession'
+  | 'purgeSessionsOf'
   | 'insertSignInAttempt'
   | 'takeSignInAttempt'
 >;
@@ -62,6 +63,9 @@ export function sessionMethods(db: SqlSession): SessionMethods {
     },
     async endSession(id, at) {
       return (await db.run(SESSIONS.end, { id, at })) === 1;
+    },
+    async purgeSessionsOf(userName, before) {
+      await db.run(SESSIONS.purgeOf, { userName, before });
     },
     async insertSignInAttempt(attempt, purgeBefore) {
       await db.run(SIGN_IN_ATTEMPTS.purge, { before: purgeBefore });

@@ -1,47 +1,39 @@
+import { fileURLToPath } from 'node:url';
 import type { ApprovalRequest } from '@countersign/core';
-import { startTestServer, type TestServer } from '@countersign/server/test';
+import type { TestServer } from '@countersign/server/test';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The real OpenID provider (oidc-provider) the server's own tests sign in through.
+// The real OpenID provider (oidc-provider) and server set-up the server's own tests sign in with.
 import {
-  freePort,
-  startOidcProvider,
-  type TestOidcProvider,
-} from '../../packages/server/src/test-support/oidc-test-provider.js';
+  type OidcTestSetup,
+  startOidcTestSetup,
+} from '../../packages/server/src/test-support/oidc-test-server.js';
 import { ARTIFACTS, CHROMIUM_ARGS } from './browser-harness';
 
-let idp: TestOidcProvider;
+const BUILT_DASHBOARD = fileURLToPath(
+  new URL('../../packages/server/dist/dashboard/', import.meta.url),
+);
+
+let setup: OidcTestSetup;
 let server: TestServer;
 let browser: Browser;
 let publicUrl: string;
 let agentKey: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  idp = await startOidcProvider({
-    redirectUri: `${publicUrl}/auth/oidc/callback`,
+  setup = await startOidcTestSetup({
     people: [{ login: 'alice', email: 'alice@example.com', groups: ['finance'] }],
+    // The set-up runs the server from source, so it is pointed at the built dashboard.
+    server: { reviewerAuth: 'oidc', dashboardDir: BUILT_DASHBOARD },
+    oidc: { providerName: 'Acme ID' },
   });
-  server = await startTestServer({
-    port,
-    publicUrl,
-    reviewerAuth: 'oidc',
-    oidc: {
-      issuer: idp.issuer,
-      clientId: idp.web.clientId,
-      clientSecret: idp.web.clientSecret,
-      providerName: 'Acme ID',
-      scopes: 'openid email profile groups',
-    },
-  });
+  ({ server, publicUrl } = setup);
   agentKey = await server.createKey({ role: 'agent', name: 'billing-bot' });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await idp?.close();
+  await setup?.close();
 });
 
 async function create(action: string, assignees: string[]): Promise<ApprovalRequest> {

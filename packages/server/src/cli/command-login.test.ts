@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/start-test-server.js';
+import type { TestServer } from '../test/start-test-server.js';
 import { lineMatching } from '../test-support/line-matching.js';
-import {
-  freePort,
-  startOidcProvider,
-  type TestOidcProvider,
-} from '../test-support/oidc-test-provider.js';
+import { startOidcProvider, type TestOidcProvider } from '../test-support/oidc-test-provider.js';
+import { type OidcTestSetup, startOidcTestSetup } from '../test-support/oidc-test-server.js';
 import { ProviderPerson } from '../test-support/provider-person.js';
 import type { CliIo } from './cli-support.js';
 import { credentialsPath } from './login-credentials.js';
@@ -28,29 +25,19 @@ const PEOPLE = [
   { login: 'eve', email: 'eve@example.com', groups: ['finance'] },
 ];
 
+let setup: OidcTestSetup;
+
 beforeAll(async () => {
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  const redirectUri = `${publicUrl}/auth/oidc/callback`;
-  idp = await startOidcProvider({ redirectUri, people: PEOPLE });
-  otherIdp = await startOidcProvider({ redirectUri, people: PEOPLE });
-  server = await startTestServer({
-    port,
-    manualClock: true,
-    publicUrl,
-    oidc: {
-      issuer: idp.issuer,
-      clientId: idp.web.clientId,
-      clientSecret: idp.web.clientSecret,
-      cliClientId: idp.cliClientId,
-      scopes: 'openid email profile groups',
-    },
+  setup = await startOidcTestSetup({ people: PEOPLE, server: { manualClock: true } });
+  ({ idp, server, publicUrl } = setup);
+  otherIdp = await startOidcProvider({
+    redirectUri: `${publicUrl}/auth/oidc/callback`,
+    people: PEOPLE,
   });
   configHome = await mkdtemp(join(tmpdir(), 'countersign-config-'));
 });
 afterAll(async () => {
-  await server?.close();
-  await idp?.close();
+  await setup?.close();
   await otherIdp?.close();
   await rm(configHome, { recursive: true, force: true });
 });

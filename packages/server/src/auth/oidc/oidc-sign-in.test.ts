@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/start-test-server.js';
-import {
-  freePort,
-  startOidcProvider,
-  type TestOidcProvider,
-} from '../../test-support/oidc-test-provider.js';
+import type { TestServer } from '../../test/start-test-server.js';
+import type { TestOidcProvider } from '../../test-support/oidc-test-provider.js';
+import { type OidcTestSetup, startOidcTestSetup } from '../../test-support/oidc-test-server.js';
 import { ProviderPerson } from '../../test-support/provider-person.js';
 
 // A real OpenID provider (oidc-provider) and a real Countersign server on loopback; people sign
@@ -25,33 +22,23 @@ const PEOPLE = [
   { login: 'dave', email: 'dave@example.com', groups: ['finance'] },
 ];
 
+let setup: OidcTestSetup;
 beforeAll(async () => {
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  idp = await startOidcProvider({ redirectUri: `${publicUrl}/auth/oidc/callback`, people: PEOPLE });
-  server = await startTestServer({
-    port,
-    manualClock: true,
-    publicUrl,
-    reviewerAuth: 'oidc',
-    limits: { keyRecheckMs: 50 },
+  setup = await startOidcTestSetup({
+    people: PEOPLE,
+    server: { manualClock: true, reviewerAuth: 'oidc', limits: { keyRecheckMs: 50 } },
     oidc: {
-      issuer: idp.issuer,
-      clientId: idp.web.clientId,
-      clientSecret: idp.web.clientSecret,
-      cliClientId: idp.cliClientId,
       providerName: 'Test IdP',
-      scopes: 'openid email profile groups',
       allowedEmailDomains: ['example.com'],
       allowedGroups: ['finance', 'admins'],
       adminGroup: 'admins',
     },
   });
+  ({ idp, server, publicUrl } = setup);
   agentKey = await server.createKey({ role: 'agent', name: 'billing-bot' });
 });
 afterAll(async () => {
-  await server?.close();
-  await idp?.close();
+  await setup?.close();
 });
 
 const isCallback = (url: URL) => url.pathname === '/auth/oidc/callback';

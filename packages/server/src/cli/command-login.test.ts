@@ -9,7 +9,7 @@ import { startOidcProvider, type TestOidcProvider } from '../test-support/oidc-t
 import { type OidcTestSetup, startOidcTestSetup } from '../test-support/oidc-test-server.js';
 import { ProviderPerson } from '../test-support/provider-person.js';
 import type { CliIo } from './cli-support.js';
-import { credentialsPath } from './login-credentials.js';
+import { credentialsPath, forgetLogin, saveLogin } from './login-credentials.js';
 import { runCli } from './run-cli.js';
 
 // `countersign login` against a real OpenID provider (oidc-provider, device authorization grant)
@@ -126,6 +126,22 @@ describe('countersign login', () => {
     const none = cli();
     expect(await none.run(['ls'])).toBe(1);
     expect(none.err.join('\n')).toMatch(/countersign login --url URL/);
+  });
+
+  it('says when the stored login has expired', async () => {
+    const env = { XDG_CONFIG_HOME: configHome };
+    await saveLogin(env, {
+      url: 'http://127.0.0.1:9',
+      token: 'css_expired',
+      principal: 'user:alice',
+      expiresAt: '2020-01-01T00:00:00.000Z',
+    });
+    const expired = cli();
+    expect(await expired.run(['ls', '--url', 'http://127.0.0.1:9'])).toBe(1);
+    expect(expired.err.join('\n')).toMatch(
+      /Your login to http:\/\/127\.0\.0\.1:9 has expired; run countersign login --url http:\/\/127\.0\.0\.1:9 again/,
+    );
+    await forgetLogin(env, 'http://127.0.0.1:9');
   });
 
   it('refuses tampered, foreign and expired ID tokens and changes nothing', async () => {

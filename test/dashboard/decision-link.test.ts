@@ -62,5 +62,13 @@ describe('decision link from an email', () => {
     await page.getByRole('heading', { name: /already used|Already decided/ }).waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
+
+    // The dashboard's timeline shows who was told, and how.
+    const dashboard = await harness.newPage();
+    await harness.signIn(dashboard.page, harness.keys.alice);
+    await dashboard.page.goto(`${harness.server.url}/#/requests/${request.id}`);
+    await dashboard.page.getByText('Asked alice@example.com by email: sent').waitFor();
+    expect(dashboard.errors).toEqual([]);
+    await dashboard.page.context().close();
   });
 });

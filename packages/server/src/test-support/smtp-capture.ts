@@ -46,6 +46,8 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
         .catch(callback);
     },
     logger: false,
+    // Clients keep pooled connections open: closing ends them instead of waiting 30 s.
+    closeTimeout: 100,
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.server.address() as AddressInfo).port;

@@ -205,6 +205,25 @@ describe('email notifications and signed decision links', () => {
     );
   });
 
+  it('retries a relay that answers 4xx and gives up at once on 5xx, where admins see it', async () => {
+    const { server, call, agent } = await setUp({ manualClock: true });
+    smtp.refuseNext(1, 451);
+    await call(agent, 'POST', '/v1/requests', { action: 'first', assignees: ['user:alice'] });
+    await server.server.outbox.runDue();
+    expect(smtp.messages).toHaveLength(0);
+    await server.clock.advance(60_000);
+    await server.server.outbox.runDue();
+    expect((await smtp.received(1))[0]?.subject).toBe('Approval needed: first');
+    smtp.refuseNext(1, 550);
+    await call(agent, 'POST', '/v1/requests', { action: 'second', assignees: ['user:alice'] });
+    await server.server.outbox.runDue();
+    const failed = await call(server.adminKey, 'GET', '/v1/notifications?status=failed');
+    expect(failed.body.items).toEqual([
+      expect.objectContaining({ address: 'alice@example.com', status: 'failed', attempts: 1 }),
+    ]);
+    expect(failed.body.items[0].lastError).toContain('550');
+  });
+
   it('refuses to start when the SMTP relay cannot be reached, naming the option', async () => {
     const closed = await startSmtpCapture();
     await closed.close();

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from './api/api-client';
 import type { Me } from './api/parse-response';
 import { clearSessionKey, loadSessionKey, saveSessionKey } from './api/session-key';
+import { endSession, loadSignInState, type SignInState } from './api/sign-in-methods';
 import { AuditPage } from './components/audit-page';
 import { GrantsPage } from './components/grants-page';
 import { Header } from './components/header';
@@ -25,11 +26,19 @@ function useRoute(): Route {
 /** The dashboard: the sign-in form, or the signed-in pages. */
 export function App() {
   const [session, setSession] = useState<{ api: ApiClient; me: Me } | undefined>();
-  const [checking, setChecking] = useState(() => loadSessionKey() !== undefined);
+  const [methods, setMethods] = useState<SignInState | undefined>();
+
+  const current = useRef(session);
+  current.current = session;
 
   const signOut = useCallback(() => {
+    // A cookie session ends on the server too, so the cookie left in the browser is worthless.
+    const api = current.current?.api;
+    const csrf = api?.usesSession ? api.authHeaders('POST')['x-csrf-token'] : undefined;
+    if (csrf) void endSession(location.origin, csrf);
     clearSessionKey();
     setSession(undefined);
+    setMethods((state) => (state ? { ...state, session: null } : state));
   }, []);
 
   const signIn = useCallback(async (key: string) => {
@@ -39,17 +48,24 @@ export function App() {
     setSession({ api, me });
   }, []);
 
-  // A key kept from earlier in this tab signs in again after a reload.
+  // The server says which sign-in methods are on and whether this browser has a session; a key
+  // kept from earlier in this tab signs in again after a reload.
   useEffect(() => {
-    const key = loadSessionKey();
-    if (!key) return;
-    signIn(key)
-      .catch(() => clearSessionKey())
-      .finally(() => setChecking(false));
+    (async () => {
+      const state = await loadSignInState(location.origin);
+      if (state.session) {
+        const { csrfToken, ...me } = state.session;
+        setSession({ api: new ApiClient({ baseUrl: location.origin, csrfToken }), me });
+      } else {
+        const key = loadSessionKey();
+        if (key) await signIn(key).catch(() => clearSessionKey());
+      }
+      setMethods(state);
+    })();
   }, [signIn]);
 
-  if (checking) return <p class="loading">Checking your session…</p>;
-  if (!session) return <SignIn onSignIn={signIn} />;
+  if (!methods) return <p class="loading">Checking your session…</p>;
+  if (!session) return <SignIn onSignIn={signIn} methods={methods} />;
   return <SignedIn api={session.api} me={session.me} signOut={signOut} />;
 }
 

@@ -1,11 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import {
+  discoverIdentityProvider,
+  type IdentityProvider,
+  type OidcOptions,
+} from './auth/oidc/identity-provider.js';
 import type { Clock } from './clock.js';
 import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
+import { emailChannel } from './notify/email/email-channel.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -34,6 +40,21 @@ export interface ServerOptions extends Omit<AppOptions, 'store' | 'onWork'> {
   scheduler?: SchedulerOptions;
   /** Webhook delivery tuning. */
   outbox?: OutboxWorkerOptions;
+  /**
+   * Turns on email notifications through this SMTP relay: `smtp://user:pass@host:587` (STARTTLS
+   * when offered) or `smtps://…`. Checked at start. Env `COUNTERSIGN_SMTP_URL`, flag `--smtp-url`.
+   */
+  smtpUrl?: string;
+  /**
+   * The From of notification emails (default `Countersign <countersign@HOST>`, HOST from the
+   * public URL). Env `COUNTERSIGN_MAIL_FROM`, flag `--mail-from`.
+   */
+  mailFrom?: string;
+  /**
+   * OpenID Connect sign-in for reviewers (see the README's "Signing in with OpenID Connect"):
+   * the provider is discovered at start, and an unreachable issuer fails the start.
+   */
+  oidc?: OidcOptions;
 }
 
 /** A background worker of a running server; it also runs by itself, on a timer and on commits. */
@@ -70,10 +91,37 @@ export interface RunningServer {
 export async function startServer(given: ServerOptions = {}): Promise<RunningServer> {
   // Refuse bad options before opening anything.
   const options = withConfig(given);
+  const identityProvider = await identityProviderFor(options);
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
-  const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
+  let linkBase = () => 'http://127.0.0.1';
+  const channels = [...(options.notificationChannels ?? [])];
+  if (options.smtpUrl) {
+    const { clock = { now: () => Date.now() } } = options;
+    channels.push(
+      emailChannel({
+        smtpUrl: options.smtpUrl,
+        ...(options.mailFrom ? { from: options.mailFrom } : {}),
+        publicUrl: () => linkBase(),
+        now: () => clock.now(),
+      }),
+    );
+  }
+  const { app, context, nodeRoutes } = buildApp({
+    ...options,
+    store,
+    notificationChannels: channels,
+    onWork: () => wake(),
+    ...(identityProvider ? { identityProvider } : {}),
+  });
+  linkBase = () => context.notifier?.publicUrl ?? 'http://127.0.0.1';
+  try {
+    await context.notifier?.verify();
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -96,6 +144,9 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  context.notifier?.defaultPublicUrl(url);
   // A store shared with other replicas announces their events; fan them out here like our own.
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
@@ -107,9 +158,8 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   scheduler.start();
   outbox.start();
   wake();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     host,
     context,
@@ -120,6 +170,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
+      await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -128,6 +179,16 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       await store.close();
     },
   };
+}
+
+/** Discovers the OpenID provider of `oidc.issuer` (none without it); fails the start if unreachable. */
+async function identityProviderFor(
+  options: ServerOptions & ServerConfig,
+): Promise<IdentityProvider | undefined> {
+  if (options.identityProvider) return options.identityProvider;
+  const { issuer, clientId } = options.oidc;
+  if (issuer === undefined || clientId === undefined) return undefined;
+  return discoverIdentityProvider({ ...options.oidc, issuer, clientId });
 }
 
 /** The options with every configuration value checked, converted and defaulted. */

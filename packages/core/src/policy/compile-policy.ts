@@ -150,6 +150,7 @@ export function mergeApproval(
   if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
   if (merged.channel !== undefined) spec.channel = merged.channel;
   if (merged.preview !== undefined) spec.preview = merged.preview;
+  if (merged.notify !== undefined) spec.notify = merged.notify;
   return spec;
 }
 

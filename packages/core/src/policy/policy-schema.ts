@@ -5,6 +5,7 @@ import {
   assigneeSchema,
   escalationSchema,
   jsonObjectSchema,
+  notifySchema,
   requestKindSchema,
 } from '../protocol/schemas.js';
 import { isValidGlob } from './glob.js';
@@ -29,6 +30,7 @@ export const approvalBlockSchema = z.strictObject({
   responseSchema: jsonObjectSchema.optional(),
   channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
   preview: previewDescriptorSchema.optional(),
+  notify: notifySchema.optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
 

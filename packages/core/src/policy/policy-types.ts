@@ -1,5 +1,6 @@
 import type {
   JsonObject,
+  Notify,
   PreviewDescriptor,
   RequestKind,
   RequestPolicy,
@@ -40,6 +41,11 @@ export interface ApprovalSpec {
    * tool declares, so tools you do not own (an MCP upstream's) get one too.
    */
   preview?: PreviewDescriptor;
+  /**
+   * Who else hears of the request and on which channels, e.g.
+   * `{ targets: ['slack:#deploys', 'email:oncall@example.com'], channels: ['email'] }`.
+   */
+  notify?: Notify;
 }
 
 /** What the policy sees of one tool call. */

@@ -15,7 +15,12 @@ export interface ApiClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8787`; the dashboard uses its own origin. */
   baseUrl: string;
   /** The reviewer's API key, sent as a Bearer token and never put in a URL. */
-  apiKey: string;
+  apiKey?: string;
+  /**
+   * The CSRF token of a signed-in session (`GET /auth/session`): without a key the browser's
+   * session cookie authenticates, and every change carries this token as `X-CSRF-Token`.
+   */
+  csrfToken?: string;
 }
 
 /** Filters of `GET /v1/requests`. */
@@ -54,9 +59,17 @@ export class ApiClient {
     return new URL(path, this.#options.baseUrl).toString();
   }
 
-  /** The Authorization header value. */
-  get authorization(): string {
-    return `Bearer ${this.#options.apiKey}`;
+  /** Whether the session cookie (not a key) authenticates this client. */
+  get usesSession(): boolean {
+    return this.#options.apiKey === undefined;
+  }
+
+  /** The headers that authenticate a request: the key, or the CSRF token for a change. */
+  authHeaders(method: string): Record<string, string> {
+    if (this.#options.apiKey !== undefined)
+      return { authorization: `Bearer ${this.#options.apiKey}` };
+    const safe = method === 'GET' || method === 'HEAD';
+    return safe || !this.#options.csrfToken ? {} : { 'x-csrf-token': this.#options.csrfToken };
   }
 
   /** Sends a request and returns the raw response text, throwing `ApiError` for non-2xx answers. */
@@ -66,12 +79,13 @@ export class ApiClient {
       response = await fetch(this.url(path), {
         method,
         headers: {
-          authorization: this.authorization,
+          ...this.authHeaders(method),
           accept,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? null : JSON.stringify(body),
         cache: 'no-store',
+        credentials: 'same-origin',
       });
     } catch (cause) {
       throw new ServiceUnavailableError({ message: 'Cannot reach the Countersign server', cause });

@@ -47,7 +47,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<void
     try {
       const response = await fetch(api.url(options.path), {
         headers: {
-          authorization: api.authorization,
+          ...api.authHeaders('GET'),
           accept: 'text/event-stream',
           ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
         },

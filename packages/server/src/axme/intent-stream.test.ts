@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Authenticator } from '../auth/authenticator.js';
 import { principalFromHeader } from '../http/auth-middleware.js';
 import { KeepAlive } from '../http/event-stream.js';
 import { OpenWaits } from '../http/open-waits.js';
@@ -110,7 +111,9 @@ describe('AXME event stream: replay paced to the client', () => {
       recheckMs: 60_000,
       logError: () => undefined,
     });
-    const body = openIntentStream({ context, keepAlive: new KeepAlive(60_000), waits }, principal, {
+    const authenticator = new Authenticator({ store: context.store, clock: context.clock });
+    const services = { context, keepAlive: new KeepAlive(60_000), waits, authenticator };
+    const body = openIntentStream(services, principal, {
       request,
       since: 0,
       windowMs: 60_000,

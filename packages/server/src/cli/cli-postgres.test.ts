@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { lineMatching } from '../test-support/line-matching.js';
 import { dropSchema, postgresTestUrl, testSchema } from '../test-support/postgres.js';
 import type { CliIo } from './cli-support.js';
 import { runCli } from './run-cli.js';
@@ -19,17 +20,6 @@ function start(argv: string[], env: Record<string, string> = {}, signal?: AbortS
     ...(signal ? { signal } : {}),
   };
   return { done: runCli(argv, io), out, err };
-}
-
-async function lineMatching(lines: string[], pattern: RegExp): Promise<RegExpExecArray> {
-  for (let tries = 0; tries < 500; tries++) {
-    for (const line of lines) {
-      const match = pattern.exec(line);
-      if (match) return match;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`No line matching ${pattern} in: ${lines.join(' | ')}`);
 }
 
 describe('countersign CLI on PostgreSQL', () => {

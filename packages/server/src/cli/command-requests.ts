@@ -9,6 +9,7 @@ import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { GRANT_OPTIONS, grantFromFlags } from './grant-flags.js';
 import { localBackend } from './local-backend.js';
+import { findLogin } from './login-credentials.js';
 import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 import { remoteBackend } from './remote-backend.js';
 
@@ -49,9 +50,20 @@ export async function backendFrom(
     return localBackend(store, values.as ?? 'cli');
   }
   if (values.as !== undefined) throw new CliError('--as works only offline (--db, --database-url)');
+  if (!key) {
+    const login = await findLogin(io.env, url);
+    if (login) {
+      if (Date.parse(login.expiresAt) <= Date.now()) {
+        throw new CliError(
+          `Your login to ${login.url} has expired; run countersign login --url ${login.url} again`,
+        );
+      }
+      return remoteBackend(login.url, login.token);
+    }
+  }
   if (!url || !key) {
     throw new CliError(
-      'Set COUNTERSIGN_URL and COUNTERSIGN_API_KEY (or pass --db FILE or --database-url URL to work offline)',
+      'Set COUNTERSIGN_URL and COUNTERSIGN_API_KEY, run countersign login --url URL, or pass --db FILE or --database-url URL to work offline',
     );
   }
   return remoteBackend(url, key);

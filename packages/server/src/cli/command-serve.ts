@@ -71,7 +71,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (firstStart) {
     io.out(`Created the database with an admin key (shown once, keep it): ${firstStart}`);
   }
-  const server = await startServer({ ...config, store });
+  // A start that fails (an OpenID provider that cannot be discovered, say) is one line, as above.
+  const server = await withCliMessages(() => startServer({ ...config, store })).catch(
+    async (error: unknown) => {
+      await store.close();
+      throw error;
+    },
+  );
   io.out(`Countersign listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {

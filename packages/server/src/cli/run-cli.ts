@@ -9,6 +9,10 @@ const USAGE = `Usage: countersign <command>
         (every option and its COUNTERSIGN_* variable: the server README's options table)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
+  keys create --role reviewer|admin --user NAME  (a key of a directory user)
+  users add|update NAME [--display-name T] [--email E] [--slack-id U…] [--groups a,b]
+        [--channels email,slack] [--active true|false]
+  users list [--active|--disabled] [--json] | users disable NAME
   (every database command takes --database-url postgres://… [--schema NAME] or
    COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID
@@ -21,6 +25,9 @@ const USAGE = `Usage: countersign <command>
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify
+  login --url URL    sign in with the server's identity provider (device code); ls, approve and
+                     reject then use that login when no key is given
+  logout [--url URL] end that login
 Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
 or work offline on --db FILE or --database-url URL (acting as admin "cli", or --as NAME);
 COUNTERSIGN_DATABASE_URL alone (no COUNTERSIGN_URL) also works offline. Add --json for scripts.`;
@@ -31,6 +38,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   serve: async (args, io) => (await import('./command-serve.js')).serveCommand(args, io),
   keys: async (args, io) => (await import('./command-keys.js')).keysCommand(args, io),
+  users: async (args, io) => (await import('./command-users.js')).usersCommand(args, io),
   ls: async (args, io) => (await import('./command-requests.js')).requestsCommand('ls', args, io),
   show: async (args, io) =>
     (await import('./command-requests.js')).requestsCommand('show', args, io),
@@ -41,6 +49,8 @@ const COMMANDS: Record<string, Command> = {
   tail: async (args, io) => (await import('./command-tail.js')).tailCommand(args, io),
   audit: async (args, io) => (await import('./command-audit.js')).auditCommand(args, io),
   grants: async (args, io) => (await import('./command-grants.js')).grantsCommand(args, io),
+  login: async (args, io) => (await import('./command-login.js')).loginCommand(args, io),
+  logout: async (args, io) => (await import('./command-login.js')).logoutCommand(args, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

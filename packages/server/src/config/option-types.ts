@@ -173,3 +173,60 @@ export const postgresUrlType: OptionType<string> = {
   show: asIs,
   mask: redactUrl,
 };
+
+/** A URL with one of `protocols` (e.g. `['http', 'https']`); its password is masked in output. */
+export function urlType(protocols: readonly string[]): OptionType<string> {
+  const label = `${protocols.join('/')} URL`;
+  return {
+    label,
+    schema: checked((value) => {
+      if (typeof value === 'string') {
+        try {
+          const url = new URL(value);
+          if (protocols.includes(url.protocol.slice(0, -1)) && url.hostname) return value;
+        } catch {
+          // reported below
+        }
+      }
+      const text = typeof value === 'string' ? shown(redactUrl(value)) : shown(value);
+      return new Problem(
+        `must be a ${protocols.map((p) => `${p}://`).join(' or ')} URL, not ${text}`,
+      );
+    }),
+    fromText: asIs,
+    show: asIs,
+    mask: redactUrl,
+  };
+}
+
+/** One of a few words. */
+export function choiceType<T extends string>(choices: readonly T[]): OptionType<T> {
+  return {
+    label: choices.join(' or '),
+    schema: checked((value) =>
+      choices.includes(value as T)
+        ? (value as T)
+        : new Problem(
+            `must be ${choices.map((choice) => `"${choice}"`).join(' or ')}, not ${shown(value)}`,
+          ),
+    ),
+    fromText: asIs,
+    show: asIs,
+  };
+}
+
+/** A list of non-empty strings (comma separated as text), such as email domains or group names. */
+export function textListType(label: string): OptionType<string[]> {
+  return {
+    label: `list of ${label}`,
+    schema: checked((value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((item) => typeof item === 'string' && item.trim() !== '')
+        ? value.map((item: string) => item.trim())
+        : new Problem(`must be a non-empty list of ${label}, not ${shown(value)}`),
+    ),
+    fromText: (text) => text.split(',').map((entry) => entry.trim()),
+    show: asIs,
+  };
+}

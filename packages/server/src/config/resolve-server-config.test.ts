@@ -53,6 +53,13 @@ describe('server configuration from flags, environment and file', () => {
         giveUpAfterMs: 25 * 3_600_000,
         requestTimeoutMs: 10_000,
       },
+      decisionLinks: 'decide',
+      oidc: { groupsClaim: 'groups', scopes: 'openid email profile' },
+      sessions: {
+        idleTimeoutMs: 30 * 60_000,
+        absoluteTimeoutMs: 12 * 3_600_000,
+        cliTimeoutMs: 8 * 3_600_000,
+      },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));
     // The effective configuration is what startServer takes, and the exported schema agrees.

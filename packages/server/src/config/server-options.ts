@@ -6,13 +6,16 @@ import {
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
   booleanType,
+  choiceType,
   durationType,
   hostListType,
   integerType,
   portType,
   postgresUrlType,
   rateType,
+  textListType,
   textType,
+  urlType,
 } from './option-types.js';
 
 /**
@@ -268,6 +271,158 @@ export const SERVER_OPTIONS = {
       description: 'Timeout of one delivery attempt.',
     }),
   },
+  publicUrl: option({
+    type: urlType(['http', 'https']),
+    defaultText: 'the address the server listens on',
+    flag: 'public-url',
+    env: 'COUNTERSIGN_PUBLIC_URL',
+    description:
+      'The base of every link in every message (the dashboard, decision links) and of the OpenID Connect redirect URI (`PUBLIC_URL/auth/oidc/callback`), e.g. `https://countersign.example.com`.',
+  }),
+  smtpUrl: option({
+    type: urlType(['smtp', 'smtps']),
+    flag: 'smtp-url',
+    env: 'COUNTERSIGN_SMTP_URL',
+    secret: true,
+    description:
+      'Turns on email notifications through this relay, e.g. `smtp://user:pass@smtp.example.com:587` (STARTTLS when offered; `smtps://` for TLS from the start). Checked at start. The password is masked in output.',
+  }),
+  mailFrom: option({
+    type: textType('address'),
+    defaultText: '`Countersign <countersign@HOST>`',
+    flag: 'mail-from',
+    env: 'COUNTERSIGN_MAIL_FROM',
+    description: 'The From of notification emails, e.g. `Countersign <approvals@example.com>`.',
+  }),
+  decisionLinks: option({
+    type: choiceType(['decide', 'sign-in'] as const),
+    default: 'decide' as const,
+    flag: 'decision-links',
+    env: 'COUNTERSIGN_DECISION_LINKS',
+    description:
+      'What the links in messages open: `decide`, a signed confirmation page that decides without signing in; `sign-in`, the dashboard.',
+  }),
+  linkSecret: option({
+    type: textType('secret'),
+    defaultText: 'made once and kept in the database',
+    flag: 'link-secret',
+    env: 'COUNTERSIGN_LINK_SECRET',
+    secret: true,
+    description: 'The key (at least 32 characters) that signs decision links; replicas share it.',
+  }),
+  reviewerAuth: option({
+    type: choiceType(['key', 'oidc', 'both'] as const),
+    defaultText: '`key`; `both` when `oidc.issuer` is set',
+    flag: 'reviewer-auth',
+    env: 'COUNTERSIGN_REVIEWER_AUTH',
+    description:
+      'How reviewers sign in: `key` (API keys), `oidc` (the identity provider only: reviewer keys are refused) or `both`. Admin and agent keys work either way.',
+  }),
+  oidc: {
+    issuer: option({
+      type: urlType(['http', 'https']),
+      flag: 'oidc-issuer',
+      env: 'COUNTERSIGN_OIDC_ISSUER',
+      description:
+        'OpenID Connect issuer URL; turns on "Sign in with" the provider (see "Signing in with OpenID Connect"). Discovered at start: an unreachable issuer fails the start.',
+    }),
+    clientId: option({
+      type: textType('client id'),
+      flag: 'oidc-client-id',
+      env: 'COUNTERSIGN_OIDC_CLIENT_ID',
+      description: 'The client id registered at the provider for the dashboard.',
+    }),
+    clientSecret: option({
+      type: textType('secret'),
+      flag: 'oidc-client-secret',
+      env: 'COUNTERSIGN_OIDC_CLIENT_SECRET',
+      secret: true,
+      description: 'The client secret of `oidc.clientId` (leave out for a public client).',
+    }),
+    cliClientId: option({
+      type: textType('client id'),
+      flag: 'oidc-cli-client-id',
+      env: 'COUNTERSIGN_OIDC_CLI_CLIENT_ID',
+      defaultText: '`oidc.clientId`',
+      description:
+        'A public client (no secret, device authorization grant allowed) that `countersign login` uses; ID tokens for it are accepted too.',
+    }),
+    providerName: option({
+      type: textType('name'),
+      flag: 'oidc-provider-name',
+      env: 'COUNTERSIGN_OIDC_PROVIDER_NAME',
+      defaultText: 'the issuer host',
+      description: 'The name on the dashboard button, "Sign in with NAME".',
+    }),
+    groupsClaim: option({
+      type: textType('claim path'),
+      default: 'groups',
+      flag: 'oidc-groups-claim',
+      env: 'COUNTERSIGN_OIDC_GROUPS_CLAIM',
+      description:
+        "The ID token claim with the user's groups; dots reach into objects (`realm_access.roles`).",
+    }),
+    usernameClaim: option({
+      type: textType('claim path'),
+      flag: 'oidc-username-claim',
+      env: 'COUNTERSIGN_OIDC_USERNAME_CLAIM',
+      defaultText: 'the local part of `email`',
+      description:
+        'The claim `user:NAME` comes from (such as `preferred_username`). A name already held by another email is refused.',
+    }),
+    allowedEmailDomains: option({
+      type: textListType('domains'),
+      flag: 'oidc-allowed-domains',
+      env: 'COUNTERSIGN_OIDC_ALLOWED_DOMAINS',
+      defaultText: 'any domain',
+      description: 'Email domains that may sign in (comma separated); others are refused.',
+    }),
+    allowedGroups: option({
+      type: textListType('groups'),
+      flag: 'oidc-allowed-groups',
+      env: 'COUNTERSIGN_OIDC_ALLOWED_GROUPS',
+      defaultText: 'any group',
+      description:
+        'Groups of which a user must be in at least one to sign in (comma separated); others are refused.',
+    }),
+    adminGroup: option({
+      type: textType('group'),
+      flag: 'oidc-admin-group',
+      env: 'COUNTERSIGN_OIDC_ADMIN_GROUP',
+      description: 'Members of this provider group sign in as admins; everyone else as reviewers.',
+    }),
+    scopes: option({
+      type: textType('scopes'),
+      default: 'openid email profile',
+      flag: 'oidc-scopes',
+      env: 'COUNTERSIGN_OIDC_SCOPES',
+      description:
+        'The scopes asked for, space separated; add the one that puts groups in the ID token where the provider needs it (`groups` at Okta).',
+    }),
+  },
+  sessions: {
+    idleTimeoutMs: option({
+      type: durationType({ min: 60_000, examples: '30m or 1h' }),
+      default: 30 * 60_000,
+      flag: 'session-idle-timeout',
+      env: 'COUNTERSIGN_SESSION_IDLE_TIMEOUT',
+      description: 'A signed-in session without a request for this long ends.',
+    }),
+    absoluteTimeoutMs: option({
+      type: durationType({ min: 60_000, examples: '12h' }),
+      default: 12 * 3_600_000,
+      flag: 'session-absolute-timeout',
+      env: 'COUNTERSIGN_SESSION_ABSOLUTE_TIMEOUT',
+      description: 'A signed-in session ends this long after sign-in, however active.',
+    }),
+    cliTimeoutMs: option({
+      type: durationType({ min: 60_000, examples: '8h' }),
+      default: 8 * 3_600_000,
+      flag: 'cli-token-lifetime',
+      env: 'COUNTERSIGN_CLI_TOKEN_LIFETIME',
+      description: 'How long a token from `countersign login` lasts.',
+    }),
+  },
 };
 
 /** The effective configuration of `countersign serve`, as `startServer` accepts it. */
@@ -302,6 +457,45 @@ export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
     check: (config, name) =>
       config.outbox.maxDelayMs < config.outbox.baseDelayMs
         ? `${name('outbox.maxDelayMs')} must be at least ${name('outbox.baseDelayMs')}`
+        : undefined,
+  },
+  {
+    option: 'oidc.issuer',
+    check: (config, name) => {
+      const { oidc } = config;
+      if (oidc.issuer === undefined) {
+        const set = (['clientId', 'clientSecret', 'cliClientId', 'adminGroup'] as const).find(
+          (key) => oidc[key] !== undefined,
+        );
+        if (set) return `${name(`oidc.${set}`)} needs ${name('oidc.issuer')}`;
+        return config.reviewerAuth && config.reviewerAuth !== 'key'
+          ? `${name('reviewerAuth')} ${config.reviewerAuth} needs ${name('oidc.issuer')}`
+          : undefined;
+      }
+      if (oidc.clientId === undefined)
+        return `${name('oidc.issuer')} needs ${name('oidc.clientId')}`;
+      if (config.publicUrl === undefined) {
+        return `${name('oidc.issuer')} needs ${name('publicUrl')} (the redirect URI is PUBLIC_URL/auth/oidc/callback)`;
+      }
+      return undefined;
+    },
+  },
+  {
+    option: 'publicUrl',
+    check: (config, name) => {
+      if (config.oidc.issuer === undefined || config.publicUrl === undefined) return undefined;
+      const url = new URL(config.publicUrl);
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+      return url.protocol === 'http:' && !loopback
+        ? `${name('publicUrl')} must be https:// for OpenID Connect sign-in (plain http only on a loopback address)`
+        : undefined;
+    },
+  },
+  {
+    option: 'sessions.absoluteTimeoutMs',
+    check: (config, name) =>
+      config.sessions.absoluteTimeoutMs < config.sessions.idleTimeoutMs
+        ? `${name('sessions.absoluteTimeoutMs')} must be at least ${name('sessions.idleTimeoutMs')}`
         : undefined,
   },
 ];

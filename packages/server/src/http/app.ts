@@ -1,7 +1,13 @@
 import { Hono } from 'hono';
+import { Authenticator, credentialGone, type ReviewerAuth } from '../auth/authenticator.js';
+import type { IdentityProvider } from '../auth/oidc/identity-provider.js';
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../auth/sessions.js';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { decisionLinkRoutes } from '../notify/links/decision-link-routes.js';
+import type { NotificationChannel } from '../notify/notification-types.js';
+import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -21,10 +27,13 @@ import { type LimitOptions, RequestLimits, resolveLimits } from './request-limit
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
+import { authRoutes } from './routes-auth.js';
 import { grantRoutes } from './routes-grants.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
+import { notificationRoutes, requestNotificationRoutes } from './routes-notifications.js';
 import { requestRoutes } from './routes-requests.js';
+import { userRoutes } from './routes-users.js';
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -86,6 +95,41 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * Ways to reach people (see `NotificationChannel`); `startServer` adds the email channel from
+   * `smtpUrl`. None (the default): nobody is notified.
+   */
+  notificationChannels?: readonly NotificationChannel[];
+  /**
+   * The base of every link in every message, e.g. `https://countersign.example.com`. Env
+   * `COUNTERSIGN_PUBLIC_URL`, flag `--public-url`. Default: the address the server listens on.
+   */
+  publicUrl?: string;
+  /**
+   * Where the links in messages lead: `decide` (default) a signed one-click decision page;
+   * `sign-in` the dashboard, for teams that forbid decisions by possession of an email. Env
+   * `COUNTERSIGN_DECISION_LINKS`, flag `--decision-links`.
+   */
+  decisionLinks?: DecisionLinkMode;
+  /**
+   * The key that signs decision links (at least 32 characters); default: one made on first use
+   * and kept in the database, shared by replicas. Env `COUNTERSIGN_LINK_SECRET`, flag
+   * `--link-secret`.
+   */
+  linkSecret?: string;
+  /**
+   * How reviewers sign in: `key` (API keys, the default without OpenID Connect), `oidc` (reviewer
+   * keys are refused) or `both` (the default with it). Admin and agent keys work either way. Env
+   * `COUNTERSIGN_REVIEWER_AUTH`, flag `--reviewer-auth`.
+   */
+  reviewerAuth?: ReviewerAuth;
+  /**
+   * The discovered OpenID provider (`discoverIdentityProvider`; `startServer` discovers it from
+   * the `oidc` options); turns on "Sign in with" the provider. Needs `publicUrl`.
+   */
+  identityProvider?: IdentityProvider;
+  /** Idle and absolute timeouts of signed-in sessions (see {@link SessionSettings}). */
+  sessions?: SessionSettings;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -161,7 +205,26 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     ...(options.callbackHosts
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
+    notifier: new Notifier({
+      channels: options.notificationChannels ?? [],
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      ...(options.decisionLinks === undefined ? {} : { decisionLinks: options.decisionLinks }),
+      ...(options.linkSecret === undefined ? {} : { linkSecret: options.linkSecret }),
+    }),
   };
+  // Without its trailing slash: the redirect URI and the allowed Origin are built from it.
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  if (options.identityProvider && !publicUrl) {
+    throw fail('validation_failed', 'identityProvider needs publicUrl (the redirect URI base)');
+  }
+  const sessions = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
+  const authenticator = new Authenticator({
+    store: context.store,
+    clock: context.clock,
+    reviewerAuth: options.reviewerAuth ?? (options.identityProvider ? 'both' : 'key'),
+    sessions,
+    ...(options.identityProvider && publicUrl ? { publicUrl } : {}),
+  });
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
   const logError = options.logError ?? ((error: unknown) => console.error(error));
@@ -172,8 +235,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     maxPerKey: limits.maxConcurrentWaitsPerKey,
     recheckMs: limits.keyRecheckMs,
     logError,
+    isGone: (tx, keyId) => credentialGone(tx, keyId, sessions, context.clock.now()),
   });
-  const services = { context, keepAlive, waits };
+  const services = { context, keepAlive, waits, authenticator };
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
@@ -187,8 +251,18 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     c.set('inputLimits', inputLimits);
     await next();
   });
-  const auth = authenticate(context.store, requestLimits);
+  const auth = authenticate(authenticator, requestLimits, context.bus);
   app.route('/', metaRoutes(context, auth));
+  app.route(
+    '/',
+    authRoutes({
+      context,
+      authenticator,
+      limits: requestLimits,
+      ...(options.identityProvider ? { provider: options.identityProvider } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+    }),
+  );
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
 
@@ -197,11 +271,14 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   const longLived = longLivedRoutes(services);
   api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
+  api.route('/requests', requestNotificationRoutes(context));
   api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
   api.route('/grants', grantRoutes(context));
+  api.route('/users', userRoutes(context));
+  api.route('/notifications', notificationRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();
@@ -209,6 +286,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
+  app.route('/', decisionLinkRoutes(context));
   app.route('/', dashboardRoutes(options.dashboardDir));
   return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }

@@ -1,8 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { CountersignError } from '@countersign/core/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
-import { verifyApiKey } from '../auth/api-keys.js';
-import { type Principal, principalFor } from '../auth/principal.js';
+import { Authenticator, type Credentials } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { systemClock } from '../clock.js';
+import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import type { ResolvedInputLimits } from '../service/input-limits.js';
 import type { Role, Store } from '../store/store-types.js';
@@ -15,26 +17,44 @@ export interface AppEnv {
 
 /** Resolves the principal of an `Authorization: Bearer <key>` header; 401 otherwise. */
 export async function principalFromHeader(store: Store, header: string): Promise<Principal> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
-  const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));
-  if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
-  return principalFor(record);
+  return new Authenticator({ store, clock: systemClock }).principal({
+    authorization: header,
+    method: 'GET',
+  });
+}
+
+/** The credentials of a request: its Bearer header or session cookie, and the CSRF headers. */
+export function credentialsOf(headers: IncomingHttpHeaders | Headers, method: string): Credentials {
+  const get = (name: string): string | undefined => {
+    if (headers instanceof Headers) return headers.get(name) ?? undefined;
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  return {
+    authorization: get('authorization'),
+    cookie: get('cookie'),
+    origin: get('origin'),
+    csrfToken: get('x-csrf-token'),
+    method,
+  };
 }
 
 /**
  * Resolves the caller and charges the request to its key's rate budget; a failed authentication
- * is charged to the client address instead (429 once that address fails too often).
+ * is charged to the client address instead (429 once that address fails too often). With `bus`,
+ * a disable of the caller's user that this process still holds is dropped: the database has just
+ * found the user active again (re-enabled elsewhere).
  */
 export async function authenticateRequest(
-  store: Store,
+  authenticator: Authenticator,
   limits: RequestLimits,
-  header: string,
+  credentials: Credentials,
   address: string | undefined,
+  bus?: EventBus,
 ): Promise<Principal> {
   let principal: Principal;
   try {
-    principal = await principalFromHeader(store, header);
+    principal = await authenticator.principal(credentials);
   } catch (error) {
     if (CountersignError.isInstance(error) && error.code === 'unauthorized') {
       limits.chargeUnauthenticated(address ?? 'unknown');
@@ -42,6 +62,7 @@ export async function authenticateRequest(
     throw error;
   }
   limits.chargeKey(principal);
+  if (bus && principal.role !== 'agent') bus.enableUser(principal.name);
   return principal;
 }
 
@@ -50,17 +71,25 @@ export function clientAddress(c: Context): string | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
 }
 
-/** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */
-export function authenticate(store: Store, limits: RequestLimits): MiddlewareHandler<AppEnv> {
+/**
+ * Requires `Authorization: Bearer <key or login token>` or the dashboard's session cookie (with
+ * the CSRF checks for changes) and puts the caller's principal on the context.
+ */
+export function authenticate(
+  authenticator: Authenticator,
+  limits: RequestLimits,
+  bus?: EventBus,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // Resolved in a helper so the key record is not kept alive while a waiter's request is open.
     c.set(
       'principal',
       await authenticateRequest(
-        store,
+        authenticator,
         limits,
-        c.req.header('authorization') ?? '',
+        credentialsOf(c.req.raw.headers, c.req.method),
         clientAddress(c),
+        bus,
       ),
     );
     await next();

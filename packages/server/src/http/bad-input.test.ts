@@ -112,6 +112,12 @@ describe('bad input', () => {
       '/v1/grants',
       '/v1/grants/:id',
       '/v1/grants/:id/revoke',
+      '/v1/users',
+      '/v1/users/:id',
+      '/v1/users/:id/disable',
+      '/v1/requests/:id/notifications',
+      '/v1/notifications',
+      '/d/:id',
       '/api/pause',
       '/api/pause/:id',
       '/api/pause/:id/approve',
@@ -138,6 +144,11 @@ describe('bad input', () => {
       '/v1/inbox/:id/read',
       '/v1/inbox/:id/messages/delete',
       '/v1/approvals/:id/decision',
+      '/auth/session',
+      '/auth/oidc/login',
+      '/auth/oidc/callback',
+      '/auth/logout',
+      '/auth/cli/token',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
@@ -160,6 +171,8 @@ describe('bad input', () => {
         'requestId',
         'since',
         'wait_seconds',
+        'after',
+        'active',
         'owner_agent',
         'x',
       ),
@@ -189,6 +202,11 @@ describe('bad input', () => {
             url: fc.oneof(fc.webUrl(), fc.string()),
             role: fc.constantFrom('agent', 'reviewer', 'admin', 'god'),
             name: fc.string({ maxLength: 10 }),
+            email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 10 })),
+            slackUserId: fc.constantFrom('U0123ABC', 'x', 'W9'),
+            groups: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
+            active: fc.boolean(),
+            notifications: fc.oneof(fc.object(), fc.constant({ channels: ['email'] })),
             intent_type: fc.constantFrom('intent.a.v1', 'bad', ''),
             to_agent: fc.oneof(fc.string({ maxLength: 8 }), fc.constant('agent:bot')),
             payload: fc.oneof(fc.object(), fc.string()),
@@ -217,6 +235,7 @@ describe('bad input', () => {
             controls_patch: fc.oneof(fc.object(), fc.constant({ remind_after_seconds: 5 })),
             grants_patch: fc.oneof(fc.object(), fc.constant({ assignees: ['bob'] })),
             expected_policy_generation: fc.oneof(fc.integer(), fc.constant(null)),
+            idToken: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('a.b.c'), fc.integer()),
           },
           { requiredKeys: [] },
         )
@@ -245,6 +264,12 @@ describe('bad input', () => {
           const headers: Record<string, string> = {};
           if (key) headers.authorization = `Bearer ${key}`;
           if (key && id.length % 2 === 0) headers['x-api-key'] = key;
+          // A session cookie (never a valid one here) with the CSRF headers, for the cookie path.
+          if (id.length % 3 === 0 && /^[\x21-\x3a\x3c-\x7e]*$/.test(id)) {
+            headers.cookie = `countersign-session=css_${id}; countersign-sign-in=${id}`;
+            headers.origin = 'http://localhost';
+            headers['x-csrf-token'] = id;
+          }
           if (contentType) headers['content-type'] = contentType;
           if (extraHeader !== undefined && /^[\x20-\x7e]*$/.test(extraHeader)) {
             headers['idempotency-key'] = extraHeader;

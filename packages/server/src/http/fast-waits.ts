@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticateRequest } from './auth-middleware.js';
+import { authenticateRequest, credentialsOf } from './auth-middleware.js';
 import { errorBody } from './http-errors.js';
 import { type LongLivedServices, type LongLivedTarget, planLongLived } from './long-lived-plan.js';
 import type { RequestLimits } from './request-limits.js';
@@ -71,10 +71,11 @@ async function serve(
   search: string,
 ): Promise<void> {
   const principal = await authenticateRequest(
-    services.context.store,
+    services.authenticator,
     limits,
-    request.headers.authorization ?? '',
-    request.socket.remoteAddress,
+    credentialsOf(request.headers, 'GET'),
+    request.socket?.remoteAddress,
+    services.context.bus,
   );
   const lastEventId = request.headers['last-event-id'];
   const plan = await planLongLived(

@@ -1,5 +1,6 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import { z } from 'zod';
+import type { Authenticator } from '../auth/authenticator.js';
 import { mayStillSee, principalStillValid } from '../auth/live-authorization.js';
 import { canSee, type Principal, type RequestAudience } from '../auth/principal.js';
 import { fail, requestNotFound } from '../service/failures.js';
@@ -29,6 +30,8 @@ export type LongLivedTarget =
 /** What serving a long-lived route needs beyond the service. */
 export interface LongLivedServices {
   context: ServiceContext;
+  /** Resolves callers (keys, login tokens, session cookies). */
+  authenticator: Authenticator;
   keepAlive: KeepAlive;
   waits: OpenWaits;
 }

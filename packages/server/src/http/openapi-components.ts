@@ -30,7 +30,15 @@ import {
   pauseViewSchema,
 } from './ambedo-schemas.js';
 import { auditEntrySchema, auditVerificationSchema } from './audit-schemas.js';
+import { authSessionSchema, cliTokenBodySchema, cliTokenSchema } from './auth-schemas.js';
 import { healthSchema, identitySchema, readinessSchema } from './meta-schemas.js';
+import { notificationListSchema } from './notification-schemas.js';
+import {
+  createUserBodySchema,
+  updateUserBodySchema,
+  userListSchema,
+  userSchema,
+} from './user-schemas.js';
 
 /** The component schemas: bodies as clients send them (`input`), answers as the server sends them. */
 const COMPONENTS = {
@@ -63,6 +71,14 @@ const COMPONENTS = {
   RevokeGrantBody: [revokeGrantBodySchema, 'input'],
   Grant: [grantSchema, 'output'],
   GrantList: [grantListSchema, 'output'],
+  AuthSession: [authSessionSchema, 'output'],
+  CliTokenBody: [cliTokenBodySchema, 'input'],
+  CliToken: [cliTokenSchema, 'output'],
+  User: [userSchema, 'output'],
+  UserList: [userListSchema, 'output'],
+  CreateUserBody: [createUserBodySchema, 'input'],
+  UpdateUserBody: [updateUserBodySchema, 'input'],
+  NotificationList: [notificationListSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

@@ -1,6 +1,7 @@
 import { axmeOpenApi } from '../axme/axme-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
+import { notificationQuerySchema } from './notification-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
 import {
   ERROR_RESPONSES,
@@ -12,7 +13,10 @@ import {
 } from './openapi-operations.js';
 import { grantListQuerySchema } from './routes-grants.js';
 import { requestListQuerySchema } from './routes-requests.js';
+import { userListQuerySchema } from './user-schemas.js';
 import { waitQuerySchema } from './wait-core.js';
+
+const HTML = { content: { 'text/html': { schema: { type: 'string' } } } };
 
 function paths(): Record<string, unknown> {
   return {
@@ -57,6 +61,20 @@ function paths(): Record<string, unknown> {
         answer: 'ApprovalRequest',
         body: 'CancelBody',
         bodyOptional: true,
+      }),
+    },
+    '/v1/requests/{id}/notifications': {
+      parameters: [requestId],
+      get: operation({
+        summary: 'Who was told of the request, on which channel, and how delivery stands',
+        answer: 'NotificationList',
+      }),
+    },
+    '/v1/notifications': {
+      get: operation({
+        summary: 'Notification deliveries by status, failed ones by default (admins)',
+        answer: 'NotificationList',
+        query: notificationQuerySchema,
       }),
     },
     '/v1/requests/{id}/wait': {
@@ -111,6 +129,35 @@ function paths(): Record<string, unknown> {
     '/v1/keys/{id}': {
       parameters: [pathId('id', 'The key id')],
       delete: operation({ summary: 'Revoke an API key (admins)', status: '204' }),
+    },
+    '/v1/users': {
+      post: operation({
+        summary: 'Add a user to the directory (admins)',
+        status: '201',
+        answer: 'User',
+        body: 'CreateUserBody',
+      }),
+      get: operation({
+        summary: 'List the directory by name (admins)',
+        answer: 'UserList',
+        query: userListQuerySchema,
+      }),
+    },
+    '/v1/users/{name}': {
+      parameters: [pathId('name', 'NAME of user:NAME')],
+      get: operation({ summary: 'Read a user (admins)', answer: 'User' }),
+      patch: operation({
+        summary: 'Change a user; active: false disables, true enables (admins)',
+        answer: 'User',
+        body: 'UpdateUserBody',
+      }),
+    },
+    '/v1/users/{name}/disable': {
+      parameters: [pathId('name', 'NAME of user:NAME')],
+      post: operation({
+        summary: 'Disable a user: their keys and open streams stop at once (admins)',
+        answer: 'User',
+      }),
     },
     '/v1/webhooks': {
       post: operation({
@@ -182,6 +229,82 @@ function paths(): Record<string, unknown> {
         body: 'ApproveBody',
       }),
     },
+    '/d/{token}': {
+      parameters: [pathId('token', 'The signed decision token from a notification')],
+      get: operation({
+        summary: 'The confirmation page of a signed decision link (HTML; decides nothing)',
+        public: true,
+        responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+      }),
+      post: operation({
+        summary: 'Decide through a signed link (form: decision=approve|reject, reason, comment)',
+        public: true,
+        responses: { '200': { description: 'The outcome page', content: { 'text/html': {} } } },
+      }),
+    },
+    '/auth/session': {
+      get: operation({
+        summary:
+          'The sign-in methods on this server and the session of the cookie sent, with its CSRF token',
+        answer: 'AuthSession',
+        public: true,
+      }),
+    },
+    '/auth/oidc/login': {
+      get: operation({
+        summary:
+          'Start signing in with the OpenID provider (redirects there; 404 when OIDC is off)',
+        public: true,
+        parameters: [
+          {
+            name: 'returnTo',
+            in: 'query',
+            description: 'The dashboard path to come back to after signing in (default /)',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '302': { description: 'To the provider, with a short-lived sign-in cookie' },
+          ...ERROR_RESPONSES,
+        },
+      }),
+    },
+    '/auth/oidc/callback': {
+      get: operation({
+        summary: "The provider's redirect back: sets the session cookie, or shows why not",
+        public: true,
+        parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({
+          name,
+          in: 'query',
+          description: `The authorization response's ${name}, as the provider sends it`,
+          schema: { type: 'string' },
+        })),
+        responses: {
+          '303': { description: 'Signed in: to the dashboard, with the session cookie' },
+          '400': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '401': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '403': { description: 'A page saying why the sign-in was refused', ...HTML },
+          '409': { description: 'A page saying why the sign-in was refused', ...HTML },
+        },
+      }),
+    },
+    '/auth/logout': {
+      post: operation({
+        summary:
+          'End the session on the server (cookie with Origin and X-CSRF-Token, or a countersign login token)',
+        status: '204',
+      }),
+    },
+    '/auth/cli/token': {
+      post: operation({
+        summary:
+          'Exchange an ID token from the device authorization grant for a short-lived Countersign token',
+        status: '201',
+        answer: 'CliToken',
+        body: 'CliTokenBody',
+        public: true,
+      }),
+    },
     '/healthz': {
       get: operation({ summary: 'Liveness', answer: 'Health', public: true }),
     },
@@ -223,9 +346,19 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       schemas: { ...componentSchemas(), ...axme.schemas },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'countersign-session',
+          description:
+            'The dashboard session (__Host-countersign-session over HTTPS); changes also need Origin and X-CSRF-Token',
+        },
+        ...axme.securitySchemes,
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { sessionCookie: [] }],
     paths: { ...paths(), ...axme.paths },
   };
   return cached;

@@ -20,6 +20,74 @@ export interface ApiKeyRecord {
   revokedAt?: string;
 }
 
+/**
+ * A person's notification preferences. Stored as one JSON document, so later settings (quiet
+ * hours, say) need no migration.
+ */
+export interface NotificationSettings {
+  /** The channels (`email`, `slack`, …) that may notify the person; absent means every one. */
+  channels?: string[];
+}
+
+/** A person of the directory, `user:NAME` in assignees and principals. */
+export interface UserRecord {
+  /** NAME of `user:NAME`. */
+  name: string;
+  displayName?: string;
+  email?: string;
+  /** The Slack member id (`U…`/`W…`), for direct messages and mapping Slack clicks. */
+  slackUserId?: string;
+  /** Groups (`group:G` assignees reach them). */
+  groups: string[];
+  /** False once disabled: their keys and sessions stop working, and nothing notifies them. */
+  active: boolean;
+  notifications: NotificationSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Filters and paging for listing users, by name. */
+export interface UserQuery {
+  /** Only names after this one (the last name of the previous page). */
+  after?: string;
+  /** Only active (true) or disabled (false) users. */
+  active?: boolean;
+  limit: number;
+}
+
+/** A reviewer's signed-in session (browser cookie or CLI token); the token itself is never stored. */
+export interface SessionRecord {
+  /** Hex SHA-256 of the session token. */
+  id: string;
+  /** NAME of `user:NAME`. */
+  userName: string;
+  /** `reviewer`, or `admin` through the admin group. */
+  role: Role;
+  /** The provider's groups at sign-in. */
+  groups: string[];
+  /** `browser` (cookie, CSRF-checked) or `cli` (Bearer token). */
+  kind: 'browser' | 'cli';
+  /** The per-session token a cookie-authenticated state-changing request must echo. */
+  csrfToken: string;
+  /** Milliseconds since the epoch, as are the other times. */
+  createdAt: number;
+  lastSeenAt: number;
+  /** The absolute end of the session. */
+  expiresAt: number;
+  /** Set by sign-out. */
+  endedAt?: number;
+}
+
+/** The server-side half of a sign-in in progress, claimed once by the callback. */
+export interface SignInAttempt {
+  state: string;
+  codeVerifier: string;
+  nonce: string;
+  /** The dashboard path to return to. */
+  returnTo: string;
+  createdAt: number;
+}
+
 /** Which requests a caller may see. */
 export interface Visibility {
   /** Everything (admins). */
@@ -118,6 +186,8 @@ export interface OutboxMessage {
   createdAt: number;
   status: 'pending' | 'delivered' | 'failed' | 'disabled';
   lastError?: string;
+  /** The request it is about, when it is about one (notifications always are). */
+  requestId?: string | null;
 }
 
 /** A stored grant; its status (active, expired, exhausted, revoked) is read against the clock. */
@@ -223,6 +293,22 @@ export interface StoreTx {
   updateOutbox(message: OutboxMessage): Promise<void>;
   disableOutboxFor(webhookId: string): Promise<void>;
   listOutbox(limit: number): Promise<OutboxMessage[]>;
+  /** A request's outbox rows whose url starts with `prefix`, oldest first. */
+  listRequestOutbox(requestId: string, prefix: string, limit: number): Promise<OutboxMessage[]>;
+  /** Rows in `status` whose url starts with `prefix`, newest first. */
+  listOutboxByStatus(
+    status: OutboxMessage['status'],
+    prefix: string,
+    limit: number,
+  ): Promise<OutboxMessage[]>;
+  /** Whether a row for this request already went (or is going) to `url`. */
+  outboxSentTo(requestId: string, url: string): Promise<boolean>;
+  /** Marks a single-use link used; false when it already was. */
+  claimLink(nonce: string, requestId: string, at: string): Promise<boolean>;
+  /** When a single-use link was used, if it was. */
+  linkUsedAt(nonce: string): Promise<string | undefined>;
+  /** Makes a claimed link usable again (its decision did not go through). */
+  releaseLink(nonce: string): Promise<void>;
 
   insertWebhook(webhook: WebhookRecord): Promise<void>;
   listWebhooks(): Promise<WebhookRecord[]>;
@@ -256,6 +342,29 @@ export interface StoreTx {
   useGrant(id: string, now: string): Promise<number | undefined>;
   /** Marks a grant revoked (once); false when it already was. */
   revokeGrant(grant: GrantRecord): Promise<boolean>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  /** The user with this email, compared without case. */
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  findUserBySlackId(slackUserId: string): Promise<UserRecord | undefined>;
+  listUsers(query: UserQuery): Promise<UserRecord[]>;
+  /** The active users in any of `groups`, by name. */
+  listActiveMembers(groups: readonly string[]): Promise<UserRecord[]>;
+  insertUser(user: UserRecord): Promise<void>;
+  /** Overwrites the user of that name; false when there is none. */
+  updateUser(user: UserRecord): Promise<boolean>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** Moves `lastSeenAt` forward to `at`. */
+  touchSession(id: string, at: number): Promise<void>;
+  /** Ends a live session; false when there is none. */
+  endSession(id: string, at: number): Promise<boolean>;
+  /** Deletes the user's sessions that expired or ended before `before`. */
+  purgeSessionsOf(userName: string, before: number): Promise<void>;
+  /** Stores a sign-in in progress, purging those started before `purgeBefore`. */
+  insertSignInAttempt(attempt: SignInAttempt, purgeBefore: number): Promise<void>;
+  /** Removes and returns the sign-in with this state; undefined when unknown or already taken. */
+  takeSignInAttempt(state: string): Promise<SignInAttempt | undefined>;
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;

@@ -367,5 +367,51 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.read((tx) => tx.getSetting('a'))).toBe('2');
       expect(await store.ping()).toBe(true);
     });
+
+    it('keeps sessions and claims each sign-in attempt once', async () => {
+      const session = {
+        id: 'a'.repeat(64),
+        userName: 'alice',
+        role: 'reviewer' as const,
+        groups: ['finance'],
+        kind: 'browser' as const,
+        csrfToken: 'csrf',
+        createdAt: 1_000,
+        lastSeenAt: 1_000,
+        expiresAt: 9_000_000_000_000,
+      };
+      await store.transaction((tx) => tx.insertSession(session));
+      await store.transaction((tx) => tx.touchSession(session.id, 5_000));
+      await store.transaction((tx) => tx.touchSession(session.id, 4_000));
+      expect(await store.read((tx) => tx.getSession(session.id))).toEqual({
+        ...session,
+        lastSeenAt: 5_000,
+      });
+      expect(await store.transaction((tx) => tx.endSession(session.id, 6_000))).toBe(true);
+      expect(await store.transaction((tx) => tx.endSession(session.id, 7_000))).toBe(false);
+      expect((await store.read((tx) => tx.getSession(session.id)))?.endedAt).toBe(6_000);
+      await store.transaction((tx) => tx.purgeSessionsOf('alice', 6_000));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeDefined();
+      await store.transaction((tx) => tx.purgeSessionsOf('bob', 6_001));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeDefined();
+      await store.transaction((tx) => tx.purgeSessionsOf('alice', 6_001));
+      expect(await store.read((tx) => tx.getSession(session.id))).toBeUndefined();
+      await store.transaction((tx) => tx.insertSession(session));
+
+      const attempt = { state: 's1', codeVerifier: 'v', nonce: 'n', returnTo: '/', createdAt: 10 };
+      await store.transaction((tx) => tx.insertSignInAttempt(attempt, 0));
+      await store.transaction((tx) =>
+        tx.insertSignInAttempt({ ...attempt, state: 's2', createdAt: 500 }, 100),
+      );
+      // s1 started before the purge horizon of the second insert.
+      expect(await store.transaction((tx) => tx.takeSignInAttempt('s1'))).toBeUndefined();
+      const [first, second] = await Promise.all([
+        store.transaction((tx) => tx.takeSignInAttempt('s2')),
+        store.transaction((tx) => tx.takeSignInAttempt('s2')),
+      ]);
+      expect([first, second].filter(Boolean)).toEqual([
+        { ...attempt, state: 's2', createdAt: 500 },
+      ]);
+    });
   });
 }

@@ -14,6 +14,8 @@ import {
 /** Options for {@link startTestServer}. */
 export interface TestServerOptions
   extends Omit<ServerOptions, 'store' | 'dbPath' | 'port' | 'host' | 'clock'> {
+  /** The loopback port (default: a free one), for servers whose URL must be known in advance. */
+  port?: number;
   /** Use a manual clock that moves only through `clock.advance(ms)`. */
   manualClock?: boolean;
   /** Start time of the manual clock (default: now). */
@@ -76,7 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (!server) throw new Error('the test server is stopped');
     return server;
   };
-  const first = await listen(0);
+  const first = await listen(options.port ?? 0);
   const clock = first.context.clock;
   const createKey = async (key: NewKeyOptions) =>
     (await store.transaction((tx) => createApiKey(tx, key, new Date(clock.now())))).key;

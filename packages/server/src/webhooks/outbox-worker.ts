@@ -1,6 +1,11 @@
 import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
+import {
+  auditNotification,
+  deliverNotification,
+  isNotification,
+} from '../notify/deliver-notification.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxMessage } from '../store/store-types.js';
@@ -30,16 +35,23 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Messages claimed per run. */
+const BATCH = 50;
+
 type Outcome =
-  | { ok: true; status: number }
+  | { ok: true; status?: number }
   | { ok: false; status?: number; error: string; final?: boolean };
 
-/** Delivers the persisted outbox at least once, signed per Standard Webhooks. */
+/**
+ * Delivers the persisted outbox at least once: webhooks signed per Standard Webhooks, and
+ * notifications (rows whose url is `notify:…`) through their channel, with the same backoff.
+ */
 export class OutboxWorker {
   readonly #context: ServiceContext;
   readonly #options: Required<OutboxWorkerOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  #again = false;
   #callbackAgent: Agent | undefined;
 
   constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
@@ -88,14 +100,31 @@ export class OutboxWorker {
     this.#callbackAgent = undefined;
   }
 
-  /** Attempts every due message once; resolves with how many were attempted. */
+  /**
+   * Attempts every due message once; resolves with how many were attempted. A call during a run
+   * joins it and makes it look again when done, so rows committed meanwhile (a burst of creates)
+   * go out now rather than at the next poll; a full batch is followed by the next at once.
+   */
   runDue(): Promise<number> {
-    if (!this.#running) {
-      this.#running = this.#runOnce().finally(() => {
-        this.#running = undefined;
-      });
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
     }
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined;
+    });
     return this.#running;
+  }
+
+  async #drain(): Promise<number> {
+    let total = 0;
+    do {
+      this.#again = false;
+      const attempted = await this.#runOnce();
+      total += attempted;
+      if (attempted === BATCH) this.#again = true;
+    } while (this.#again && this.#timer !== undefined);
+    return total;
   }
 
   /** The delay before attempt `attempts + 1`: exponential with jitter, capped. */
@@ -109,20 +138,23 @@ export class OutboxWorker {
     const { store, clock } = this.#context;
     const now = clock.now();
     const leaseUntil = now + this.#options.requestTimeoutMs * 3;
-    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, 50));
+    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, BATCH));
     await Promise.all(messages.map((message) => this.#deliver(message)));
     return messages.length;
   }
 
   async #deliver(message: OutboxMessage): Promise<void> {
-    const outcome = (await this.#refused(message)) ?? (await this.#post(message));
+    const notification = isNotification(message);
+    const outcome: Outcome = notification
+      ? await deliverNotification(this.#context, message)
+      : ((await this.#refused(message)) ?? (await this.#post(message)));
     const { store, clock } = this.#context;
     const now = clock.now();
     const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
     if (outcome.ok) {
       next.status = 'delivered';
       delete next.lastError;
-    } else if (outcome.status === 410) {
+    } else if (!notification && outcome.status === 410) {
       next.status = 'disabled';
       next.lastError = outcome.error;
     } else if (outcome.final || now - message.createdAt >= this.#options.giveUpAfterMs) {
@@ -138,7 +170,9 @@ export class OutboxWorker {
         await tx.setWebhookEnabled(message.webhookId, false);
         await tx.disableOutboxFor(message.webhookId);
       }
-      if (next.status !== 'pending') {
+      if (notification) {
+        await auditNotification(tx, message, next, now);
+      } else if (next.status !== 'pending') {
         await appendAudit(tx, {
           at: isoTime(now),
           type: `webhook.${next.status}`,

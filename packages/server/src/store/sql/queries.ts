@@ -1,4 +1,11 @@
-import { booleanParameter, forUpdate, inList, nextEventId, skipLocked } from './dialect.js';
+import {
+  booleanParameter,
+  forUpdate,
+  inList,
+  jsonArrayHasAny,
+  nextEventId,
+  skipLocked,
+} from './dialect.js';
 import { sql } from './sql-template.js';
 
 // Every fixed statement of the store, written once for SQLite and PostgreSQL. Where they differ
@@ -56,8 +63,9 @@ export const JOBS = {
 
 export const OUTBOX = {
   insert: sql`INSERT INTO outbox (id, webhook_id, url, secret, event_type, body, attempts,
-    next_attempt_at, created_at, status, last_error) VALUES (:id, :webhookId, :url, :secret,
-    :eventType, :body, :attempts, :nextAttemptAt, :createdAt, :status, :lastError)`,
+    next_attempt_at, created_at, status, last_error, request_id) VALUES (:id, :webhookId, :url,
+    :secret, :eventType, :body, :attempts, :nextAttemptAt, :createdAt, :status, :lastError,
+    :requestId)`,
   // Each message is leased to one worker; ties on time go by id, the same on every database.
   claimDue: sql`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
     ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
@@ -67,6 +75,19 @@ export const OUTBOX = {
   disableFor: sql`UPDATE outbox SET status = 'disabled' WHERE webhook_id = :webhookId
     AND status = 'pending'`,
   list: sql`SELECT * FROM outbox ORDER BY created_at, id LIMIT :limit`,
+  forRequest: sql`SELECT * FROM outbox WHERE request_id = :requestId AND url LIKE :prefix
+    ORDER BY created_at, id LIMIT :limit`,
+  byStatus: sql`SELECT * FROM outbox WHERE status = :status AND url LIKE :prefix
+    ORDER BY created_at DESC, id DESC LIMIT :limit`,
+  sentTo: sql`SELECT id FROM outbox WHERE request_id = :requestId AND url = :url LIMIT 1`,
+};
+
+export const USED_LINKS = {
+  // A second use of the same link changes no row.
+  claim: sql`INSERT INTO used_links (nonce, request_id, used_at) VALUES (:nonce, :requestId, :at)
+    ON CONFLICT (nonce) DO NOTHING`,
+  release: sql`DELETE FROM used_links WHERE nonce = :nonce`,
+  get: sql`SELECT used_at FROM used_links WHERE nonce = :nonce`,
 };
 
 export const WEBHOOKS = {
@@ -84,6 +105,26 @@ export const API_KEYS = {
   get: sql`SELECT * FROM api_keys WHERE id = :id`,
   list: sql`SELECT * FROM api_keys ORDER BY created_at, id`,
   revoke: sql`UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL`,
+};
+
+const USER_COLUMNS = sql`name, display_name, email, slack_user_id, groups, active, notifications,
+  created_at, updated_at`;
+
+export const USERS = {
+  get: sql`SELECT ${USER_COLUMNS} FROM users WHERE name = :name`,
+  byEmail: sql`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower(:email)`,
+  bySlackId: sql`SELECT ${USER_COLUMNS} FROM users WHERE slack_user_id = :slackUserId`,
+  list: sql`SELECT ${USER_COLUMNS} FROM users WHERE name > :after ORDER BY name LIMIT :limit`,
+  listByState: sql`SELECT ${USER_COLUMNS} FROM users WHERE name > :after
+    AND active = ${booleanParameter('active')} ORDER BY name LIMIT :limit`,
+  activeMembers: sql`SELECT ${USER_COLUMNS} FROM users WHERE active = TRUE
+    AND ${jsonArrayHasAny('groups', 'groups')} ORDER BY name`,
+  insert: sql`INSERT INTO users (name, display_name, email, slack_user_id, groups, active,
+    notifications, created_at, updated_at) VALUES (:name, :displayName, :email, :slackUserId,
+    :groups, ${booleanParameter('active')}, :notifications, :createdAt, :updatedAt)`,
+  update: sql`UPDATE users SET display_name = :displayName, email = :email,
+    slack_user_id = :slackUserId, groups = :groups, active = ${booleanParameter('active')},
+    notifications = :notifications, updated_at = :updatedAt WHERE name = :name`,
 };
 
 export const SETTINGS = {
@@ -107,4 +148,24 @@ export const GRANTS = {
     AND expires_at > :now AND (max_uses IS NULL OR uses < max_uses) RETURNING uses`,
   revoke: sql`UPDATE grants SET revoked_at = :revokedAt, doc = :doc WHERE id = :id
     AND revoked_at IS NULL`,
+};
+
+export const SESSIONS = {
+  insert: sql`INSERT INTO sessions (id, user_name, role, groups, kind, csrf_token, created_at,
+    last_seen_at, expires_at, ended_at) VALUES (:id, :userName, :role, :groups, :kind, :csrfToken,
+    :createdAt, :lastSeenAt, :expiresAt, NULL)`,
+  get: sql`SELECT * FROM sessions WHERE id = :id`,
+  touch: sql`UPDATE sessions SET last_seen_at = :at WHERE id = :id AND last_seen_at < :at`,
+  end: sql`UPDATE sessions SET ended_at = :at WHERE id = :id AND ended_at IS NULL`,
+  purgeOf: sql`DELETE FROM sessions WHERE user_name = :userName
+    AND (expires_at < :before OR ended_at < :before)`,
+};
+
+export const SIGN_IN_ATTEMPTS = {
+  insert: sql`INSERT INTO sign_in_attempts (state, code_verifier, nonce, return_to, created_at)
+    VALUES (:state, :codeVerifier, :nonce, :returnTo, :createdAt)`,
+  get: sql`SELECT * FROM sign_in_attempts WHERE state = :state`,
+  // Deleting is the claim: of two callbacks with the same state only one deletes the row.
+  delete: sql`DELETE FROM sign_in_attempts WHERE state = :state`,
+  purge: sql`DELETE FROM sign_in_attempts WHERE created_at < :before`,
 };

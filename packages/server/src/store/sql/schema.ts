@@ -110,4 +110,56 @@ export const MIGRATIONS: readonly Query[] = [
   CREATE INDEX grants_live ON grants(expires_at);
   CREATE INDEX grants_agent ON grants(agent, seq);
   `,
+  // The people directory: reviewers' keys belong to a user, and notifications find them here.
+  sql`
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    display_name TEXT,
+    email TEXT,
+    slack_user_id TEXT,
+    groups ${columnType('jsonArray')} NOT NULL,
+    active ${boolean} NOT NULL,
+    notifications TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX users_email ON users(lower(email));
+  CREATE UNIQUE INDEX users_slack ON users(slack_user_id);
+  `,
+  // Notifications share the webhook outbox; a request's rows are listed for its timeline. Signed
+  // decision links are single-use: a used link's nonce is kept.
+  sql`
+  ALTER TABLE outbox ADD COLUMN request_id TEXT;
+  CREATE INDEX outbox_request ON outbox(request_id, created_at);
+  CREATE TABLE used_links (
+    nonce TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    used_at TEXT NOT NULL
+  );
+  `,
+  // Reviewer sign-in with OpenID Connect: server-side sessions (by the SHA-256 of their token) and
+  // the short-lived, single-use state of sign-ins in progress.
+  sql`
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at ${bigint} NOT NULL,
+    last_seen_at ${bigint} NOT NULL,
+    expires_at ${bigint} NOT NULL,
+    ended_at ${bigint}
+  );
+  CREATE INDEX sessions_user ON sessions(user_name);
+  CREATE TABLE sign_in_attempts (
+    state TEXT PRIMARY KEY,
+    code_verifier TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    return_to TEXT NOT NULL,
+    created_at ${bigint} NOT NULL
+  );
+  CREATE INDEX sign_in_attempts_created ON sign_in_attempts(created_at);
+  `,
 ];

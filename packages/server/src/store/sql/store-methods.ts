@@ -3,7 +3,9 @@ import { adminMethods } from './admin-methods.js';
 import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
 import { requestMethods } from './request-methods.js';
+import { sessionMethods } from './session-methods.js';
 import type { SqlSession } from './sql-session.js';
+import { userMethods } from './user-methods.js';
 import { workMethods } from './work-methods.js';
 
 /** Every method of a store but `afterCommit`, on one session of either database. */
@@ -14,5 +16,7 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...workMethods(db),
     ...adminMethods(db),
     ...grantMethods(db),
+    ...userMethods(db),
+    ...sessionMethods(db),
   };
 }

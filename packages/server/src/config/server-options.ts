@@ -3,6 +3,12 @@ import {
   DEFAULT_IDEMPOTENCY_RETENTION_MS,
   MIN_IDEMPOTENCY_RETENTION_MS,
 } from '../scheduler/scheduler.js';
+import {
+  slackApiUrlType,
+  slackBotTokenType,
+  slackChannelType,
+  slackSigningSecretType,
+} from '../slack/slack-option-types.js';
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
   booleanType,
@@ -260,6 +266,38 @@ export const SERVER_OPTIONS = {
       description: 'Timeout of one delivery attempt.',
     }),
   },
+  slack: {
+    botToken: option({
+      type: slackBotTokenType,
+      flag: 'slack-bot-token',
+      env: 'COUNTERSIGN_SLACK_BOT_TOKEN',
+      secret: true,
+      description:
+        'Bot token of your Slack app; turns Slack on: requests are posted to their assignees and channels with Approve and Reject buttons (see "Slack"). Needs `slack.signingSecret`.',
+    }),
+    signingSecret: option({
+      type: slackSigningSecretType,
+      flag: 'slack-signing-secret',
+      env: 'COUNTERSIGN_SLACK_SIGNING_SECRET',
+      secret: true,
+      description:
+        'Signing secret of your Slack app; `POST /integrations/slack/interactions` refuses every request not signed with it.',
+    }),
+    defaultChannel: option({
+      type: slackChannelType,
+      flag: 'slack-default-channel',
+      env: 'COUNTERSIGN_SLACK_DEFAULT_CHANNEL',
+      description:
+        "Channel (`#name` or id) that gets every new request too, beside the assignees' DMs and the policy's `slack:` targets.",
+    }),
+    apiUrl: option({
+      type: slackApiUrlType,
+      default: 'https://slack.com/api/',
+      flag: 'slack-api-url',
+      env: 'COUNTERSIGN_SLACK_API_URL',
+      description: 'Base URL of the Slack Web API; change it only for a proxy or a local stand-in.',
+    }),
+  },
 };
 
 /** The effective configuration of `countersign serve`, as `startServer` accepts it. */
@@ -287,6 +325,13 @@ export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
     check: (config, name) =>
       config.databaseSchema !== undefined && config.databaseUrl === undefined
         ? `${name('databaseSchema')} needs ${name('databaseUrl')}`
+        : undefined,
+  },
+  {
+    option: 'slack.signingSecret',
+    check: (config, name) =>
+      (config.slack.botToken === undefined) !== (config.slack.signingSecret === undefined)
+        ? `${name('slack.botToken')} and ${name('slack.signingSecret')} go together: give both to turn Slack on`
         : undefined,
   },
   {

@@ -117,6 +117,21 @@ export interface OutboxMessage {
   lastError?: string;
 }
 
+/** A Slack message posted about a request (one per recipient), to update once it is decided. */
+export interface SlackMessageRef {
+  requestId: string;
+  /** Who it was posted for: `user:NAME` (a DM) or a channel as configured (`#deploys`). */
+  recipient: string;
+  /** The channel id Slack answered with (a `D…` id for a DM). */
+  channel: string;
+  /** The message's `ts`, its id within the channel. */
+  ts: string;
+  /** Epoch milliseconds of the post. */
+  postedAt: number;
+  /** The request version the message shows now. */
+  shownVersion: number;
+}
+
 /** Everything the service reads and writes; each method is one statement or a small group. */
 export interface StoreTx {
   getRequest(id: string): Promise<ApprovalRequest | undefined>;
@@ -181,6 +196,13 @@ export interface StoreTx {
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  /** Remembers a posted Slack message; false when one for this recipient is stored already. */
+  insertSlackMessage(message: SlackMessageRef): Promise<boolean>;
+  /** The Slack messages posted about a request, oldest first. */
+  listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;
+  /** Records that a message now shows `version`, unless it shows a later one; true if it moved. */
+  setSlackMessageVersion(requestId: string, recipient: string, version: number): Promise<boolean>;
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;

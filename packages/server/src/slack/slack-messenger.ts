@@ -1,0 +1,117 @@
+import type { ApprovalRequest } from '@countersign/core/protocol';
+import { appendAudit } from '../audit/audit-chain.js';
+import { isoTime } from '../clock.js';
+import type { ServiceContext } from '../service/service-context.js';
+import { outcomeMessage, pendingMessage } from './slack-blocks.js';
+import type { SlackSetup } from './slack-options.js';
+
+/** Where one message about a request goes. */
+export interface SlackTarget {
+  /** Who it is for: `user:NAME` for a direct message, or the channel as configured. */
+  recipient: string;
+  /** What `chat.postMessage` gets as `channel`: a member id (a DM), `#name` or a channel id. */
+  channel: string;
+}
+
+/**
+ * Posts and updates the Slack messages about requests. Each method is one delivery that either
+ * completes or throws, so a caller can retry it; posting twice to the same recipient is a no-op.
+ */
+export class SlackMessenger {
+  readonly #context: ServiceContext;
+  readonly #setup: SlackSetup;
+
+  constructor(context: ServiceContext, setup: SlackSetup) {
+    this.#context = context;
+    this.#setup = setup;
+  }
+
+  /** Posts the request's message to one target and remembers it for later updates. */
+  async post(request: ApprovalRequest, target: SlackTarget): Promise<void> {
+    const { store, clock } = this.#context;
+    const posted = await store.read((tx) => tx.listSlackMessages(request.id));
+    if (posted.some((message) => message.recipient === target.recipient)) return;
+    const message = pendingMessage(request, this.#setup.publicUrl);
+    const answer = await this.#setup.client.chat.postMessage({
+      channel: target.channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    const channel = answer.channel ?? target.channel;
+    const ts = answer.ts as string;
+    await store.transaction(async (tx) => {
+      const now = clock.now();
+      const added = await tx.insertSlackMessage({
+        requestId: request.id,
+        recipient: target.recipient,
+        channel,
+        ts,
+        postedAt: now,
+        shownVersion: request.version,
+      });
+      if (!added) return;
+      await appendAudit(tx, {
+        at: isoTime(now),
+        type: 'slack.posted',
+        requestId: request.id,
+        actor: null,
+        data: { recipient: target.recipient, channel, ts },
+      });
+    });
+    // Decided while the post was in flight: the update that ran then did not know this message.
+    await this.update(request.id);
+  }
+
+  /**
+   * Brings every message about the request up to its current version: the outcome and who
+   * decided, without buttons, once it is final; the approvals so far while it waits for a quorum.
+   */
+  async update(requestId: string): Promise<void> {
+    const { store, clock } = this.#context;
+    const { request, messages } = await store.read(async (tx) => ({
+      request: await tx.getRequest(requestId),
+      messages: await tx.listSlackMessages(requestId),
+    }));
+    if (!request) return;
+    const stale = messages.filter((message) => message.shownVersion < request.version);
+    if (stale.length === 0) return;
+    const content =
+      request.status === 'pending'
+        ? pendingMessage(request, this.#setup.publicUrl)
+        : outcomeMessage(request, this.#setup.publicUrl);
+    const failures: unknown[] = [];
+    for (const message of stale) {
+      try {
+        await this.#setup.client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: content.text,
+          blocks: content.blocks,
+        });
+      } catch (error) {
+        failures.push(error);
+        continue;
+      }
+      await store.transaction(async (tx) => {
+        if (!(await tx.setSlackMessageVersion(requestId, message.recipient, request.version)))
+          return;
+        await appendAudit(tx, {
+          at: isoTime(clock.now()),
+          type: 'slack.updated',
+          requestId,
+          actor: null,
+          data: {
+            recipient: message.recipient,
+            channel: message.channel,
+            ts: message.ts,
+            version: request.version,
+            status: request.status,
+          },
+        });
+      });
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+}

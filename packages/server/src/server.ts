@@ -7,6 +7,8 @@ import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import { slackDirectory } from './slack/slack-directory.js';
+import { SlackNotifier } from './slack/slack-notifier.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store-types.js';
@@ -62,6 +64,8 @@ export interface RunningServer {
   scheduler: BackgroundWorker;
   /** Webhook and callback delivery. */
   outbox: WebhookWorker;
+  /** Resolves once every Slack post and update started so far is done (at once when Slack is off). */
+  slackIdle(): Promise<void>;
   /** Stops the workers and the listener, closes open streams and the store. */
   close(): Promise<void>;
 }
@@ -73,10 +77,17 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
-  const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
+  const { app, context, nodeRoutes, slack } = buildApp({
+    ...options,
+    store,
+    onWork: () => wake(),
+  });
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
+  const slackNotifier = slack
+    ? new SlackNotifier(context, slack, slackDirectory, { logError })
+    : undefined;
   let closing = false;
   wake = () => {
     setImmediate(() => {
@@ -106,6 +117,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       : undefined;
   scheduler.start();
   outbox.start();
+  slackNotifier?.start();
   wake();
   const port = (server.address() as AddressInfo).port;
   return {
@@ -115,11 +127,13 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     context,
     scheduler,
     outbox,
+    slackIdle: async () => slackNotifier?.idle(),
     async close() {
       closing = true;
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
+      await slackNotifier?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -329,10 +329,15 @@ export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
   },
   {
     option: 'slack.signingSecret',
-    check: (config, name) =>
-      (config.slack.botToken === undefined) !== (config.slack.signingSecret === undefined)
-        ? `${name('slack.botToken')} and ${name('slack.signingSecret')} go together: give both to turn Slack on`
-        : undefined,
+    check: ({ slack }, name) => {
+      if (slack.botToken !== undefined && slack.signingSecret === undefined) {
+        return `${name('slack.signingSecret')} is missing: ${name('slack.botToken')} turns Slack on, and interactions cannot be verified without the signing secret`;
+      }
+      if (slack.botToken === undefined && slack.signingSecret !== undefined) {
+        return `${name('slack.signingSecret')} needs ${name('slack.botToken')}`;
+      }
+      return undefined;
+    },
   },
   {
     option: 'outbox.maxDelayMs',

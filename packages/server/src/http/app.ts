@@ -7,6 +7,9 @@ import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
+import { slackDirectory } from '../slack/slack-directory.js';
+import { slackInteractionRoutes } from '../slack/slack-interactions.js';
+import { type SlackOptions, type SlackSetup, slackSetup } from '../slack/slack-options.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -78,6 +81,11 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * Slack (see {@link SlackOptions}): on when `botToken` and `signingSecret` are set, off (and
+   * `POST /integrations/slack/interactions` a 404) otherwise.
+   */
+  slack?: SlackOptions;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -110,7 +118,9 @@ export function createApp(options: AppOptions): CountersignApp {
 }
 
 /** {@link createApp} with the whole service context, which the workers run on (internal). */
-export function buildApp(options: AppOptions): CountersignApp & { context: ServiceContext } {
+export function buildApp(
+  options: AppOptions,
+): CountersignApp & { context: ServiceContext; slack: SlackSetup | undefined } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
     throw fail('validation_failed', 'bodyLimitBytes must be an integer of at least 1024');
@@ -195,6 +205,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
+  const slack = slackSetup(options.slack, undefined);
+  app.route('/', slackInteractionRoutes(context, slack, slackDirectory, logError));
+
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
+  return { app, context, slack, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }

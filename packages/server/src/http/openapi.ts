@@ -1,4 +1,5 @@
 import { axmeOpenApi } from '../axme/axme-openapi.js';
+import { slackOpenApi } from '../slack/slack-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
@@ -199,7 +200,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...axme.paths },
+    paths: { ...paths(), ...axme.paths, ...slackOpenApi() },
   };
   return cached;
 }

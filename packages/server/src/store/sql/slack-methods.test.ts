@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dropSchema, openTestPostgresStore, testSchema } from '../../test-support/postgres.js';
+import { openSqliteStore } from '../sqlite-store.js';
+import type { SlackMessageRef, Store } from '../store-types.js';
+
+const stores: [string, () => Promise<{ store: Store; dispose(): Promise<void> }>][] = [
+  [
+    'SQLite',
+    async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'countersign-slack-'));
+      const store = openSqliteStore({ path: join(directory, 'test.db') });
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          rmSync(directory, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const schema = testSchema();
+      const store = await openTestPostgresStore(schema);
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          await dropSchema(schema);
+        },
+      };
+    },
+  ],
+];
+
+const ref = (recipient: string, postedAt: number): SlackMessageRef => ({
+  requestId: 'req_1',
+  recipient,
+  channel: recipient.startsWith('#') ? 'C0DEPLOYS' : 'D0ALICE',
+  ts: `1700000000.00000${postedAt}`,
+  postedAt,
+  shownVersion: 1,
+});
+
+describe.each(stores)('Slack message refs on %s', (_name, open) => {
+  it('keeps one message per recipient, lists them in order, and moves the shown version only forward', async () => {
+    const { store, dispose } = await open();
+    try {
+      await store.transaction(async (tx) => {
+        expect(await tx.insertSlackMessage(ref('user:alice', 2))).toBe(true);
+        expect(await tx.insertSlackMessage(ref('#deploys', 1))).toBe(true);
+        expect(await tx.insertSlackMessage({ ...ref('user:alice', 3), ts: 'other' })).toBe(false);
+      });
+      const listed = await store.read((tx) => tx.listSlackMessages('req_1'));
+      expect(listed).toEqual([ref('#deploys', 1), ref('user:alice', 2)]);
+      expect(await store.read((tx) => tx.listSlackMessages('req_2'))).toEqual([]);
+      await store.transaction(async (tx) => {
+        expect(await tx.setSlackMessageVersion('req_1', 'user:alice', 3)).toBe(true);
+        expect(await tx.setSlackMessageVersion('req_1', 'user:alice', 2)).toBe(false);
+        expect(await tx.setSlackMessageVersion('req_1', 'user:nobody', 9)).toBe(false);
+      });
+      const after = await store.read((tx) => tx.listSlackMessages('req_1'));
+      expect(after.map((message) => message.shownVersion)).toEqual([1, 3]);
+    } finally {
+      await dispose();
+    }
+  });
+});

@@ -5,7 +5,8 @@ export {
   verifyAuditChain,
 } from './audit/audit-chain.js';
 export { createApiKey, hashKey, type NewKeyOptions, ROLES, verifyApiKey } from './auth/api-keys.js';
-export { type Principal, principalFor } from './auth/principal.js';
+export { type Principal, principalFor, userPrincipal } from './auth/principal.js';
+export { type KeyResolution, resolveKey } from './auth/resolve-principal.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type LoadServerConfigOptions,
@@ -23,6 +24,20 @@ export {
   type ServerContext,
 } from './http/app.js';
 export type { LimitOptions } from './http/request-limits.js';
+export {
+  activeGroupMembers,
+  addUser,
+  disableUser,
+  expandAssignees,
+  findUser,
+  findUserByEmail,
+  findUserBySlackId,
+  type UserPatch,
+  updateUser,
+  upsertUser,
+  userId,
+} from './people/user-directory.js';
+export type { UserFields } from './people/user-validation.js';
 export type { SchedulerOptions } from './scheduler/scheduler.js';
 export {
   type BackgroundWorker,
@@ -42,9 +57,12 @@ export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.j
 export type {
   ApiKeyRecord,
   AuditEntry,
+  NotificationSettings,
   Role,
   Store,
   StoreTx,
+  UserQuery,
+  UserRecord,
   WebhookRecord,
 } from './store/store-types.js';
 export type { HostResolver } from './webhooks/callback-addresses.js';

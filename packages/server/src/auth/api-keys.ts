@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CountersignError } from '@countersign/core/protocol';
+import { addUser, updateUser } from '../people/user-directory.js';
+import { fail } from '../service/failures.js';
 import type { ApiKeyRecord, Role, StoreTx } from '../store/store-types.js';
 
 const KEY_PATTERN = /^csk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -14,7 +16,11 @@ export interface NewKeyOptions {
   role: Role;
   /** The principal name: agents become `agent:NAME`, people `user:NAME`. */
   name: string;
-  /** Reviewer groups (`group:G` assignees reach them). */
+  /**
+   * Reviewer groups (`group:G` assignees reach them). A reviewer or admin key belongs to the
+   * directory user of its name: the user is created with these groups if missing, and given
+   * them if any are named; none named keeps the user's groups.
+   */
   groups?: string[];
 }
 
@@ -39,6 +45,20 @@ export function assertKeyOptions(options: NewKeyOptions): void {
   }
 }
 
+/** The groups of the directory user a reviewer or admin key belongs to, creating or updating it. */
+async function ownerGroups(tx: StoreTx, options: NewKeyOptions, now: Date): Promise<string[]> {
+  const groups = [...new Set(options.groups ?? [])];
+  const user = await tx.getUser(options.name);
+  if (!user) return (await addUser(tx, options.name, { groups }, now)).groups;
+  if (!user.active) {
+    throw fail('conflict', `The user ${user.name} is disabled; enable them first`, {
+      user: user.name,
+    });
+  }
+  if (groups.length === 0) return user.groups;
+  return (await updateUser(tx, user.name, { groups }, now)).groups;
+}
+
 /** Creates and stores a key; the returned `key` is the only time the secret exists in clear. */
 export async function createApiKey(
   tx: StoreTx,
@@ -46,13 +66,17 @@ export async function createApiKey(
   now: Date = new Date(),
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   assertKeyOptions(options);
+  const groups =
+    options.role === 'agent'
+      ? [...new Set(options.groups ?? [])]
+      : await ownerGroups(tx, options, now);
   const id = randomBytes(8).toString('hex');
   const key = `csk_${id}_${randomBytes(32).toString('base64url')}`;
   const record: ApiKeyRecord = {
     id,
     name: options.name,
     role: options.role,
-    groups: [...new Set(options.groups ?? [])],
+    groups,
     hash: hashKey(key),
     createdAt: now.toISOString(),
   };

@@ -1,5 +1,5 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
-import type { ApiKeyRecord, Role, Visibility } from '../store/store-types.js';
+import type { ApiKeyRecord, Role, UserRecord, Visibility } from '../store/store-types.js';
 
 /** Who is calling, derived from their API key. */
 export interface Principal {
@@ -11,14 +11,32 @@ export interface Principal {
   keyId: string;
 }
 
-/** The principal an API key stands for. */
-export function principalFor(record: ApiKeyRecord): Principal {
+/**
+ * The principal an API key stands for. A reviewer or admin key belongs to the directory user of
+ * its name: when there is one, the user's groups count (the key's own are from before the
+ * directory).
+ */
+export function principalFor(record: ApiKeyRecord, user?: UserRecord): Principal {
   return {
     id: `${record.role === 'agent' ? 'agent' : 'user'}:${record.name}`,
     role: record.role,
     name: record.name,
-    groups: record.groups,
+    groups: record.role !== 'agent' && user ? user.groups : record.groups,
     keyId: record.id,
+  };
+}
+
+/**
+ * The reviewer principal of a directory user acting through another channel than a key (a signed
+ * link, a Slack button, a session); `via` names that channel's credential, as `keyId` does a key.
+ */
+export function userPrincipal(user: UserRecord, via: string): Principal {
+  return {
+    id: `user:${user.name}`,
+    role: 'reviewer',
+    name: user.name,
+    groups: user.groups,
+    keyId: via,
   };
 }
 

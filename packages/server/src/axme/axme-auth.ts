@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { type AppEnv, authenticateRequest, clientAddress } from '../http/auth-middleware.js';
 import type { RequestLimits } from '../http/request-limits.js';
+import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import type { Store } from '../store/store-types.js';
 
@@ -12,7 +13,11 @@ const TRACE_ID = /^[\w.:/-]{1,128}$/;
  * `x-api-key` a Countersign key as Bearer works too. A well-formed `X-Trace-Id` is echoed back.
  * The same rate limits as /v1 apply: per key, and per address for failed authentication.
  */
-export function authenticateAxme(store: Store, limits: RequestLimits): MiddlewareHandler<AppEnv> {
+export function authenticateAxme(
+  store: Store,
+  limits: RequestLimits,
+  bus?: EventBus,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const traceId = c.req.header('x-trace-id');
     if (traceId !== undefined && TRACE_ID.test(traceId)) c.header('x-trace-id', traceId);
@@ -30,6 +35,7 @@ export function authenticateAxme(store: Store, limits: RequestLimits): Middlewar
         limits,
         apiKey ? `Bearer ${apiKey}` : (authorization as string),
         address,
+        bus,
       ),
     );
     await next();

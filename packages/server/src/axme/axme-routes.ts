@@ -49,7 +49,7 @@ export function axmeRoutes(
   app.onError((error, c) => handleAxmeError(error, c, logError));
   app.get('/health', (c) => c.json({ ok: true }));
   const { context } = services;
-  const authenticate = authenticateAxme(context.store, limits);
+  const authenticate = authenticateAxme(context.store, limits, context.bus);
   app.get('/v1/capabilities', authenticate, (c) => c.json(CAPABILITIES));
   const { inbox, approvals } = inboxRoutes(context);
   // `/v1/intents/*` also matches `/v1/intents` itself.

@@ -12,6 +12,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       role: { type: 'string' },
       name: { type: 'string' },
+      user: { type: 'string' },
       groups: { type: 'string' },
       ...STORE_OPTIONS,
       json: { type: 'boolean', default: false },
@@ -22,10 +23,23 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const store = await openStoreFromFlags(values, io.env);
   try {
     if (action === 'create') {
-      if (!values.role || !values.name) throw new CliError('keys create needs --role and --name');
+      const name = values.user ?? values.name;
+      if (!values.role || !name)
+        throw new CliError('keys create needs --role and --name (or --user)');
+      if (values.user !== undefined) {
+        if (values.name !== undefined) throw new CliError('Give either --user or --name, not both');
+        if (values.groups !== undefined) {
+          throw new CliError("--user keys take the user's groups: change them with users update");
+        }
+        if (values.role === 'agent') throw new CliError('--user is for reviewer and admin keys');
+        const user = values.user;
+        if (!(await store.read((tx) => tx.getUser(user)))) {
+          throw new CliError(`No user ${user}: add it first with "countersign users add ${user}"`);
+        }
+      }
       const options = {
         role: values.role as Role,
-        name: values.name,
+        name,
         groups: values.groups ? values.groups.split(',').map((group) => group.trim()) : [],
       };
       assertKeyOptions(options);

@@ -9,6 +9,10 @@ const USAGE = `Usage: countersign <command>
         (every option and its COUNTERSIGN_* variable: the server README's options table)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
+  keys create --role reviewer|admin --user NAME  (a key of a directory user)
+  users add|update NAME [--display-name T] [--email E] [--slack-id U…] [--groups a,b]
+        [--channels email,slack] [--active true|false]
+  users list [--active|--disabled] [--json] | users disable NAME
   (every database command takes --database-url postgres://… [--schema NAME] or
    COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID
@@ -26,6 +30,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   serve: async (args, io) => (await import('./command-serve.js')).serveCommand(args, io),
   keys: async (args, io) => (await import('./command-keys.js')).keysCommand(args, io),
+  users: async (args, io) => (await import('./command-users.js')).usersCommand(args, io),
   ls: async (args, io) => (await import('./command-requests.js')).requestsCommand('ls', args, io),
   show: async (args, io) =>
     (await import('./command-requests.js')).requestsCommand('show', args, io),

@@ -26,6 +26,7 @@ import { auditRoutes } from './routes-audit.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { requestRoutes } from './routes-requests.js';
+import { userRoutes } from './routes-users.js';
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -184,7 +185,7 @@ export function buildApp(
     c.set('inputLimits', inputLimits);
     await next();
   });
-  const auth = authenticate(context.store, requestLimits);
+  const auth = authenticate(context.store, requestLimits, context.bus);
   app.route('/', metaRoutes(context, auth));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
@@ -198,6 +199,7 @@ export function buildApp(
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/users', userRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { CountersignError } from '@countersign/core/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
-import { verifyApiKey } from '../auth/api-keys.js';
-import { type Principal, principalFor } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
+import { resolveKey } from '../auth/resolve-principal.js';
+import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import type { ResolvedInputLimits } from '../service/input-limits.js';
 import type { Role, Store } from '../store/store-types.js';
@@ -17,20 +18,26 @@ export interface AppEnv {
 export async function principalFromHeader(store: Store, header: string): Promise<Principal> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw fail('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
-  const record = await store.read((tx) => verifyApiKey(tx, match[1] as string));
-  if (!record) throw fail('unauthorized', 'The API key is unknown or revoked');
-  return principalFor(record);
+  const resolved = await store.read((tx) => resolveKey(tx, match[1] as string));
+  if ('principal' in resolved) return resolved.principal;
+  if (resolved.refused === 'user-disabled') {
+    throw fail('unauthorized', `The user ${resolved.user} is disabled`);
+  }
+  throw fail('unauthorized', 'The API key is unknown or revoked');
 }
 
 /**
  * Resolves the caller and charges the request to its key's rate budget; a failed authentication
- * is charged to the client address instead (429 once that address fails too often).
+ * is charged to the client address instead (429 once that address fails too often). With `bus`,
+ * a disable of the caller's user that this process still holds is dropped: the database has just
+ * found the user active again (re-enabled elsewhere).
  */
 export async function authenticateRequest(
   store: Store,
   limits: RequestLimits,
   header: string,
   address: string | undefined,
+  bus?: EventBus,
 ): Promise<Principal> {
   let principal: Principal;
   try {
@@ -42,6 +49,7 @@ export async function authenticateRequest(
     throw error;
   }
   limits.chargeKey(principal);
+  if (bus && principal.role !== 'agent') bus.enableUser(principal.name);
   return principal;
 }
 
@@ -51,7 +59,11 @@ export function clientAddress(c: Context): string | undefined {
 }
 
 /** Requires `Authorization: Bearer <key>` and puts the caller's principal on the context. */
-export function authenticate(store: Store, limits: RequestLimits): MiddlewareHandler<AppEnv> {
+export function authenticate(
+  store: Store,
+  limits: RequestLimits,
+  bus?: EventBus,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // Resolved in a helper so the key record is not kept alive while a waiter's request is open.
     c.set(
@@ -61,6 +73,7 @@ export function authenticate(store: Store, limits: RequestLimits): MiddlewareHan
         limits,
         c.req.header('authorization') ?? '',
         clientAddress(c),
+        bus,
       ),
     );
     await next();

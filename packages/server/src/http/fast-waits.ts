@@ -75,6 +75,7 @@ async function serve(
     limits,
     request.headers.authorization ?? '',
     request.socket.remoteAddress,
+    services.context.bus,
   );
   const lastEventId = request.headers['last-event-id'];
   const plan = await planLongLived(

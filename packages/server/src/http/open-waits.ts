@@ -1,3 +1,4 @@
+import { principalStillValid } from '../auth/live-authorization.js';
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
@@ -26,10 +27,13 @@ export interface OpenWaitsOptions {
  * ends them all when the key is revoked: at once for a revocation announced on the bus, and within
  * `recheckMs` for one made elsewhere (another replica, the offline CLI), found by re-reading the
  * keys that hold waits. Polling those few keys is store-neutral and needs no new event type; a
- * key revoked elsewhere keeps its open waits for at most one interval.
+ * key revoked elsewhere keeps its open waits for at most one interval. A disabled user ends the
+ * waits of all their keys the same two ways.
  */
 export class OpenWaits {
   readonly #byKey = new Map<string, Set<OpenWait>>();
+  /** The user behind each key holding waits (agents have none). */
+  readonly #owners = new Map<string, string | undefined>();
   readonly #options: OpenWaitsOptions;
   #timer: NodeJS.Timeout | undefined;
   #checking = false;
@@ -37,6 +41,9 @@ export class OpenWaits {
   constructor(options: OpenWaitsOptions) {
     this.#options = options;
     options.bus.onKeyRevoked((keyId) => this.#endAll(keyId));
+    options.bus.onUserDisabled((name) => {
+      for (const [keyId, owner] of this.#owners) if (owner === name) this.#endAll(keyId);
+    });
   }
 
   /**
@@ -45,8 +52,8 @@ export class OpenWaits {
    */
   open(principal: Principal, wait: OpenWait): () => void {
     const { keyId } = principal;
-    if (this.#options.bus.isKeyRevoked(keyId)) {
-      throw fail('unauthorized', 'The API key is unknown or revoked');
+    if (!principalStillValid(this.#options.bus, principal)) {
+      throw fail('unauthorized', 'The API key is unknown or revoked, or its user is disabled');
     }
     let waits = this.#byKey.get(keyId);
     if (waits && waits.size >= this.#options.maxPerKey) {
@@ -59,13 +66,17 @@ export class OpenWaits {
     if (!waits) {
       waits = new Set();
       this.#byKey.set(keyId, waits);
+      this.#owners.set(keyId, principal.role === 'agent' ? undefined : principal.name);
     }
     waits.add(wait);
     this.#startChecking();
     const held = waits;
     return () => {
       held.delete(wait);
-      if (held.size === 0 && this.#byKey.get(keyId) === held) this.#byKey.delete(keyId);
+      if (held.size === 0 && this.#byKey.get(keyId) === held) {
+        this.#byKey.delete(keyId);
+        this.#owners.delete(keyId);
+      }
       if (this.#byKey.size === 0) this.#stopChecking();
     };
   }
@@ -77,25 +88,31 @@ export class OpenWaits {
     return count;
   }
 
-  /** Re-reads every key holding waits and announces the ones no longer live. */
+  /** Re-reads every key holding waits, and their users, and announces the ones no longer live. */
   async recheck(): Promise<void> {
     const keyIds = [...this.#byKey.keys()];
     if (keyIds.length === 0) return;
-    const gone = await this.#options.store.read(async (tx) => {
-      const found: string[] = [];
+    const owners = new Set([...this.#owners.values()].filter((name) => name !== undefined));
+    const { gone, disabled } = await this.#options.store.read(async (tx) => {
+      const found = { gone: [] as string[], disabled: [] as string[] };
       for (const keyId of keyIds) {
         const record = await tx.getApiKey(keyId);
-        if (!record || record.revokedAt) found.push(keyId);
+        if (!record || record.revokedAt) found.gone.push(keyId);
+      }
+      for (const name of owners) {
+        if ((await tx.getUser(name))?.active === false) found.disabled.push(name);
       }
       return found;
     });
     for (const keyId of gone) this.#options.bus.revokeKey(keyId);
+    for (const name of disabled) this.#options.bus.disableUser(name);
   }
 
   #endAll(keyId: string): void {
     const waits = this.#byKey.get(keyId);
     if (!waits) return;
     this.#byKey.delete(keyId);
+    this.#owners.delete(keyId);
     if (this.#byKey.size === 0) this.#stopChecking();
     for (const wait of waits) wait.end();
   }

@@ -27,6 +27,12 @@ import {
 } from './ambedo-schemas.js';
 import { auditEntrySchema, auditVerificationSchema } from './audit-schemas.js';
 import { healthSchema, identitySchema, readinessSchema } from './meta-schemas.js';
+import {
+  createUserBodySchema,
+  updateUserBodySchema,
+  userListSchema,
+  userSchema,
+} from './user-schemas.js';
 
 /** The component schemas: bodies as clients send them (`input`), answers as the server sends them. */
 const COMPONENTS = {
@@ -55,6 +61,10 @@ const COMPONENTS = {
   PauseCreated: [pauseCreatedSchema, 'output'],
   PauseView: [pauseViewSchema, 'output'],
   PauseList: [pauseListSchema, 'output'],
+  User: [userSchema, 'output'],
+  UserList: [userListSchema, 'output'],
+  CreateUserBody: [createUserBodySchema, 'input'],
+  UpdateUserBody: [updateUserBodySchema, 'input'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

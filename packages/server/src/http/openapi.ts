@@ -12,6 +12,7 @@ import {
   requestId,
 } from './openapi-operations.js';
 import { requestListQuerySchema } from './routes-requests.js';
+import { userListQuerySchema } from './user-schemas.js';
 import { waitQuerySchema } from './wait-core.js';
 
 function paths(): Record<string, unknown> {
@@ -111,6 +112,35 @@ function paths(): Record<string, unknown> {
     '/v1/keys/{id}': {
       parameters: [pathId('id', 'The key id')],
       delete: operation({ summary: 'Revoke an API key (admins)', status: '204' }),
+    },
+    '/v1/users': {
+      post: operation({
+        summary: 'Add a user to the directory (admins)',
+        status: '201',
+        answer: 'User',
+        body: 'CreateUserBody',
+      }),
+      get: operation({
+        summary: 'List the directory by name (admins)',
+        answer: 'UserList',
+        query: userListQuerySchema,
+      }),
+    },
+    '/v1/users/{name}': {
+      parameters: [pathId('name', 'NAME of user:NAME')],
+      get: operation({ summary: 'Read a user (admins)', answer: 'User' }),
+      patch: operation({
+        summary: 'Change a user; active: false disables, true enables (admins)',
+        answer: 'User',
+        body: 'UpdateUserBody',
+      }),
+    },
+    '/v1/users/{name}/disable': {
+      parameters: [pathId('name', 'NAME of user:NAME')],
+      post: operation({
+        summary: 'Disable a user: their keys and open streams stop at once (admins)',
+        answer: 'User',
+      }),
     },
     '/v1/webhooks': {
       post: operation({

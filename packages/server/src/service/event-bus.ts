@@ -15,6 +15,8 @@ export class EventBus {
   readonly #all = new Set<EventListener>();
   readonly #revokedKeys = new Set<string>();
   readonly #revocationListeners = new Set<RevocationListener>();
+  readonly #disabledUsers = new Set<string>();
+  readonly #disableListeners = new Set<(name: string) => void>();
 
   /** Delivers `event` to everyone listening to its request and to everything. */
   publish(event: RequestEvent): void {
@@ -59,6 +61,32 @@ export class EventBus {
   onKeyRevoked(listener: RevocationListener): () => void {
     this.#revocationListeners.add(listener);
     return () => this.#revocationListeners.delete(listener);
+  }
+
+  /**
+   * Announces that a user was disabled (here, or found disabled by a re-check), so open streams
+   * and long-polls of every key and session of that user end.
+   */
+  disableUser(name: string): void {
+    if (this.#disabledUsers.has(name)) return;
+    this.#disabledUsers.add(name);
+    for (const listener of this.#disableListeners) listener(name);
+  }
+
+  /** Forgets a disable once the user is active again. */
+  enableUser(name: string): void {
+    this.#disabledUsers.delete(name);
+  }
+
+  /** True while a disable of user `name` stands in this process (a Set lookup, cheap per event). */
+  isUserDisabled(name: string): boolean {
+    return this.#disabledUsers.has(name);
+  }
+
+  /** Listens to user disables; returns the unsubscribe. */
+  onUserDisabled(listener: (name: string) => void): () => void {
+    this.#disableListeners.add(listener);
+    return () => this.#disableListeners.delete(listener);
   }
 
   /** How many listeners one request has (or the every-event listeners with `'*'`). */

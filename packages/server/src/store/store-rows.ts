@@ -4,6 +4,7 @@ import type {
   OutboxMessage,
   Role,
   StoreTx,
+  UserRecord,
   WebhookRecord,
 } from './store-types.js';
 
@@ -56,6 +57,18 @@ export type AdminMethods = Pick<
   | 'revokeApiKey'
   | 'getSetting'
   | 'setSetting'
+>;
+
+/** The people-directory methods of a store. */
+export type UserMethods = Pick<
+  StoreTx,
+  | 'getUser'
+  | 'findUserByEmail'
+  | 'findUserBySlackId'
+  | 'listUsers'
+  | 'listActiveMembers'
+  | 'insertUser'
+  | 'updateUser'
 >;
 
 export interface AuditRow {
@@ -149,4 +162,42 @@ export const toKey = (row: KeyRow): ApiKeyRecord => ({
   hash: row.hash,
   createdAt: row.created_at,
   ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
+});
+
+export interface UserRow {
+  name: string;
+  display_name: string | null;
+  email: string | null;
+  slack_user_id: string | null;
+  /** JSON text on SQLite; parsed JSONB on PostgreSQL. */
+  groups: string | string[];
+  active: number | boolean;
+  notifications: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export const toUser = (row: UserRow): UserRecord => ({
+  name: row.name,
+  ...(row.display_name === null ? {} : { displayName: row.display_name }),
+  ...(row.email === null ? {} : { email: row.email }),
+  ...(row.slack_user_id === null ? {} : { slackUserId: row.slack_user_id }),
+  groups: typeof row.groups === 'string' ? (JSON.parse(row.groups) as string[]) : row.groups,
+  active: row.active === true || row.active === 1,
+  notifications: JSON.parse(row.notifications) as UserRecord['notifications'],
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** A user's columns as the insert and update statements bind them. */
+export const userColumns = (user: UserRecord) => ({
+  name: user.name,
+  displayName: user.displayName ?? null,
+  email: user.email ?? null,
+  slackUserId: user.slackUserId ?? null,
+  groups: JSON.stringify(user.groups),
+  active: user.active,
+  notifications: JSON.stringify(user.notifications),
+  createdAt: user.createdAt,
+  updatedAt: user.updatedAt,
 });

@@ -20,6 +20,41 @@ export interface ApiKeyRecord {
   revokedAt?: string;
 }
 
+/**
+ * A person's notification preferences. Stored as one JSON document, so later settings (quiet
+ * hours, say) need no migration.
+ */
+export interface NotificationSettings {
+  /** The channels (`email`, `slack`, …) that may notify the person; absent means every one. */
+  channels?: string[];
+}
+
+/** A person of the directory, `user:NAME` in assignees and principals. */
+export interface UserRecord {
+  /** NAME of `user:NAME`. */
+  name: string;
+  displayName?: string;
+  email?: string;
+  /** The Slack member id (`U…`/`W…`), for direct messages and mapping Slack clicks. */
+  slackUserId?: string;
+  /** Groups (`group:G` assignees reach them). */
+  groups: string[];
+  /** False once disabled: their keys and sessions stop working, and nothing notifies them. */
+  active: boolean;
+  notifications: NotificationSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Filters and paging for listing users, by name. */
+export interface UserQuery {
+  /** Only names after this one (the last name of the previous page). */
+  after?: string;
+  /** Only active (true) or disabled (false) users. */
+  active?: boolean;
+  limit: number;
+}
+
 /** Which requests a caller may see. */
 export interface Visibility {
   /** Everything (admins). */
@@ -197,6 +232,16 @@ export interface StoreTx {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
 
+  getUser(name: string): Promise<UserRecord | undefined>;
+  /** The user with this email, compared without case. */
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  findUserBySlackId(slackUserId: string): Promise<UserRecord | undefined>;
+  listUsers(query: UserQuery): Promise<UserRecord[]>;
+  /** The active users in any of `groups`, by name. */
+  listActiveMembers(groups: readonly string[]): Promise<UserRecord[]>;
+  insertUser(user: UserRecord): Promise<void>;
+  /** Overwrites the user of that name; false when there is none. */
+  updateUser(user: UserRecord): Promise<boolean>;
   /** Remembers a posted Slack message; false when one for this recipient is stored already. */
   insertSlackMessage(message: SlackMessageRef): Promise<boolean>;
   /** The Slack messages posted about a request, oldest first. */

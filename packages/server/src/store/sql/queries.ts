@@ -1,4 +1,11 @@
-import { booleanParameter, forUpdate, inList, nextEventId, skipLocked } from './dialect.js';
+import {
+  booleanParameter,
+  forUpdate,
+  inList,
+  jsonArrayHasAny,
+  nextEventId,
+  skipLocked,
+} from './dialect.js';
 import { sql } from './sql-template.js';
 
 // Every fixed statement of the store, written once for SQLite and PostgreSQL. Where they differ
@@ -84,6 +91,26 @@ export const API_KEYS = {
   get: sql`SELECT * FROM api_keys WHERE id = :id`,
   list: sql`SELECT * FROM api_keys ORDER BY created_at, id`,
   revoke: sql`UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL`,
+};
+
+const USER_COLUMNS = sql`name, display_name, email, slack_user_id, groups, active, notifications,
+  created_at, updated_at`;
+
+export const USERS = {
+  get: sql`SELECT ${USER_COLUMNS} FROM users WHERE name = :name`,
+  byEmail: sql`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower(:email)`,
+  bySlackId: sql`SELECT ${USER_COLUMNS} FROM users WHERE slack_user_id = :slackUserId`,
+  list: sql`SELECT ${USER_COLUMNS} FROM users WHERE name > :after ORDER BY name LIMIT :limit`,
+  listByState: sql`SELECT ${USER_COLUMNS} FROM users WHERE name > :after
+    AND active = ${booleanParameter('active')} ORDER BY name LIMIT :limit`,
+  activeMembers: sql`SELECT ${USER_COLUMNS} FROM users WHERE active = TRUE
+    AND ${jsonArrayHasAny('groups', 'groups')} ORDER BY name`,
+  insert: sql`INSERT INTO users (name, display_name, email, slack_user_id, groups, active,
+    notifications, created_at, updated_at) VALUES (:name, :displayName, :email, :slackUserId,
+    :groups, ${booleanParameter('active')}, :notifications, :createdAt, :updatedAt)`,
+  update: sql`UPDATE users SET display_name = :displayName, email = :email,
+    slack_user_id = :slackUserId, groups = :groups, active = ${booleanParameter('active')},
+    notifications = :notifications, updated_at = :updatedAt WHERE name = :name`,
 };
 
 export const SETTINGS = {

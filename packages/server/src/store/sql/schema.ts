@@ -90,6 +90,22 @@ export const MIGRATIONS: readonly Query[] = [
   `,
   // Idempotency keys are purged by age after their retention period.
   sql`CREATE INDEX idempotency_created ON idempotency(created_at);`,
+  // The people directory: reviewers' keys belong to a user, and notifications find them here.
+  sql`
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    display_name TEXT,
+    email TEXT,
+    slack_user_id TEXT,
+    groups ${columnType('jsonArray')} NOT NULL,
+    active ${boolean} NOT NULL,
+    notifications TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX users_email ON users(lower(email));
+  CREATE UNIQUE INDEX users_slack ON users(slack_user_id);
+  `,
   // The Slack messages posted about each request, so every one can be updated with the outcome.
   sql`
   CREATE TABLE slack_messages (

@@ -4,6 +4,7 @@ import { logMethods } from './log-methods.js';
 import { requestMethods } from './request-methods.js';
 import { slackMethods } from './slack-methods.js';
 import type { SqlSession } from './sql-session.js';
+import { userMethods } from './user-methods.js';
 import { workMethods } from './work-methods.js';
 
 /** Every method of a store but `afterCommit`, on one session of either database. */
@@ -13,6 +14,7 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...logMethods(db),
     ...workMethods(db),
     ...adminMethods(db),
+    ...userMethods(db),
     ...slackMethods(db),
   };
 }

@@ -173,3 +173,15 @@ export const postgresUrlType: OptionType<string> = {
   show: asIs,
   mask: redactUrl,
 };
+
+/** An absolute http(s) URL, such as the server's public address; kept without a trailing `/`. */
+export const httpUrlType: OptionType<string> = {
+  label: 'http(s) URL',
+  schema: checked((value) =>
+    typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value)
+      ? value.replace(/\/+$/, '')
+      : new Problem(`must be an http(s) URL such as https://countersign.example.com, not ${shown(value)}`),
+  ),
+  fromText: asIs,
+  show: asIs,
+};

@@ -14,6 +14,7 @@ import {
   booleanType,
   durationType,
   hostListType,
+  httpUrlType,
   integerType,
   portType,
   postgresUrlType,
@@ -266,6 +267,13 @@ export const SERVER_OPTIONS = {
       description: 'Timeout of one delivery attempt.',
     }),
   },
+  publicUrl: option({
+    type: httpUrlType,
+    flag: 'public-url',
+    env: 'COUNTERSIGN_PUBLIC_URL',
+    description:
+      'Address people reach this server at, such as `https://countersign.example.com`: the base of every link in notifications ("Open in dashboard"); without it messages carry no links.',
+  }),
   slack: {
     botToken: option({
       type: slackBotTokenType,

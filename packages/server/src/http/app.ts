@@ -83,6 +83,12 @@ export interface AppOptions {
    */
   limits?: LimitOptions;
   /**
+   * The address people reach this server at (`https://countersign.example.com`): the base of every
+   * link in notifications. Without it, messages carry no links. Env `COUNTERSIGN_PUBLIC_URL`, flag
+   * `--public-url`.
+   */
+  publicUrl?: string;
+  /**
    * Slack (see {@link SlackOptions}): on when `botToken` and `signingSecret` are set, off (and
    * `POST /integrations/slack/interactions` a 404) otherwise.
    */
@@ -207,7 +213,7 @@ export function buildApp(
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
-  const slack = slackSetup(options.slack, undefined);
+  const slack = slackSetup(options.slack, options.publicUrl);
   app.route('/', slackInteractionRoutes(context, slack, slackDirectory, logError));
 
   app.route('/', dashboardRoutes(options.dashboardDir));

@@ -7,17 +7,16 @@ export interface SignedInteraction {
 }
 
 /**
- * Signs an interaction payload the way Slack does: the body is `payload=` and the JSON, form
- * encoded; `X-Slack-Signature` is `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}` with the
- * signing secret. Written apart from the server's own check so a mistake there shows.
+ * Signs a body the way Slack does: `X-Slack-Signature` is `v0=` + hex HMAC-SHA256 of
+ * `v0:{timestamp}:{body}` with the signing secret. Written apart from the server's own check so a
+ * mistake there shows.
  */
-export function signInteraction(
+export function signBody(
   signingSecret: string,
-  payload: unknown,
+  body: string,
   options: { timestampSeconds?: number } = {},
 ): SignedInteraction {
   const timestamp = String(options.timestampSeconds ?? Math.floor(Date.now() / 1000));
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const mac = createHmac('sha256', signingSecret);
   mac.update(`v0:${timestamp}:${body}`);
   return {
@@ -28,6 +27,16 @@ export function signInteraction(
       'x-slack-signature': `v0=${mac.digest('hex')}`,
     },
   };
+}
+
+/** An interaction as Slack posts it: `payload=` and the JSON, form encoded, then signed. */
+export function signInteraction(
+  signingSecret: string,
+  payload: unknown,
+  options: { timestampSeconds?: number } = {},
+): SignedInteraction {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signBody(signingSecret, body, options);
 }
 
 /** A `block_actions` payload for a click on one of a message's buttons. */

@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addUser } from '../people/user-directory.js';
+import { startTestServer, type TestServer } from '../test/start-test-server.js';
+import {
+  buttonClick,
+  modalSubmission,
+  signBody,
+  signInteraction,
+} from '../test-support/slack-interactions.js';
+import { type SlackCall, SlackStandIn } from '../test-support/slack-stand-in.js';
+
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const PATH = '/integrations/slack/interactions';
+
+let standIn: SlackStandIn;
+let server: TestServer;
+let keys: { agent: string; alice: string; bob: string; admin: string };
+
+beforeAll(async () => {
+  standIn = new SlackStandIn();
+  standIn.token = 'xoxb-test-token-0001';
+  await standIn.start();
+  server = await startTestServer({
+    publicUrl: 'https://countersign.example.com',
+    slack: {
+      botToken: 'xoxb-test-token-0001',
+      signingSecret: SECRET,
+      defaultChannel: '#deploys',
+      apiUrl: standIn.apiUrl,
+    },
+  });
+  await server.server.context.store.transaction(async (tx) => {
+    await addUser(tx, 'alice', { slackUserId: 'U0ALICE', groups: ['ops'] });
+    await addUser(tx, 'bob', { slackUserId: 'U0BOB', groups: ['ops'] });
+    await addUser(tx, 'carol', { slackUserId: 'U0CAROL', groups: ['finance'] });
+    await addUser(tx, 'dave', { slackUserId: 'U0DAVE', groups: ['ops'], active: false });
+  });
+  keys = {
+    agent: await server.createKey({ role: 'agent', name: 'deployer' }),
+    alice: await server.createKey({ role: 'reviewer', name: 'alice' }),
+    bob: await server.createKey({ role: 'reviewer', name: 'bob' }),
+    admin: server.adminKey,
+  };
+});
+afterAll(async () => {
+  await server?.close();
+  await standIn?.stop();
+});
+beforeEach(() => {
+  standIn.calls.length = 0;
+  standIn.failAll(undefined);
+});
+
+async function api(key: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read replies loosely
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Creates a request and waits until Slack got its messages. */
+async function create(overrides: Record<string, unknown> = {}, key = keys.agent) {
+  const created = await api(key, 'POST', '/v1/requests', {
+    action: 'Deploy web to production',
+    tool: { name: 'deploy', args: { service: 'web', version: '1.2.3' } },
+    assignees: ['group:ops'],
+    ...overrides,
+  });
+  expect(created.status).toBe(201);
+  await server.server.slackIdle();
+  return created.body as { id: string; version: number };
+}
+
+async function interact(payload: unknown, options: { timestampSeconds?: number } = {}) {
+  const signed = signInteraction(SECRET, payload, options);
+  const response = await fetch(`${server.url}${PATH}`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
+  const text = await response.text();
+  await server.server.slackIdle();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The value the Approve button of the message posted to `channel` carries. */
+function buttonValue(id: string, channel = 'U0ALICE'): string {
+  const post = standIn
+    .callsOf('chat.postMessage')
+    .find((call) => call.args.channel === channel && JSON.stringify(call.args).includes(id));
+  const blocks = (post?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[];
+  const value = blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value;
+  if (!value) throw new Error(`no message with buttons for ${id} in ${channel}`);
+  return value;
+}
+
+const hasButtons = (call: SlackCall) =>
+  ((call.args.blocks ?? []) as { type: string }[]).some((block) => block.type === 'actions');
+
+/** The request's audit entries of one type (the audit log is JSON lines). */
+async function auditOf(id: string, type: string) {
+  const response = await fetch(`${server.url}/v1/audit?requestId=${id}`, {
+    headers: { authorization: `Bearer ${keys.admin}` },
+  });
+  return (await response.text())
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+    .filter((entry) => entry.type === type);
+}
+
+const statusOf = async (id: string) => (await api(keys.admin, 'GET', `/v1/requests/${id}`)).body;
+
+describe('Slack notifications and interactions', () => {
+  it('posts each new request to the active assignees by DM and to the default channel, with buttons', async () => {
+    const { id } = await create();
+    const posts = standIn.callsOf('chat.postMessage');
+    expect(posts.map((call) => call.args.channel).sort()).toEqual(['#deploys', 'U0ALICE', 'U0BOB']);
+    for (const post of posts) {
+      expect(post.token).toBe('xoxb-test-token-0001');
+      expect(hasButtons(post)).toBe(true);
+      expect(JSON.stringify(post.args.blocks)).toContain(
+        `https://countersign.example.com/#/requests/${id}`,
+      );
+    }
+    const posted = await auditOf(id, 'slack.posted');
+    expect(posted.map((entry) => entry.data.recipient).sort()).toEqual([
+      '#deploys',
+      'user:alice',
+      'user:bob',
+    ]);
+  });
+
+  it('refuses a bad signature, an old timestamp and unsigned or malformed bodies, and changes nothing', async () => {
+    const { id } = await create();
+    const click = buttonClick('U0ALICE', 'countersign_approve', buttonValue(id));
+    const signed = signInteraction('another-secret-0000000', click);
+    const forged = await fetch(`${server.url}${PATH}`, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).error.code).toBe('unauthorized');
+    const replayed = await interact(click, {
+      timestampSeconds: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.message).toMatch(/5 minutes/);
+    const unsigned = await fetch(`${server.url}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: signed.body,
+    });
+    expect(unsigned.status).toBe(401);
+    const tampered = signInteraction(SECRET, click);
+    const changed = await fetch(`${server.url}${PATH}`, {
+      method: 'POST',
+      headers: tampered.headers,
+      body: tampered.body.replace('U0ALICE', 'U0BOB'),
+    });
+    expect(changed.status).toBe(401);
+    for (const [payload, status] of [
+      ['not json', 400],
+      [{ type: 'block_actions' }, 400],
+      [buttonClick('U0ALICE', 'countersign_approve', '{"id":1}'), 400],
+    ] as const) {
+      const signedBad =
+        typeof payload === 'string'
+          ? signBody(SECRET, `payload=${encodeURIComponent(payload)}`)
+          : signInteraction(SECRET, payload);
+      const answer = await fetch(`${server.url}${PATH}`, {
+        method: 'POST',
+        headers: signedBad.headers,
+        body: signedBad.body,
+      });
+      expect(answer.status).toBe(status);
+      expect((await answer.json()).error.code).toMatch(/validation_failed|invalid_json/);
+    }
+    expect((await statusOf(id)).status).toBe('pending');
+    expect(standIn.callsOf('chat.update')).toEqual([]);
+  });
+
+  it('tells an unmapped, a disabled or an unassigned Slack user that they may not decide, and changes nothing', async () => {
+    const { id } = await create();
+    const value = buttonValue(id);
+    for (const user of ['U0NOBODY', 'U0DAVE', 'U0CAROL']) {
+      const answer = await interact(buttonClick(user, 'countersign_approve', value));
+      expect(answer.status).toBe(200);
+      const told = standIn.callsOf('chat.postEphemeral').at(-1);
+      expect(told?.args).toMatchObject({ user, channel: 'C0DEPLOYS' });
+      expect(String(told?.args.text)).toMatch(/^You may not decide this/);
+    }
+    expect(await statusOf(id)).toMatchObject({ status: 'pending', decisions: [] });
+  });
+
+  it('never lets the requester approve their own request from Slack', async () => {
+    const { id } = await create({}, keys.alice);
+    expect(
+      standIn
+        .callsOf('chat.postMessage')
+        .map((call) => call.args.channel)
+        .sort(),
+    ).toEqual(['#deploys', 'U0BOB']);
+    const answer = await interact(
+      buttonClick('U0ALICE', 'countersign_approve', buttonValue(id, '#deploys')),
+    );
+    expect(answer.status).toBe(200);
+    expect(String(standIn.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(
+      /You may not decide this: The requester cannot decide its own request/,
+    );
+    expect(await statusOf(id)).toMatchObject({ status: 'pending', decisions: [] });
+  });
+
+  it('counts two approvers racing on a quorum-2 request once each and updates every message once', async () => {
+    const { id } = await create({ quorum: 2 });
+    const [first, second] = await Promise.all([
+      interact(buttonClick('U0ALICE', 'countersign_approve', buttonValue(id, 'U0ALICE'))),
+      interact(buttonClick('U0BOB', 'countersign_approve', buttonValue(id, 'U0BOB'))),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const request = await statusOf(id);
+    expect(request.status).toBe('approved');
+    expect([...request.resolution.by].sort()).toEqual(['user:alice', 'user:bob']);
+    expect(standIn.callsOf('chat.postEphemeral')).toEqual([]);
+    const finals = standIn.callsOf('chat.update').filter((call) => !hasButtons(call));
+    expect(finals).toHaveLength(3);
+    for (const update of finals) {
+      expect(JSON.stringify(update.args.blocks)).toMatch(
+        /\*Approved\* by user:(alice|bob), user:(alice|bob)/,
+      );
+    }
+  });
+
+  it('rejects with the reason given in the modal the Reject button opens', async () => {
+    const { id } = await create();
+    const clicked = await interact(
+      buttonClick('U0BOB', 'countersign_reject', buttonValue(id, 'U0BOB')),
+    );
+    expect(clicked.status).toBe(200);
+    const opened = standIn.callsOf('views.open');
+    expect(opened).toHaveLength(1);
+    const view = opened[0]?.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('countersign_reject_modal');
+    expect((await statusOf(id)).status).toBe('pending');
+    const input = { block: 'countersign_reason', action: 'countersign_reason_input' };
+    const empty = await interact(modalSubmission('U0BOB', view, { ...input, value: '  ' }));
+    expect(empty.body).toMatchObject({ response_action: 'errors' });
+    const stranger = await interact(modalSubmission('U0NOBODY', view, { ...input, value: 'no' }));
+    expect(stranger.body.errors.countersign_reason).toMatch(/^You may not decide this/);
+    expect((await statusOf(id)).status).toBe('pending');
+    const submitted = await interact(
+      modalSubmission('U0BOB', view, { ...input, value: 'Change freeze until Monday' }),
+    );
+    expect(submitted).toEqual({ status: 200, body: undefined });
+    expect(await statusOf(id)).toMatchObject({
+      status: 'rejected',
+      resolution: { by: ['user:bob'], reason: 'Change freeze until Monday' },
+    });
+    const updates = standIn.callsOf('chat.update');
+    expect(updates).toHaveLength(3);
+    for (const update of updates) {
+      expect(hasButtons(update)).toBe(false);
+      expect(JSON.stringify(update.args.blocks)).toContain('Reason: Change freeze until Monday');
+    }
+  });
+
+  it('updates every Slack message when the request is decided through the API', async () => {
+    const { id, version } = await create();
+    const posts = standIn.callsOf('chat.postMessage');
+    const decided = await api(keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'approve',
+      expectedVersion: version,
+    });
+    expect(decided.status).toBe(200);
+    await server.server.slackIdle();
+    const updates = standIn.callsOf('chat.update');
+    expect(updates.map((call) => [call.args.channel, call.args.ts]).sort()).toEqual(
+      posts.map((post) => [String(post.args.channel).replace(/^U/, 'D'), post.ts]).sort(),
+    );
+    for (const update of updates) {
+      expect(hasButtons(update)).toBe(false);
+      expect(JSON.stringify(update.args.blocks)).toContain('*Approved* by user:alice');
+    }
+    // A late click on an old message changes nothing and says so.
+    await interact(buttonClick('U0BOB', 'countersign_approve', buttonValue(id, 'U0BOB')));
+    expect(String(standIn.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(
+      /^Nothing changed: Request .* is already approved/,
+    );
+  });
+
+  it('never blocks a request when Slack fails, and audits the failure', async () => {
+    standIn.failAll({ status: 500 });
+    const { id, version } = await create();
+    const failed = await auditOf(id, 'slack.failed');
+    expect(failed).toHaveLength(3);
+    const decided = await api(keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'approve',
+      expectedVersion: version,
+    });
+    expect(decided.status).toBe(200);
+  });
+});

@@ -9,6 +9,10 @@ import {
 } from '../test-support/slack-interactions.js';
 import { type SlackCall, SlackStandIn } from '../test-support/slack-stand-in.js';
 
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const PATH = '/integrations/slack/interactions';
 
@@ -147,7 +151,7 @@ describe('Slack notifications and interactions', () => {
       body: signed.body,
     });
     expect(forged.status).toBe(401);
-    expect((await forged.json()).error.code).toBe('unauthorized');
+    expect(((await forged.json()) as ErrorBody).error.code).toBe('unauthorized');
     const replayed = await interact(click, {
       timestampSeconds: Math.floor(Date.now() / 1000) - 6 * 60,
     });
@@ -181,7 +185,7 @@ describe('Slack notifications and interactions', () => {
         body: signedBad.body,
       });
       expect(answer.status).toBe(status);
-      expect((await answer.json()).error.code).toMatch(/validation_failed|invalid_json/);
+      expect(((await answer.json()) as ErrorBody).error.code).toMatch(/validation_failed|invalid_json/);
     }
     expect((await statusOf(id)).status).toBe('pending');
     expect(standIn.callsOf('chat.update')).toEqual([]);

@@ -180,7 +180,9 @@ export const httpUrlType: OptionType<string> = {
   schema: checked((value) =>
     typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value)
       ? value.replace(/\/+$/, '')
-      : new Problem(`must be an http(s) URL such as https://countersign.example.com, not ${shown(value)}`),
+      : new Problem(
+          `must be an http(s) URL such as https://countersign.example.com, not ${shown(value)}`,
+        ),
   ),
   fromText: asIs,
   show: asIs,

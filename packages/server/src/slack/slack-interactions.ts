@@ -85,10 +85,16 @@ export function slackInteractionRoutes(
       if (!payload.trigger_id)
         throw fail('validation_failed', 'A reject click needs its trigger_id');
       const metadata = JSON.stringify({ ...value, ...(channel ? { channel } : {}) });
-      await setup.client.views.open({
-        trigger_id: payload.trigger_id,
-        view: rejectModal(request, metadata),
-      });
+      try {
+        await setup.client.views.open({
+          trigger_id: payload.trigger_id,
+          view: rejectModal(request, metadata),
+        });
+      } catch (error) {
+        // Slack refused or is down: the click decided nothing, and the person should know.
+        logError(error);
+        await tell(channel, payload.user.id, 'Slack could not open the form; try the dashboard.');
+      }
       return;
     }
     try {

@@ -185,7 +185,9 @@ describe('Slack notifications and interactions', () => {
         body: signedBad.body,
       });
       expect(answer.status).toBe(status);
-      expect(((await answer.json()) as ErrorBody).error.code).toMatch(/validation_failed|invalid_json/);
+      expect(((await answer.json()) as ErrorBody).error.code).toMatch(
+        /validation_failed|invalid_json/,
+      );
     }
     expect((await statusOf(id)).status).toBe('pending');
     expect(standIn.callsOf('chat.update')).toEqual([]);

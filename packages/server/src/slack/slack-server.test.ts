@@ -301,6 +301,42 @@ describe('Slack notifications and interactions', () => {
     );
   });
 
+  it('shows an edit and the approvals so far, and refuses a click bound to the old arguments', async () => {
+    const { id, version } = await create({ quorum: 2 });
+    const oldValue = buttonValue(id, 'U0BOB');
+    const edited = await api(keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'edit',
+      args: { service: 'web', version: '1.2.4' },
+      expectedVersion: version,
+    });
+    expect(edited.status).toBe(200);
+    await server.server.slackIdle();
+    const updates = standIn.callsOf('chat.update');
+    expect(updates).toHaveLength(3);
+    for (const update of updates) {
+      expect(hasButtons(update)).toBe(true);
+      const text = JSON.stringify(update.args.blocks);
+      expect(text).toContain('1.2.4');
+      expect(text).toContain('1 of 2 approvals');
+    }
+    await interact(buttonClick('U0BOB', 'countersign_approve', oldValue));
+    expect(String(standIn.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(
+      /^Nothing changed: The arguments changed after this message was posted/,
+    );
+    expect((await statusOf(id)).status).toBe('pending');
+    const bobsUpdate = updates.find((call) => call.args.channel === 'D0BOB');
+    const blocks = (bobsUpdate?.args.blocks ?? []) as {
+      type: string;
+      elements?: { value?: string }[];
+    }[];
+    const newValue = blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value ?? '';
+    await interact(buttonClick('U0BOB', 'countersign_approve', newValue));
+    expect(await statusOf(id)).toMatchObject({
+      status: 'approved',
+      resolution: { args: { service: 'web', version: '1.2.4' }, edited: true },
+    });
+  });
+
   it('never blocks a request when Slack fails, and audits the failure', async () => {
     standIn.failAll({ status: 500 });
     const { id, version } = await create();

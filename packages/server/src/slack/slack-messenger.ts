@@ -2,12 +2,12 @@ import type { ApprovalRequest } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { outcomeMessage, pendingMessage } from './slack-blocks.js';
+import { outcomeMessage, pendingMessage, type SlackMessage } from './slack-blocks.js';
 import type { SlackSetup } from './slack-options.js';
 
 /** Where one message about a request goes. */
 export interface SlackTarget {
-  /** Who it is for: `user:NAME` for a direct message, or the channel as configured. */
+  /** The address it is kept under: a Slack member id (a direct message) or a channel as named. */
   recipient: string;
   /** What `chat.postMessage` gets as `channel`: a member id (a DM), `#name` or a channel id. */
   channel: string;
@@ -28,10 +28,49 @@ export class SlackMessenger {
 
   /** Posts the request's message to one target and remembers it for later updates. */
   async post(request: ApprovalRequest, target: SlackTarget): Promise<void> {
+    if (await this.#messageFor(request.id, target)) return;
+    await this.#postNew(request, target, pendingMessage(request, this.#setup.publicUrl));
+    // Decided while the post was in flight: the update that ran then did not know this message.
+    await this.update(request.id);
+  }
+
+  /**
+   * Reminds a target of a pending request: a reply in the thread of its message (so the
+   * reminder sits under what it is about), or the message itself when there is none yet.
+   */
+  async remind(request: ApprovalRequest, target: SlackTarget): Promise<void> {
+    if (request.status !== 'pending') return;
+    const earlier = await this.#messageFor(request.id, target);
+    if (!earlier) return this.post(request, target);
+    const due = request.deadline ? `; it expires ${request.deadline}` : '';
+    await this.#setup.client.chat.postMessage({
+      channel: earlier.channel,
+      thread_ts: earlier.ts,
+      text: `Reminder: this request still waits for a decision${due}.`,
+    });
+  }
+
+  /**
+   * Tells a target how a request ended: every message about it is updated, and a target that
+   * had none (the requester, a channel added later) gets the outcome as a new message.
+   */
+  async tellOutcome(request: ApprovalRequest, target: SlackTarget): Promise<void> {
+    await this.update(request.id);
+    if (await this.#messageFor(request.id, target)) return;
+    await this.#postNew(request, target, outcomeMessage(request, this.#setup.publicUrl));
+  }
+
+  async #messageFor(requestId: string, target: SlackTarget) {
+    const posted = await this.#context.store.read((tx) => tx.listSlackMessages(requestId));
+    return posted.find((message) => message.recipient === target.recipient);
+  }
+
+  async #postNew(
+    request: ApprovalRequest,
+    target: SlackTarget,
+    message: SlackMessage,
+  ): Promise<void> {
     const { store, clock } = this.#context;
-    const posted = await store.read((tx) => tx.listSlackMessages(request.id));
-    if (posted.some((message) => message.recipient === target.recipient)) return;
-    const message = pendingMessage(request, this.#setup.publicUrl);
     const answer = await this.#setup.client.chat.postMessage({
       channel: target.channel,
       text: message.text,
@@ -60,8 +99,6 @@ export class SlackMessenger {
         data: { recipient: target.recipient, channel, ts },
       });
     });
-    // Decided while the post was in flight: the update that ran then did not know this message.
-    await this.update(request.id);
   }
 
   /**

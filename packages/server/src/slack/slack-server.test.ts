@@ -136,8 +136,8 @@ describe('Slack notifications and interactions', () => {
     const posted = await auditOf(id, 'slack.posted');
     expect(posted.map((entry) => entry.data.recipient).sort()).toEqual([
       '#deploys',
-      'user:alice',
-      'user:bob',
+      'U0ALICE',
+      'U0BOB',
     ]);
   });
 

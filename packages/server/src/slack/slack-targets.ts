@@ -24,7 +24,7 @@ export async function slackTargetsOf(
   const targets = new Map<string, SlackTarget>();
   for (const person of await people.recipientsOf(tx, request.assignees)) {
     if (person.user === request.requester) continue;
-    targets.set(person.user, { recipient: person.user, channel: person.slackUserId });
+    targets.set(person.slackUserId, { recipient: person.slackUserId, channel: person.slackUserId });
   }
   const channels = notify.map(slackChannelOf).filter((channel) => channel !== undefined);
   for (const channel of [...channels, ...(defaultChannel ? [defaultChannel] : [])]) {

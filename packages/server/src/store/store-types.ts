@@ -155,7 +155,7 @@ export interface OutboxMessage {
 /** A Slack message posted about a request (one per recipient), to update once it is decided. */
 export interface SlackMessageRef {
   requestId: string;
-  /** Who it was posted for: `user:NAME` (a DM) or a channel as configured (`#deploys`). */
+  /** The address it was posted to: a Slack member id (a DM) or a channel as named (`#deploys`). */
   recipient: string;
   /** The channel id Slack answered with (a `D…` id for a DM). */
   channel: string;

@@ -51,17 +51,17 @@ describe.each(stores)('Slack message refs on %s', (_name, open) => {
     const { store, dispose } = await open();
     try {
       await store.transaction(async (tx) => {
-        expect(await tx.insertSlackMessage(ref('user:alice', 2))).toBe(true);
+        expect(await tx.insertSlackMessage(ref('U0ALICE', 2))).toBe(true);
         expect(await tx.insertSlackMessage(ref('#deploys', 1))).toBe(true);
-        expect(await tx.insertSlackMessage({ ...ref('user:alice', 3), ts: 'other' })).toBe(false);
+        expect(await tx.insertSlackMessage({ ...ref('U0ALICE', 3), ts: 'other' })).toBe(false);
       });
       const listed = await store.read((tx) => tx.listSlackMessages('req_1'));
-      expect(listed).toEqual([ref('#deploys', 1), ref('user:alice', 2)]);
+      expect(listed).toEqual([ref('#deploys', 1), ref('U0ALICE', 2)]);
       expect(await store.read((tx) => tx.listSlackMessages('req_2'))).toEqual([]);
       await store.transaction(async (tx) => {
-        expect(await tx.setSlackMessageVersion('req_1', 'user:alice', 3)).toBe(true);
-        expect(await tx.setSlackMessageVersion('req_1', 'user:alice', 2)).toBe(false);
-        expect(await tx.setSlackMessageVersion('req_1', 'user:nobody', 9)).toBe(false);
+        expect(await tx.setSlackMessageVersion('req_1', 'U0ALICE', 3)).toBe(true);
+        expect(await tx.setSlackMessageVersion('req_1', 'U0ALICE', 2)).toBe(false);
+        expect(await tx.setSlackMessageVersion('req_1', 'U0NOBODY', 9)).toBe(false);
       });
       const after = await store.read((tx) => tx.listSlackMessages('req_1'));
       expect(after.map((message) => message.shownVersion)).toEqual([1, 3]);

@@ -82,6 +82,12 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     store,
     onWork: () => wake(),
   });
+  try {
+    await context.notifier?.verify();
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
@@ -107,6 +113,9 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  context.notifier?.defaultPublicUrl(url);
   // A store shared with other replicas announces their events; fan them out here like our own.
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
@@ -119,9 +128,8 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   outbox.start();
   slackNotifier?.start();
   wake();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     host,
     context,
@@ -134,6 +142,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       await scheduler.stop();
       await outbox.stop();
       await slackNotifier?.stop();
+      await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

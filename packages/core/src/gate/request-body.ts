@@ -59,6 +59,7 @@ export function buildCreateBody(
   if (approval.timeout !== undefined) body.timeout = approval.timeout;
   if (approval.reminders !== undefined) body.reminders = approval.reminders;
   if (approval.escalation !== undefined) body.escalation = approval.escalation;
+  if (approval.notify !== undefined) body.notify = approval.notify;
   if (approval.question !== undefined) body.question = approval.question;
   if (approval.responseSchema !== undefined) body.responseSchema = approval.responseSchema;
   if (input.runId !== undefined) body.runId = input.runId;

@@ -122,5 +122,6 @@ export function mergeApproval(
   if (merged.question !== undefined) spec.question = merged.question;
   if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
   if (merged.channel !== undefined) spec.channel = merged.channel;
+  if (merged.notify !== undefined) spec.notify = merged.notify;
   return spec;
 }

@@ -4,6 +4,7 @@ import {
   assigneeSchema,
   escalationSchema,
   jsonObjectSchema,
+  notifySchema,
   requestKindSchema,
 } from '../protocol/schemas.js';
 import { isValidGlob } from './glob.js';
@@ -27,6 +28,7 @@ export const approvalBlockSchema = z.strictObject({
   question: z.string().trim().min(1).max(4000).optional(),
   responseSchema: jsonObjectSchema.optional(),
   channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
+  notify: notifySchema.optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
 

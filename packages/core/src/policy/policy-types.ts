@@ -1,4 +1,10 @@
-import type { JsonObject, RequestKind, RequestPolicy, ToolAnnotations } from '../protocol/index.js';
+import type {
+  JsonObject,
+  Notify,
+  RequestKind,
+  RequestPolicy,
+  ToolAnnotations,
+} from '../protocol/index.js';
 
 /** What a policy decides for a tool call. */
 export type PolicyAction = 'allow' | 'deny' | 'require';
@@ -29,6 +35,11 @@ export interface ApprovalSpec {
    * (the user first, then the server). Adapters without a local channel always use the server.
    */
   channel?: 'server' | 'elicit' | 'elicit-then-server';
+  /**
+   * Who else hears of the request and on which channels, e.g.
+   * `{ targets: ['slack:#deploys', 'email:oncall@example.com'], channels: ['email'] }`.
+   */
+  notify?: Notify;
 }
 
 /** What the policy sees of one tool call. */

@@ -8,6 +8,7 @@ import {
   escalationStateSchema,
   jsonObjectSchema,
   jsonSchemaDocumentSchema,
+  notifySchema,
   requestKindSchema,
   requestStatusSchema,
   toolCallSchema,
@@ -64,6 +65,7 @@ export const createRequestBodySchema = z
       .optional()
       .describe('When to remind the assignees, counted from creation, e.g. ["24h"]'),
     escalation: escalationSchema.optional(),
+    notify: notifySchema.optional(),
     callbackUrl: httpUrl
       .optional()
       .describe('An http(s) URL the server POSTs a signed webhook to on every change'),
@@ -246,6 +248,7 @@ export const approvalRequestSchema = z.object({
   deadline: isoTime.optional().describe('When it expires; absent when it waits forever'),
   reminders: z.array(isoTime).describe('Reminder times still to come'),
   escalation: escalationStateSchema.optional(),
+  notify: notifySchema.optional(),
   decisions: z.array(decisionSchema).describe('The decisions so far, oldest first'),
   resolution: resolutionSchema.optional(),
   links: z

@@ -89,6 +89,44 @@ export const escalationSchema = z
   .describe('Who else to ask when nobody has decided in time');
 export type Escalation = z.infer<typeof escalationSchema>;
 
+/**
+ * A notification target besides the assignees: `email:ADDRESS`, `slack:#channel` (or a Slack
+ * channel or member id, `slack:C…`/`slack:U…`), `user:NAME` or `group:NAME`.
+ */
+export const notifyTargetSchema = z
+  .string()
+  .max(300)
+  .regex(
+    /^(email:[^\s@<>()",;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|slack:#?[A-Za-z0-9._-]{1,80}|(user|group):[A-Za-z0-9][A-Za-z0-9._@-]{0,127})$/,
+    {
+      message: 'Expected email:ADDRESS, slack:#CHANNEL, user:NAME or group:NAME',
+    },
+  )
+  .describe('Who else to tell: email:ADDRESS, slack:#CHANNEL, user:NAME or group:NAME');
+
+/** Who hears of a request and how, besides the default (every assignee on each of their channels). */
+export const notifySchema = z
+  .strictObject({
+    targets: z
+      .array(notifyTargetSchema)
+      .max(20)
+      .optional()
+      .describe('Also tell these, of every step: created, reminders, escalation and the outcome'),
+    channels: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,31}$/)
+          .describe('A channel name: email, slack'),
+      )
+      .max(10)
+      .optional()
+      .describe('Notify the assignees only on these channels; absent for every channel'),
+    requester: z.boolean().optional().describe('Tell the requester (a user:NAME) of the outcome'),
+  })
+  .describe('Who is notified of this request, beyond its assignees, and on which channels');
+export type Notify = z.infer<typeof notifySchema>;
+
 /** The escalation of a request as stored, with its time fixed. */
 export const escalationStateSchema = z
   .object({

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import type { NotificationChannel } from '../notify/notification-types.js';
+import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -25,6 +27,7 @@ import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
+import { notificationRoutes, requestNotificationRoutes } from './routes-notifications.js';
 import { requestRoutes } from './routes-requests.js';
 import { userRoutes } from './routes-users.js';
 
@@ -83,11 +86,27 @@ export interface AppOptions {
    */
   limits?: LimitOptions;
   /**
-   * The address people reach this server at (`https://countersign.example.com`): the base of every
-   * link in notifications. Without it, messages carry no links. Env `COUNTERSIGN_PUBLIC_URL`, flag
-   * `--public-url`.
+   * Ways to reach people (see `NotificationChannel`); `startServer` adds the email channel from
+   * `smtpUrl`. None (the default): nobody is notified.
+   */
+  notificationChannels?: readonly NotificationChannel[];
+  /**
+   * The base of every link in every message, e.g. `https://countersign.example.com`. Env
+   * `COUNTERSIGN_PUBLIC_URL`, flag `--public-url`. Default: the address the server listens on.
    */
   publicUrl?: string;
+  /**
+   * Where the links in messages lead: `decide` (default) a signed one-click decision page;
+   * `sign-in` the dashboard, for teams that forbid decisions by possession of an email. Env
+   * `COUNTERSIGN_DECISION_LINKS`, flag `--decision-links`.
+   */
+  decisionLinks?: DecisionLinkMode;
+  /**
+   * The key that signs decision links (at least 32 characters); default: one made on first use
+   * and kept in the database, shared by replicas. Env `COUNTERSIGN_LINK_SECRET`, flag
+   * `--link-secret`.
+   */
+  linkSecret?: string;
   /**
    * Slack (see {@link SlackOptions}): on when `botToken` and `signingSecret` are set, off (and
    * `POST /integrations/slack/interactions` a 404) otherwise.
@@ -165,6 +184,12 @@ export function buildApp(
     ...(options.callbackHosts
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
+    notifier: new Notifier({
+      channels: options.notificationChannels ?? [],
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      ...(options.decisionLinks === undefined ? {} : { decisionLinks: options.decisionLinks }),
+      ...(options.linkSecret === undefined ? {} : { linkSecret: options.linkSecret }),
+    }),
   };
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
@@ -201,11 +226,13 @@ export function buildApp(
   const longLived = longLivedRoutes(services);
   api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
+  api.route('/requests', requestNotificationRoutes(context));
   api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
   api.route('/users', userRoutes(context));
+  api.route('/notifications', notificationRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

@@ -119,6 +119,8 @@ describe('bad input', () => {
       '/v1/users',
       '/v1/users/:id',
       '/v1/users/:id/disable',
+      '/v1/requests/:id/notifications',
+      '/v1/notifications',
       '/api/pause',
       '/api/pause/:id',
       '/api/pause/:id/approve',

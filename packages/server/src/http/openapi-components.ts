@@ -27,6 +27,7 @@ import {
 } from './ambedo-schemas.js';
 import { auditEntrySchema, auditVerificationSchema } from './audit-schemas.js';
 import { healthSchema, identitySchema, readinessSchema } from './meta-schemas.js';
+import { notificationListSchema } from './notification-schemas.js';
 import {
   createUserBodySchema,
   updateUserBodySchema,
@@ -65,6 +66,7 @@ const COMPONENTS = {
   UserList: [userListSchema, 'output'],
   CreateUserBody: [createUserBodySchema, 'input'],
   UpdateUserBody: [updateUserBodySchema, 'input'],
+  NotificationList: [notificationListSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

@@ -2,6 +2,7 @@ import { axmeOpenApi } from '../axme/axme-openapi.js';
 import { slackOpenApi } from '../slack/slack-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
+import { notificationQuerySchema } from './notification-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
 import {
   ERROR_RESPONSES,
@@ -58,6 +59,20 @@ function paths(): Record<string, unknown> {
         answer: 'ApprovalRequest',
         body: 'CancelBody',
         bodyOptional: true,
+      }),
+    },
+    '/v1/requests/{id}/notifications': {
+      parameters: [requestId],
+      get: operation({
+        summary: 'Who was told of the request, on which channel, and how delivery stands',
+        answer: 'NotificationList',
+      }),
+    },
+    '/v1/notifications': {
+      get: operation({
+        summary: 'Notification deliveries by status, failed ones by default (admins)',
+        answer: 'NotificationList',
+        query: notificationQuerySchema,
       }),
     },
     '/v1/requests/{id}/wait': {

@@ -66,6 +66,7 @@ export function buildRequest(
     'toolCallId',
     'metadata',
     'policy',
+    'notify',
   ] as const;
   for (const key of copied) {
     if (body[key] !== undefined) Object.assign(request, { [key]: body[key] });

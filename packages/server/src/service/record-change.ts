@@ -1,6 +1,7 @@
 import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersign/core/protocol';
 import { CountersignError } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
+import { enqueueNotifications } from '../notify/enqueue-notifications.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
 import type { ServiceContext } from './service-context.js';
@@ -58,6 +59,7 @@ export async function recordChange(
     },
   });
   await enqueueWebhooks(tx, event, context.clock.now());
+  await enqueueNotifications(context, tx, event);
   tx.afterCommit(() => {
     context.bus.publish(event);
     context.onWork?.();

@@ -41,6 +41,11 @@ export type WorkMethods = Pick<
   | 'updateOutbox'
   | 'disableOutboxFor'
   | 'listOutbox'
+  | 'listRequestOutbox'
+  | 'listOutboxByStatus'
+  | 'outboxSentTo'
+  | 'claimLink'
+  | 'releaseLink'
 >;
 
 /** The webhook, API-key and settings methods of a store. */
@@ -107,6 +112,7 @@ export interface OutboxRow {
   created_at: number;
   status: OutboxMessage['status'];
   last_error: string | null;
+  request_id: string | null;
 }
 
 export function toOutboxMessage(row: OutboxRow): OutboxMessage {
@@ -122,6 +128,7 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage {
     createdAt: row.created_at,
     status: row.status,
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.request_id === null ? {} : { requestId: row.request_id }),
   };
 }
 

@@ -150,6 +150,8 @@ export interface OutboxMessage {
   createdAt: number;
   status: 'pending' | 'delivered' | 'failed' | 'disabled';
   lastError?: string;
+  /** The request it is about, when it is about one (notifications always are). */
+  requestId?: string | null;
 }
 
 /** A Slack message posted about a request (one per recipient), to update once it is decided. */
@@ -220,6 +222,20 @@ export interface StoreTx {
   updateOutbox(message: OutboxMessage): Promise<void>;
   disableOutboxFor(webhookId: string): Promise<void>;
   listOutbox(limit: number): Promise<OutboxMessage[]>;
+  /** A request's outbox rows whose url starts with `prefix`, oldest first. */
+  listRequestOutbox(requestId: string, prefix: string, limit: number): Promise<OutboxMessage[]>;
+  /** Rows in `status` whose url starts with `prefix`, newest first. */
+  listOutboxByStatus(
+    status: OutboxMessage['status'],
+    prefix: string,
+    limit: number,
+  ): Promise<OutboxMessage[]>;
+  /** Whether a row for this request already went (or is going) to `url`. */
+  outboxSentTo(requestId: string, url: string): Promise<boolean>;
+  /** Marks a single-use link used; false when it already was. */
+  claimLink(nonce: string, requestId: string, at: string): Promise<boolean>;
+  /** Makes a claimed link usable again (its decision did not go through). */
+  releaseLink(nonce: string): Promise<void>;
 
   insertWebhook(webhook: WebhookRecord): Promise<void>;
   listWebhooks(): Promise<WebhookRecord[]>;

@@ -52,6 +52,7 @@ export async function enqueueWebhooks(
       id: newId('msg'),
       ...destination,
       eventType: type,
+      requestId: event.requestId,
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,

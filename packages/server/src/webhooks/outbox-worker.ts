@@ -1,6 +1,11 @@
 import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
+import {
+  auditNotification,
+  deliverNotification,
+  isNotification,
+} from '../notify/deliver-notification.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxMessage } from '../store/store-types.js';
@@ -31,10 +36,13 @@ export interface OutboxWorkerOptions {
 }
 
 type Outcome =
-  | { ok: true; status: number }
+  | { ok: true; status?: number }
   | { ok: false; status?: number; error: string; final?: boolean };
 
-/** Delivers the persisted outbox at least once, signed per Standard Webhooks. */
+/**
+ * Delivers the persisted outbox at least once: webhooks signed per Standard Webhooks, and
+ * notifications (rows whose url is `notify:…`) through their channel, with the same backoff.
+ */
 export class OutboxWorker {
   readonly #context: ServiceContext;
   readonly #options: Required<OutboxWorkerOptions>;
@@ -115,14 +123,17 @@ export class OutboxWorker {
   }
 
   async #deliver(message: OutboxMessage): Promise<void> {
-    const outcome = (await this.#refused(message)) ?? (await this.#post(message));
+    const notification = isNotification(message);
+    const outcome: Outcome = notification
+      ? await deliverNotification(this.#context, message)
+      : ((await this.#refused(message)) ?? (await this.#post(message)));
     const { store, clock } = this.#context;
     const now = clock.now();
     const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
     if (outcome.ok) {
       next.status = 'delivered';
       delete next.lastError;
-    } else if (outcome.status === 410) {
+    } else if (!notification && outcome.status === 410) {
       next.status = 'disabled';
       next.lastError = outcome.error;
     } else if (outcome.final || now - message.createdAt >= this.#options.giveUpAfterMs) {
@@ -138,7 +149,9 @@ export class OutboxWorker {
         await tx.setWebhookEnabled(message.webhookId, false);
         await tx.disableOutboxFor(message.webhookId);
       }
-      if (next.status !== 'pending') {
+      if (notification) {
+        await auditNotification(tx, message, next, now);
+      } else if (next.status !== 'pending') {
         await appendAudit(tx, {
           at: isoTime(now),
           type: `webhook.${next.status}`,

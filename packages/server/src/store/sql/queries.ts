@@ -63,8 +63,9 @@ export const JOBS = {
 
 export const OUTBOX = {
   insert: sql`INSERT INTO outbox (id, webhook_id, url, secret, event_type, body, attempts,
-    next_attempt_at, created_at, status, last_error) VALUES (:id, :webhookId, :url, :secret,
-    :eventType, :body, :attempts, :nextAttemptAt, :createdAt, :status, :lastError)`,
+    next_attempt_at, created_at, status, last_error, request_id) VALUES (:id, :webhookId, :url,
+    :secret, :eventType, :body, :attempts, :nextAttemptAt, :createdAt, :status, :lastError,
+    :requestId)`,
   // Each message is leased to one worker; ties on time go by id, the same on every database.
   claimDue: sql`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
     ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
@@ -74,6 +75,18 @@ export const OUTBOX = {
   disableFor: sql`UPDATE outbox SET status = 'disabled' WHERE webhook_id = :webhookId
     AND status = 'pending'`,
   list: sql`SELECT * FROM outbox ORDER BY created_at, id LIMIT :limit`,
+  forRequest: sql`SELECT * FROM outbox WHERE request_id = :requestId AND url LIKE :prefix
+    ORDER BY created_at, id LIMIT :limit`,
+  byStatus: sql`SELECT * FROM outbox WHERE status = :status AND url LIKE :prefix
+    ORDER BY created_at DESC, id DESC LIMIT :limit`,
+  sentTo: sql`SELECT id FROM outbox WHERE request_id = :requestId AND url = :url LIMIT 1`,
+};
+
+export const USED_LINKS = {
+  // A second use of the same link changes no row.
+  claim: sql`INSERT INTO used_links (nonce, request_id, used_at) VALUES (:nonce, :requestId, :at)
+    ON CONFLICT (nonce) DO NOTHING`,
+  release: sql`DELETE FROM used_links WHERE nonce = :nonce`,
 };
 
 export const WEBHOOKS = {

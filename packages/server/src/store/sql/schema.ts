@@ -106,6 +106,17 @@ export const MIGRATIONS: readonly Query[] = [
   CREATE UNIQUE INDEX users_email ON users(lower(email));
   CREATE UNIQUE INDEX users_slack ON users(slack_user_id);
   `,
+  // Notifications share the webhook outbox; a request's rows are listed for its timeline. Signed
+  // decision links are single-use: a used link's nonce is kept.
+  sql`
+  ALTER TABLE outbox ADD COLUMN request_id TEXT;
+  CREATE INDEX outbox_request ON outbox(request_id, created_at);
+  CREATE TABLE used_links (
+    nonce TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    used_at TEXT NOT NULL
+  );
+  `,
   // The Slack messages posted about each request, so every one can be updated with the outcome.
   sql`
   CREATE TABLE slack_messages (

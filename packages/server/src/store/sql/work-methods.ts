@@ -1,6 +1,6 @@
 import { type OutboxRow, toOutboxMessage, type WorkMethods } from '../store-rows.js';
 import type { Job } from '../store-types.js';
-import { JOBS, OUTBOX } from './queries.js';
+import { JOBS, OUTBOX, USED_LINKS } from './queries.js';
 import type { SqlSession } from './sql-session.js';
 
 /** Scheduler jobs and the webhook outbox; claims skip rows another replica holds. */
@@ -28,7 +28,11 @@ export function workMethods(db: SqlSession): WorkMethods {
       return (await db.one<{ due: number | null }>(JOBS.nextDue))?.due ?? undefined;
     },
     async enqueueOutbox(message) {
-      await db.run(OUTBOX.insert, { ...message, lastError: message.lastError ?? null });
+      await db.run(OUTBOX.insert, {
+        ...message,
+        lastError: message.lastError ?? null,
+        requestId: message.requestId ?? null,
+      });
     },
     async claimDueOutbox(now, leaseUntil, limit) {
       const rows = await db.rows<OutboxRow>(OUTBOX.claimDue, { now, limit });
@@ -45,6 +49,31 @@ export function workMethods(db: SqlSession): WorkMethods {
     },
     async listOutbox(limit) {
       return (await db.rows<OutboxRow>(OUTBOX.list, { limit })).map(toOutboxMessage);
+    },
+    async listRequestOutbox(requestId, prefix, limit) {
+      const rows = await db.rows<OutboxRow>(OUTBOX.forRequest, {
+        requestId,
+        prefix: `${prefix}%`,
+        limit,
+      });
+      return rows.map(toOutboxMessage);
+    },
+    async listOutboxByStatus(status, prefix, limit) {
+      const rows = await db.rows<OutboxRow>(OUTBOX.byStatus, {
+        status,
+        prefix: `${prefix}%`,
+        limit,
+      });
+      return rows.map(toOutboxMessage);
+    },
+    async outboxSentTo(requestId, url) {
+      return (await db.one(OUTBOX.sentTo, { requestId, url })) !== undefined;
+    },
+    async claimLink(nonce, requestId, at) {
+      return (await db.run(USED_LINKS.claim, { nonce, requestId, at })) === 1;
+    },
+    async releaseLink(nonce) {
+      await db.run(USED_LINKS.release, { nonce });
     },
   };
 }

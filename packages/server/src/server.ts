@@ -7,8 +7,7 @@ import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
-import { slackDirectory } from './slack/slack-directory.js';
-import { SlackNotifier } from './slack/slack-notifier.js';
+import { SlackProgress } from './slack/slack-progress.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store-types.js';
@@ -64,7 +63,7 @@ export interface RunningServer {
   scheduler: BackgroundWorker;
   /** Webhook and callback delivery. */
   outbox: WebhookWorker;
-  /** Resolves once every Slack post and update started so far is done (at once when Slack is off). */
+  /** Resolves once every Slack progress update started so far is done (at once when Slack is off). */
   slackIdle(): Promise<void>;
   /** Stops the workers and the listener, closes open streams and the store. */
   close(): Promise<void>;
@@ -91,9 +90,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
-  const slackNotifier = slack
-    ? new SlackNotifier(context, slack, slackDirectory, { logError })
-    : undefined;
+  const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
   wake = () => {
     setImmediate(() => {
@@ -126,7 +123,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       : undefined;
   scheduler.start();
   outbox.start();
-  slackNotifier?.start();
+  slackProgress?.start();
   wake();
   return {
     url,
@@ -135,13 +132,13 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     context,
     scheduler,
     outbox,
-    slackIdle: async () => slackNotifier?.idle(),
+    slackIdle: async () => slackProgress?.idle(),
     async close() {
       closing = true;
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
-      await slackNotifier?.stop();
+      await slackProgress?.stop();
       await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,9 +9,11 @@ import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
+import { slackChannel } from '../slack/slack-channel.js';
 import { slackDirectory } from '../slack/slack-directory.js';
 import { slackInteractionRoutes } from '../slack/slack-interactions.js';
-import { type SlackOptions, type SlackSetup, slackSetup } from '../slack/slack-options.js';
+import { SlackMessenger } from '../slack/slack-messenger.js';
+import { type SlackOptions, slackSetup } from '../slack/slack-options.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -146,7 +148,7 @@ export function createApp(options: AppOptions): CountersignApp {
 /** {@link createApp} with the whole service context, which the workers run on (internal). */
 export function buildApp(
   options: AppOptions,
-): CountersignApp & { context: ServiceContext; slack: SlackSetup | undefined } {
+): CountersignApp & { context: ServiceContext; slack: SlackMessenger | undefined } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
     throw fail('validation_failed', 'bodyLimitBytes must be an integer of at least 1024');
@@ -169,9 +171,18 @@ export function buildApp(
   if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
     throw fail('validation_failed', 'listPageMaxBytes must be an integer of at least 65536');
   }
+  const clock = options.clock ?? systemClock;
+  const slackSettings = slackSetup(options.slack);
+  const slack = slackSettings
+    ? new SlackMessenger(
+        { store: options.store, clock },
+        slackSettings,
+        () => context.notifier?.publicUrl,
+      )
+    : undefined;
   const context: ServiceContext = {
     store: options.store,
-    clock: options.clock ?? systemClock,
+    clock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
     schemas: new SchemaChecker({
@@ -185,7 +196,10 @@ export function buildApp(
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
     notifier: new Notifier({
-      channels: options.notificationChannels ?? [],
+      channels: [
+        ...(options.notificationChannels ?? []),
+        ...(slackSettings && slack ? [slackChannel(slackSettings, slack)] : []),
+      ],
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       ...(options.decisionLinks === undefined ? {} : { decisionLinks: options.decisionLinks }),
       ...(options.linkSecret === undefined ? {} : { linkSecret: options.linkSecret }),
@@ -240,8 +254,7 @@ export function buildApp(
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
-  const slack = slackSetup(options.slack, options.publicUrl);
-  app.route('/', slackInteractionRoutes(context, slack, slackDirectory, logError));
+  app.route('/', slackInteractionRoutes(context, slackSettings, slackDirectory, logError));
 
   app.route('/', dashboardRoutes(options.dashboardDir));
   return { app, context, slack, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };

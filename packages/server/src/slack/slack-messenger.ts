@@ -18,18 +18,26 @@ export interface SlackTarget {
  * completes or throws, so a caller can retry it; posting twice to the same recipient is a no-op.
  */
 export class SlackMessenger {
-  readonly #context: ServiceContext;
+  readonly #context: Pick<ServiceContext, 'store' | 'clock'>;
   readonly #setup: SlackSetup;
+  readonly #publicUrl: () => string | undefined;
+  readonly #updates = new Map<string, Promise<void>>();
 
-  constructor(context: ServiceContext, setup: SlackSetup) {
+  /** `publicUrl` gives the base of "Open in dashboard" links when a message is built. */
+  constructor(
+    context: Pick<ServiceContext, 'store' | 'clock'>,
+    setup: SlackSetup,
+    publicUrl: () => string | undefined,
+  ) {
     this.#context = context;
     this.#setup = setup;
+    this.#publicUrl = publicUrl;
   }
 
   /** Posts the request's message to one target and remembers it for later updates. */
   async post(request: ApprovalRequest, target: SlackTarget): Promise<void> {
     if (await this.#messageFor(request.id, target)) return;
-    await this.#postNew(request, target, pendingMessage(request, this.#setup.publicUrl));
+    await this.#postNew(request, target, pendingMessage(request, this.#publicUrl()));
     // Decided while the post was in flight: the update that ran then did not know this message.
     await this.update(request.id);
   }
@@ -52,12 +60,12 @@ export class SlackMessenger {
 
   /**
    * Tells a target how a request ended: every message about it is updated, and a target that
-   * had none (the requester, a channel added later) gets the outcome as a new message.
+   * had none gets the outcome as a new message when `fresh` (the requester, a channel).
    */
-  async tellOutcome(request: ApprovalRequest, target: SlackTarget): Promise<void> {
+  async tellOutcome(request: ApprovalRequest, target: SlackTarget, fresh = true): Promise<void> {
     await this.update(request.id);
-    if (await this.#messageFor(request.id, target)) return;
-    await this.#postNew(request, target, outcomeMessage(request, this.#setup.publicUrl));
+    if (!fresh || (await this.#messageFor(request.id, target))) return;
+    await this.#postNew(request, target, outcomeMessage(request, this.#publicUrl()));
   }
 
   async #messageFor(requestId: string, target: SlackTarget) {
@@ -105,7 +113,20 @@ export class SlackMessenger {
    * Brings every message about the request up to its current version: the outcome and who
    * decided, without buttons, once it is final; the approvals so far while it waits for a quorum.
    */
-  async update(requestId: string): Promise<void> {
+  update(requestId: string): Promise<void> {
+    // One update per request at a time in this process: concurrent deliveries of the outcome to
+    // several addresses then redraw each message once, not once per delivery.
+    const previous = this.#updates.get(requestId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#update(requestId));
+    const settled = next.catch(() => undefined);
+    this.#updates.set(requestId, settled);
+    void settled.then(() => {
+      if (this.#updates.get(requestId) === settled) this.#updates.delete(requestId);
+    });
+    return next;
+  }
+
+  async #update(requestId: string): Promise<void> {
     const { store, clock } = this.#context;
     const { request, messages } = await store.read(async (tx) => ({
       request: await tx.getRequest(requestId),
@@ -116,8 +137,8 @@ export class SlackMessenger {
     if (stale.length === 0) return;
     const content =
       request.status === 'pending'
-        ? pendingMessage(request, this.#setup.publicUrl)
-        : outcomeMessage(request, this.#setup.publicUrl);
+        ? pendingMessage(request, this.#publicUrl())
+        : outcomeMessage(request, this.#publicUrl());
     const failures: unknown[] = [];
     for (const message of stale) {
       try {

@@ -26,15 +26,10 @@ export interface SlackSetup {
   client: WebClient;
   signingSecret: string;
   defaultChannel?: string;
-  /** The base of "Open in dashboard" links; no such button without it. */
-  publicUrl?: string;
 }
 
 /** Slack's setup from the options, or undefined when Slack is off (no bot token). */
-export function slackSetup(
-  options: SlackOptions | undefined,
-  publicUrl: string | undefined,
-): SlackSetup | undefined {
+export function slackSetup(options: SlackOptions | undefined): SlackSetup | undefined {
   if (!options?.botToken || !options.signingSecret) return undefined;
   const client = new WebClient(options.botToken, {
     slackApiUrl: options.apiUrl ?? 'https://slack.com/api/',
@@ -49,6 +44,5 @@ export function slackSetup(
     client,
     signingSecret: options.signingSecret,
     ...(options.defaultChannel ? { defaultChannel: options.defaultChannel } : {}),
-    ...(publicUrl ? { publicUrl } : {}),
   };
 }

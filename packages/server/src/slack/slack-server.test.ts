@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addUser } from '../people/user-directory.js';
+import { startServer } from '../server.js';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
 import {
   buttonClick,
@@ -8,6 +12,7 @@ import {
   signInteraction,
 } from '../test-support/slack-interactions.js';
 import { type SlackCall, SlackStandIn } from '../test-support/slack-stand-in.js';
+import { until } from '../test-support/webhook-receiver.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -77,8 +82,23 @@ async function create(overrides: Record<string, unknown> = {}, key = keys.agent)
     ...overrides,
   });
   expect(created.status).toBe(201);
-  await server.server.slackIdle();
+  await delivered();
   return created.body as { id: string; version: number };
+}
+
+/**
+ * Waits until the outbox has no notification due (each was handed to Slack, or failed and waits
+ * for its retry) and the progress updates are done.
+ */
+async function delivered(): Promise<void> {
+  const { outbox, context } = server.server;
+  await until(async () => {
+    await outbox.runDue();
+    const rows = await context.store.read((tx) => tx.listOutbox(10_000));
+    const now = context.clock.now();
+    return !rows.some((row) => row.status === 'pending' && row.nextAttemptAt <= now);
+  }, 'the notifications to be delivered');
+  await server.server.slackIdle();
 }
 
 async function interact(payload: unknown, options: { timestampSeconds?: number } = {}) {
@@ -89,7 +109,7 @@ async function interact(payload: unknown, options: { timestampSeconds?: number }
     body: signed.body,
   });
   const text = await response.text();
-  await server.server.slackIdle();
+  await delivered();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
@@ -285,7 +305,7 @@ describe('Slack notifications and interactions', () => {
       expectedVersion: version,
     });
     expect(decided.status).toBe(200);
-    await server.server.slackIdle();
+    await delivered();
     const updates = standIn.callsOf('chat.update');
     expect(updates.map((call) => [call.args.channel, call.args.ts]).sort()).toEqual(
       posts.map((post) => [String(post.args.channel).replace(/^U/, 'D'), post.ts]).sort(),
@@ -310,7 +330,7 @@ describe('Slack notifications and interactions', () => {
       expectedVersion: version,
     });
     expect(edited.status).toBe(200);
-    await server.server.slackIdle();
+    await delivered();
     const updates = standIn.callsOf('chat.update');
     expect(updates).toHaveLength(3);
     for (const update of updates) {
@@ -340,12 +360,36 @@ describe('Slack notifications and interactions', () => {
   it('never blocks a request when Slack fails, and audits the failure', async () => {
     standIn.failAll({ status: 500 });
     const { id, version } = await create();
-    const failed = await auditOf(id, 'slack.failed');
-    expect(failed).toHaveLength(3);
+    const retrying = await auditOf(id, 'notification.retrying');
+    expect(retrying.map((entry) => entry.data.address).sort()).toEqual([
+      '#deploys',
+      'U0ALICE',
+      'U0BOB',
+    ]);
+    expect(retrying.every((entry) => String(entry.data.error).length > 0)).toBe(true);
     const decided = await api(keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
       outcome: 'approve',
       expectedVersion: version,
     });
     expect(decided.status).toBe(200);
+  });
+
+  it('refuses to start, in one line naming the option, when Slack does not accept the bot token', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'countersign-slack-'));
+    try {
+      await expect(
+        startServer({
+          dbPath: join(directory, 'countersign.db'),
+          port: 0,
+          slack: {
+            botToken: 'xoxb-revoked-token-0002',
+            signingSecret: SECRET,
+            apiUrl: standIn.apiUrl,
+          },
+        }),
+      ).rejects.toThrow(/^slack\.botToken: Slack did not accept the bot token \(invalid_auth\)$/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -2,144 +2,49 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addUser } from '../people/user-directory.js';
 import { startServer } from '../server.js';
-import { startTestServer, type TestServer } from '../test/start-test-server.js';
+import type { TestServer } from '../test/start-test-server.js';
 import {
   buttonClick,
   modalSubmission,
   signBody,
   signInteraction,
 } from '../test-support/slack-interactions.js';
-import { type SlackCall, SlackStandIn } from '../test-support/slack-stand-in.js';
-import { until } from '../test-support/webhook-receiver.js';
+import {
+  hasButtons,
+  SCENARIO_SIGNING_SECRET,
+  SlackScenario,
+} from '../test-support/slack-scenario.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
 }
 
-const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const SECRET = SCENARIO_SIGNING_SECRET;
 const PATH = '/integrations/slack/interactions';
-
-let standIn: SlackStandIn;
+const scenario = new SlackScenario();
+const { standIn } = scenario;
 let server: TestServer;
-let keys: { agent: string; alice: string; bob: string; admin: string };
+let keys: SlackScenario['keys'];
 
 beforeAll(async () => {
-  standIn = new SlackStandIn();
-  standIn.token = 'xoxb-test-token-0001';
-  await standIn.start();
-  server = await startTestServer({
-    publicUrl: 'https://countersign.example.com',
-    slack: {
-      botToken: 'xoxb-test-token-0001',
-      signingSecret: SECRET,
-      defaultChannel: '#deploys',
-      apiUrl: standIn.apiUrl,
-    },
-  });
-  await server.server.context.store.transaction(async (tx) => {
-    await addUser(tx, 'alice', { slackUserId: 'U0ALICE', groups: ['ops'] });
-    await addUser(tx, 'bob', { slackUserId: 'U0BOB', groups: ['ops'] });
-    await addUser(tx, 'carol', { slackUserId: 'U0CAROL', groups: ['finance'] });
-    await addUser(tx, 'dave', { slackUserId: 'U0DAVE', groups: ['ops'], active: false });
-  });
-  keys = {
-    agent: await server.createKey({ role: 'agent', name: 'deployer' }),
-    alice: await server.createKey({ role: 'reviewer', name: 'alice' }),
-    bob: await server.createKey({ role: 'reviewer', name: 'bob' }),
-    admin: server.adminKey,
-  };
+  await scenario.start({ defaultChannel: '#deploys' });
+  server = scenario.server;
+  keys = scenario.keys;
 });
-afterAll(async () => {
-  await server?.close();
-  await standIn?.stop();
-});
+afterAll(() => scenario.close());
 beforeEach(() => {
   standIn.calls.length = 0;
   standIn.failAll(undefined);
 });
 
-async function api(key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read replies loosely
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-/** Creates a request and waits until Slack got its messages. */
-async function create(overrides: Record<string, unknown> = {}, key = keys.agent) {
-  const created = await api(key, 'POST', '/v1/requests', {
-    action: 'Deploy web to production',
-    tool: { name: 'deploy', args: { service: 'web', version: '1.2.3' } },
-    assignees: ['group:ops'],
-    ...overrides,
-  });
-  expect(created.status).toBe(201);
-  await delivered();
-  return created.body as { id: string; version: number };
-}
-
-/**
- * Waits until the outbox has no notification due (each was handed to Slack, or failed and waits
- * for its retry) and the progress updates are done.
- */
-async function delivered(): Promise<void> {
-  const { outbox, context } = server.server;
-  await until(async () => {
-    await outbox.runDue();
-    const rows = await context.store.read((tx) => tx.listOutbox(10_000));
-    const now = context.clock.now();
-    return !rows.some((row) => row.status === 'pending' && row.nextAttemptAt <= now);
-  }, 'the notifications to be delivered');
-  await server.server.slackIdle();
-}
-
-async function interact(payload: unknown, options: { timestampSeconds?: number } = {}) {
-  const signed = signInteraction(SECRET, payload, options);
-  const response = await fetch(`${server.url}${PATH}`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-  const text = await response.text();
-  await delivered();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** The value the Approve button of the message posted to `channel` carries. */
-function buttonValue(id: string, channel = 'U0ALICE'): string {
-  const post = standIn
-    .callsOf('chat.postMessage')
-    .find((call) => call.args.channel === channel && JSON.stringify(call.args).includes(id));
-  const blocks = (post?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[];
-  const value = blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value;
-  if (!value) throw new Error(`no message with buttons for ${id} in ${channel}`);
-  return value;
-}
-
-const hasButtons = (call: SlackCall) =>
-  ((call.args.blocks ?? []) as { type: string }[]).some((block) => block.type === 'actions');
-
-/** The request's audit entries of one type (the audit log is JSON lines). */
-async function auditOf(id: string, type: string) {
-  const response = await fetch(`${server.url}/v1/audit?requestId=${id}`, {
-    headers: { authorization: `Bearer ${keys.admin}` },
-  });
-  return (await response.text())
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
-    .filter((entry) => entry.type === type);
-}
-
-const statusOf = async (id: string) => (await api(keys.admin, 'GET', `/v1/requests/${id}`)).body;
+const api = scenario.api.bind(scenario);
+const create = scenario.create.bind(scenario);
+const delivered = scenario.delivered.bind(scenario);
+const interact = scenario.interact.bind(scenario);
+const buttonValue = scenario.buttonValue.bind(scenario);
+const auditOf = scenario.auditOf.bind(scenario);
+const statusOf = scenario.request.bind(scenario);
 
 describe('Slack notifications and interactions', () => {
   it('posts each new request to the active assignees by DM and to the default channel, with buttons', async () => {

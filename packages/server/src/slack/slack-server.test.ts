@@ -279,6 +279,24 @@ describe('Slack notifications and interactions', () => {
     expect(decided.status).toBe(200);
   });
 
+  it('gives up at once on an address Slack refuses, and the other messages go out', async () => {
+    standIn.failChannel('#nowhere', 'channel_not_found');
+    const { id } = await create({ notify: { targets: ['slack:#nowhere'] } });
+    const failed = await auditOf(id, 'notification.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.data).toMatchObject({
+      address: '#nowhere',
+      attempts: 1,
+      error: 'Slack refused: channel_not_found',
+    });
+    const posted = await auditOf(id, 'slack.posted');
+    expect(posted.map((entry) => entry.data.recipient).sort()).toEqual([
+      '#deploys',
+      'U0ALICE',
+      'U0BOB',
+    ]);
+  });
+
   it('refuses to start, in one line naming the option, when Slack does not accept the bot token', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'countersign-slack-'));
     try {

@@ -40,6 +40,7 @@ export class SlackStandIn {
   #sequence = 0;
   #failures: SlackFailure[] = [];
   #always: SlackFailure | undefined;
+  readonly #channels = new Map<string, string>();
 
   /** `http://127.0.0.1:PORT/api/`, the `slackApiUrl` to give the client. */
   get apiUrl(): string {
@@ -59,6 +60,11 @@ export class SlackStandIn {
   /** Answers every call with `failure` until called again with undefined. */
   failAll(failure: SlackFailure | undefined): void {
     this.#always = failure;
+  }
+
+  /** Answers every call naming `channel` with Slack's `{ ok: false, error }` (e.g. `channel_not_found`). */
+  failChannel(channel: string, error: string): void {
+    this.#channels.set(channel, error);
   }
 
   /** Starts listening on a free loopback port. */
@@ -107,6 +113,8 @@ export class SlackStandIn {
     const call: SlackCall = { method, token, args: decodeArguments(contentType, body) };
     this.calls.push(call);
     if (failure) return { status: 200, body: { ok: false, error: failure.error ?? 'fatal_error' } };
+    const refused = this.#channels.get(String(call.args.channel ?? ''));
+    if (refused) return { status: 200, body: { ok: false, error: refused } };
     if (this.token !== undefined && token !== this.token) {
       return { status: 200, body: { ok: false, error: 'invalid_auth' } };
     }

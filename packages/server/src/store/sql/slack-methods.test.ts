@@ -1,41 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dropSchema, openTestPostgresStore, testSchema } from '../../test-support/postgres.js';
-import { openSqliteStore } from '../sqlite-store.js';
-import type { SlackMessageRef, Store } from '../store-types.js';
-
-const stores: [string, () => Promise<{ store: Store; dispose(): Promise<void> }>][] = [
-  [
-    'SQLite',
-    async () => {
-      const directory = mkdtempSync(join(tmpdir(), 'countersign-slack-'));
-      const store = openSqliteStore({ path: join(directory, 'test.db') });
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          rmSync(directory, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = testSchema();
-      const store = await openTestPostgresStore(schema);
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          await dropSchema(schema);
-        },
-      };
-    },
-  ],
-];
+import { TEST_STORES } from '../../test-support/test-stores.js';
+import type { SlackMessageRef } from '../store-types.js';
 
 const ref = (recipient: string, postedAt: number): SlackMessageRef => ({
   requestId: 'req_1',
@@ -46,7 +11,7 @@ const ref = (recipient: string, postedAt: number): SlackMessageRef => ({
   shownVersion: 1,
 });
 
-describe.each(stores)('Slack message refs on %s', (_name, open) => {
+describe.each(TEST_STORES)('Slack message refs on %s', (_name, open) => {
   it('keeps one message per recipient, lists them in order, and moves the shown version only forward', async () => {
     const { store, dispose } = await open();
     try {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalRequest, CreateRequestInput, DecisionInput } from '@countersign/core';
-import { startTestServer, type TestServer } from '@countersign/server/test';
+import { startTestServer, type TestServer, type TestServerOptions } from '@countersign/server/test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium, never a downloaded browser. */
@@ -39,10 +39,10 @@ export interface DashboardHarness {
   close(): Promise<void>;
 }
 
-/** Starts the server (which serves the built dashboard at `/`) and Chromium. */
-export async function startHarness(): Promise<DashboardHarness> {
+/** Starts the server (which serves the built dashboard at `/`, with `options`) and Chromium. */
+export async function startHarness(options: TestServerOptions = {}): Promise<DashboardHarness> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startTestServer();
+  const server = await startTestServer(options);
   const keys = {
     alice: await server.createKey({ role: 'reviewer', name: 'alice', groups: ['finance'] }),
     bob: await server.createKey({ role: 'reviewer', name: 'bob', groups: ['finance'] }),

@@ -2,7 +2,9 @@
 // child process running examples/board-report) drafts a summary, asks legal for a review, is
 // killed during that wait and restarted, re-attaches to the same request, and then asks the CFO to
 // approve distribution; the CFO's delegate approves after the 24 h escalation. The audit export
-// shows who approved which version (fingerprint) and when, and verifies.
+// shows who approved which version (fingerprint) and when, and verifies. The humans are told by
+// email (a real SMTP server on loopback): legal and the CFO when asked, the CFO again when reminded
+// (threaded under the first message), the delegate on escalation; the audit shows every delivery.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { type ApprovalRequest, fingerprint } from '@countersign/core';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type SmtpCapture,
+  startSmtpCapture,
+} from '../../packages/server/src/test-support/smtp-capture.ts';
 import { api, auditExport } from './api.ts';
 import { runNode } from './child-process.ts';
 
@@ -19,21 +25,31 @@ const agentScript = fileURLToPath(
 const HOUR = 3_600_000;
 let server: TestServer;
 let stateDir: string;
+let smtp: SmtpCapture;
 const keys: Record<string, string> = {};
 
 beforeEach(async () => {
+  smtp = await startSmtpCapture();
   server = await startTestServer({
     manualClock: true,
     startTime: Date.parse('2026-10-05T09:00:00Z'),
+    smtpUrl: smtp.url,
+    mailFrom: 'Countersign <approvals@example.test>',
   });
   stateDir = await mkdtemp(join(tmpdir(), 'countersign-board-report-'));
   keys.agent = await server.createKey({ role: 'agent', name: 'board-bot' });
   keys.lena = await server.createKey({ role: 'reviewer', name: 'lena', groups: ['legal'] });
   keys.cfo = await server.createKey({ role: 'reviewer', name: 'cfo', groups: ['finance'] });
   keys.deputy = await server.createKey({ role: 'reviewer', name: 'deputy-cfo' });
+  for (const name of ['lena', 'cfo', 'deputy-cfo']) {
+    await api(server.url, server.adminKey, 'PATCH', `/v1/users/${name}`, {
+      email: `${name}@example.test`,
+    });
+  }
 });
 afterEach(async () => {
   await server.close();
+  await smtp.close();
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -77,6 +93,10 @@ describe('scenario 2: quarterly board report', () => {
       deadline: new Date(started + 48 * HOUR).toISOString(),
     });
     const draftArgs = legal?.tool?.args as { quarter: string; report: { summary: string[] } };
+    const [toLegal] = await smtp.received(1);
+    expect(toLegal?.to).toMatchObject({ text: 'lena@example.test' });
+    expect(toLegal?.subject).toMatch(/^Review needed: /);
+    expect(toLegal?.text).toContain('board-bot (agent) asks for your decision');
 
     // 3. Legal edits out the forward-looking sentence and approves the edited version.
     const reviewedArgs = {
@@ -131,7 +151,21 @@ describe('scenario 2: quarterly board report', () => {
       },
     );
     expect(early.status).toBe(404);
+    const toCfo = (await smtp.received(2))[1];
+    expect(toCfo?.to).toMatchObject({ text: 'cfo@example.test' });
+    expect(toCfo?.subject).toMatch(/^Approval needed: /);
     await server.clock.advance(24 * HOUR + 60_000);
+    // The 12 h reminder reaches the CFO in the same thread; the escalation reaches the delegate.
+    const later = (await smtp.received(4)).slice(2);
+    const to = (address: string) =>
+      later.find((mail) => mail.to && 'text' in mail.to && mail.to.text === address);
+    const reminder = to('cfo@example.test');
+    const toDeputy = to('deputy-cfo@example.test');
+    expect(reminder?.to).toMatchObject({ text: 'cfo@example.test' });
+    expect(reminder?.inReplyTo).toBe(toCfo?.messageId);
+    expect(reminder?.text).toContain('Reminder: cfo, this still waits for a decision');
+    expect(toDeputy?.to).toMatchObject({ text: 'deputy-cfo@example.test' });
+    expect(toDeputy?.text).toContain('this was escalated to you');
     const escalated = (await allRequests()).find((request) => request.id === cfoId);
     expect(escalated).toMatchObject({
       status: 'pending',
@@ -188,6 +222,19 @@ describe('scenario 2: quarterly board report', () => {
     expect(escalation?.at).toBe(new Date(started + 27 * HOUR + 60_000).toISOString());
     expect(escalation?.data).toMatchObject({ added: ['user:deputy-cfo'] });
     expect(audit.filter((entry) => entry.type === 'created')).toHaveLength(2);
+    const notified = audit
+      .filter((entry) => entry.type === 'notification.delivered')
+      .map((entry) => [entry.requestId, entry.data.kind, entry.data.address]);
+    // Deliveries due together are sent concurrently, so their entries come in either order.
+    expect(notified).toHaveLength(4);
+    expect(notified).toEqual(
+      expect.arrayContaining([
+        [legalId, 'request', 'lena@example.test'],
+        [cfoId, 'request', 'cfo@example.test'],
+        [cfoId, 'reminder', 'cfo@example.test'],
+        [cfoId, 'escalation', 'deputy-cfo@example.test'],
+      ]),
+    );
     const verification = await api(server.url, server.adminKey, 'GET', '/v1/audit/verify');
     expect(verification.body).toMatchObject({ ok: true, entries: audit.length });
   });

@@ -6,6 +6,7 @@ import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
+import { emailChannel } from './notify/email/email-channel.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { SlackProgress } from './slack/slack-progress.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
@@ -35,6 +36,16 @@ export interface ServerOptions extends Omit<AppOptions, 'store' | 'onWork'> {
   scheduler?: SchedulerOptions;
   /** Webhook delivery tuning. */
   outbox?: OutboxWorkerOptions;
+  /**
+   * Turns on email notifications through this SMTP relay: `smtp://user:pass@host:587` (STARTTLS
+   * when offered) or `smtps://…`. Checked at start. Env `COUNTERSIGN_SMTP_URL`, flag `--smtp-url`.
+   */
+  smtpUrl?: string;
+  /**
+   * The From of notification emails (default `Countersign <countersign@HOST>`, HOST from the
+   * public URL). Env `COUNTERSIGN_MAIL_FROM`, flag `--mail-from`.
+   */
+  mailFrom?: string;
 }
 
 /** A background worker of a running server; it also runs by itself, on a timer and on commits. */
@@ -76,11 +87,26 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
+  let linkBase = () => 'http://127.0.0.1';
+  const channels = [...(options.notificationChannels ?? [])];
+  if (options.smtpUrl) {
+    const { clock = { now: () => Date.now() } } = options;
+    channels.push(
+      emailChannel({
+        smtpUrl: options.smtpUrl,
+        ...(options.mailFrom ? { from: options.mailFrom } : {}),
+        publicUrl: () => linkBase(),
+        now: () => clock.now(),
+      }),
+    );
+  }
   const { app, context, nodeRoutes, slack } = buildApp({
     ...options,
     store,
+    notificationChannels: channels,
     onWork: () => wake(),
   });
+  linkBase = () => context.notifier?.publicUrl ?? 'http://127.0.0.1';
   try {
     await context.notifier?.verify();
   } catch (error) {

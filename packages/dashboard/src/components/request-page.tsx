@@ -1,5 +1,6 @@
 import { ApiError, type ApprovalRequest } from '@countersign/core/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { fetchNotifications, type NotificationEntry } from '../api/notifications-api';
 import { useDashboard } from '../dashboard-state';
 import { canDecide, KIND_LABEL, quorumText } from '../lib/request-facts';
 import { AuditChain } from './audit-chain';
@@ -26,6 +27,7 @@ export function RequestPage(props: { id: string }) {
   // Remember whether it was pending when opened, to say so when someone else decides meanwhile.
   const [openedPending, setOpenedPending] = useState<boolean | undefined>();
   const [conflicted, setConflicted] = useState(false);
+  const [notifications, setNotifications] = useState<NotificationEntry[]>([]);
 
   useEffect(() => {
     setError('');
@@ -44,6 +46,13 @@ export function RequestPage(props: { id: string }) {
   useEffect(() => {
     if (request && openedPending === undefined) setOpenedPending(request.status === 'pending');
   }, [request, openedPending]);
+
+  // Reloaded at each change of the request, which is when new notifications are planned.
+  useEffect(() => {
+    fetchNotifications(api, props.id)
+      .then(setNotifications)
+      .catch(() => setNotifications([]));
+  }, [api, props.id, request?.version]);
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -128,7 +137,11 @@ export function RequestPage(props: { id: string }) {
       <RequestDetails request={request} />
       <section class="panel" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        <Timeline request={request} events={events.get(request.id) ?? []} />
+        <Timeline
+          request={request}
+          events={events.get(request.id) ?? []}
+          notifications={notifications}
+        />
       </section>
       <section class="panel" aria-labelledby="audit-chain-title">
         <h2 id="audit-chain-title">Audit chain</h2>

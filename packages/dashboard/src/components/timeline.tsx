@@ -1,4 +1,5 @@
 import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
+import type { NotificationEntry } from '../api/notifications-api';
 import { describePrincipal } from '../lib/request-facts';
 
 interface Entry {
@@ -15,9 +16,29 @@ const OUTCOME_TEXT = {
 } as const;
 
 /** The request's life as entries, from its own record plus the events seen live. */
+const NOTIFICATION_TEXT: Record<string, string> = {
+  request: 'Asked',
+  reminder: 'Reminded',
+  escalation: 'Told of the escalation:',
+  outcome: 'Told the outcome:',
+};
+
+/** A notification as a line: who, how, and whether it got through. */
+function notificationText(entry: NotificationEntry): string {
+  const what = NOTIFICATION_TEXT[entry.kind] ?? 'Notified';
+  const state =
+    entry.status === 'delivered'
+      ? 'sent'
+      : entry.status === 'failed'
+        ? `failed after ${entry.attempts} attempts${entry.lastError ? ` (${entry.lastError})` : ''}`
+        : `not sent yet${entry.lastError ? ` (${entry.lastError}; retrying)` : ''}`;
+  return `${what} ${entry.address} by ${entry.channel}: ${state}`;
+}
+
 export function timelineEntries(
   request: ApprovalRequest,
   events: readonly RequestEvent[],
+  notifications: readonly NotificationEntry[] = [],
 ): Entry[] {
   const entries: Entry[] = [
     {
@@ -59,12 +80,19 @@ export function timelineEntries(
         : 'Cancelled by the requester';
     entries.push({ key: 'resolution', at: resolution.at, text });
   }
+  for (const entry of notifications) {
+    entries.push({ key: entry.id, at: entry.createdAt, text: notificationText(entry) });
+  }
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** The event timeline of a request. */
-export function Timeline(props: { request: ApprovalRequest; events: readonly RequestEvent[] }) {
-  const entries = timelineEntries(props.request, props.events);
+export function Timeline(props: {
+  request: ApprovalRequest;
+  events: readonly RequestEvent[];
+  notifications?: readonly NotificationEntry[];
+}) {
+  const entries = timelineEntries(props.request, props.events, props.notifications);
   return (
     <ol class="timeline">
       {entries.map((entry) => (

@@ -174,16 +174,43 @@ export const postgresUrlType: OptionType<string> = {
   mask: redactUrl,
 };
 
-/** An absolute http(s) URL, such as the server's public address; kept without a trailing `/`. */
-export const httpUrlType: OptionType<string> = {
-  label: 'http(s) URL',
-  schema: checked((value) =>
-    typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value)
-      ? value.replace(/\/+$/, '')
-      : new Problem(
-          `must be an http(s) URL such as https://countersign.example.com, not ${shown(value)}`,
-        ),
-  ),
-  fromText: asIs,
-  show: asIs,
-};
+/** A URL with one of `protocols` (e.g. `['http', 'https']`); its password is masked in output. */
+export function urlType(protocols: readonly string[]): OptionType<string> {
+  const label = `${protocols.join('/')} URL`;
+  return {
+    label,
+    schema: checked((value) => {
+      if (typeof value === 'string') {
+        try {
+          const url = new URL(value);
+          if (protocols.includes(url.protocol.slice(0, -1)) && url.hostname) return value;
+        } catch {
+          // reported below
+        }
+      }
+      const text = typeof value === 'string' ? shown(redactUrl(value)) : shown(value);
+      return new Problem(
+        `must be a ${protocols.map((p) => `${p}://`).join(' or ')} URL, not ${text}`,
+      );
+    }),
+    fromText: asIs,
+    show: asIs,
+    mask: redactUrl,
+  };
+}
+
+/** One of a few words. */
+export function choiceType<T extends string>(choices: readonly T[]): OptionType<T> {
+  return {
+    label: choices.join(' or '),
+    schema: checked((value) =>
+      choices.includes(value as T)
+        ? (value as T)
+        : new Problem(
+            `must be ${choices.map((choice) => `"${choice}"`).join(' or ')}, not ${shown(value)}`,
+          ),
+    ),
+    fromText: asIs,
+    show: asIs,
+  };
+}

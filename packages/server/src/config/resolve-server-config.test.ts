@@ -52,6 +52,7 @@ describe('server configuration from flags, environment and file', () => {
         giveUpAfterMs: 25 * 3_600_000,
         requestTimeoutMs: 10_000,
       },
+      decisionLinks: 'decide',
       slack: { apiUrl: 'https://slack.com/api/' },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));

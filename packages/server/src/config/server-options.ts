@@ -12,14 +12,15 @@ import {
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
   booleanType,
+  choiceType,
   durationType,
   hostListType,
-  httpUrlType,
   integerType,
   portType,
   postgresUrlType,
   rateType,
   textType,
+  urlType,
 } from './option-types.js';
 
 /**
@@ -268,11 +269,43 @@ export const SERVER_OPTIONS = {
     }),
   },
   publicUrl: option({
-    type: httpUrlType,
+    type: urlType(['http', 'https']),
+    defaultText: 'the address the server listens on',
     flag: 'public-url',
     env: 'COUNTERSIGN_PUBLIC_URL',
     description:
-      'Address people reach this server at, such as `https://countersign.example.com`: the base of every link in notifications ("Open in dashboard"); without it messages carry no links.',
+      'The base of every link in every message (the dashboard, decision links), e.g. `https://countersign.example.com`.',
+  }),
+  smtpUrl: option({
+    type: urlType(['smtp', 'smtps']),
+    flag: 'smtp-url',
+    env: 'COUNTERSIGN_SMTP_URL',
+    secret: true,
+    description:
+      'Turns on email notifications through this relay, e.g. `smtp://user:pass@smtp.example.com:587` (STARTTLS when offered; `smtps://` for TLS from the start). Checked at start. The password is masked in output.',
+  }),
+  mailFrom: option({
+    type: textType('address'),
+    defaultText: '`Countersign <countersign@HOST>`',
+    flag: 'mail-from',
+    env: 'COUNTERSIGN_MAIL_FROM',
+    description: 'The From of notification emails, e.g. `Countersign <approvals@example.com>`.',
+  }),
+  decisionLinks: option({
+    type: choiceType(['decide', 'sign-in'] as const),
+    default: 'decide' as const,
+    flag: 'decision-links',
+    env: 'COUNTERSIGN_DECISION_LINKS',
+    description:
+      'What the links in messages open: `decide`, a signed confirmation page that decides without signing in; `sign-in`, the dashboard.',
+  }),
+  linkSecret: option({
+    type: textType('secret'),
+    defaultText: 'made once and kept in the database',
+    flag: 'link-secret',
+    env: 'COUNTERSIGN_LINK_SECRET',
+    secret: true,
+    description: 'The key (at least 32 characters) that signs decision links; replicas share it.',
   }),
   slack: {
     botToken: option({

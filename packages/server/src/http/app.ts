@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { decisionLinkRoutes } from '../notify/links/decision-link-routes.js';
 import type { NotificationChannel } from '../notify/notification-types.js';
 import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
 import { EventBus } from '../service/event-bus.js';
@@ -254,6 +255,7 @@ export function buildApp(
   ambedo.route('/', ambedoRoutes(context));
   app.route('/api', ambedo);
 
+  app.route('/', decisionLinkRoutes(context));
   app.route('/', slackInteractionRoutes(context, slackSettings, slackDirectory, logError));
 
   app.route('/', dashboardRoutes(options.dashboardDir));

@@ -121,6 +121,7 @@ describe('bad input', () => {
       '/v1/users/:id/disable',
       '/v1/requests/:id/notifications',
       '/v1/notifications',
+      '/d/:id',
       '/api/pause',
       '/api/pause/:id',
       '/api/pause/:id/approve',

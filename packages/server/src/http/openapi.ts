@@ -201,6 +201,19 @@ function paths(): Record<string, unknown> {
         body: 'ApproveBody',
       }),
     },
+    '/d/{token}': {
+      parameters: [pathId('token', 'The signed decision token from a notification')],
+      get: operation({
+        summary: 'The confirmation page of a signed decision link (HTML; decides nothing)',
+        public: true,
+        responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+      }),
+      post: operation({
+        summary: 'Decide through a signed link (form: decision=approve|reject, reason, comment)',
+        public: true,
+        responses: { '200': { description: 'The outcome page', content: { 'text/html': {} } } },
+      }),
+    },
     '/healthz': {
       get: operation({ summary: 'Liveness', answer: 'Health', public: true }),
     },

@@ -45,6 +45,7 @@ export type WorkMethods = Pick<
   | 'listOutboxByStatus'
   | 'outboxSentTo'
   | 'claimLink'
+  | 'linkUsedAt'
   | 'releaseLink'
 >;
 

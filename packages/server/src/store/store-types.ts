@@ -234,6 +234,8 @@ export interface StoreTx {
   outboxSentTo(requestId: string, url: string): Promise<boolean>;
   /** Marks a single-use link used; false when it already was. */
   claimLink(nonce: string, requestId: string, at: string): Promise<boolean>;
+  /** When a single-use link was used, if it was. */
+  linkUsedAt(nonce: string): Promise<string | undefined>;
   /** Makes a claimed link usable again (its decision did not go through). */
   releaseLink(nonce: string): Promise<void>;
 

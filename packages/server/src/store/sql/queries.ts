@@ -87,6 +87,7 @@ export const USED_LINKS = {
   claim: sql`INSERT INTO used_links (nonce, request_id, used_at) VALUES (:nonce, :requestId, :at)
     ON CONFLICT (nonce) DO NOTHING`,
   release: sql`DELETE FROM used_links WHERE nonce = :nonce`,
+  get: sql`SELECT used_at FROM used_links WHERE nonce = :nonce`,
 };
 
 export const WEBHOOKS = {

@@ -72,6 +72,9 @@ export function workMethods(db: SqlSession): WorkMethods {
     async claimLink(nonce, requestId, at) {
       return (await db.run(USED_LINKS.claim, { nonce, requestId, at })) === 1;
     },
+    async linkUsedAt(nonce) {
+      return (await db.one<{ used_at: string }>(USED_LINKS.get, { nonce }))?.used_at;
+    },
     async releaseLink(nonce) {
       await db.run(USED_LINKS.release, { nonce });
     },

@@ -1,0 +1,146 @@
+import { CountersignError } from '@countersign/core/protocol';
+import { type Context, Hono } from 'hono';
+import { userPrincipal } from '../../auth/principal.js';
+import type { AppEnv } from '../../http/auth-middleware.js';
+import { readBodyText } from '../../http/read-input.js';
+import { decideRequest } from '../../service/decide-request.js';
+import type { ServiceContext } from '../../service/service-context.js';
+import { confirmationPage, messagePage } from './decision-page.js';
+import { type RefusedLink, readLink } from './link-state.js';
+
+// The token rides in the URL: keep it out of Referer headers, caches and frames.
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+const html = (c: Context<AppEnv>, status: number, body: string) =>
+  c.body(body, status as 200, HEADERS);
+
+/** What the confirmation form may send: a decision, a reason (for reject) and a comment. */
+function decisionFrom(form: URLSearchParams):
+  | {
+      outcome: 'approve' | 'reject';
+      reason?: string;
+      comment?: string;
+    }
+  | undefined {
+  const outcome = form.get('decision');
+  const reason = form.get('reason')?.trim().slice(0, 4000);
+  const comment = form.get('comment')?.trim().slice(0, 4000);
+  if (outcome !== 'approve' && outcome !== 'reject') return undefined;
+  if (outcome === 'reject' && !reason) return undefined;
+  return {
+    outcome,
+    ...(outcome === 'reject' && reason ? { reason } : {}),
+    ...(comment ? { comment } : {}),
+  };
+}
+
+/**
+ * `GET /d/:token` shows a signed link's confirmation page and changes nothing (mail scanners
+ * prefetch links); `POST /d/:token` decides, once, as the link's recipient through the same
+ * service as every other decision. With `decisionLinks: 'sign-in'` both point to the dashboard.
+ */
+export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const refusal = (c: Context<AppEnv>, link: RefusedLink) =>
+    html(
+      c,
+      link.status,
+      messagePage(
+        link.title,
+        link.text,
+        link.requestId ? context.notifier?.dashboardLink(link.requestId) : undefined,
+      ),
+    );
+
+  app.get('/d/:token', async (c) => {
+    const notifier = context.notifier;
+    if (notifier?.decisionLinks !== 'decide') {
+      return html(
+        c,
+        403,
+        messagePage(
+          'Sign in to decide',
+          'This server takes decisions in the dashboard only.',
+          notifier ? `${notifier.publicUrl}/` : undefined,
+        ),
+      );
+    }
+    const link = await readLink(context, notifier, c.req.param('token'));
+    if ('status' in link) return refusal(c, link);
+    const dashboard = notifier.dashboardLink(link.request.id);
+    const name = link.user.displayName ?? link.user.name;
+    return html(
+      c,
+      200,
+      confirmationPage(link.request, name, c.req.path, dashboard, context.clock.now()),
+    );
+  });
+
+  app.post('/d/:token', async (c) => {
+    const notifier = context.notifier;
+    if (notifier?.decisionLinks !== 'decide') {
+      return html(
+        c,
+        403,
+        messagePage('Sign in to decide', 'This server takes decisions in the dashboard only.'),
+      );
+    }
+    const form = new URLSearchParams(await readBodyText(c.req.raw, 64 * 1024));
+    const decision = decisionFrom(form);
+    if (!decision) {
+      return html(
+        c,
+        400,
+        messagePage('Nothing was decided', 'Choose Approve, or Reject with a reason.'),
+      );
+    }
+    const link = await readLink(context, notifier, c.req.param('token'));
+    if ('status' in link) return refusal(c, link);
+    const { claims, request, user } = link;
+    const dashboard = notifier.dashboardLink(request.id);
+    const at = new Date(context.clock.now()).toISOString();
+    if (!(await context.store.transaction((tx) => tx.claimLink(claims.nonce, request.id, at)))) {
+      return refusal(c, {
+        status: 409,
+        title: 'This link was already used',
+        text: 'Each decision link works once.',
+        requestId: request.id,
+      });
+    }
+    try {
+      const decided = await decideRequest(
+        context,
+        userPrincipal(user, `link:${claims.nonce}`),
+        request.id,
+        {
+          ...decision,
+          expectedVersion: request.version,
+        },
+      );
+      const word = decision.outcome === 'approve' ? 'Approved' : 'Rejected';
+      const state = decided.status === 'pending' ? ' It waits for more approvals.' : '';
+      return html(
+        c,
+        200,
+        messagePage(
+          `${word}. Thank you.`,
+          `Your decision on “${request.action}” is recorded.${state}`,
+          dashboard,
+        ),
+      );
+    } catch (error) {
+      await context.store.transaction((tx) => tx.releaseLink(claims.nonce));
+      if (!CountersignError.isInstance(error)) throw error;
+      const status = error.code === 'forbidden' ? 403 : 409;
+      return html(c, status, messagePage('Nothing was decided', error.message, dashboard));
+    }
+  });
+  return app;
+}

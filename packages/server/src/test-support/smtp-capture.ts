@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A real SMTP server on a loopback port that keeps every message it accepts, parsed. */
+export interface SmtpCapture {
+  /** `smtp://user:pass@127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  messages: ParsedMail[];
+  /** Resolves once at least `count` messages arrived; rejects after `timeoutMs` (default 10 s). */
+  received(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /** Makes the next `count` messages fail with `code` (e.g. 451 to retry, 550 for good). */
+  refuseNext(count: number, code: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts an {@link SmtpCapture}; `port` 0 (default) picks a free one. */
+export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
+  const messages: ParsedMail[] = [];
+  const waiters = new Set<() => void>();
+  let refusals = { count: 0, code: 451 };
+  const server = new SMTPServer({
+    authOptional: true,
+    // A plain relay: the test peer offers no STARTTLS (it has no certificate to offer).
+    hideSTARTTLS: true,
+    disabledCommands: ['STARTTLS'],
+    onAuth: (_auth, _session, callback) => callback(null, { user: 'test' }),
+    onData(stream, _session, callback) {
+      if (refusals.count > 0) {
+        refusals = { ...refusals, count: refusals.count - 1 };
+        stream.resume();
+        stream.on('end', () =>
+          callback(
+            Object.assign(new Error('Refused by the test relay'), { responseCode: refusals.code }),
+          ),
+        );
+        return;
+      }
+      simpleParser(stream)
+        .then((parsed) => {
+          messages.push(parsed);
+          for (const waiter of waiters) waiter();
+          callback();
+        })
+        .catch(callback);
+    },
+    logger: false,
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://user:secret@127.0.0.1:${actual}`,
+    port: actual,
+    messages,
+    received(count, timeoutMs = 10_000) {
+      if (messages.length >= count) return Promise.resolve(messages);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Expected ${count} messages, got ${messages.length}`));
+        }, timeoutMs);
+        const check = () => {
+          if (messages.length < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(messages);
+        };
+        waiters.add(check);
+      });
+    },
+    refuseNext(count, code) {
+      refusals = { count, code };
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -2,7 +2,7 @@ import { fingerprint } from '@countersign/core/fingerprint';
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackStandIn } from '../test-support/slack-stand-in.js';
+import { SlackStandIn } from '../test/slack-stand-in.js';
 import { outcomeMessage, pendingMessage, rejectModal } from './slack-blocks.js';
 
 function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateUser } from '../people/user-directory.js';
-import { createHarness, type Harness } from '../test-support/harness.js';
 import {
   buttonClick,
   modalSubmission,
   signBody,
   signInteraction,
-} from '../test-support/slack-interactions.js';
-import { SlackStandIn } from '../test-support/slack-stand-in.js';
+} from '../test/slack-interactions.js';
+import { SlackStandIn } from '../test/slack-stand-in.js';
+import { createHarness, type Harness } from '../test-support/harness.js';
 
 const SECRET = 'fuzzsigningsecret0001';
 let h: Harness;

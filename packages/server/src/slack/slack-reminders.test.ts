@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonClick } from '../test-support/slack-interactions.js';
+import { buttonClick } from '../test/slack-interactions.js';
 import { hasButtons, SlackScenario } from '../test-support/slack-scenario.js';
 
 const scenario = new SlackScenario();

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../server.js';
-import type { TestServer } from '../test/start-test-server.js';
 import {
   buttonClick,
   modalSubmission,
   signBody,
   signInteraction,
-} from '../test-support/slack-interactions.js';
+} from '../test/slack-interactions.js';
+import type { TestServer } from '../test/start-test-server.js';
 import {
   hasButtons,
   SCENARIO_SIGNING_SECRET,

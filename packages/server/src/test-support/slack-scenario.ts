@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { addUser } from '../people/user-directory.js';
+import { signInteraction } from '../test/slack-interactions.js';
+import { type SlackCall, SlackStandIn } from '../test/slack-stand-in.js';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
-import { signInteraction } from './slack-interactions.js';
-import { type SlackCall, SlackStandIn } from './slack-stand-in.js';
 import { until } from './webhook-receiver.js';
 
 /** The signing secret of the scenario's Slack app. */

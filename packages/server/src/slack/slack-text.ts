@@ -62,5 +62,5 @@ export function codeBlock(value: unknown, limit: number): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/`/g, '`\u200b');
-  return `\`\`\`${truncate(inert, limit - 6)}\`\`\``;
+  return `\`\`\`\n${truncate(inert, limit - 8)}\n\`\`\``;
 }

@@ -1,5 +1,5 @@
-import type { ScopeRule } from '../protocol/index.js';
-import { type Condition, compileCondition } from './cel-condition.js';
+import { type PreviewDescriptor, parsePreviewPath, type ScopeRule } from '../protocol/index.js';
+import { type Condition, compileCondition, compileValueExpression } from './cel-condition.js';
 import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
@@ -42,6 +42,8 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     if (approval?.kind === 'clarification' && approval.question === undefined) {
       throw fail('approval', 'a clarification request needs a question');
     }
+    const previewError = approval?.preview && previewExpressionError(approval.preview);
+    if (previewError) throw fail('approval', previewError);
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
       tools,
@@ -123,5 +125,19 @@ export function mergeApproval(
   if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
   if (merged.channel !== undefined) spec.channel = merged.channel;
   if (merged.notify !== undefined) spec.notify = merged.notify;
+  if (merged.preview !== undefined) spec.preview = merged.preview;
   return spec;
+}
+
+/** A typo in a preview's expression is found at load, like one in a condition. */
+function previewExpressionError(preview: PreviewDescriptor): string | undefined {
+  for (const [part, source] of Object.entries(preview.fields)) {
+    if (parsePreviewPath(source)) continue;
+    try {
+      compileValueExpression(source);
+    } catch (error) {
+      return `the preview part "${part}": ${(error as Error).message}`;
+    }
+  }
+  return undefined;
 }

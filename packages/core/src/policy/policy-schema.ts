@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../protocol/duration.js';
+import { previewDescriptorSchema } from '../protocol/preview.js';
 import {
   assigneeSchema,
   escalationSchema,
@@ -29,6 +30,7 @@ export const approvalBlockSchema = z.strictObject({
   responseSchema: jsonObjectSchema.optional(),
   channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
   notify: notifySchema.optional(),
+  preview: previewDescriptorSchema.optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
 

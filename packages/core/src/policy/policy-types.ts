@@ -1,6 +1,7 @@
 import type {
   JsonObject,
   Notify,
+  PreviewDescriptor,
   RequestKind,
   RequestPolicy,
   ToolAnnotations,
@@ -40,6 +41,11 @@ export interface ApprovalSpec {
    * `{ targets: ['slack:#deploys', 'email:oncall@example.com'], channels: ['email'] }`.
    */
   notify?: Notify;
+  /**
+   * How the reviewer sees the call (an email, a diff, SQL, a transfer): overrides the preview the
+   * tool declares, so tools you do not own (an MCP upstream's) get one too.
+   */
+  preview?: PreviewDescriptor;
 }
 
 /** What the policy sees of one tool call. */

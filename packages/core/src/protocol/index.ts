@@ -8,12 +8,35 @@ export {
   requestEventTypeSchema,
 } from './events.js';
 export { isJsonObject } from './is-json-object.js';
+export { type DiffLine, lineDiff } from './line-diff.js';
 export {
   type RequestPolicy,
   requestPolicySchema,
   type ScopeRule,
   scopeRuleSchema,
 } from './policy-scope.js';
+export {
+  PREVIEW_FORMATS,
+  PREVIEW_KINDS,
+  PREVIEW_PARTS,
+  PREVIEW_SOURCE_MAX,
+  type PreviewDescriptor,
+  type PreviewDescriptorInput,
+  type PreviewFormat,
+  type PreviewKind,
+  previewDescriptorSchema,
+  type ResolvedPreview,
+  resolvedPreviewSchema,
+} from './preview.js';
+export { amountInWords, integerInWords, maskedHeaders, sqlWarnings } from './preview-facts.js';
+export {
+  type PathSegment,
+  type PreviewPath,
+  parsePreviewPath,
+  valueAtPath,
+  withValueAtPath,
+} from './preview-path.js';
+export { diffText, htmlToText, linesText, partText, renderPreviewText } from './preview-text.js';
 export {
   type ApprovalRequest,
   approvalRequestSchema,

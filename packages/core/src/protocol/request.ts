@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
 import { requestPolicySchema } from './policy-scope.js';
+import { resolvedPreviewSchema } from './preview.js';
 import {
   assigneeSchema,
   decisionOutcomeSchema,
@@ -223,6 +224,7 @@ export const approvalRequestSchema = z.object({
     .string()
     .optional()
     .describe('The fingerprint of tool.name + tool.args: "sha256:" and 64 hex digits'),
+  preview: resolvedPreviewSchema.optional(),
   context: jsonObjectSchema.describe("The agent's context for the reviewer"),
   assignees: z.array(z.string()).describe('Who may decide; empty means any reviewer'),
   quorum: z.int().min(1).describe('How many distinct approvals it takes'),

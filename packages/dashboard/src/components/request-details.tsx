@@ -2,6 +2,7 @@ import type { ApprovalRequest } from '@countersign/core/protocol';
 import { describePrincipal, STATUS_LABEL } from '../lib/request-facts';
 import { DiffView } from './diff-view';
 import { JsonTree } from './json-tree';
+import { PreviewPanel } from './preview/preview-panel';
 
 function Outcome(props: { request: ApprovalRequest }) {
   const { resolution } = props.request;
@@ -77,7 +78,17 @@ export function RequestDetails(props: { request: ApprovalRequest }) {
           <h2 id="tool-title">
             Tool <code>{tool.name}</code> and its arguments
           </h2>
-          <JsonTree value={tool.args} label="Arguments" />
+          {request.preview ? (
+            <>
+              <PreviewPanel preview={request.preview} />
+              <details class="raw-arguments">
+                <summary>Raw arguments</summary>
+                <JsonTree value={tool.args} label="Arguments" />
+              </details>
+            </>
+          ) : (
+            <JsonTree value={tool.args} label="Arguments" />
+          )}
           {resolution?.edited && resolution.args && (
             <DiffView
               before={tool.args}

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { ApprovalRequest, DecisionInput } from '@countersign/core/protocol';
+import {
+  type ApprovalRequest,
+  type DecisionInput,
+  renderPreviewText,
+} from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { localBackend } from './local-backend.js';
@@ -81,10 +85,22 @@ function details(request: ApprovalRequest): string {
     ],
     ['resolution', request.resolution ? JSON.stringify(request.resolution) : undefined],
   ];
-  return rows
+  const text = rows
     .filter(([, value]) => value !== undefined)
     .map(([label, value]) => `${label.padEnd(12)} ${value}`)
     .join('\n');
+  if (!request.preview) return text;
+  const preview = renderPreviewText(request.preview)
+    .split('\n')
+    .map((previewLine) => `  ${previewLine}`)
+    .join('\n');
+  return `${text}\n\npreview (${request.preview.kind})\n${terminalSafe(preview)}`;
+}
+
+/** An agent's text may hold escape sequences that rewrite a terminal: show them, do not obey them. */
+function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what must not reach the terminal
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 /** `ls`, `show`, `approve`, `reject`. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolvePreview } from '@countersign/core';
 import { fingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
@@ -58,6 +59,15 @@ export function buildRequest(
   if (body.tool) {
     request.tool = body.tool;
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
+    // Rendered here, from the arguments that will run: a preview the agent wrote out itself could
+    // show one thing while another runs.
+    if (body.tool.preview) {
+      request.preview = resolvePreview(body.tool.preview, {
+        toolName: body.tool.name,
+        args: body.tool.args,
+        ...(body.context === undefined ? {} : { context: body.context }),
+      });
+    }
   }
   const copied = [
     'responseSchema',

@@ -1,5 +1,6 @@
+import { resolvePreview } from '@countersign/core';
 import { fingerprint } from '@countersign/core/fingerprint';
-import type { ApprovalRequest } from '@countersign/core/protocol';
+import { type ApprovalRequest, previewDescriptorSchema } from '@countersign/core/protocol';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackStandIn } from '../test/slack-stand-in.js';
@@ -64,6 +65,53 @@ describe('Slack messages', () => {
     expect(code.match(/```/g)).toHaveLength(2);
     expect(code).toContain('&lt;!here&gt; &amp;amp;');
     expect(code).toContain('de`\u200bploy*\u200b');
+  });
+
+  it("shows the tool's preview instead of the arguments, inert, while the arguments stand", () => {
+    const args = {
+      to: 'ceo@example.com',
+      subject: 'Q3 <!channel>',
+      body: '```\n<@U0ADMIN> '.repeat(400),
+    };
+    const descriptor = previewDescriptorSchema.parse({
+      kind: 'email',
+      fields: { to: 'args.to', subject: 'args.subject', body: 'args.body' },
+    });
+    const withPreview = request({
+      tool: { name: 'send_email', args },
+      fingerprint: fingerprint('send_email', args),
+      preview: resolvePreview(descriptor, { toolName: 'send_email', args }),
+    });
+    const { blocks } = pendingMessage(withPreview, 'https://countersign.example.com');
+    const mrkdwnTexts = texts(blocks).filter((entry) => entry.type === 'mrkdwn');
+    const tool = mrkdwnTexts.find((entry) => entry.text.startsWith('*Tool*'))?.text ?? '';
+    expect(tool).toContain('ceo@example.com');
+    expect(tool).not.toContain('"to":');
+    expect(tool.match(/```/g)).toHaveLength(2);
+    for (const entry of mrkdwnTexts) {
+      expect(entry.text).not.toMatch(/<!channel>|<@U0ADMIN>/);
+      expect(entry.text.length).toBeLessThanOrEqual(3000);
+    }
+    expect(mrkdwnTexts.map((entry) => entry.text)).toContain(
+      'Cut short: see <https://countersign.example.com/#/requests/req_1|the whole preview in the dashboard>.',
+    );
+    // After an edit the preview no longer shows what would run: the standing arguments do.
+    const edited = {
+      ...withPreview,
+      decisions: [
+        {
+          id: 'dec_1',
+          outcome: 'edit',
+          principal: 'user:alice',
+          decidedAt: '2030-01-01T00:00:10Z',
+          args: { ...args, to: 'all@example.com' },
+        },
+      ],
+    } as ApprovalRequest;
+    const after = texts(pendingMessage(edited).blocks).find((entry) =>
+      entry.text.startsWith('*Tool*'),
+    );
+    expect(after?.text).toContain('"to": "all@example.com"');
   });
 
   it("stays within Block Kit's limits however large the request", () => {

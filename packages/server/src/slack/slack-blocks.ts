@@ -1,6 +1,7 @@
 import { standingFingerprint } from '@countersign/core/fingerprint';
 import { type ApprovalRequest, approversOf, standingArgs } from '@countersign/core/protocol';
 import type { KnownBlock, View } from '@slack/types';
+import { compactPreview } from '../preview/compact-preview.js';
 import { codeBlock, mrkdwnText, SLACK_LIMITS, truncate } from './slack-text.js';
 
 /** The action ids of the message's buttons and the reject modal's callback id. */
@@ -29,6 +30,8 @@ export interface SlackMessage {
 }
 
 const ARGS_LIMIT = 2000;
+// The preview's text is cut at this many characters before it is escaped and fenced.
+const PREVIEW_LIMIT = 2500;
 const plain = (text: string, limit: number = SLACK_LIMITS.sectionText) => ({
   type: 'plain_text' as const,
   text: truncate(text === '' ? ' ' : text, limit),
@@ -42,21 +45,43 @@ export function dashboardLink(publicUrl: string | undefined, id: string): string
   return `${publicUrl.replace(/\/+$/, '')}/#/requests/${encodeURIComponent(id)}`;
 }
 
+/**
+ * The tool call: its preview when the tool declares one (rendered by the server from the
+ * arguments; only while those still stand, as an edit is not re-rendered), else the arguments.
+ */
+function toolCall(request: ApprovalRequest, publicUrl: string | undefined): KnownBlock[] {
+  const tool = request.tool as NonNullable<ApprovalRequest['tool']>;
+  const name = `*Tool* \`${mrkdwnText(tool.name, 200)}\``;
+  const unedited = standingFingerprint(request) === request.fingerprint;
+  let limit = PREVIEW_LIMIT;
+  let compact = unedited ? compactPreview(request, limit) : undefined;
+  // Escaping (`<` → `&lt;`) lengthens the text after it was cut: shorten until the block fits.
+  while (compact && name.length + 1 + compact.slack.length > SLACK_LIMITS.sectionText) {
+    limit = Math.floor(limit / 2);
+    compact = limit >= 100 ? compactPreview(request, limit) : undefined;
+  }
+  if (!compact) {
+    const args = standingArgs(request) ?? tool.args;
+    return [{ type: 'section', text: mrkdwn(`${name}\n${codeBlock(args, ARGS_LIMIT)}`) }];
+  }
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`${name}\n${compact.slack}`) }];
+  const link = dashboardLink(publicUrl, request.id);
+  if (compact.truncated) {
+    const more = link
+      ? `<${link}|the whole preview in the dashboard>`
+      : 'the whole preview in the dashboard';
+    blocks.push({ type: 'context', elements: [mrkdwn(`Cut short: see ${more}.`)] });
+  }
+  return blocks;
+}
+
 /** The blocks describing a request: the action, the tool call, the context and who asked. */
-function describe(request: ApprovalRequest): KnownBlock[] {
+function describe(request: ApprovalRequest, publicUrl: string | undefined): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(request.action, SLACK_LIMITS.headerText) },
   ];
   if (request.question) blocks.push({ type: 'section', text: plain(request.question) });
-  if (request.tool) {
-    const args = standingArgs(request) ?? request.tool.args;
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        `*Tool* \`${mrkdwnText(request.tool.name, 200)}\`\n${codeBlock(args, ARGS_LIMIT)}`,
-      ),
-    });
-  }
+  if (request.tool) blocks.push(...toolCall(request, publicUrl));
   const context = Object.entries(request.context).slice(0, SLACK_LIMITS.sectionFields);
   if (context.length > 0) {
     blocks.push({
@@ -124,7 +149,7 @@ export function pendingMessage(request: ApprovalRequest, publicUrl?: string): Sl
         ]
       : []),
   ];
-  const blocks = describe(request);
+  const blocks = describe(request, publicUrl);
   if (buttons.length > 0)
     blocks.push({ type: 'actions', block_id: 'countersign', elements: buttons });
   return {
@@ -149,7 +174,7 @@ export function outcomeMessage(request: ApprovalRequest, publicUrl?: string): Sl
     `*${word}*${by.length > 0 ? ` by ${by.map((who) => mrkdwnText(who, 200)).join(', ')}` : ''}`,
   ];
   const reason = request.resolution?.reason;
-  const blocks = describe(request);
+  const blocks = describe(request, publicUrl);
   blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   if (reason) blocks.push({ type: 'section', text: plain(`Reason: ${reason}`) });
   const link = dashboardLink(publicUrl, request.id);

@@ -35,6 +35,8 @@ export class SlackStandIn {
   readonly calls: SlackCall[] = [];
   /** Only the token accepted (any when unset); others get `{ ok: false, error: 'invalid_auth' }`. */
   token: string | undefined;
+  /** Called with each call as it arrives (a benchmark timestamps them here). */
+  onCall: ((call: SlackCall) => void) | undefined;
   #server: Server | undefined;
   #port = 0;
   #sequence = 0;
@@ -112,6 +114,7 @@ export class SlackStandIn {
     const token = authorization?.replace(/^Bearer /, '');
     const call: SlackCall = { method, token, args: decodeArguments(contentType, body) };
     this.calls.push(call);
+    this.onCall?.(call);
     if (failure) return { status: 200, body: { ok: false, error: failure.error ?? 'fatal_error' } };
     const refused = this.#channels.get(String(call.args.channel ?? ''));
     if (refused) return { status: 200, body: { ok: false, error: refused } };

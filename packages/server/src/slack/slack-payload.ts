@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertDepthWithinLimit, assertSizeWithinLimits } from '../http/bounded-json.js';
 import { zodDetails } from '../http/http-errors.js';
+import { parseBoundedJson } from '../http/read-input.js';
 import { fail } from '../service/failures.js';
 import type { ResolvedInputLimits } from '../service/input-limits.js';
 
@@ -60,16 +60,7 @@ export function parseInteraction(body: string, limits: ResolvedInputLimits): Sla
   if (payload === null) {
     throw fail('validation_failed', 'The body has no payload field (Slack sends payload=JSON)');
   }
-  assertDepthWithinLimit(payload, limits.maxJsonDepth);
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (error) {
-    throw fail('invalid_json', 'The payload field is not valid JSON', {
-      cause: error instanceof Error ? error.message : String(error),
-    });
-  }
-  assertSizeWithinLimits(value, limits);
+  const value = parseBoundedJson(payload, limits, 'The payload field');
   const kind = otherInteraction.safeParse(value);
   if (!kind.success)
     throw fail(

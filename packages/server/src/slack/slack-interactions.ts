@@ -75,10 +75,18 @@ export function slackInteractionRoutes(
         !isEligibleReviewer(principal, request) ||
         request.requester === principal.id
       ) {
+        const why =
+          request?.requester === principal.id
+            ? 'The requester cannot decide its own request'
+            : `${principal.id} is not an assignee of request ${value.id}`;
+        await tell(channel, payload.user.id, `You may not decide this: ${why}.`);
+        return;
+      }
+      if (request.status !== 'pending') {
         await tell(
           channel,
           payload.user.id,
-          `You may not decide this: ${principal.id} is not an assignee of request ${value.id}.`,
+          `Nothing changed: Request ${request.id} is already ${request.status}.`,
         );
         return;
       }

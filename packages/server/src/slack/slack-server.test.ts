@@ -219,11 +219,14 @@ describe('Slack notifications and interactions', () => {
       expect(hasButtons(update)).toBe(false);
       expect(JSON.stringify(update.args.blocks)).toContain('*Approved* by user:alice');
     }
-    // A late click on an old message changes nothing and says so.
-    await interact(buttonClick('U0BOB', 'countersign_approve', buttonValue(id, 'U0BOB')));
-    expect(String(standIn.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(
-      /^Nothing changed: Request .* is already approved/,
-    );
+    // A late click on an old message changes nothing and says so; Reject opens no form.
+    for (const action of ['countersign_approve', 'countersign_reject']) {
+      await interact(buttonClick('U0BOB', action, buttonValue(id, 'U0BOB')));
+      expect(String(standIn.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(
+        /^Nothing changed: Request .* is already approved/,
+      );
+    }
+    expect(standIn.callsOf('views.open')).toEqual([]);
   });
 
   it('shows an edit and the approvals so far, and refuses a click bound to the old arguments', async () => {

@@ -5,7 +5,7 @@ import { CountersignError } from '@countersign/core/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store-types.js';
-import { dropSchema, openTestPostgresStore, testSchema } from '../test-support/postgres.js';
+import { freshPostgresStore } from '../test-support/postgres.js';
 import {
   activeGroupMembers,
   addUser,
@@ -45,20 +45,7 @@ const stores: [string, () => Promise<{ store: Store; dispose(): Promise<void> }>
       };
     },
   ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = testSchema();
-      const store = await openTestPostgresStore(schema);
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          await dropSchema(schema);
-        },
-      };
-    },
-  ],
+  ['PostgreSQL', freshPostgresStore],
 ];
 
 describe.each(stores)('people directory on %s', (_name, open) => {

@@ -40,3 +40,19 @@ export async function openTestPostgresStore(
 ): Promise<PostgresStore> {
   return openPostgresStore({ connectionString: postgresTestUrl(), schema, ...options });
 }
+
+/** A store on a fresh schema and its disposal (closes it, drops the schema): a `StoreFactory`. */
+export async function freshPostgresStore(): Promise<{
+  store: PostgresStore;
+  dispose(): Promise<void>;
+}> {
+  const schema = testSchema();
+  const store = await openTestPostgresStore(schema);
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+}

@@ -35,6 +35,9 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Messages claimed per run. */
+const BATCH = 50;
+
 type Outcome =
   | { ok: true; status?: number }
   | { ok: false; status?: number; error: string; final?: boolean };
@@ -48,6 +51,7 @@ export class OutboxWorker {
   readonly #options: Required<OutboxWorkerOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  #again = false;
   #callbackAgent: Agent | undefined;
 
   constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
@@ -96,14 +100,31 @@ export class OutboxWorker {
     this.#callbackAgent = undefined;
   }
 
-  /** Attempts every due message once; resolves with how many were attempted. */
+  /**
+   * Attempts every due message once; resolves with how many were attempted. A call during a run
+   * joins it and makes it look again when done, so rows committed meanwhile (a burst of creates)
+   * go out now rather than at the next poll; a full batch is followed by the next at once.
+   */
   runDue(): Promise<number> {
-    if (!this.#running) {
-      this.#running = this.#runOnce().finally(() => {
-        this.#running = undefined;
-      });
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
     }
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined;
+    });
     return this.#running;
+  }
+
+  async #drain(): Promise<number> {
+    let total = 0;
+    do {
+      this.#again = false;
+      const attempted = await this.#runOnce();
+      total += attempted;
+      if (attempted === BATCH) this.#again = true;
+    } while (this.#again && this.#timer !== undefined);
+    return total;
   }
 
   /** The delay before attempt `attempts + 1`: exponential with jitter, capped. */
@@ -117,7 +138,7 @@ export class OutboxWorker {
     const { store, clock } = this.#context;
     const now = clock.now();
     const leaseUntil = now + this.#options.requestTimeoutMs * 3;
-    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, 50));
+    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, BATCH));
     await Promise.all(messages.map((message) => this.#deliver(message)));
     return messages.length;
   }
@@ -125,7 +146,7 @@ export class OutboxWorker {
   async #deliver(message: OutboxMessage): Promise<void> {
     const notification = isNotification(message);
     const outcome: Outcome = notification
-      ? await deliverNotification(this.#context, message)
+      ? await deliverNotification(this.#context, message, this.#options.requestTimeoutMs)
       : ((await this.#refused(message)) ?? (await this.#post(message)));
     const { store, clock } = this.#context;
     const now = clock.now();

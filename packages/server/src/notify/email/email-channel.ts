@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { ServerConfigError } from '../../config/server-config-error.js';
 import { redactUrl } from '../../store/open-configured-store.js';
 import { type NotificationChannel, PermanentDeliveryError } from '../notification-types.js';
@@ -26,8 +26,11 @@ function hostOf(url: string): string {
 
 /** The email channel: one SMTP relay, messages rendered from the request, threaded per address. */
 export function emailChannel(options: EmailChannelOptions): NotificationChannel {
-  const settings: SMTPTransport.Options = {
+  const settings: SMTPPool.Options = {
     url: options.smtpUrl,
+    // Deliveries run concurrently: a few kept-open connections instead of one per message.
+    pool: true as const,
+    maxConnections: 5,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

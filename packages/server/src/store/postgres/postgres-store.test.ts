@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dropSchema,
+  freshPostgresStore,
   openTestPostgresStore,
   postgresTestUrl,
   testSchema,
@@ -8,17 +9,7 @@ import {
 import { describeStoreContract } from '../../test-support/store-contract.js';
 import { openPostgresStore } from './postgres-store.js';
 
-describeStoreContract('PostgreSQL', async () => {
-  const schema = testSchema();
-  const store = await openTestPostgresStore(schema);
-  return {
-    store,
-    async dispose() {
-      await store.close();
-      await dropSchema(schema);
-    },
-  };
-});
+describeStoreContract('PostgreSQL', freshPostgresStore);
 
 describe('PostgreSQL store', () => {
   it('refuses a schema name it would have to quote', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { dropSchema, openTestPostgresStore, testSchema } from './postgres.js';
+import { freshPostgresStore } from './postgres.js';
 import type { StoreFactory } from './store-contract.js';
 
 /**
@@ -24,18 +24,5 @@ export const TEST_STORES: readonly [string, StoreFactory][] = [
       };
     },
   ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = testSchema();
-      const store = await openTestPostgresStore(schema);
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          await dropSchema(schema);
-        },
-      };
-    },
-  ],
+  ['PostgreSQL', freshPostgresStore],
 ];

@@ -55,6 +55,8 @@ export {
 } from './server.js';
 export { EventBus } from './service/event-bus.js';
 export { DEFAULT_INPUT_LIMITS, type InputLimits } from './service/input-limits.js';
+export type { SlackOptions } from './slack/slack-options.js';
+export { checkSlackSignature, slackSignature } from './slack/slack-signature.js';
 export {
   openPostgresStore,
   type PostgresStore,

@@ -13,6 +13,7 @@ import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { emailChannel } from './notify/email/email-channel.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import { SlackProgress } from './slack/slack-progress.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store-types.js';
@@ -83,6 +84,8 @@ export interface RunningServer {
   scheduler: BackgroundWorker;
   /** Webhook and callback delivery. */
   outbox: WebhookWorker;
+  /** Resolves once every Slack progress update started so far is done (at once when Slack is off). */
+  slackIdle(): Promise<void>;
   /** Stops the workers and the listener, closes open streams and the store. */
   close(): Promise<void>;
 }
@@ -108,7 +111,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       }),
     );
   }
-  const { app, context, nodeRoutes } = buildApp({
+  const { app, context, nodeRoutes, slack } = buildApp({
     ...options,
     store,
     notificationChannels: channels,
@@ -125,6 +128,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const logError = options.logError ?? ((error: unknown) => console.error(error));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
+  const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
   wake = () => {
     setImmediate(() => {
@@ -157,6 +161,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       : undefined;
   scheduler.start();
   outbox.start();
+  slackProgress?.start();
   wake();
   return {
     url,
@@ -165,11 +170,13 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     context,
     scheduler,
     outbox,
+    slackIdle: async () => slackProgress?.idle(),
     async close() {
       closing = true;
       stopRelay?.();
       await scheduler.stop();
       await outbox.stop();
+      await slackProgress?.stop();
       await context.notifier?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

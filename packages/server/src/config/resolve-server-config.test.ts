@@ -60,6 +60,7 @@ describe('server configuration from flags, environment and file', () => {
         absoluteTimeoutMs: 12 * 3_600_000,
         cliTimeoutMs: 8 * 3_600_000,
       },
+      slack: { apiUrl: 'https://slack.com/api/' },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));
     // The effective configuration is what startServer takes, and the exported schema agrees.

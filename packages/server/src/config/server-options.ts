@@ -3,6 +3,12 @@ import {
   DEFAULT_IDEMPOTENCY_RETENTION_MS,
   MIN_IDEMPOTENCY_RETENTION_MS,
 } from '../scheduler/scheduler.js';
+import {
+  slackApiUrlType,
+  slackBotTokenType,
+  slackChannelType,
+  slackSigningSecretType,
+} from '../slack/slack-option-types.js';
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
   booleanType,
@@ -423,6 +429,38 @@ export const SERVER_OPTIONS = {
       description: 'How long a token from `countersign login` lasts.',
     }),
   },
+  slack: {
+    botToken: option({
+      type: slackBotTokenType,
+      flag: 'slack-bot-token',
+      env: 'COUNTERSIGN_SLACK_BOT_TOKEN',
+      secret: true,
+      description:
+        'Bot token of your Slack app; turns Slack on: requests are posted to their assignees and channels with Approve and Reject buttons (see "Slack"). Needs `slack.signingSecret`.',
+    }),
+    signingSecret: option({
+      type: slackSigningSecretType,
+      flag: 'slack-signing-secret',
+      env: 'COUNTERSIGN_SLACK_SIGNING_SECRET',
+      secret: true,
+      description:
+        'Signing secret of your Slack app; `POST /integrations/slack/interactions` refuses every request not signed with it.',
+    }),
+    defaultChannel: option({
+      type: slackChannelType,
+      flag: 'slack-default-channel',
+      env: 'COUNTERSIGN_SLACK_DEFAULT_CHANNEL',
+      description:
+        "Channel (`#name` or id) that gets every new request too, beside the assignees' DMs and the policy's `slack:` targets.",
+    }),
+    apiUrl: option({
+      type: slackApiUrlType,
+      default: 'https://slack.com/api/',
+      flag: 'slack-api-url',
+      env: 'COUNTERSIGN_SLACK_API_URL',
+      description: 'Base URL of the Slack Web API; change it only for a proxy or a local stand-in.',
+    }),
+  },
 };
 
 /** The effective configuration of `countersign serve`, as `startServer` accepts it. */
@@ -451,6 +489,18 @@ export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
       config.databaseSchema !== undefined && config.databaseUrl === undefined
         ? `${name('databaseSchema')} needs ${name('databaseUrl')}`
         : undefined,
+  },
+  {
+    option: 'slack.signingSecret',
+    check: ({ slack }, name) => {
+      if (slack.botToken !== undefined && slack.signingSecret === undefined) {
+        return `${name('slack.signingSecret')} is missing: ${name('slack.botToken')} turns Slack on, and interactions cannot be verified without the signing secret`;
+      }
+      if (slack.botToken === undefined && slack.signingSecret !== undefined) {
+        return `${name('slack.signingSecret')} needs ${name('slack.botToken')}`;
+      }
+      return undefined;
+    },
   },
   {
     option: 'outbox.maxDelayMs',

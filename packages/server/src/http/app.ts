@@ -14,6 +14,11 @@ import { type InputLimits, resolveInputLimits } from '../service/input-limits.js
 import { DEFAULT_MAX_GRANT_LIFETIME_MS } from '../service/new-grant.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
+import { slackChannel } from '../slack/slack-channel.js';
+import { slackDirectory } from '../slack/slack-directory.js';
+import { slackInteractionRoutes } from '../slack/slack-interactions.js';
+import { SlackMessenger } from '../slack/slack-messenger.js';
+import { type SlackOptions, slackSetup } from '../slack/slack-options.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -130,6 +135,11 @@ export interface AppOptions {
   identityProvider?: IdentityProvider;
   /** Idle and absolute timeouts of signed-in sessions (see {@link SessionSettings}). */
   sessions?: SessionSettings;
+  /**
+   * Slack (see {@link SlackOptions}): on when `botToken` and `signingSecret` are set, off (and
+   * `POST /integrations/slack/interactions` a 404) otherwise.
+   */
+  slack?: SlackOptions;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -162,7 +172,9 @@ export function createApp(options: AppOptions): CountersignApp {
 }
 
 /** {@link createApp} with the whole service context, which the workers run on (internal). */
-export function buildApp(options: AppOptions): CountersignApp & { context: ServiceContext } {
+export function buildApp(
+  options: AppOptions,
+): CountersignApp & { context: ServiceContext; slack: SlackMessenger | undefined } {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   if (!Number.isInteger(limit) || limit < 1024) {
     throw fail('validation_failed', 'bodyLimitBytes must be an integer of at least 1024');
@@ -189,10 +201,19 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   if (!Number.isSafeInteger(maxGrantLifetimeMs) || maxGrantLifetimeMs < 1000) {
     throw fail('validation_failed', 'maxGrantLifetimeMs must be an integer of at least 1000');
   }
+  const clock = options.clock ?? systemClock;
+  const slackSettings = slackSetup(options.slack);
+  const slack = slackSettings
+    ? new SlackMessenger(
+        { store: options.store, clock },
+        slackSettings,
+        () => context.notifier?.publicUrl,
+      )
+    : undefined;
   const context: ServiceContext = {
     store: options.store,
     maxGrantLifetimeMs,
-    clock: options.clock ?? systemClock,
+    clock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
     schemas: new SchemaChecker({
@@ -206,7 +227,10 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       ? { callbackHosts: CallbackHostList.parse(options.callbackHosts) }
       : {}),
     notifier: new Notifier({
-      channels: options.notificationChannels ?? [],
+      channels: [
+        ...(options.notificationChannels ?? []),
+        ...(slackSettings && slack ? [slackChannel(slackSettings, slack)] : []),
+      ],
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       ...(options.decisionLinks === undefined ? {} : { decisionLinks: options.decisionLinks }),
       ...(options.linkSecret === undefined ? {} : { linkSecret: options.linkSecret }),
@@ -287,6 +311,8 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   app.route('/api', ambedo);
 
   app.route('/', decisionLinkRoutes(context));
+  app.route('/', slackInteractionRoutes(context, slackSettings, slackDirectory, logError));
+
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
+  return { app, context, slack, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }

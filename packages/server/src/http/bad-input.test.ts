@@ -6,7 +6,14 @@ let h: Harness;
 let requestId: string;
 let intentId: string;
 beforeAll(async () => {
-  h = await createHarness();
+  // Slack on, so the interactions route checks signatures (its signed inputs: slack-fuzz.test.ts).
+  h = await createHarness({
+    slack: {
+      botToken: 'xoxb-fuzz-token-0001',
+      signingSecret: 'fuzzsigningsecret0001',
+      apiUrl: 'http://127.0.0.1:9/api/',
+    },
+  });
   intentId = (
     await h.call(
       undefined,
@@ -149,6 +156,7 @@ describe('bad input', () => {
       '/auth/oidc/callback',
       '/auth/logout',
       '/auth/cli/token',
+      '/integrations/slack/interactions',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),

@@ -1,4 +1,5 @@
 import { axmeOpenApi } from '../axme/axme-openapi.js';
+import { slackOpenApi } from '../slack/slack-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
 import { notificationQuerySchema } from './notification-schemas.js';
@@ -359,7 +360,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     security: [{ bearer: [] }, { sessionCookie: [] }],
-    paths: { ...paths(), ...axme.paths },
+    paths: { ...paths(), ...axme.paths, ...slackOpenApi() },
   };
   return cached;
 }

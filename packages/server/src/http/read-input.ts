@@ -26,17 +26,30 @@ export async function readJson<S extends z.ZodType>(
     });
   }
   const limits = (c.get('inputLimits') as ResolvedInputLimits | undefined) ?? DEFAULT_INPUT_LIMITS;
+  return parseWith(schema, parseBoundedJson(text, limits));
+}
+
+/**
+ * Parses JSON text within the input limits: too deep is a 400 before parsing, malformed a 400
+ * `invalid_json` (`what` names the text in the message), too many entries or too long strings a
+ * 413.
+ */
+export function parseBoundedJson(
+  text: string,
+  limits: ResolvedInputLimits,
+  what = 'The body',
+): unknown {
   assertDepthWithinLimit(text, limits.maxJsonDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw fail('invalid_json', 'The body is not valid JSON', {
+    throw fail('invalid_json', `${what} is not valid JSON`, {
       cause: error instanceof Error ? error.message : String(error),
     });
   }
   assertSizeWithinLimits(value, limits);
-  return parseWith(schema, value);
+  return value;
 }
 
 /** The body size limit when the app sets none. */

@@ -50,10 +50,23 @@ const failure = (error: string, final = false): NotificationOutcome => ({
   final,
 });
 
-/** Hands one notification to its channel; never throws (a failure is an outcome). */
+/** Rejects after `ms`, so one stuck channel holds its batch (and its lease) only so long. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Hands one notification to its channel, giving up the attempt after `timeoutMs` (it is then
+ * retried); never throws (a failure is an outcome).
+ */
 export async function deliverNotification(
   context: ServiceContext,
   message: OutboxMessage,
+  timeoutMs: number,
 ): Promise<NotificationOutcome> {
   const notifier = context.notifier;
   const notification = JSON.parse(message.body) as Notification;
@@ -73,7 +86,7 @@ export async function deliverNotification(
     return failure(`Not sent: user ${found.recipient.name} is disabled`, true);
   }
   try {
-    await channel.deliver({
+    const delivery = channel.deliver({
       notification,
       request: found.request,
       ...(found.recipient ? { recipient: found.recipient } : {}),
@@ -81,6 +94,7 @@ export async function deliverNotification(
       publicUrl: notifier.publicUrl,
       store: context.store,
     });
+    await within(delivery, timeoutMs, `The ${channel.name} channel`);
     return { ok: true };
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);

@@ -68,6 +68,8 @@ export interface NotificationChannel {
    * (when asked) and targets get outcomes.
    */
   readonly followsOutcome?: boolean;
+  /** Addresses told of every request on this channel, like `notify.targets` (a default channel). */
+  readonly defaultAddresses?: readonly string[];
   /** Checked once at start; a throw refuses to start (one line naming the option). */
   verify?(): Promise<void>;
   /** Sends one message; resolves once handed over (SMTP accepted it, the API answered ok). */

@@ -168,6 +168,32 @@ describe('notifications', () => {
     expect(types).toContain('notification.failed');
   });
 
+  it('gives up an attempt that hangs after the delivery timeout, and the other channel still gets through', async () => {
+    const stuck: NotificationChannel = {
+      name: 'stuck',
+      addressOf: () => 'somewhere',
+      deliver: () => new Promise<void>(() => undefined),
+    };
+    const chat = recorder('chat', () => 'dm');
+    const { server, call } = await start({
+      manualClock: true,
+      notificationChannels: [stuck, chat.channel],
+      outbox: { requestTimeoutMs: 100 },
+    });
+    const { agent } = await cast(server);
+    await call(agent, 'POST', '/v1/requests', { action: 'x', assignees: ['user:alice'] });
+    await server.server.outbox.runDue();
+    expect(summary(chat.delivered)).toEqual(['request chat:dm first']);
+    const pending = await call(server.adminKey, 'GET', '/v1/notifications?status=pending');
+    expect(pending.body.items).toEqual([
+      expect.objectContaining({
+        channel: 'stuck',
+        attempts: 1,
+        lastError: 'The stuck channel did not finish within 100 ms',
+      }),
+    ]);
+  });
+
   it('tells the requester of the outcome when asked, and channels that follow outcomes everyone told', async () => {
     const email = recorder('email', (user) => user.email);
     const chat = recorder('chat', (user) => user.name);

@@ -116,5 +116,9 @@ export async function planNotifications(
     const found = await targetAddress(tx, target);
     if (found) add(found.channel, found.address, found.user);
   }
+  // A channel's own standing targets (Slack's default channel) hear of every step, like targets.
+  for (const channel of channels.values()) {
+    for (const address of channel.defaultAddresses ?? []) add(channel.name, address);
+  }
   return [...planned.values()];
 }

@@ -240,6 +240,21 @@ export interface GrantQuery {
   limit: number;
 }
 
+/** A Slack message posted about a request (one per recipient), to update once it is decided. */
+export interface SlackMessageRef {
+  requestId: string;
+  /** The address it was posted to: a Slack member id (a DM) or a channel as named (`#deploys`). */
+  recipient: string;
+  /** The channel id Slack answered with (a `D…` id for a DM). */
+  channel: string;
+  /** The message's `ts`, its id within the channel. */
+  ts: string;
+  /** Epoch milliseconds of the post. */
+  postedAt: number;
+  /** The request version the message shows now. */
+  shownVersion: number;
+}
+
 /** Everything the service reads and writes; each method is one statement or a small group. */
 export interface StoreTx {
   getRequest(id: string): Promise<ApprovalRequest | undefined>;
@@ -352,6 +367,12 @@ export interface StoreTx {
   insertUser(user: UserRecord): Promise<void>;
   /** Overwrites the user of that name; false when there is none. */
   updateUser(user: UserRecord): Promise<boolean>;
+  /** Remembers a posted Slack message; false when one for this recipient is stored already. */
+  insertSlackMessage(message: SlackMessageRef): Promise<boolean>;
+  /** The Slack messages posted about a request, oldest first. */
+  listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;
+  /** Records that a message now shows `version`, unless it shows a later one; true if it moved. */
+  setSlackMessageVersion(requestId: string, recipient: string, version: number): Promise<boolean>;
 
   insertSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;

@@ -58,6 +58,7 @@ export async function createHarness(
     | 'callbackResolver'
     | 'inputLimits'
     | 'maxGrantLifetimeMs'
+    | 'slack'
   > & {
     /** Another store than the SQLite file (closed with the harness), e.g. PostgreSQL. */
     store?: Store;

@@ -8,6 +8,8 @@ export interface SmtpCapture {
   url: string;
   port: number;
   messages: ParsedMail[];
+  /** For each message, whether its session had been upgraded with STARTTLS. */
+  secure: boolean[];
   /** Resolves once at least `count` messages arrived; rejects after `timeoutMs` (default 10 s). */
   received(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   /** Makes the next `count` messages fail with `code` (e.g. 451 to retry, 550 for good). */
@@ -15,18 +17,27 @@ export interface SmtpCapture {
   close(): Promise<void>;
 }
 
-/** Starts an {@link SmtpCapture}; `port` 0 (default) picks a free one. */
-export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
+/** Options for {@link startSmtpCapture}. */
+export interface SmtpCaptureOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Offer STARTTLS (with smtp-server's built-in self-signed certificate); off by default. */
+  startTls?: boolean;
+}
+
+/** Starts an {@link SmtpCapture}. */
+export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promise<SmtpCapture> {
+  const { port = 0, startTls = false } = options;
   const messages: ParsedMail[] = [];
+  const secure: boolean[] = [];
   const waiters = new Set<() => void>();
   let refusals = { count: 0, code: 451 };
   const server = new SMTPServer({
     authOptional: true,
-    // A plain relay: the test peer offers no STARTTLS (it has no certificate to offer).
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS'],
+    // A plain relay unless asked: a client upgrading verifies the (self-signed) certificate.
+    ...(startTls ? {} : { hideSTARTTLS: true, disabledCommands: ['STARTTLS'] }),
     onAuth: (_auth, _session, callback) => callback(null, { user: 'test' }),
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       if (refusals.count > 0) {
         refusals = { ...refusals, count: refusals.count - 1 };
         stream.resume();
@@ -39,6 +50,7 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       }
       simpleParser(stream)
         .then((parsed) => {
+          secure.push(session.secure);
           messages.push(parsed);
           for (const waiter of waiters) waiter();
           callback();
@@ -55,6 +67,7 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
     url: `smtp://user:secret@127.0.0.1:${actual}`,
     port: actual,
     messages,
+    secure,
     received(count, timeoutMs = 10_000) {
       if (messages.length >= count) return Promise.resolve(messages);
       return new Promise((resolve, reject) => {

@@ -1,3 +1,11 @@
+export {
+  buttonClick,
+  modalSubmission,
+  type SignedInteraction,
+  signBody,
+  signInteraction,
+} from './slack-interactions.js';
+export { type SlackCall, type SlackFailure, SlackStandIn } from './slack-stand-in.js';
 export { startTestServer, type TestServer, type TestServerOptions } from './start-test-server.js';
 export {
   type WaitForListenersOptions,

@@ -146,7 +146,7 @@ export class OutboxWorker {
   async #deliver(message: OutboxMessage): Promise<void> {
     const notification = isNotification(message);
     const outcome: Outcome = notification
-      ? await deliverNotification(this.#context, message)
+      ? await deliverNotification(this.#context, message, this.#options.requestTimeoutMs)
       : ((await this.#refused(message)) ?? (await this.#post(message)));
     const { store, clock } = this.#context;
     const now = clock.now();

@@ -224,6 +224,25 @@ describe('email notifications and signed decision links', () => {
     expect(failed.body.items[0].lastError).toContain('550');
   });
 
+  it('upgrades with STARTTLS when the relay offers it', async () => {
+    const tls = await startSmtpCapture({ startTls: true });
+    try {
+      // The test relay's certificate is self-signed; a real relay's is checked.
+      const started = await start({ smtpUrl: `${tls.url}?tls.rejectUnauthorized=false` });
+      const agent = await started.server.createKey({ role: 'agent', name: 'bot' });
+      await started.server.createKey({ role: 'reviewer', name: 'alice' });
+      await started.call(started.server.adminKey, 'PATCH', '/v1/users/alice', {
+        email: 'a@example.com',
+      });
+      await started.call(agent, 'POST', '/v1/requests', { action: 'x', assignees: ['user:alice'] });
+      await tls.received(1);
+      expect(tls.secure).toEqual([true]);
+      expect(smtp.secure).toEqual([]);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('refuses to start when the SMTP relay cannot be reached, naming the option', async () => {
     const closed = await startSmtpCapture();
     await closed.close();

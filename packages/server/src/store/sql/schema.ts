@@ -162,4 +162,16 @@ export const MIGRATIONS: readonly Query[] = [
   );
   CREATE INDEX sign_in_attempts_created ON sign_in_attempts(created_at);
   `,
+  // The Slack messages posted about each request, so every one can be updated with the outcome.
+  sql`
+  CREATE TABLE slack_messages (
+    request_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    posted_at ${bigint} NOT NULL,
+    shown_version INTEGER NOT NULL,
+    PRIMARY KEY (request_id, recipient)
+  );
+  `,
 ];

@@ -4,6 +4,7 @@ import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
 import { requestMethods } from './request-methods.js';
 import { sessionMethods } from './session-methods.js';
+import { slackMethods } from './slack-methods.js';
 import type { SqlSession } from './sql-session.js';
 import { userMethods } from './user-methods.js';
 import { workMethods } from './work-methods.js';
@@ -18,5 +19,6 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...grantMethods(db),
     ...userMethods(db),
     ...sessionMethods(db),
+    ...slackMethods(db),
   };
 }

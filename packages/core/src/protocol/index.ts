@@ -7,6 +7,20 @@ export {
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
+export {
+  type ConsumeReceiptInput,
+  consumeReceiptBodySchema,
+  type Execution,
+  type ExecutionReportInput,
+  executionReportBodySchema,
+  executionSchema,
+  executionStateSchema,
+  MAX_EXECUTION_ERROR_LENGTH,
+  type ReceiptConsumption,
+  type ReceiptKeySet,
+  receiptConsumptionSchema,
+  receiptKeySetSchema,
+} from './execution.js';
 export { isJsonObject } from './is-json-object.js';
 export {
   type RequestPolicy,
@@ -14,6 +28,7 @@ export {
   type ScopeRule,
   scopeRuleSchema,
 } from './policy-scope.js';
+export { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from './receipt-claims.js';
 export {
   type ApprovalRequest,
   approvalRequestSchema,
@@ -53,6 +68,8 @@ export { type SseMessage, SseParser, type SseParserOptions } from './sse-parser.
 export {
   DECISION_OUTCOMES,
   type DecisionOutcome,
+  EXECUTION_STATES,
+  type ExecutionState,
   isTerminalStatus,
   REQUEST_EVENT_TYPES,
   REQUEST_KINDS,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { executionSchema } from './execution.js';
 import { requestPolicySchema } from './policy-scope.js';
 import {
   assigneeSchema,
@@ -204,6 +205,16 @@ export const resolutionSchema = z
       .describe('The fingerprint of tool.name + args: the gate runs nothing else'),
     edited: z.boolean().optional().describe('True when a reviewer changed the arguments'),
     response: z.unknown().optional().describe("The human's answer, for answered"),
+    receipt: z
+      .string()
+      .optional()
+      .describe(
+        'For an approved tool call: the signed decision receipt (compact JWS, EdDSA) a tool server verifies with the keys of /.well-known/jwks.json',
+      ),
+    receiptId: z
+      .string()
+      .optional()
+      .describe("The receipt's unique id (its jti): POST /v1/receipts/{id}/consume uses it once"),
   })
   .describe('How the request ended; absent while pending');
 export type Resolution = z.infer<typeof resolutionSchema>;
@@ -248,6 +259,7 @@ export const approvalRequestSchema = z.object({
   escalation: escalationStateSchema.optional(),
   decisions: z.array(decisionSchema).describe('The decisions so far, oldest first'),
   resolution: resolutionSchema.optional(),
+  execution: executionSchema.optional(),
   links: z
     .object({
       self: z.string().describe('This request'),

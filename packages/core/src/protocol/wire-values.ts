@@ -43,5 +43,13 @@ export const REQUEST_EVENT_TYPES = [
   'decided',
   'expired',
   'cancelled',
+  'execution',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
+
+/**
+ * What the agent reported about running an approved call: `executing` just before it, then
+ * `succeeded` or `failed`. A call reported `executing` is never handed out again.
+ */
+export const EXECUTION_STATES = ['executing', 'succeeded', 'failed'] as const;
+export type ExecutionState = (typeof EXECUTION_STATES)[number];

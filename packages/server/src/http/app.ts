@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { type ReceiptOptions, receiptIssuerFor } from '../receipts/receipt-options.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -22,6 +23,7 @@ import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
+import { executionRoutes, jwksRoutes, receiptRoutes } from './routes-receipts.js';
 import { requestRoutes } from './routes-requests.js';
 
 /** Options for {@link createApp}. */
@@ -78,6 +80,11 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * How decision receipts are signed: their lifetime and the secret that encrypts the signing
+   * keys at rest (see {@link ReceiptOptions}). Bad values throw here.
+   */
+  receipts?: ReceiptOptions;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -143,6 +150,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
       maxExpansion: inputLimits.maxSchemaExpansion,
     }),
     allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
+    receipts: receiptIssuerFor(options.receipts),
     ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),
     ...(options.callbackHosts
@@ -176,6 +184,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   });
   const auth = authenticate(context.store, requestLimits);
   app.route('/', metaRoutes(context, auth));
+  app.route('/', jwksRoutes(context));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
 
@@ -184,10 +193,12 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   const longLived = longLivedRoutes(services);
   api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
+  api.route('/requests', executionRoutes(context));
   api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/receipts', receiptRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

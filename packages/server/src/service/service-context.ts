@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ReceiptIssuer } from '../receipts/receipt-signer.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -21,6 +22,8 @@ export interface ServiceContext {
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */
   callbackResolver?: HostResolver;
+  /** Signs the decision receipt of every approved tool call (unset: approvals carry none). */
+  receipts?: ReceiptIssuer;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
 }

@@ -52,7 +52,7 @@ export const offlineResolver: HostResolver = async (hostname) => {
 export async function createHarness(
   options: Pick<
     AppOptions,
-    'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver' | 'inputLimits'
+    'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver' | 'inputLimits' | 'receipts'
   > = {},
 ): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));

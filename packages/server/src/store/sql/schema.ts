@@ -90,4 +90,20 @@ export const MIGRATIONS: readonly Query[] = [
   `,
   // Idempotency keys are purged by age after their retention period.
   sql`CREATE INDEX idempotency_created ON idempotency(created_at);`,
+  // Receipt signing keys (private halves encrypted) and the one-time consumption of receipts.
+  sql`
+  CREATE TABLE signing_keys (
+    seq ${key},
+    id TEXT NOT NULL UNIQUE,
+    public_jwk TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE receipt_uses (
+    receipt_id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    consumer TEXT NOT NULL,
+    consumed_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,1 @@
+export { type ReceiptKey, type VerifyReceiptOptions, verifyReceipt } from './verify-receipt.js';

@@ -9,6 +9,7 @@ const USAGE = `Usage: countersign <command>
         (every option and its COUNTERSIGN_* variable: the server README's options table)
   keys create --role agent|reviewer|admin --name NAME [--groups a,b] [--db FILE]
   keys list [--db FILE] [--json] | keys revoke ID [--db FILE]
+  keys rotate-signing [--signing-key-secret-file FILE]  (or COUNTERSIGN_SIGNING_KEY_SECRET[_FILE])
   (every database command takes --database-url postgres://… [--schema NAME] or
    COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID

@@ -135,6 +135,9 @@ describe('bad input', () => {
       '/v1/inbox/:id/read',
       '/v1/inbox/:id/messages/delete',
       '/v1/approvals/:id/decision',
+      '/v1/requests/:id/execution',
+      '/v1/receipts/:id/consume',
+      '/.well-known/jwks.json',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
@@ -214,6 +217,14 @@ describe('bad input', () => {
             controls_patch: fc.oneof(fc.object(), fc.constant({ remind_after_seconds: 5 })),
             grants_patch: fc.oneof(fc.object(), fc.constant({ assignees: ['bob'] })),
             expected_policy_generation: fc.oneof(fc.integer(), fc.constant(null)),
+            state: fc.constantFrom('executing', 'succeeded', 'failed', 'x'),
+            attempt: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+            error: fc.oneof(fc.string({ maxLength: 20 }), fc.constant(null)),
+            receipt: fc.oneof(
+              fc.string({ maxLength: 30 }),
+              fc.constant('eyJhbGciOiJFZERTQSJ9.e30.AAAA'),
+              fc.constant('a.b.c'),
+            ),
           },
           { requiredKeys: [] },
         )

@@ -2,8 +2,12 @@ import {
   apiErrorBodySchema,
   approvalRequestSchema,
   cancelBodySchema,
+  consumeReceiptBodySchema,
   createRequestBodySchema,
   decisionBodySchema,
+  executionReportBodySchema,
+  receiptConsumptionSchema,
+  receiptKeySetSchema,
   requestEventSchema,
   requestListSchema,
   updateRequestBodySchema,
@@ -55,6 +59,10 @@ const COMPONENTS = {
   PauseCreated: [pauseCreatedSchema, 'output'],
   PauseView: [pauseViewSchema, 'output'],
   PauseList: [pauseListSchema, 'output'],
+  ExecutionReportBody: [executionReportBodySchema, 'input'],
+  ConsumeReceiptBody: [consumeReceiptBodySchema, 'input'],
+  ReceiptConsumption: [receiptConsumptionSchema, 'output'],
+  ReceiptKeySet: [receiptKeySetSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

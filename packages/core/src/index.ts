@@ -44,6 +44,8 @@ export {
   createGate,
   type DenyReason,
   type EditValidator,
+  type ExecutionReportDetails,
+  type ExecutionReportState,
   type Gate,
   type GateAllow,
   type GateCheckInput,

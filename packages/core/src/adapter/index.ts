@@ -15,3 +15,4 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
+export { type ReportedRun, type ReportingGate, runReported } from './run-reported.js';

@@ -52,6 +52,10 @@ export async function resolveRequest(
   const resolution = request.resolution;
   switch (request.status) {
     case 'approved':
+      // An approval reported executing was handed out once; it is never handed out again.
+      if (request.execution) {
+        return deny('already_ran', gateMessages.alreadyRan(requestId, request.execution.state));
+      }
       try {
         return await approved(request, context);
       } catch (error) {
@@ -109,6 +113,8 @@ async function approved(
     ...(rule === undefined ? {} : { rule }),
     approvedBy: resolution?.by ?? [],
     ...(resolution?.comment === undefined ? {} : { comment: resolution.comment }),
+    ...(resolution?.receipt === undefined ? {} : { receipt: resolution.receipt }),
+    ...(resolution?.receiptId === undefined ? {} : { receiptId: resolution.receiptId }),
   };
   if (actual === context.fingerprint) return allowed(input.args, false, actual, extras);
 

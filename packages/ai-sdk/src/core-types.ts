@@ -1,6 +1,7 @@
 // The gate's types, in one place for this package.
 export type {
   DenyReason,
+  GateAllow,
   GateCheckInput,
   GateDecision,
   GateDeny,

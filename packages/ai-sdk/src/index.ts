@@ -14,6 +14,8 @@ export {
   countersignToolApproval,
 } from './tool-approval.js';
 export {
+  type ApprovedToolExecutionOptions,
+  approvalOf,
   COUNTERSIGN_WRAPPED,
   isWrappedTool,
   type WithApprovalOptions,

@@ -1,5 +1,13 @@
+import {
+  beginReported,
+  endReported,
+  runReported,
+  type ToolApprovalInfo,
+  toolApprovalInfo,
+} from '@countersign/core/adapter';
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
+import type { GateAllow } from './core-types.js';
 import { type DeniedToolResult, deniedToolResult } from './denial.js';
 import {
   type CountersignCallOptions,
@@ -97,7 +105,7 @@ function wrapTool<T extends Tool>(
       const message = `Countersign could not decide whether "${name}" needs approval (${String(error)}); the tool did not run.`;
       return { run: false as const, result: { denied: true, reason: 'invalid', message } };
     }
-    if (!required) return { run: true as const, input };
+    if (!required) return { run: true as const, input, decision: undefined };
     // Same `requireApproval` as the toolApproval bridge, so both resume the same request (and its edits).
     const decision = await checkCall(options, tool, call, {
       requireApproval: await toolNeedsApproval(tool, call, execution.messages ?? []),
@@ -105,7 +113,7 @@ function wrapTool<T extends Tool>(
     });
     switch (decision.outcome) {
       case 'allow':
-        return { run: true as const, input: decision.args };
+        return { run: true as const, input: decision.args, decision };
       case 'respond':
         return { run: false as const, result: decision.response };
       case 'deny':
@@ -125,6 +133,7 @@ function wrapTool<T extends Tool>(
   };
 
   const streaming = Object.prototype.toString.call(execute) === '[object AsyncGeneratorFunction]';
+  const gate = options.gate;
   const wrappedExecute = streaming
     ? async function* (input: unknown, execution: ToolExecutionOptions<unknown>) {
         const verdict = await decide(input, execution);
@@ -132,17 +141,75 @@ function wrapTool<T extends Tool>(
           yield verdict.result;
           return;
         }
-        yield* execute.call(tool, verdict.input as never, execution) as AsyncIterable<unknown>;
+        const { decision } = verdict;
+        if (decision === undefined) {
+          yield* execute.call(tool, verdict.input as never, execution) as AsyncIterable<unknown>;
+          return;
+        }
+        const refused = await beginReported(gate, decision);
+        if (refused) {
+          yield deniedToolResult(refused);
+          return;
+        }
+        try {
+          yield* execute.call(
+            tool,
+            verdict.input as never,
+            withApprovalInfo(execution, decision),
+          ) as AsyncIterable<unknown>;
+        } catch (error) {
+          await endReported(gate, decision, { error });
+          throw error;
+        }
+        await endReported(gate, decision);
       }
     : async (input: unknown, execution: ToolExecutionOptions<unknown>) => {
         const verdict = await decide(input, execution);
         if (!verdict.run) return verdict.result;
-        return lastValue(await execute.call(tool, verdict.input as never, execution));
+        const { decision } = verdict;
+        if (decision === undefined) {
+          return lastValue(await execute.call(tool, verdict.input as never, execution));
+        }
+        const run = await runReported(gate, decision, async () =>
+          lastValue(
+            await execute.call(tool, verdict.input as never, withApprovalInfo(execution, decision)),
+          ),
+        );
+        return run.ran ? run.value : deniedToolResult(run.denial);
       };
   return Object.defineProperty({ ...tool, execute: wrappedExecute }, COUNTERSIGN_WRAPPED, {
     value: true,
     enumerable: true,
   }) as T;
+}
+
+/** The execute options an approved call's tool gets: the SDK's own plus `countersign`. */
+export type ApprovedToolExecutionOptions<CONTEXT = unknown> = ToolExecutionOptions<CONTEXT> & {
+  /**
+   * The approval of this call, with its signed receipt; absent when the policy allowed the call
+   * without asking a human. Read it with {@link approvalOf}.
+   */
+  countersign?: ToolApprovalInfo;
+};
+
+/**
+ * What Countersign handed this execute about its approval (the signed `receipt` among it), or
+ * undefined when the call was not approved by a human.
+ *
+ * @example
+ * execute: async (input, options) => transfer(input, { receipt: approvalOf(options)?.receipt })
+ */
+export function approvalOf(options: unknown): ToolApprovalInfo | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  return (options as ApprovedToolExecutionOptions).countersign;
+}
+
+function withApprovalInfo(
+  execution: ToolExecutionOptions<unknown>,
+  decision: GateAllow,
+): ApprovedToolExecutionOptions {
+  if (decision.requestId === undefined) return execution;
+  return { ...execution, countersign: toolApprovalInfo(decision) };
 }
 
 // A plain function that returns an async iterable cannot stream through an async wrapper: keep its final value.

@@ -8,6 +8,7 @@ describe('@countersign/core/adapter', () => {
       'isJsonObject',
       'resolveGate',
       'runReported',
+      'toolApprovalInfo',
     ]);
   });
 });

@@ -15,4 +15,11 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
-export { type ReportedRun, type ReportingGate, runReported } from './run-reported.js';
+export {
+  beginReported,
+  endReported,
+  type ReportedRun,
+  type ReportingGate,
+  runReported,
+} from './run-reported.js';
+export { type ToolApprovalInfo, toolApprovalInfo } from './tool-approval-info.js';

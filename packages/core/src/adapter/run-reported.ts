@@ -26,6 +26,39 @@ function refused(decision: GateAllow, error: unknown): GateDeny {
 }
 
 /**
+ * Reports `executing` for an allowed call just before it runs. Resolves with a denial when the
+ * server refuses (another attempt ran it, or it is unreachable): the call must not run then.
+ * Resolves undefined when it may run (also for calls the policy allowed, which have no request).
+ */
+export async function beginReported(
+  gate: ReportingGate,
+  decision: GateAllow,
+): Promise<GateDeny | undefined> {
+  if (typeof gate.report !== 'function' || decision.requestId === undefined) return undefined;
+  try {
+    await gate.report(decision, 'executing');
+    return undefined;
+  } catch (error) {
+    return refused(decision, error);
+  }
+}
+
+/** Reports `succeeded`, or `failed` with `error`, after the call; never rejects. */
+export async function endReported(
+  gate: ReportingGate,
+  decision: GateAllow,
+  outcome: { error: unknown } | undefined = undefined,
+): Promise<void> {
+  if (typeof gate.report !== 'function' || decision.requestId === undefined) return;
+  try {
+    if (outcome === undefined) await gate.report(decision, 'succeeded');
+    else await gate.report(decision, 'failed', { error: outcome.error });
+  } catch {
+    // The call ran; a lost report must not change its result.
+  }
+}
+
+/**
  * Runs an allowed call with its execution reported: `executing` first (when the server refuses,
  * because another attempt ran it or it is unreachable, the call does not run and the denial says
  * why), then `succeeded`, or `failed` with the error (which is rethrown). Every adapter runs tools
@@ -40,28 +73,15 @@ export async function runReported<T>(
   decision: GateAllow,
   run: () => T | Promise<T>,
 ): Promise<ReportedRun<T>> {
-  const report = typeof gate.report === 'function' ? gate.report.bind(gate) : undefined;
-  if (report && decision.requestId !== undefined) {
-    try {
-      await report(decision, 'executing');
-    } catch (error) {
-      return { ran: false, denial: refused(decision, error) };
-    }
-  }
-  const after = async (state: 'succeeded' | 'failed', error?: unknown) => {
-    try {
-      await report?.(decision, state, error === undefined ? {} : { error });
-    } catch {
-      // The call ran; a lost report must not change its result.
-    }
-  };
+  const denial = await beginReported(gate, decision);
+  if (denial) return { ran: false, denial };
   let value: T;
   try {
     value = await run();
   } catch (error) {
-    await after('failed', error);
+    await endReported(gate, decision, { error });
     throw error;
   }
-  await after('succeeded');
+  await endReported(gate, decision);
   return { ran: true, value };
 }

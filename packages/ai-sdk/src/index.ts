@@ -1,3 +1,4 @@
+export { approvalOf, type ToolApprovalInfo } from '@countersign/core/adapter';
 export { approvalStatusFor, type StatusMapping } from './approval-status.js';
 export { type DeniedToolResult, deniedToolResult, isDeniedToolResult } from './denial.js';
 export type { CountersignCallOptions, GateLike, ToolCallInfo } from './gate-options.js';
@@ -15,7 +16,6 @@ export {
 } from './tool-approval.js';
 export {
   type ApprovedToolExecutionOptions,
-  approvalOf,
   COUNTERSIGN_WRAPPED,
   isWrappedTool,
   type WithApprovalOptions,

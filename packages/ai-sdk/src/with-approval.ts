@@ -3,7 +3,7 @@ import {
   endReported,
   runReported,
   type ToolApprovalInfo,
-  toolApprovalInfo,
+  withApprovalOf,
 } from '@countersign/core/adapter';
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
@@ -155,7 +155,7 @@ function wrapTool<T extends Tool>(
           yield* execute.call(
             tool,
             verdict.input as never,
-            withApprovalInfo(execution, decision),
+            withApprovalOf(execution, decision),
           ) as AsyncIterable<unknown>;
         } catch (error) {
           await endReported(gate, decision, { error });
@@ -172,7 +172,7 @@ function wrapTool<T extends Tool>(
         }
         const run = await runReported(gate, decision, async () =>
           lastValue(
-            await execute.call(tool, verdict.input as never, withApprovalInfo(execution, decision)),
+            await execute.call(tool, verdict.input as never, withApprovalOf(execution, decision)),
           ),
         );
         return run.ran ? run.value : deniedToolResult(run.denial);
@@ -187,30 +187,10 @@ function wrapTool<T extends Tool>(
 export type ApprovedToolExecutionOptions<CONTEXT = unknown> = ToolExecutionOptions<CONTEXT> & {
   /**
    * The approval of this call, with its signed receipt; absent when the policy allowed the call
-   * without asking a human. Read it with {@link approvalOf}.
+   * without asking a human. Read it with `approvalOf(options)`.
    */
   countersign?: ToolApprovalInfo;
 };
-
-/**
- * What Countersign handed this execute about its approval (the signed `receipt` among it), or
- * undefined when the call was not approved by a human.
- *
- * @example
- * execute: async (input, options) => transfer(input, { receipt: approvalOf(options)?.receipt })
- */
-export function approvalOf(options: unknown): ToolApprovalInfo | undefined {
-  if (typeof options !== 'object' || options === null) return undefined;
-  return (options as ApprovedToolExecutionOptions).countersign;
-}
-
-function withApprovalInfo(
-  execution: ToolExecutionOptions<unknown>,
-  decision: GateAllow,
-): ApprovedToolExecutionOptions {
-  if (decision.requestId === undefined) return execution;
-  return { ...execution, countersign: toolApprovalInfo(decision) };
-}
 
 // A plain function that returns an async iterable cannot stream through an async wrapper: keep its final value.
 async function lastValue(result: unknown): Promise<unknown> {

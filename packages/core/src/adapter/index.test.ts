@@ -9,6 +9,7 @@ describe('@countersign/core/adapter', () => {
       'resolveGate',
       'runReported',
       'toolApprovalInfo',
+      'withApprovalOf',
     ]);
   });
 });

@@ -22,4 +22,10 @@ export {
   type ReportingGate,
   runReported,
 } from './run-reported.js';
-export { type ToolApprovalInfo, toolApprovalInfo } from './tool-approval-info.js';
+export {
+  APPROVAL_KEY,
+  approvalOf,
+  type ToolApprovalInfo,
+  toolApprovalInfo,
+  withApprovalOf,
+} from './tool-approval-info.js';

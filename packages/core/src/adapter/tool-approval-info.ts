@@ -19,6 +19,31 @@ export interface ToolApprovalInfo {
   fingerprint: string;
 }
 
+/**
+ * The key under which the adapters hand a tool its {@link ToolApprovalInfo}: LangChain's tool
+ * `config.countersign`, the AI SDK's execute `options.countersign`.
+ */
+export const APPROVAL_KEY = 'countersign';
+
+/**
+ * What Countersign handed this tool run about its approval (its signed `receipt` among it), read
+ * from the tool's config or execute options; undefined when no human approved the call.
+ *
+ * @example
+ * execute: async (input, options) => transfer(input, { receipt: approvalOf(options)?.receipt })
+ */
+export function approvalOf(holder: unknown): ToolApprovalInfo | undefined {
+  if (typeof holder !== 'object' || holder === null) return undefined;
+  const value = (holder as Record<string, unknown>)[APPROVAL_KEY];
+  return typeof value === 'object' && value !== null ? (value as ToolApprovalInfo) : undefined;
+}
+
+/** `holder` (a config or options object) with the approval of `decision`, when a human approved. */
+export function withApprovalOf<H extends object>(holder: H, decision: GateAllow): H {
+  if (decision.requestId === undefined) return holder;
+  return { ...holder, [APPROVAL_KEY]: toolApprovalInfo(decision) };
+}
+
 /** The {@link ToolApprovalInfo} of an allowed decision. */
 export function toolApprovalInfo(decision: GateAllow): ToolApprovalInfo {
   return {

@@ -1,7 +1,6 @@
 // The gate's types, in one place for this package.
 export type {
   DenyReason,
-  GateAllow,
   GateCheckInput,
   GateDecision,
   GateDeny,

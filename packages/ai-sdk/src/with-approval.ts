@@ -7,7 +7,6 @@ import {
 } from '@countersign/core/adapter';
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
-import type { GateAllow } from './core-types.js';
 import { type DeniedToolResult, deniedToolResult } from './denial.js';
 import {
   type CountersignCallOptions,

@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
+import { executionText } from '../lib/execution-facts';
 import { describePrincipal, STATUS_LABEL } from '../lib/request-facts';
 import { DiffView } from './diff-view';
 import { JsonTree } from './json-tree';
@@ -15,6 +16,7 @@ function Outcome(props: { request: ApprovalRequest }) {
         {by && <> by {by}</>} at{' '}
         <time dateTime={resolution.at}>{new Date(resolution.at).toLocaleString()}</time>.
       </p>
+      {executionText(props.request) && <p class="execution">{executionText(props.request)}</p>}
       {resolution.reason && <p>Reason: “{resolution.reason}”</p>}
       {resolution.comment && <p>Comment: “{resolution.comment}”</p>}
       {resolution.response !== undefined && (

@@ -1,4 +1,5 @@
 import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
+import { executionEntries } from '../lib/execution-facts';
 import { describePrincipal } from '../lib/request-facts';
 
 interface Entry {
@@ -51,6 +52,7 @@ export function timelineEntries(
   if (request.escalation?.fired && !events.some((event) => event.type === 'escalated')) {
     entries.push({ key: 'escalated', at: request.escalation.at, text: 'Escalated' });
   }
+  entries.push(...executionEntries(request));
   const { resolution } = request;
   if (resolution && (resolution.status === 'expired' || resolution.status === 'cancelled')) {
     const text =

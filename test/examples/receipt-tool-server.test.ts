@@ -95,8 +95,8 @@ describe('an MCP tool server behind the Countersign MCP proxy', () => {
       args: [source('mcp-server.ts')],
       env: toolEnv,
     };
-    const upstream = await connectUpstream(spec, { stderr: 'pipe' });
-    const direct = await connectUpstream(spec, { stderr: 'pipe' });
+    const upstream = await connectUpstream(spec, { stderr: 'ignore' });
+    const direct = await connectUpstream(spec, { stderr: 'ignore' });
     const upstreams = await UpstreamSet.fromConnections([upstream]);
     const factory = createProxyServerFactory({
       upstreams,

@@ -4,6 +4,10 @@ import * as adapter from './index.js';
 describe('@countersign/core/adapter', () => {
   it('exports the kit the adapters share, by name', () => {
     expect(Object.keys(adapter).sort()).toEqual([
+      'APPROVAL_KEY',
+      'approvalOf',
+      'beginReported',
+      'endReported',
       'invalidOptions',
       'isJsonObject',
       'resolveGate',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseDuration } from '../config/duration.js';
 import { fail } from '../service/failures.js';
 import type { ReceiptIssuer } from './receipt-signer.js';
 import { SigningKeys } from './signing-keys.js';
@@ -53,6 +54,24 @@ export function signingKeySecret(options: ReceiptOptions = {}): string | undefin
     );
   }
   return text;
+}
+
+/** The receipt options the server's environment variables give (for offline CLI commands). */
+export function receiptOptionsFromEnv(env: NodeJS.ProcessEnv): ReceiptOptions {
+  const ttl = env.COUNTERSIGN_RECEIPT_TTL;
+  const ttlMs = ttl === undefined ? undefined : parseDuration(ttl);
+  if (ttl !== undefined && ttlMs === undefined) {
+    throw fail('validation_failed', `COUNTERSIGN_RECEIPT_TTL must be a duration, not "${ttl}"`);
+  }
+  return {
+    ...(ttlMs === undefined ? {} : { ttlMs }),
+    ...(env.COUNTERSIGN_SIGNING_KEY_SECRET === undefined
+      ? {}
+      : { signingKeySecret: env.COUNTERSIGN_SIGNING_KEY_SECRET }),
+    ...(env.COUNTERSIGN_SIGNING_KEY_SECRET_FILE === undefined
+      ? {}
+      : { signingKeySecretFile: env.COUNTERSIGN_SIGNING_KEY_SECRET_FILE }),
+  };
 }
 
 /** The receipt issuer for these options; bad values throw a `validation_failed` naming them. */

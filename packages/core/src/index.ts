@@ -39,6 +39,7 @@ export {
   fingerprint,
   standingFingerprint,
 } from './fingerprint/index.js';
+export { webFingerprint } from './fingerprint/web-fingerprint.js';
 export {
   type ApprovalOverride,
   createGate,

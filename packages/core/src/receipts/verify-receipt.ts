@@ -9,8 +9,8 @@ import {
   jwtVerify,
   type KeyObject,
 } from 'jose';
-import { ReceiptInvalidError } from '../errors/index.js';
-import { fingerprint } from '../fingerprint/fingerprint.js';
+import { ReceiptInvalidError } from '../errors/receipt-invalid-error.js';
+import { webFingerprint } from '../fingerprint/web-fingerprint.js';
 import { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from '../protocol/receipt-claims.js';
 
 /** A key a receipt may be verified with: a public JWK, or a `CryptoKey` / `KeyObject`. */
@@ -128,7 +128,7 @@ export async function verifyReceipt(
   if (payload.tool !== options.toolName) {
     refuse('tool', `it approves tool "${payload.tool}", not "${options.toolName}"`);
   }
-  const actual = fingerprint(options.toolName, options.args);
+  const actual = await webFingerprint(options.toolName, options.args);
   if (payload.fingerprint !== actual) {
     refuse('fingerprint', 'the arguments differ from the ones that were approved');
   }

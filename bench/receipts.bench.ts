@@ -7,6 +7,7 @@ import {
   type ReceiptClaims,
   verifyReceipt,
 } from '@countersign/core';
+import { verifyReceipt as verifyAnywhere } from '@countersign/core/receipts';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { type BenchResult, measure, printTable } from './measure.ts';
 
@@ -59,6 +60,12 @@ results.push(
   await measure({
     name: 'verifyReceipt with a JWK key',
     fn: () => verifyReceipt(receipt, { toolName, args, key: publicJwk }),
+  }),
+);
+results.push(
+  await measure({
+    name: 'verifyReceipt, /receipts (Web Crypto)',
+    fn: () => verifyAnywhere(receipt, { toolName, args, jwks }),
   }),
 );
 printTable('Decision receipts, per call', results);

@@ -156,8 +156,5 @@ export {
   type UpdateRequestInput,
   updateRequestBodySchema,
 } from './protocol/index.js';
-export {
-  type ReceiptKey,
-  type VerifyReceiptOptions,
-  verifyReceipt,
-} from './receipts/index.js';
+export type { ReceiptKey, VerifyReceipt, VerifyReceiptOptions } from './receipts/index.js';
+export { verifyReceipt } from './receipts/node-verify-receipt.js';

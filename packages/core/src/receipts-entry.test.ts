@@ -30,9 +30,9 @@ describe('@countersign/core/receipts', () => {
     expect([...bare].sort()).toEqual(['jose']);
   });
 
-  it('re-exports the root bindings, and its Web Crypto fingerprint equals the Node one', async () => {
-    expect(receipts.verifyReceipt).toBe(root.verifyReceipt);
+  it('shares the root error class, and its Web Crypto fingerprint equals the Node one', async () => {
     expect(receipts.ReceiptInvalidError).toBe(root.ReceiptInvalidError);
+    expect(typeof receipts.verifyReceipt).toBe('function');
     for (const args of [{}, { b: 1, a: ['é', null, 2.5] }, { nested: { z: true, y: 'x' } }]) {
       expect(await receipts.webFingerprint('pay', args)).toBe(fingerprint('pay', args));
     }

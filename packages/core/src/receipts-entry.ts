@@ -11,4 +11,9 @@ export {
 } from './errors/receipt-invalid-error.js';
 export { webFingerprint } from './fingerprint/web-fingerprint.js';
 export { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from './protocol/receipt-claims.js';
-export { type ReceiptKey, type VerifyReceiptOptions, verifyReceipt } from './receipts/index.js';
+export {
+  type ReceiptKey,
+  type VerifyReceipt,
+  type VerifyReceiptOptions,
+  verifyReceipt,
+} from './receipts/index.js';

@@ -10,7 +10,6 @@ import {
   type KeyObject,
 } from 'jose';
 import { ReceiptInvalidError } from '../errors/receipt-invalid-error.js';
-import { webFingerprint } from '../fingerprint/web-fingerprint.js';
 import { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from '../protocol/receipt-claims.js';
 
 /** A key a receipt may be verified with: a public JWK, or a `CryptoKey` / `KeyObject`. */
@@ -105,32 +104,35 @@ async function verifySignature(receipt: string, options: VerifyReceiptOptions) {
   }
 }
 
-/**
- * Checks that `receipt` proves a human (or a grant) approved exactly this call: a valid EdDSA
- * signature by one of the server's keys, not expired, for `toolName` with exactly `args`.
- * Resolves with the receipt's claims; throws {@link ReceiptInvalidError} (with `reason`) otherwise.
- *
- * @example
- * const jwks = await (await fetch(`${server}/.well-known/jwks.json`)).json();
- * const claims = await verifyReceipt(receipt, { toolName: 'transfer_funds', args, jwks });
- */
-export async function verifyReceipt(
+/** How a verifier computes the fingerprint of the call about to run. */
+export type FingerprintOf = (toolName: string, args: unknown) => string | Promise<string>;
+
+/** The signature of {@link verifyReceipt}. */
+export type VerifyReceipt = (
   receipt: unknown,
   options: VerifyReceiptOptions,
-): Promise<ReceiptClaims> {
-  if (typeof receipt !== 'string' || receipt.split('.').length !== 3) {
-    refuse('malformed', 'a receipt is a compact JWS string');
-  }
-  const payload = (await verifySignature(receipt, options)) as Partial<ReceiptClaims>;
-  if (typeof payload.tool !== 'string' || typeof payload.fingerprint !== 'string') {
-    refuse('malformed', 'it names no tool or fingerprint');
-  }
-  if (payload.tool !== options.toolName) {
-    refuse('tool', `it approves tool "${payload.tool}", not "${options.toolName}"`);
-  }
-  const actual = await webFingerprint(options.toolName, options.args);
-  if (payload.fingerprint !== actual) {
-    refuse('fingerprint', 'the arguments differ from the ones that were approved');
-  }
-  return payload as ReceiptClaims;
+) => Promise<ReceiptClaims>;
+
+/**
+ * A `verifyReceipt` that fingerprints with `fingerprintOf`: `node:crypto` on Node (the root
+ * entry, faster), Web Crypto elsewhere (`@countersign/core/receipts`). Both give the same result.
+ */
+export function receiptVerifier(fingerprintOf: FingerprintOf): VerifyReceipt {
+  return async function verifyReceipt(receipt, options) {
+    if (typeof receipt !== 'string' || receipt.split('.').length !== 3) {
+      refuse('malformed', 'a receipt is a compact JWS string');
+    }
+    const payload = (await verifySignature(receipt, options)) as Partial<ReceiptClaims>;
+    if (typeof payload.tool !== 'string' || typeof payload.fingerprint !== 'string') {
+      refuse('malformed', 'it names no tool or fingerprint');
+    }
+    if (payload.tool !== options.toolName) {
+      refuse('tool', `it approves tool "${payload.tool}", not "${options.toolName}"`);
+    }
+    const actual = await fingerprintOf(options.toolName, options.args);
+    if (payload.fingerprint !== actual) {
+      refuse('fingerprint', 'the arguments differ from the ones that were approved');
+    }
+    return payload as ReceiptClaims;
+  };
 }

@@ -131,4 +131,41 @@ describe('an MCP tool server behind the Countersign MCP proxy', () => {
       await direct.close();
     }
   });
+
+  it('reports the call failed when the upstream refuses it (here: a receipt for another tool name)', async () => {
+    const upstream = await connectUpstream(
+      {
+        name: 'bank',
+        command: process.execPath,
+        args: [source('mcp-server.ts')],
+        env: { ...toolEnv, RECEIPT_TOOL_NAME: 'bank__transfer_funds' },
+      },
+      { stderr: 'ignore' },
+    );
+    const upstreams = await UpstreamSet.fromConnections([upstream]);
+    const proxy = createProxyServerFactory({
+      upstreams,
+      gate: createGate({ policy, service: agent }),
+      store: await PendingCallStore.open(),
+      maxWaitMs: 30_000,
+    })();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await proxy.connect(serverSide);
+    const client = new Client({ name: 'agent', version: '1' });
+    await client.connect(clientSide);
+    try {
+      const [result, decided] = await Promise.all([
+        client.callTool({ name: 'transfer_funds', arguments: { to: 'carol', amount: 7 } }),
+        approveNext(),
+      ]);
+      expect(result.isError).toBe(true);
+      const stored = await reviewer.get(decided.id);
+      expect(stored.execution).toMatchObject({ state: 'failed' });
+      expect(stored.execution?.error).toContain('refused');
+    } finally {
+      await client.close();
+      await proxy.close();
+      await upstreams.close();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from './child-process.ts';
 
-const agentScript = fileURLToPath(new URL('./agent-restart/restartable-agent.ts', import.meta.url));
+const agentScript = fileURLToPath(new URL('./restartable-agent.ts', import.meta.url));
 let server: TestServer;
 let agentKey: string;
 let reviewer: CountersignClient;

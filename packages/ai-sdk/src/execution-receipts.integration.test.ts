@@ -65,4 +65,23 @@ describe('withApproval: receipts and execution reports, against a real server', 
     const output = again.steps[0]?.toolResults[0]?.output as { reason?: string };
     expect(output).toMatchObject({ denied: true, reason: 'already_ran', requestId: decided.id });
   });
+
+  it('streams a generator tool with the approval and reports it succeeded once it is done', async () => {
+    const receipts: (string | undefined)[] = [];
+    const transfer_funds = tool({
+      inputSchema: z.object({ to: z.string(), amount: z.number() }),
+      async *execute(input, options) {
+        receipts.push(approvalOf(options)?.receipt);
+        yield { status: 'sending' };
+        yield { status: 'sent', ...input };
+      },
+    });
+    const [result, decided] = await Promise.all([
+      run({ transfer_funds } as never, 'call-stream'),
+      fixture.decideNext({ outcome: 'approve' }),
+    ]);
+    expect(result.steps[0]?.toolResults[0]?.output).toMatchObject({ status: 'sent', amount: 50 });
+    expect(receipts).toEqual([decided.resolution?.receipt]);
+    expect((await fixture.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+  });
 });

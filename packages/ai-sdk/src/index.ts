@@ -1,3 +1,4 @@
+export { approvalOf, type ToolApprovalInfo } from '@countersign/core/adapter';
 export { approvalStatusFor, type StatusMapping } from './approval-status.js';
 export { type DeniedToolResult, deniedToolResult, isDeniedToolResult } from './denial.js';
 export type { CountersignCallOptions, GateLike, ToolCallInfo } from './gate-options.js';
@@ -14,6 +15,7 @@ export {
   countersignToolApproval,
 } from './tool-approval.js';
 export {
+  type ApprovedToolExecutionOptions,
   COUNTERSIGN_WRAPPED,
   isWrappedTool,
   type WithApprovalOptions,

@@ -1,3 +1,10 @@
+import {
+  beginReported,
+  endReported,
+  runReported,
+  type ToolApprovalInfo,
+  withApprovalOf,
+} from '@countersign/core/adapter';
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
 import { checkCall } from './check-call.js';
 import { type DeniedToolResult, deniedToolResult } from './denial.js';
@@ -97,7 +104,7 @@ function wrapTool<T extends Tool>(
       const message = `Countersign could not decide whether "${name}" needs approval (${String(error)}); the tool did not run.`;
       return { run: false as const, result: { denied: true, reason: 'invalid', message } };
     }
-    if (!required) return { run: true as const, input };
+    if (!required) return { run: true as const, input, decision: undefined };
     // Same `requireApproval` as the toolApproval bridge, so both resume the same request (and its edits).
     const decision = await checkCall(options, tool, call, {
       requireApproval: await toolNeedsApproval(tool, call, execution.messages ?? []),
@@ -105,7 +112,7 @@ function wrapTool<T extends Tool>(
     });
     switch (decision.outcome) {
       case 'allow':
-        return { run: true as const, input: decision.args };
+        return { run: true as const, input: decision.args, decision };
       case 'respond':
         return { run: false as const, result: decision.response };
       case 'deny':
@@ -125,6 +132,7 @@ function wrapTool<T extends Tool>(
   };
 
   const streaming = Object.prototype.toString.call(execute) === '[object AsyncGeneratorFunction]';
+  const gate = options.gate;
   const wrappedExecute = streaming
     ? async function* (input: unknown, execution: ToolExecutionOptions<unknown>) {
         const verdict = await decide(input, execution);
@@ -132,18 +140,56 @@ function wrapTool<T extends Tool>(
           yield verdict.result;
           return;
         }
-        yield* execute.call(tool, verdict.input as never, execution) as AsyncIterable<unknown>;
+        const { decision } = verdict;
+        if (decision === undefined) {
+          yield* execute.call(tool, verdict.input as never, execution) as AsyncIterable<unknown>;
+          return;
+        }
+        const refused = await beginReported(gate, decision);
+        if (refused) {
+          yield deniedToolResult(refused);
+          return;
+        }
+        try {
+          yield* execute.call(
+            tool,
+            verdict.input as never,
+            withApprovalOf(execution, decision),
+          ) as AsyncIterable<unknown>;
+        } catch (error) {
+          await endReported(gate, decision, { error });
+          throw error;
+        }
+        await endReported(gate, decision);
       }
     : async (input: unknown, execution: ToolExecutionOptions<unknown>) => {
         const verdict = await decide(input, execution);
         if (!verdict.run) return verdict.result;
-        return lastValue(await execute.call(tool, verdict.input as never, execution));
+        const { decision } = verdict;
+        if (decision === undefined) {
+          return lastValue(await execute.call(tool, verdict.input as never, execution));
+        }
+        const run = await runReported(gate, decision, async () =>
+          lastValue(
+            await execute.call(tool, verdict.input as never, withApprovalOf(execution, decision)),
+          ),
+        );
+        return run.ran ? run.value : deniedToolResult(run.denial);
       };
   return Object.defineProperty({ ...tool, execute: wrappedExecute }, COUNTERSIGN_WRAPPED, {
     value: true,
     enumerable: true,
   }) as T;
 }
+
+/** The execute options an approved call's tool gets: the SDK's own plus `countersign`. */
+export type ApprovedToolExecutionOptions<CONTEXT = unknown> = ToolExecutionOptions<CONTEXT> & {
+  /**
+   * The approval of this call, with its signed receipt; absent when the policy allowed the call
+   * without asking a human. Read it with `approvalOf(options)`.
+   */
+  countersign?: ToolApprovalInfo;
+};
 
 // A plain function that returns an async iterable cannot stream through an async wrapper: keep its final value.
 async function lastValue(result: unknown): Promise<unknown> {

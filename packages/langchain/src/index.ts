@@ -2,6 +2,7 @@ export type {
   AdapterGate as CountersignGate,
   GateSourceOptions,
 } from '@countersign/core/adapter';
+export { approvalOf, type ToolApprovalInfo } from '@countersign/core/adapter';
 export {
   CountersignCallbackHandler,
   type CountersignCallbackHandlerOptions,

@@ -1,7 +1,13 @@
 import { CountersignError, type JsonObject } from '@countersign/core';
-import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
+import {
+  type GateSourceOptions,
+  isJsonObject,
+  resolveGate,
+  runReported,
+} from '@countersign/core/adapter';
 import { ToolMessage } from '@langchain/core/messages';
 import { createMiddleware, type ToolCallRequest } from 'langchain';
+import { toolWithApproval } from './approval-config.js';
 import { decideToolCall, waitTimeoutProblems } from './gate-call.js';
 import { denialToolMessage, editNote, prependNote, responseToolMessage } from './tool-messages.js';
 import type { SchemaBearingTool } from './tool-schema.js';
@@ -73,9 +79,15 @@ export function countersignMiddleware(options: CountersignMiddlewareOptions = {}
         return denialToolMessage(call, decision);
       }
       if (decision.outcome === 'respond') return responseToolMessage(call, decision);
-      if (!decision.edited) return handler(request);
-      const result = await handler({ ...request, toolCall: { ...toolCall, args: decision.args } });
-      if (!ToolMessage.isInstance(result)) return result;
+      const approved = {
+        ...request,
+        toolCall: decision.edited ? { ...toolCall, args: decision.args } : toolCall,
+        ...(request.tool ? { tool: toolWithApproval(request.tool, decision) } : {}),
+      };
+      const run = await runReported(gate, decision, () => handler(approved));
+      if (!run.ran) return denialToolMessage(call, run.denial);
+      const result = run.value;
+      if (!decision.edited || !ToolMessage.isInstance(result)) return result;
       const original = isJsonObject(toolCall.args) ? toolCall.args : {};
       return prependNote(
         result,

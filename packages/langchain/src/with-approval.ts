@@ -5,6 +5,8 @@ import {
   invalidOptions,
   isJsonObject,
   resolveGate,
+  runReported,
+  withApprovalOf,
 } from '@countersign/core/adapter';
 import type { CallbackManagerForToolRun } from '@langchain/core/callbacks/manager';
 import { ToolMessage } from '@langchain/core/messages';
@@ -150,7 +152,11 @@ class ApprovalTool extends StructuredTool {
     if (decision.outcome === 'respond') {
       return call.id ? responseToolMessage(call, decision) : decision.response;
     }
-    const result = await this.run(decision.args, config);
+    const run = await runReported(this.gate, decision, () =>
+      this.run(decision.args, withApprovalOf(config, decision)),
+    );
+    if (!run.ran) return call.id ? denialToolMessage(call, run.denial) : run.denial.message;
+    const result = run.value;
     if (!decision.edited || !ToolMessage.isInstance(result)) return result;
     return prependNote(result, editNote(this.name, original, decision.args, decision.approvedBy));
   }

@@ -137,6 +137,13 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       outbox.runDue().catch(logError);
     });
   };
+  // The first start makes a signing key, so the key set is published before any approval.
+  const receipts = context.receipts;
+  if (receipts) {
+    await store.transaction((tx) =>
+      receipts.keys.active(tx, new Date(context.clock.now()).toISOString()),
+    );
+  }
   const honoListener = getRequestListener(app.fetch);
   const server = createServer((request, response) => {
     if (!nodeRoutes(request, response)) void honoListener(request, response);

@@ -9,6 +9,16 @@ describe('@countersign/core/adapter', () => {
       'isJsonObject',
       'resolveGate',
       'toolPreview',
+      'APPROVAL_KEY',
+      'approvalOf',
+      'beginReported',
+      'endReported',
+      'invalidOptions',
+      'isJsonObject',
+      'resolveGate',
+      'runReported',
+      'toolApprovalInfo',
+      'withApprovalOf',
     ]);
   });
 });

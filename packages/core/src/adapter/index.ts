@@ -15,4 +15,18 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
+export {
+  beginReported,
+  endReported,
+  type ReportedRun,
+  type ReportingGate,
+  runReported,
+} from './run-reported.js';
+export {
+  APPROVAL_KEY,
+  approvalOf,
+  type ToolApprovalInfo,
+  toolApprovalInfo,
+  withApprovalOf,
+} from './tool-approval-info.js';
 export { PREVIEW_META_KEY, toolPreview } from './tool-preview.js';

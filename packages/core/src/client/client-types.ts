@@ -3,6 +3,7 @@ import type {
   CancelInput,
   CreateRequestInput,
   DecisionInput,
+  ExecutionReportInput,
   RequestEvent,
   RequestKind,
   RequestList,
@@ -73,4 +74,14 @@ export interface ApprovalService {
   cancel(id: string, body?: CancelInput, options?: CallOptions): Promise<ApprovalRequest>;
   /** Changes a pending request's deadline, assignees or reminders, guarded by `expectedVersion`. */
   update(id: string, body: UpdateRequestInput, options?: CallOptions): Promise<ApprovalRequest>;
+  /**
+   * Reports running an approved call (`executing`, then `succeeded` or `failed`); `executing` is
+   * refused with a 409 once another attempt reported it. Optional: a service without it gets no
+   * reports, and its approvals can be handed out again.
+   */
+  reportExecution?(
+    id: string,
+    body: ExecutionReportInput,
+    options?: CallOptions,
+  ): Promise<ApprovalRequest>;
 }

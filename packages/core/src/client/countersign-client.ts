@@ -6,10 +6,15 @@ import {
   type CreateGrantInput,
   type CreateRequestInput,
   type DecisionInput,
+  type ExecutionReportInput,
   type Grant,
   grantListSchema,
   grantSchema,
+  type ReceiptConsumption,
+  type ReceiptKeySet,
   type RequestList,
+  receiptConsumptionSchema,
+  receiptKeySetSchema,
   requestListSchema,
   type UpdateRequestInput,
 } from '../protocol/index.js';
@@ -198,6 +203,57 @@ export class CountersignClient implements ApprovalService {
       body,
       idempotent: false,
       schema: grantSchema,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Reports running an approved call (`POST /v1/requests/:id/execution`). Retried: the `attempt`
+   * id makes a repeat a no-op, and another attempt's `executing` a 409.
+   */
+  async reportExecution(
+    id: string,
+    body: ExecutionReportInput,
+    options: CallOptions = {},
+  ): Promise<ApprovalRequest> {
+    const request = await this.#transport.send({
+      method: 'POST',
+      path: requestPath(id, '/execution'),
+      body,
+      idempotent: true,
+      schema: approvalRequestSchema,
+      signal: options.signal,
+    });
+    return sameRequest(id, request);
+  }
+
+  /**
+   * Consumes a decision receipt once (`POST /v1/receipts/:id/consume`), for tool servers that must
+   * run a call at most once: a repeat by the same caller answers the same, another caller gets a
+   * 409 `ApiError`.
+   */
+  consumeReceipt(
+    receiptId: string,
+    receipt: string,
+    options: CallOptions = {},
+  ): Promise<ReceiptConsumption> {
+    return this.#transport.send({
+      method: 'POST',
+      path: `v1/receipts/${encodeURIComponent(receiptId)}/consume`,
+      body: { receipt },
+      idempotent: true,
+      schema: receiptConsumptionSchema,
+      signal: options.signal,
+    });
+  }
+
+  /** The server's receipt signing keys (`GET /.well-known/jwks.json`), for `verifyReceipt`. */
+  signingKeys(options: CallOptions = {}): Promise<ReceiptKeySet> {
+    return this.#transport.send({
+      method: 'GET',
+      path: '.well-known/jwks.json',
+      idempotent: true,
+      schema: receiptKeySetSchema,
       signal: options.signal,
     });
   }

@@ -42,6 +42,7 @@ export const LOCAL_ERROR_CODES = [
   'aborted',
   'policy_invalid',
   'fingerprint_mismatch',
+  'receipt_invalid',
 ] as const;
 
 /** A code only a local error carries (see {@link LOCAL_ERROR_CODES}). */

@@ -21,3 +21,4 @@ export {
   ServiceUnavailableError,
 } from './errors.js';
 export { invalidOptions } from './invalid-options.js';
+export { type ReceiptFailure, ReceiptInvalidError } from './receipt-invalid-error.js';

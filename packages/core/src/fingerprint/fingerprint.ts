@@ -1,9 +1,9 @@
 import { hash } from 'node:crypto';
 import { FingerprintMismatchError } from '../errors/errors.js';
 import { canonicalJson } from './canonical-json.js';
+import { FINGERPRINT_PREFIX } from './fingerprint-prefix.js';
 
-/** The prefix of every fingerprint, naming the hash so it can change without ambiguity. */
-export const FINGERPRINT_PREFIX = 'sha256:';
+export { FINGERPRINT_PREFIX };
 
 /**
  * The fingerprint of a tool call: `sha256:` + hex SHA-256 of the canonical JSON of

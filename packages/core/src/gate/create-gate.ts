@@ -6,10 +6,13 @@ import type { PolicyDecision } from '../policy/policy-types.js';
 import { type ApprovalRequest, approvalRequestSchema } from '../protocol/index.js';
 import { callerRequire, DEFAULT_APPROVAL } from './caller-approval.js';
 import { defaultService } from './default-service.js';
+import { isReportable, sendExecutionReport } from './execution-report.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
 import { assertGateOptions } from './gate-options.js';
 import type {
+  ExecutionReportDetails,
+  ExecutionReportState,
   Gate,
   GateAllow,
   GateCheckInput,
@@ -172,7 +175,18 @@ export function createGate(options: GateOptions = {}): Gate {
     }
   }
 
-  return { check, evaluate, policy };
+  async function report(
+    decision: GateAllow,
+    state: ExecutionReportState,
+    details: ExecutionReportDetails = {},
+  ): Promise<void> {
+    if (decision?.outcome !== 'allow' || !isReportable(decision)) return;
+    if (state === 'executing') service ??= await defaultService();
+    if (!service) return;
+    await sendExecutionReport(service, decision, state, details);
+  }
+
+  return { check, evaluate, policy, report };
 }
 
 /**

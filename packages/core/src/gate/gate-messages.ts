@@ -28,6 +28,8 @@ export const gateMessages = {
     `The call could not be approved safely (${detail}), so it did not run. This is not a rejection by a human.`,
   duplicateCall: () =>
     'This tool call id was already sent for approval in this run with the same arguments but different details (context or approval settings), so it was not asked again and the call did not run. This is not a rejection; issue the call with a new tool call id.',
+  alreadyRan: (requestId: string, state: string) =>
+    `This approved call (request ${requestId}) is already running or ran (reported ${state}), so it was not run again. Do not retry it; check its result or tell the user.`,
   aborted: () => 'Waiting for human approval was aborted; the call did not run.',
   responded: () =>
     'A human answered instead of running the tool; their response is the result of this call.',

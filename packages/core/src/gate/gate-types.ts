@@ -72,7 +72,11 @@ export type ApprovalOverride = Partial<Omit<ApprovalSpec, 'escalation'>> & {
   escalation?: { after: string; assignees: string[]; mode?: 'add' | 'replace' };
 };
 
-/** Why a call was denied. Only `rejected` means a human said no. */
+/**
+ * Why a call was denied. Only `rejected` means a human said no. `already_ran`: the approval was
+ * already reported executing by another attempt (a restarted or concurrent agent), so the call
+ * does not run twice.
+ */
 export type DenyReason =
   | 'policy'
   | 'rejected'
@@ -80,7 +84,8 @@ export type DenyReason =
   | 'cancelled'
   | 'unavailable'
   | 'invalid'
-  | 'aborted';
+  | 'aborted'
+  | 'already_ran';
 
 /** The call may run, with these arguments (the original or the human-edited ones). */
 export interface GateAllow {
@@ -108,6 +113,24 @@ export interface GateAllow {
   message?: string;
   /** Set when a reviewer's grant approved the call at once ("allow calls like this"). */
   grant?: GrantReference;
+  /**
+   * The signed decision receipt (compact JWS) of a human-approved call: hand it to the tool, which
+   * checks it with `verifyReceipt`. Absent when the policy allowed the call without asking.
+   */
+  receipt?: string;
+  /** The receipt's id (its `jti`), for `POST /v1/receipts/{id}/consume`. */
+  receiptId?: string;
+}
+
+/** What happened to an allowed call, for {@link Gate.report}. */
+export type ExecutionReportState = 'executing' | 'succeeded' | 'failed';
+
+/** Details of a {@link Gate.report}. */
+export interface ExecutionReportDetails {
+  /** For `failed`: what went wrong (sent cut to 1000 characters). */
+  error?: unknown;
+  /** Aborts the report. */
+  signal?: AbortSignal;
 }
 
 /** The call must not run. `message` is written for the model. */
@@ -171,6 +194,19 @@ export interface Gate {
   check(input: GateCheckInput): Promise<GateDecision>;
   /** The policy's verdict alone: synchronous, no I/O. */
   evaluate(input: GateCheckInput): PolicyDecision;
+  /**
+   * Reports what happened to an allowed call, so the reviewer sees that what they approved ran:
+   * `executing` just before running it, then `succeeded` or `failed`. Only for calls a human (or a
+   * grant) approved; a call the policy allowed outright has nothing to report (a no-op).
+   * `executing` rejects (and the call must not run) when another attempt already reported it, with
+   * a `CountersignError` of code `conflict`, or when the service is unreachable; the after-reports
+   * never reject. The adapters call it for you.
+   */
+  report(
+    decision: GateAllow,
+    state: ExecutionReportState,
+    details?: ExecutionReportDetails,
+  ): Promise<void>;
   /** The policy in use. */
   readonly policy: Policy;
 }

@@ -3,6 +3,8 @@ export type {
   ApprovalOverride,
   DenyReason,
   EditValidator,
+  ExecutionReportDetails,
+  ExecutionReportState,
   Gate,
   GateAllow,
   GateCheckInput,

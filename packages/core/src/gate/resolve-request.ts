@@ -52,6 +52,10 @@ export async function resolveRequest(
   const resolution = request.resolution;
   switch (request.status) {
     case 'approved':
+      // An approval reported executing was handed out once; it is never handed out again.
+      if (request.execution) {
+        return deny('already_ran', gateMessages.alreadyRan(requestId, request.execution.state));
+      }
       try {
         return await approved(request, context);
       } catch (error) {
@@ -110,6 +114,8 @@ async function approved(
     approvedBy: resolution?.by ?? [],
     ...(resolution?.comment === undefined ? {} : { comment: resolution.comment }),
     ...(resolution?.grant === undefined ? {} : { grant: resolution.grant }),
+    ...(resolution?.receipt === undefined ? {} : { receipt: resolution.receipt }),
+    ...(resolution?.receiptId === undefined ? {} : { receiptId: resolution.receiptId }),
   };
   if (actual === context.fingerprint) return allowed(input.args, false, actual, extras);
 

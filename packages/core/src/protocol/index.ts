@@ -8,6 +8,20 @@ export {
   requestEventTypeSchema,
 } from './events.js';
 export {
+  type ConsumeReceiptInput,
+  consumeReceiptBodySchema,
+  type Execution,
+  type ExecutionReportInput,
+  executionReportBodySchema,
+  executionSchema,
+  executionStateSchema,
+  MAX_EXECUTION_ERROR_LENGTH,
+  type ReceiptConsumption,
+  type ReceiptKeySet,
+  receiptConsumptionSchema,
+  receiptKeySetSchema,
+} from './execution.js';
+export {
   boundedArgsCondition,
   describeGrantApproval,
   exactArgsCondition,
@@ -58,6 +72,7 @@ export {
   withValueAtPath,
 } from './preview-path.js';
 export { diffText, htmlToText, linesText, partText, renderPreviewText } from './preview-text.js';
+export { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from './receipt-claims.js';
 export {
   type ApprovalRequest,
   approvalRequestSchema,
@@ -100,6 +115,8 @@ export { type SseMessage, SseParser, type SseParserOptions } from './sse-parser.
 export {
   DECISION_OUTCOMES,
   type DecisionOutcome,
+  EXECUTION_STATES,
+  type ExecutionState,
   GRANT_APPLIES_TO,
   GRANT_STATUSES,
   type GrantAppliesTo,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { executionSchema } from './execution.js';
 import { grantReferenceSchema, grantSpecSchema } from './grants.js';
 import { requestPolicySchema } from './policy-scope.js';
 import { resolvedPreviewSchema } from './preview.js';
@@ -220,6 +221,16 @@ export const resolutionSchema = z
     edited: z.boolean().optional().describe('True when a reviewer changed the arguments'),
     response: z.unknown().optional().describe("The human's answer, for answered"),
     grant: grantReferenceSchema.optional(),
+    receipt: z
+      .string()
+      .optional()
+      .describe(
+        'For an approved tool call: the signed decision receipt (compact JWS, EdDSA) a tool server verifies with the keys of /.well-known/jwks.json',
+      ),
+    receiptId: z
+      .string()
+      .optional()
+      .describe("The receipt's unique id (its jti): POST /v1/receipts/{id}/consume uses it once"),
   })
   .describe('How the request ended; absent while pending');
 export type Resolution = z.infer<typeof resolutionSchema>;
@@ -266,6 +277,7 @@ export const approvalRequestSchema = z.object({
   notify: notifySchema.optional(),
   decisions: z.array(decisionSchema).describe('The decisions so far, oldest first'),
   resolution: resolutionSchema.optional(),
+  execution: executionSchema.optional(),
   links: z
     .object({
       self: z.string().describe('This request'),

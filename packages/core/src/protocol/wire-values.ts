@@ -43,6 +43,7 @@ export const REQUEST_EVENT_TYPES = [
   'decided',
   'expired',
   'cancelled',
+  'execution',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 
@@ -53,3 +54,9 @@ export type GrantAppliesTo = (typeof GRANT_APPLIES_TO)[number];
 /** Where a grant stands: usable, past its lifetime, out of uses, or revoked. */
 export const GRANT_STATUSES = ['active', 'expired', 'exhausted', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
+/**
+ * What the agent reported about running an approved call: `executing` just before it, then
+ * `succeeded` or `failed`. A call reported `executing` is never handed out again.
+ */
+export const EXECUTION_STATES = ['executing', 'succeeded', 'failed'] as const;
+export type ExecutionState = (typeof EXECUTION_STATES)[number];

@@ -1,4 +1,5 @@
 import { type ApprovalRequest, describeGrantApproval } from '@countersign/core/protocol';
+import { executionText } from '../lib/execution-facts';
 import { describePrincipal, STATUS_LABEL } from '../lib/request-facts';
 import { DiffView } from './diff-view';
 import { JsonTree } from './json-tree';
@@ -32,6 +33,7 @@ function Outcome(props: { request: ApprovalRequest }) {
           This approval added grant <a href="#/grants">{addedGrant(props.request)}</a>.
         </p>
       )}
+      {executionText(props.request) && <p class="execution">{executionText(props.request)}</p>}
       {resolution.reason && <p>Reason: “{resolution.reason}”</p>}
       {resolution.comment && <p>Comment: “{resolution.comment}”</p>}
       {resolution.response !== undefined && (

@@ -1,5 +1,6 @@
 import type { ApprovalRequest, RequestEvent } from '@countersign/core/protocol';
 import type { NotificationEntry } from '../api/notifications-api';
+import { executionEntries } from '../lib/execution-facts';
 import { describePrincipal } from '../lib/request-facts';
 
 interface Entry {
@@ -74,6 +75,7 @@ export function timelineEntries(
   if (request.escalation?.fired && !events.some((event) => event.type === 'escalated')) {
     entries.push({ key: 'escalated', at: request.escalation.at, text: 'Escalated' });
   }
+  entries.push(...executionEntries(request));
   const { resolution } = request;
   if (resolution && (resolution.status === 'expired' || resolution.status === 'cancelled')) {
     const text =

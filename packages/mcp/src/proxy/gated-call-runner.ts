@@ -29,7 +29,12 @@ export class GatedCallRunner {
   constructor(options: ResolvedProxyOptions) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#executor = new ApprovedCallExecutor(options.upstreams, options.store, this.#logger);
+    this.#executor = new ApprovedCallExecutor(
+      options.upstreams,
+      options.store,
+      this.#logger,
+      options.gate,
+    );
     this.#runId = options.runId ?? `mcp-proxy-${randomUUID()}`;
     this.#maxWaitMs = options.maxWaitMs ?? 50_000;
     this.#intervalMs = options.progressIntervalMs ?? 10_000;
@@ -122,7 +127,7 @@ export class GatedCallRunner {
       case 'allow':
         if (decision.requestId === undefined) return this.#forward(tool, input.args, extra);
         await this.#remember(decision.requestId, tool, input, 'pending');
-        return this.#executor.execute(decision.requestId, tool, decision.args);
+        return this.#executor.execute(decision.requestId, tool, decision);
       case 'deny': {
         const result = textResult(decision.message, true);
         if (decision.requestId !== undefined && FINAL_DENIALS.has(decision.reason)) {

@@ -112,14 +112,18 @@ export class UpstreamSet {
     return this.#index.get(exposedName);
   }
 
-  /** Calls the upstream tool with exactly these arguments. */
+  /** Calls the upstream tool with exactly these arguments (and `meta` as the call's `_meta`). */
   async call(
     tool: ProxiedTool,
     args: Record<string, unknown>,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; meta?: Record<string, unknown> } = {},
   ): Promise<CallToolResult> {
     const result = await tool.upstream.client.callTool(
-      { name: tool.upstreamName, arguments: args },
+      {
+        name: tool.upstreamName,
+        arguments: args,
+        ...(options.meta === undefined ? {} : { _meta: options.meta }),
+      },
       undefined,
       { signal: options.signal, timeout: 10 * 60_000 },
     );

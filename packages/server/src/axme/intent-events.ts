@@ -64,6 +64,9 @@ export function expandEvent(event: RequestEvent): Unnumbered[] {
       return [waiting('intent.reminder', { assignees: request.assignees })];
     case 'escalated':
       return [waiting('intent.escalated', { ...event.data })];
+    case 'execution':
+      // What ran after the approval: AXME's intent lifecycle has already ended there.
+      return [];
     default: {
       const status = intentStatusOf(request);
       if (status === 'WAITING') return [waiting('intent.waiting', { ...event.data })];

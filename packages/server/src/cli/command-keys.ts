@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { assertKeyOptions, createApiKey } from '../auth/api-keys.js';
+import { rotateSigningKey } from '../receipts/rotate-signing-key.js';
 import type { Role } from '../store/store-types.js';
 import { CliError, type CliIo } from './cli-support.js';
 import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
@@ -16,6 +17,8 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
       groups: { type: 'string' },
       ...STORE_OPTIONS,
       json: { type: 'boolean', default: false },
+      'signing-key-secret': { type: 'string' },
+      'signing-key-secret-file': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -72,7 +75,17 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
       io.out(`Revoked ${id}`);
       return 0;
     }
-    throw new CliError('Usage: countersign keys create|list|revoke');
+    if (action === 'rotate-signing') {
+      const id = await rotateSigningKey(store, {
+        secret: values['signing-key-secret'] ?? io.env.COUNTERSIGN_SIGNING_KEY_SECRET,
+        file: values['signing-key-secret-file'] ?? io.env.COUNTERSIGN_SIGNING_KEY_SECRET_FILE,
+      });
+      io.out(
+        values.json ? JSON.stringify({ id }) : `New signing key ${id} (older keys still verify)`,
+      );
+      return 0;
+    }
+    throw new CliError('Usage: countersign keys create|list|revoke|rotate-signing');
   } finally {
     await store.close();
   }

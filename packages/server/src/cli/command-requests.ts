@@ -47,7 +47,7 @@ export async function backendFrom(
   }
   if (offline || (!url && io.env.COUNTERSIGN_DATABASE_URL)) {
     const store = await openStoreFromFlags(values, io.env);
-    return localBackend(store, values.as ?? 'cli');
+    return localBackend(store, values.as ?? 'cli', io.env);
   }
   if (values.as !== undefined) throw new CliError('--as works only offline (--db, --database-url)');
   if (!key) {

@@ -181,6 +181,19 @@ describe('countersign serve --config and --print-config', () => {
     });
   });
 
+  it('masks the signing-key secret in --print-config', async () => {
+    const secret = 'a-signing-key-secret-nobody-may-read-0123';
+    const printed = start(['serve', '--print-config', '--json'], {
+      COUNTERSIGN_SIGNING_KEY_SECRET: secret,
+    });
+    expect(await printed.done).toBe(0);
+    const text = printed.out.join('');
+    expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({
+      receipts: { signingKeySecret: '***', ttlMs: '10m' },
+    });
+  });
+
   it('serves with the options of the file', async () => {
     const dbPath = join(directory, 'from-file.db');
     await writeFile(configFile(), `port: 0\ndbPath: ${JSON.stringify(dbPath)}\n`);

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { systemClock } from '../clock.js';
 import { pageWithCursor } from '../http/list-cursor.js';
 import { auditCsvRow } from '../http/routes-audit.js';
+import { receiptIssuerFor, receiptOptionsFromEnv } from '../receipts/receipt-options.js';
 import { decideRequest } from '../service/decide-request.js';
 import { EventBus } from '../service/event-bus.js';
 import { requestNotFound } from '../service/failures.js';
@@ -14,10 +15,17 @@ import type { Backend } from './backend.js';
 
 /**
  * Works on the database directly (SQLite file or PostgreSQL), as an admin named `name` (offline
- * administration). The backend owns `store` and closes it on `close()`.
+ * administration). The backend owns `store` and closes it on `close()`. `env` may carry the
+ * server's `COUNTERSIGN_SIGNING_KEY_SECRET[_FILE]` and `COUNTERSIGN_RECEIPT_TTL` for receipts.
  */
-export function localBackend(store: Store, name: string): Backend {
-  const context: ServiceContext = { store, clock: systemClock, bus: new EventBus() };
+export function localBackend(store: Store, name: string, env: NodeJS.ProcessEnv = {}): Backend {
+  // Offline approvals get receipts too, signed with the server's key when given its secret.
+  const context: ServiceContext = {
+    store,
+    clock: systemClock,
+    bus: new EventBus(),
+    receipts: receiptIssuerFor(receiptOptionsFromEnv(env)),
+  };
   const principal: Principal = {
     id: `user:${name}`,
     role: 'admin',

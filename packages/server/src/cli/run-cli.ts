@@ -13,6 +13,7 @@ const USAGE = `Usage: countersign <command>
   users add|update NAME [--display-name T] [--email E] [--slack-id U…] [--groups a,b]
         [--channels email,slack] [--active true|false]
   users list [--active|--disabled] [--json] | users disable NAME
+  keys rotate-signing [--signing-key-secret-file FILE]  (or COUNTERSIGN_SIGNING_KEY_SECRET[_FILE])
   (every database command takes --database-url postgres://… [--schema NAME] or
    COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID

@@ -70,6 +70,20 @@ export function textType(label: string): OptionType<string> {
   };
 }
 
+/** A secret string of at least `minLength` characters (masked in output). */
+export function secretTextType(minLength: number): OptionType<string> {
+  return {
+    label: 'text',
+    schema: checked((value) =>
+      typeof value === 'string' && value.trim().length >= minLength
+        ? value.trim()
+        : new Problem(`must be a secret of at least ${minLength} characters`),
+    ),
+    fromText: asIs,
+    show: asIs,
+  };
+}
+
 /** A whole number of at least `min`. */
 export function integerType(min: number): OptionType<number> {
   return {

@@ -45,6 +45,7 @@ describe('server configuration from flags, environment and file', () => {
         keyRecheckMs: 5000,
       },
       keepAliveMs: 15_000,
+      receipts: { ttlMs: 600_000 },
       scheduler: { pollIntervalMs: 250, idempotencyRetentionMs: 7 * 86_400_000 },
       outbox: {
         pollIntervalMs: 500,
@@ -201,5 +202,17 @@ describe('server configuration from flags, environment and file', () => {
   it('never repeats a secret in a message', () => {
     const message = problem({ flags: { 'database-url': 'mysql://root:hunter2@db/x' } });
     expect(message).toBe('--database-url must start with postgres://, not "mysql://root:***@db/x"');
+    const short = problem({ env: { COUNTERSIGN_SIGNING_KEY_SECRET: 'hunter2' } });
+    expect(short).toBe('COUNTERSIGN_SIGNING_KEY_SECRET must be a secret of at least 32 characters');
+  });
+
+  it('takes the signing-key secret or its file, not both', () => {
+    const secret = 'x'.repeat(32);
+    expect(
+      problem({
+        env: { COUNTERSIGN_SIGNING_KEY_SECRET: secret },
+        flags: { 'signing-key-secret-file': '/run/secret' },
+      }),
+    ).toBe('Give either COUNTERSIGN_SIGNING_KEY_SECRET or --signing-key-secret-file, not both');
   });
 });

@@ -19,6 +19,7 @@ import {
   portType,
   postgresUrlType,
   rateType,
+  secretTextType,
   textListType,
   textType,
   urlType,
@@ -208,6 +209,31 @@ export const SERVER_OPTIONS = {
       env: 'COUNTERSIGN_KEY_RECHECK_INTERVAL',
       description:
         'How often the keys holding open waits are re-read, so a key revoked on another replica or offline loses them.',
+    }),
+  },
+  receipts: {
+    ttlMs: option({
+      type: durationType({ min: 1_000, minText: '1s', examples: '5m or 1h' }),
+      default: 600_000,
+      flag: 'receipt-ttl',
+      env: 'COUNTERSIGN_RECEIPT_TTL',
+      description:
+        'How long a signed decision receipt stays valid after the approval (its `exp`); keep it short.',
+    }),
+    signingKeySecret: option({
+      type: secretTextType(32),
+      flag: 'signing-key-secret',
+      env: 'COUNTERSIGN_SIGNING_KEY_SECRET',
+      secret: true,
+      description:
+        'Encrypts the receipt signing keys in the database (AES-256-GCM, at least 32 characters). Unset: a random secret per process, so keys sign only while it runs.',
+    }),
+    signingKeySecretFile: option({
+      type: textType('path'),
+      flag: 'signing-key-secret-file',
+      env: 'COUNTERSIGN_SIGNING_KEY_SECRET_FILE',
+      description:
+        'A file holding `signingKeySecret` (trailing newline ignored), for secrets mounted as files.',
     }),
   },
   dashboardDir: option({
@@ -501,6 +527,14 @@ export const SERVER_CONFIG_RULES: readonly ConfigRule[] = [
       }
       return undefined;
     },
+  },
+  {
+    option: 'receipts.signingKeySecretFile',
+    check: (config, name) =>
+      config.receipts.signingKeySecret !== undefined &&
+      config.receipts.signingKeySecretFile !== undefined
+        ? `Give either ${name('receipts.signingKeySecret')} or ${name('receipts.signingKeySecretFile')}, not both`
+        : undefined,
   },
   {
     option: 'outbox.maxDelayMs',

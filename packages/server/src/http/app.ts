@@ -8,6 +8,7 @@ import { systemClock } from '../clock.js';
 import { decisionLinkRoutes } from '../notify/links/decision-link-routes.js';
 import type { NotificationChannel } from '../notify/notification-types.js';
 import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
+import { type ReceiptOptions, receiptIssuerFor } from '../receipts/receipt-options.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -37,6 +38,7 @@ import { grantRoutes } from './routes-grants.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { notificationRoutes, requestNotificationRoutes } from './routes-notifications.js';
+import { executionRoutes, jwksRoutes, receiptRoutes } from './routes-receipts.js';
 import { requestRoutes } from './routes-requests.js';
 import { userRoutes } from './routes-users.js';
 
@@ -140,6 +142,11 @@ export interface AppOptions {
    * `POST /integrations/slack/interactions` a 404) otherwise.
    */
   slack?: SlackOptions;
+  /**
+   * How decision receipts are signed: their lifetime and the secret that encrypts the signing
+   * keys at rest (see {@link ReceiptOptions}). Bad values throw here.
+   */
+  receipts?: ReceiptOptions;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -221,6 +228,7 @@ export function buildApp(
       maxExpansion: inputLimits.maxSchemaExpansion,
     }),
     allowLinkLocalCallbacks: options.allowLinkLocalCallbacks ?? false,
+    receipts: receiptIssuerFor(options.receipts),
     ...(options.callbackResolver ? { callbackResolver: options.callbackResolver } : {}),
     ...(options.onWork ? { onWork: options.onWork } : {}),
     ...(options.callbackHosts
@@ -287,6 +295,7 @@ export function buildApp(
       ...(publicUrl ? { publicUrl } : {}),
     }),
   );
+  app.route('/', jwksRoutes(context));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
 
@@ -296,6 +305,7 @@ export function buildApp(
   api.route('/requests', longLived.perRequest);
   api.route('/requests', requestRoutes(context, listPageMaxBytes));
   api.route('/requests', requestNotificationRoutes(context));
+  api.route('/requests', executionRoutes(context));
   api.route('/events', longLived.all);
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
@@ -303,6 +313,7 @@ export function buildApp(
   api.route('/grants', grantRoutes(context));
   api.route('/users', userRoutes(context));
   api.route('/notifications', notificationRoutes(context));
+  api.route('/receipts', receiptRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

@@ -92,6 +92,20 @@ const ROUTES: Route[] = [
     body: {},
     expect: [401, 404, 404, 404, 404, 404],
   },
+  {
+    method: 'POST',
+    path: '/v1/requests/:id/execution',
+    body: { state: 'executing', attempt: 'a1' },
+    // Only the requester or an admin reports; the request is not an approved tool call: 409.
+    expect: [401, 409, 404, 403, 404, 409],
+  },
+  {
+    method: 'POST',
+    path: '/v1/receipts/rct_x/consume',
+    body: { receipt: 'a.b.c' },
+    expect: [401, 400, 400, 400, 400, 400],
+  },
+  { method: 'GET', path: '/.well-known/jwks.json', expect: [200, 200, 200, 200, 200, 200] },
 ];
 
 let h: Harness;

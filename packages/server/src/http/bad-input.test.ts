@@ -157,6 +157,9 @@ describe('bad input', () => {
       '/auth/logout',
       '/auth/cli/token',
       '/integrations/slack/interactions',
+      '/v1/requests/:id/execution',
+      '/v1/receipts/:id/consume',
+      '/.well-known/jwks.json',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
@@ -244,6 +247,14 @@ describe('bad input', () => {
             grants_patch: fc.oneof(fc.object(), fc.constant({ assignees: ['bob'] })),
             expected_policy_generation: fc.oneof(fc.integer(), fc.constant(null)),
             idToken: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('a.b.c'), fc.integer()),
+            state: fc.constantFrom('executing', 'succeeded', 'failed', 'x'),
+            attempt: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+            error: fc.oneof(fc.string({ maxLength: 20 }), fc.constant(null)),
+            receipt: fc.oneof(
+              fc.string({ maxLength: 30 }),
+              fc.constant('eyJhbGciOiJFZERTQSJ9.e30.AAAA'),
+              fc.constant('a.b.c'),
+            ),
           },
           { requiredKeys: [] },
         )

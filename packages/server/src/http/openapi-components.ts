@@ -2,11 +2,15 @@ import {
   apiErrorBodySchema,
   approvalRequestSchema,
   cancelBodySchema,
+  consumeReceiptBodySchema,
   createGrantBodySchema,
   createRequestBodySchema,
   decisionBodySchema,
+  executionReportBodySchema,
   grantListSchema,
   grantSchema,
+  receiptConsumptionSchema,
+  receiptKeySetSchema,
   requestEventSchema,
   requestListSchema,
   revokeGrantBodySchema,
@@ -79,6 +83,10 @@ const COMPONENTS = {
   CreateUserBody: [createUserBodySchema, 'input'],
   UpdateUserBody: [updateUserBodySchema, 'input'],
   NotificationList: [notificationListSchema, 'output'],
+  ExecutionReportBody: [executionReportBodySchema, 'input'],
+  ConsumeReceiptBody: [consumeReceiptBodySchema, 'input'],
+  ReceiptConsumption: [receiptConsumptionSchema, 'output'],
+  ReceiptKeySet: [receiptKeySetSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

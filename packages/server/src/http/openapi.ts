@@ -78,6 +78,31 @@ function paths(): Record<string, unknown> {
         query: notificationQuerySchema,
       }),
     },
+    '/v1/requests/{id}/execution': {
+      parameters: [requestId],
+      post: operation({
+        summary:
+          'Report running an approved call: executing (once; 409 "already running or ran" for another attempt), then succeeded or failed',
+        answer: 'ApprovalRequest',
+        body: 'ExecutionReportBody',
+      }),
+    },
+    '/v1/receipts/{id}/consume': {
+      parameters: [pathId('id', 'The receipt id (its jti)')],
+      post: operation({
+        summary:
+          'Consume a decision receipt once: idempotent for the same caller, 409 for another or once expired',
+        answer: 'ReceiptConsumption',
+        body: 'ConsumeReceiptBody',
+      }),
+    },
+    '/.well-known/jwks.json': {
+      get: operation({
+        summary: 'The public keys decision receipts are signed with (EdDSA), newest first',
+        answer: 'ReceiptKeySet',
+        public: true,
+      }),
+    },
     '/v1/requests/{id}/wait': {
       parameters: [requestId],
       get: operation({

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit-chain.js';
 import { enqueueNotifications } from '../notify/enqueue-notifications.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
+import { attachReceipt } from './attach-receipt.js';
 import type { ServiceContext } from './service-context.js';
 
 /** One state change of a request. */
@@ -27,6 +28,7 @@ export async function recordChange(
   change: Change,
 ): Promise<RequestEvent> {
   const { request } = change;
+  await attachReceipt(context, tx, request);
   if (change.previousVersion === undefined) {
     await tx.insertRequest(request);
   } else if (!(await tx.updateRequest(request, change.previousVersion))) {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { ReceiptIssuer } from '../receipts/receipt-signer.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   callbackResolver?: HostResolver;
   /** The longest lifetime a grant may have, in ms (default 24 hours). */
   maxGrantLifetimeMs?: number;
+  /** Signs the decision receipt of every approved tool call (unset: approvals carry none). */
+  receipts?: ReceiptIssuer;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
   /** The notification channels and link settings; unset: nobody is notified. */

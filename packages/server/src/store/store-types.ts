@@ -88,6 +88,26 @@ export interface SignInAttempt {
   createdAt: number;
 }
 
+/** A receipt signing key: the public JWK in clear, the private one encrypted (AES-256-GCM). */
+export interface SigningKeyRecord {
+  /** The key id (`kid`): the JWK thumbprint of the public key. */
+  id: string;
+  /** The public JWK as JSON. */
+  publicJwk: string;
+  /** The private JWK, encrypted with the signing-key secret. */
+  privateKey: string;
+  createdAt: string;
+}
+
+/** The one consumption of a receipt. */
+export interface ReceiptUse {
+  receiptId: string;
+  requestId: string;
+  /** The principal that consumed it. */
+  consumer: string;
+  consumedAt: string;
+}
+
 /** Which requests a caller may see. */
 export interface Visibility {
   /** Everything (admins). */
@@ -386,6 +406,17 @@ export interface StoreTx {
   insertSignInAttempt(attempt: SignInAttempt, purgeBefore: number): Promise<void>;
   /** Removes and returns the sign-in with this state; undefined when unknown or already taken. */
   takeSignInAttempt(state: string): Promise<SignInAttempt | undefined>;
+  /** Stores a new receipt signing key; the newest one signs. */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Every signing key, newest first. */
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** The id of the newest signing key, if any. */
+  newestSigningKeyId(): Promise<string | undefined>;
+  /**
+   * Records `use` unless the receipt was consumed before; resolves with the first consumption and
+   * whether it is this one.
+   */
+  consumeReceipt(use: ReceiptUse): Promise<{ first: ReceiptUse; recorded: boolean }>;
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;

@@ -59,6 +59,7 @@ export async function createHarness(
     | 'inputLimits'
     | 'maxGrantLifetimeMs'
     | 'slack'
+    | 'receipts'
   > & {
     /** Another store than the SQLite file (closed with the harness), e.g. PostgreSQL. */
     store?: Store;

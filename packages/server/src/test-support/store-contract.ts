@@ -413,5 +413,35 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         { ...attempt, state: 's2', createdAt: 500 },
       ]);
     });
+
+    it('keeps signing keys newest first and records a receipt consumption once', async () => {
+      const key = (id: string) => ({
+        id,
+        publicJwk: `{"kid":"${id}"}`,
+        privateKey: `v1.iv.${id}`,
+        createdAt: '2030-01-01T00:00:00.000Z',
+      });
+      expect(await store.read((tx) => tx.newestSigningKeyId())).toBeUndefined();
+      await store.transaction((tx) => tx.insertSigningKey(key('k1')));
+      await store.transaction((tx) => tx.insertSigningKey(key('k2')));
+      expect(await store.read((tx) => tx.newestSigningKeyId())).toBe('k2');
+      const keys = await store.read((tx) => tx.listSigningKeys());
+      expect(keys.map((each) => each.id)).toEqual(['k2', 'k1']);
+      expect(keys[1]).toEqual(key('k1'));
+      const use = (consumer: string) => ({
+        receiptId: 'rct_1',
+        requestId: 'req_1',
+        consumer,
+        consumedAt: `2030-01-01T00:00:0${consumer.length % 10}.000Z`,
+      });
+      const [first, second] = await Promise.all([
+        store.transaction((tx) => tx.consumeReceipt(use('agent:a'))),
+        store.transaction((tx) => tx.consumeReceipt(use('agent:bb'))),
+      ]);
+      expect([first.recorded, second.recorded].sort()).toEqual([false, true]);
+      expect(first.first).toEqual(second.first);
+      const again = await store.transaction((tx) => tx.consumeReceipt(use('agent:ccc')));
+      expect(again).toEqual({ first: first.first, recorded: false });
+    });
   });
 }

@@ -169,3 +169,18 @@ export const SIGN_IN_ATTEMPTS = {
   delete: sql`DELETE FROM sign_in_attempts WHERE state = :state`,
   purge: sql`DELETE FROM sign_in_attempts WHERE created_at < :before`,
 };
+
+export const SIGNING_KEYS = {
+  insert: sql`INSERT INTO signing_keys (id, public_jwk, private_key, created_at)
+    VALUES (:id, :publicJwk, :privateKey, :createdAt)`,
+  list: sql`SELECT id, public_jwk, private_key, created_at FROM signing_keys ORDER BY seq DESC`,
+  newest: sql`SELECT id FROM signing_keys ORDER BY seq DESC LIMIT 1`,
+};
+
+export const RECEIPT_USES = {
+  // The first consumer wins; the others read who it was.
+  claim: sql`INSERT INTO receipt_uses (receipt_id, request_id, consumer, consumed_at)
+    VALUES (:receiptId, :requestId, :consumer, :consumedAt) ON CONFLICT (receipt_id) DO NOTHING`,
+  get: sql`SELECT receipt_id, request_id, consumer, consumed_at FROM receipt_uses
+    WHERE receipt_id = :receiptId`,
+};

@@ -174,4 +174,20 @@ export const MIGRATIONS: readonly Query[] = [
     PRIMARY KEY (request_id, recipient)
   );
   `,
+  // Receipt signing keys (private halves encrypted) and the one-time consumption of receipts.
+  sql`
+  CREATE TABLE signing_keys (
+    seq ${key},
+    id TEXT NOT NULL UNIQUE,
+    public_jwk TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE receipt_uses (
+    receipt_id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    consumer TEXT NOT NULL,
+    consumed_at TEXT NOT NULL
+  );
+  `,
 ];

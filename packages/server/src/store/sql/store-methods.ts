@@ -2,6 +2,7 @@ import type { StoreTx } from '../store-types.js';
 import { adminMethods } from './admin-methods.js';
 import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
+import { receiptMethods } from './receipt-methods.js';
 import { requestMethods } from './request-methods.js';
 import { sessionMethods } from './session-methods.js';
 import { slackMethods } from './slack-methods.js';
@@ -20,5 +21,6 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...userMethods(db),
     ...sessionMethods(db),
     ...slackMethods(db),
+    ...receiptMethods(db),
   };
 }

@@ -1,0 +1,77 @@
+// Decision receipts per call: signing one (the server, once per approval) and verifying one (a
+// tool server, once per call), against the fingerprint every approved call computes anyway.
+import {
+  fingerprint,
+  RECEIPT_ISSUER,
+  RECEIPT_TYPE,
+  type ReceiptClaims,
+  verifyReceipt,
+} from '@countersign/core';
+import { verifyReceipt as verifyAnywhere } from '@countersign/core/receipts';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { type BenchResult, measure, printTable } from './measure.ts';
+
+const toolName = 'transfer_funds';
+const args = { to: 'acme-gmbh', amount: 1250, currency: 'EUR', memo: 'invoice 2030-117' };
+const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+const publicJwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
+const jwks = { keys: [publicJwk] };
+
+function claims(): ReceiptClaims {
+  const iat = Math.floor(Date.now() / 1000);
+  return {
+    iss: RECEIPT_ISSUER,
+    sub: 'req_bench',
+    jti: `rct_${Math.random().toString(36).slice(2)}`,
+    tool: toolName,
+    fingerprint: fingerprint(toolName, args),
+    approvers: ['user:alice'],
+    rule: 'payments',
+    iat,
+    exp: iat + 600,
+  };
+}
+
+// What the server does per approval (see packages/server/src/receipts/receipt-signer.ts).
+const sign = () =>
+  new SignJWT({ ...claims() })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: RECEIPT_TYPE })
+    .sign(privateKey);
+const receipt = await sign();
+
+const results: BenchResult[] = [];
+results.push(
+  await measure({ name: 'fingerprint (baseline)', fn: () => fingerprint(toolName, args) }),
+);
+results.push(await measure({ name: 'sign a receipt (server)', fn: sign }));
+results.push(
+  await measure({
+    name: 'jose jwtVerify alone',
+    fn: () => jwtVerify(receipt, publicKey, { algorithms: ['EdDSA'] }),
+  }),
+);
+results.push(
+  await measure({
+    name: 'verifyReceipt with jwks',
+    fn: () => verifyReceipt(receipt, { toolName, args, jwks }),
+  }),
+);
+results.push(
+  await measure({
+    name: 'verifyReceipt with a JWK key',
+    fn: () => verifyReceipt(receipt, { toolName, args, key: publicJwk }),
+  }),
+);
+results.push(
+  await measure({
+    name: 'verifyReceipt, /receipts (Web Crypto)',
+    fn: () => verifyAnywhere(receipt, { toolName, args, jwks }),
+  }),
+);
+printTable('Decision receipts, per call', results);
+
+const verify = results.find((result) => result.name === 'verifyReceipt with jwks') as BenchResult;
+const micros = verify.nsPerOp / 1000;
+console.log(
+  `verifyReceipt: ${micros.toFixed(1)} µs per call (target ≤ 100 µs: ${micros <= 100 ? 'met' : 'NOT met'})`,
+);

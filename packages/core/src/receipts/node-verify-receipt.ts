@@ -1,0 +1,13 @@
+import { fingerprint } from '../fingerprint/fingerprint.js';
+import { receiptVerifier } from './verify-receipt.js';
+
+/**
+ * Checks that `receipt` proves a human (or a grant) approved exactly this call: a valid EdDSA
+ * signature by one of the server's keys, not expired, for `toolName` with exactly `args`.
+ * Resolves with the receipt's claims; throws `ReceiptInvalidError` (with `reason`) otherwise.
+ *
+ * @example
+ * const jwks = await client.signingKeys(); // GET /.well-known/jwks.json
+ * const claims = await verifyReceipt(receipt, { toolName: 'transfer_funds', args, jwks });
+ */
+export const verifyReceipt = receiptVerifier(fingerprint);

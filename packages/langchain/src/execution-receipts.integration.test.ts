@@ -1,0 +1,114 @@
+import { verifyReceipt } from '@countersign/core';
+import { AIMessage, createAgent, fakeModel, tool } from 'langchain';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { approvalOf } from './index.js';
+import { countersignMiddleware } from './middleware.js';
+import { bankPolicy, toolMessages } from './test-support/fixtures.js';
+import { startCountersign } from './test-support/server-fixture.js';
+import { withApproval } from './with-approval.js';
+
+type Countersign = Awaited<ReturnType<typeof startCountersign>>;
+const ask = { messages: [{ role: 'user', content: 'pay' }] };
+const bob = { name: 'transfer_funds', args: { to: 'bob', amount: 500 }, id: 'call_bob' };
+
+/** A transfer tool that keeps the receipt it was handed, and fails when told to. */
+function receiptTool(fail = false) {
+  const receipts: (string | undefined)[] = [];
+  const transfer = tool(
+    async (args, config) => {
+      receipts.push(approvalOf(config)?.receipt);
+      if (fail) throw new Error('the bank is closed');
+      return `sent ${args.amount} to ${args.to}`;
+    },
+    {
+      name: 'transfer_funds',
+      description: 'Send money to someone',
+      schema: z.object({ to: z.string().min(1), amount: z.number().positive() }),
+    },
+  );
+  return { transfer, receipts };
+}
+
+describe('LangChain adapters: receipts and execution reports, against a real server', () => {
+  let countersign: Countersign;
+  beforeEach(async () => {
+    countersign = await startCountersign();
+  });
+  afterEach(async () => {
+    await countersign.server.close();
+  });
+
+  async function approveNext() {
+    const request = await countersign.nextPending();
+    return countersign.reviewer.decide(request.id, { outcome: 'approve' });
+  }
+
+  it('createAgent + middleware: the tool gets a valid receipt in its config; executing then succeeded', async () => {
+    const { transfer, receipts } = receiptTool();
+    const agent = createAgent({
+      model: fakeModel().respondWithTools([bob]).respond(new AIMessage('done')),
+      tools: [transfer],
+      middleware: [
+        countersignMiddleware({ policy: bankPolicy(), service: countersign.agentClient }),
+      ],
+    });
+    const [out, decided] = await Promise.all([
+      agent.invoke(ask, { configurable: { thread_id: 'receipt-1' } }),
+      approveNext(),
+    ]);
+    expect(toolMessages(out.messages)[0]?.content).toBe('sent 500 to bob');
+    const jwks = await countersign.agentClient.signingKeys();
+    const claims = await verifyReceipt(receipts[0], {
+      toolName: 'transfer_funds',
+      args: bob.args,
+      jwks,
+    });
+    expect(claims.sub).toBe(decided.id);
+    const stored = await countersign.reviewer.get(decided.id);
+    expect(stored.execution).toMatchObject({ state: 'succeeded', by: 'agent:lc-bot' });
+  });
+
+  it('createAgent + middleware: a failing tool is reported failed; the same approval never runs again', async () => {
+    const { transfer, receipts } = receiptTool(true);
+    const agent = () =>
+      createAgent({
+        model: fakeModel().respondWithTools([bob]).respond(new AIMessage('done')),
+        tools: [transfer],
+        middleware: [
+          countersignMiddleware({ policy: bankPolicy(), service: countersign.agentClient }),
+        ],
+      });
+    const config = { configurable: { thread_id: 'receipt-2' } };
+    const [, decided] = await Promise.all([
+      agent()
+        .invoke(ask, config)
+        .catch(() => undefined),
+      approveNext(),
+    ]);
+    const stored = await countersign.reviewer.get(decided.id);
+    expect(stored.execution).toMatchObject({ state: 'failed' });
+    expect(stored.execution?.error).toContain('the bank is closed');
+    const again = await agent().invoke(ask, config);
+    expect(receipts).toHaveLength(1);
+    expect(String(toolMessages(again.messages).at(-1)?.content)).toContain(
+      'already running or ran',
+    );
+  });
+
+  it('withApproval: the wrapped tool gets the receipt and its execution is reported', async () => {
+    const { transfer, receipts } = receiptTool();
+    const guarded = withApproval(transfer, {
+      policy: bankPolicy(),
+      service: countersign.agentClient,
+    });
+    const [result, decided] = await Promise.all([
+      guarded.invoke(bob.args, { configurable: { thread_id: 'receipt-3' } }),
+      approveNext(),
+    ]);
+    expect(result).toBe('sent 500 to bob');
+    expect(receipts[0]).toBe(decided.resolution?.receipt);
+    const stored = await countersign.reviewer.get(decided.id);
+    expect(stored.execution?.state).toBe('succeeded');
+  });
+});

@@ -31,6 +31,16 @@ export {
   type ServerContext,
 } from './http/app.js';
 export type { LimitOptions } from './http/request-limits.js';
+export { type EmailChannelOptions, emailChannel } from './notify/email/email-channel.js';
+export {
+  type Notification,
+  type NotificationChannel,
+  type NotificationDelivery,
+  type NotificationKind,
+  type NotificationLinks,
+  PermanentDeliveryError,
+} from './notify/notification-types.js';
+export { type DecisionLinkMode, Notifier, type NotifierOptions } from './notify/notifier.js';
 export {
   activeGroupMembers,
   addUser,

@@ -221,3 +221,31 @@ describe('countersign serve --config and --print-config', () => {
     expect(existsSync(join(directory, 'countersign.db'))).toBe(false);
   });
 });
+
+describe('countersign serve --smtp-url', () => {
+  it('refuses an unreachable relay at start in one line naming the option, and masks its password', async () => {
+    const refused = start([
+      'serve',
+      '--db',
+      dbPath,
+      '--port',
+      '0',
+      '--smtp-url',
+      'smtp://u:hunter2@127.0.0.1:1',
+    ]);
+    expect(await refused.done).toBe(1);
+    expect(refused.err).toHaveLength(1);
+    expect(refused.err[0]).toMatch(
+      /^countersign serve: validation_failed: --smtp-url \(COUNTERSIGN_SMTP_URL\): cannot use the SMTP relay smtp:\/\/u:\*\*\*@127\.0\.0\.1:1/,
+    );
+    expect(refused.err[0]).not.toContain('hunter2');
+    const printed = start(['serve', '--print-config'], {
+      COUNTERSIGN_SMTP_URL: 'smtp://u:hunter2@smtp.example.com:587',
+      COUNTERSIGN_PUBLIC_URL: 'ftp://nope',
+    });
+    expect(await printed.done).not.toBe(0);
+    expect(printed.err.join('\n')).toMatch(
+      /COUNTERSIGN_PUBLIC_URL must be a http:\/\/ or https:\/\/ URL/,
+    );
+  });
+});

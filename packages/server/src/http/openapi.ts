@@ -67,7 +67,8 @@ function paths(): Record<string, unknown> {
     '/v1/requests/{id}/notifications': {
       parameters: [requestId],
       get: operation({
-        summary: 'Who was told of the request, on which channel, and how delivery stands',
+        summary:
+          'Who was told of the request, on which channel, and how delivery stands (reviewers, admins)',
         answer: 'NotificationList',
       }),
     },

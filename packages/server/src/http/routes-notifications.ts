@@ -28,10 +28,13 @@ export function notificationView(message: OutboxMessage): NotificationView {
   };
 }
 
-/** `GET /v1/requests/:id/notifications`: who was told of a request, for anyone who may see it. */
+/**
+ * `GET /v1/requests/:id/notifications`: who was told of a request, for the reviewers and admins
+ * who may see it (agents are not shown people's addresses).
+ */
 export function requestNotificationRoutes(context: ServiceContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/:id/notifications', async (c) => {
+  app.get('/:id/notifications', requireRole('reviewer', 'admin'), async (c) => {
     const id = c.req.param('id');
     const items = await context.store.read(async (tx) => {
       if (!(await loadVisible(tx, c.get('principal'), id))) throw requestNotFound(id);

@@ -116,6 +116,9 @@ describe('notifications', () => {
     expect(timeline.status).toBe(200);
     expect(timeline.body.items).toHaveLength(8);
     expect(timeline.body.items[0]).toMatchObject({ kind: 'request', status: 'delivered' });
+    expect((await call(agent, 'GET', `/v1/requests/${created.body.id}/notifications`)).status).toBe(
+      403,
+    );
   });
 
   it('retries a failing channel with backoff without holding up the others, and shows a permanent failure to admins', async () => {

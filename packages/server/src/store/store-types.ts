@@ -275,6 +275,9 @@ export interface SlackMessageRef {
   shownVersion: number;
 }
 
+/** The rows one claim takes: webhooks and callbacks, or notifications (`notify:` urls). */
+export type OutboxLane = 'webhooks' | 'notifications';
+
 /** Everything the service reads and writes; each method is one statement or a small group. */
 export interface StoreTx {
   getRequest(id: string): Promise<ApprovalRequest | undefined>;
@@ -323,8 +326,13 @@ export interface StoreTx {
   nextJobDue(): Promise<number | undefined>;
 
   enqueueOutbox(message: OutboxMessage): Promise<void>;
-  /** Leases due messages until `leaseUntil` so a crash re-delivers them. */
-  claimDueOutbox(now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
+  /** Leases due messages (of one lane, or all) until `leaseUntil` so a crash re-delivers them. */
+  claimDueOutbox(
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    lane?: OutboxLane,
+  ): Promise<OutboxMessage[]>;
   updateOutbox(message: OutboxMessage): Promise<void>;
   disableOutboxFor(webhookId: string): Promise<void>;
   listOutbox(limit: number): Promise<OutboxMessage[]>;

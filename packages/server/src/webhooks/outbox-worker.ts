@@ -8,7 +8,7 @@ import {
 } from '../notify/deliver-notification.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
-import type { OutboxMessage } from '../store/store-types.js';
+import type { OutboxLane, OutboxMessage } from '../store/store-types.js';
 import {
   linkLocalMessage,
   linkLocalRefusingAgent,
@@ -35,8 +35,9 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Messages claimed per run. */
+/** Messages claimed per run of a lane. */
 const BATCH = 50;
+const LANES: readonly OutboxLane[] = ['webhooks', 'notifications'];
 
 type Outcome =
   | { ok: true; status?: number }
@@ -50,8 +51,8 @@ export class OutboxWorker {
   readonly #context: ServiceContext;
   readonly #options: Required<OutboxWorkerOptions>;
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #again = false;
+  readonly #running = new Map<OutboxLane, Promise<number>>();
+  readonly #again = new Set<OutboxLane>();
   #callbackAgent: Agent | undefined;
 
   constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
@@ -95,36 +96,43 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running?.catch(() => undefined);
+    await Promise.all([...this.#running.values()].map((run) => run.catch(() => undefined)));
     await this.#callbackAgent?.close();
     this.#callbackAgent = undefined;
   }
 
   /**
-   * Attempts every due message once; resolves with how many were attempted. A call during a run
-   * joins it and makes it look again when done, so rows committed meanwhile (a burst of creates)
-   * go out now rather than at the next poll; a full batch is followed by the next at once.
+   * Attempts every due message once; resolves with how many were attempted. Webhooks and
+   * notifications are claimed in lanes of their own, so a slow channel never holds up webhooks
+   * (nor the reverse). A call during a lane's run joins it and makes it look again when done, so
+   * rows committed meanwhile (a burst of creates) go out now rather than at the next poll; a full
+   * batch is followed by the next at once.
    */
-  runDue(): Promise<number> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+  async runDue(): Promise<number> {
+    const counts = await Promise.all(LANES.map((lane) => this.#runLane(lane)));
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
-  async #drain(): Promise<number> {
+  #runLane(lane: OutboxLane): Promise<number> {
+    const running = this.#running.get(lane);
+    if (running) {
+      this.#again.add(lane);
+      return running;
+    }
+    const run = this.#drain(lane).finally(() => this.#running.delete(lane));
+    this.#running.set(lane, run);
+    return run;
+  }
+
+  async #drain(lane: OutboxLane): Promise<number> {
     let total = 0;
-    do {
-      this.#again = false;
-      const attempted = await this.#runOnce();
+    for (;;) {
+      this.#again.delete(lane);
+      const attempted = await this.#runOnce(lane);
       total += attempted;
-      if (attempted === BATCH) this.#again = true;
-    } while (this.#again && this.#timer !== undefined);
-    return total;
+      const more = attempted === BATCH || this.#again.has(lane);
+      if (!more || this.#timer === undefined) return total;
+    }
   }
 
   /** The delay before attempt `attempts + 1`: exponential with jitter, capped. */
@@ -134,11 +142,13 @@ export class OutboxWorker {
     return Math.round(exponential * (0.5 + random() * 0.5));
   }
 
-  async #runOnce(): Promise<number> {
+  async #runOnce(lane: OutboxLane): Promise<number> {
     const { store, clock } = this.#context;
     const now = clock.now();
     const leaseUntil = now + this.#options.requestTimeoutMs * 3;
-    const messages = await store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, BATCH));
+    const messages = await store.transaction((tx) =>
+      tx.claimDueOutbox(now, leaseUntil, BATCH, lane),
+    );
     await Promise.all(messages.map((message) => this.#deliver(message)));
     return messages.length;
   }

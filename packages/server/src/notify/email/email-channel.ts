@@ -30,7 +30,7 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
     url: options.smtpUrl,
     // Deliveries run concurrently: a few kept-open connections instead of one per message.
     pool: true as const,
-    maxConnections: 5,
+    maxConnections: 10,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

@@ -170,6 +170,26 @@ describe('email notifications and signed decision links', () => {
     );
   });
 
+  it('rejects with the reason given on the page, and refuses a rejection without one', async () => {
+    const { call, agent } = await setUp();
+    const created = await call(agent, 'POST', '/v1/requests', {
+      action: 'Delete the staging bucket',
+      assignees: ['user:alice'],
+    });
+    const link = linkIn((await smtp.received(1))[0] as ParsedMail);
+    const empty = await post(link, { decision: 'reject', reason: '  ' });
+    expect([empty.status, empty.text.includes('Reject with a reason')]).toEqual([400, true]);
+    expect((await post(link, { decision: 'maybe' })).status).toBe(400);
+    const rejected = await post(link, { decision: 'reject', reason: 'Still in use by QA' });
+    expect(rejected.text).toContain('Rejected. Thank you.');
+    const after = (await call(agent, 'GET', `/v1/requests/${created.body.id}`)).body;
+    expect(after.resolution).toMatchObject({
+      status: 'rejected',
+      reason: 'Still in use by QA',
+      by: ['user:alice'],
+    });
+  });
+
   it('acts as the recipient with the usual checks: a requester cannot approve their own request', async () => {
     const { server, call, alice } = await setUp();
     const created = await call(alice, 'POST', '/v1/requests', {

@@ -69,6 +69,11 @@ export const OUTBOX = {
   // Each message is leased to one worker; ties on time go by id, the same on every database.
   claimDue: sql`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
     ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
+  claimDueWebhooks: sql`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
+    AND url NOT LIKE 'notify:%' ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
+  claimDueNotifications: sql`SELECT * FROM outbox WHERE status = 'pending'
+    AND next_attempt_at <= :now AND url LIKE 'notify:%' ORDER BY next_attempt_at, id
+    LIMIT :limit${skipLocked}`,
   lease: sql`UPDATE outbox SET next_attempt_at = :leaseUntil WHERE ${inList('id', 'ids')}`,
   update: sql`UPDATE outbox SET attempts = :attempts, next_attempt_at = :nextAttemptAt,
     status = :status, last_error = :lastError WHERE id = :id`,

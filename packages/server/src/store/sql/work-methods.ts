@@ -34,8 +34,14 @@ export function workMethods(db: SqlSession): WorkMethods {
         requestId: message.requestId ?? null,
       });
     },
-    async claimDueOutbox(now, leaseUntil, limit) {
-      const rows = await db.rows<OutboxRow>(OUTBOX.claimDue, { now, limit });
+    async claimDueOutbox(now, leaseUntil, limit, lane) {
+      const query =
+        lane === 'webhooks'
+          ? OUTBOX.claimDueWebhooks
+          : lane === 'notifications'
+            ? OUTBOX.claimDueNotifications
+            : OUTBOX.claimDue;
+      const rows = await db.rows<OutboxRow>(query, { now, limit });
       if (rows.length > 0) {
         await db.run(OUTBOX.lease, { leaseUntil, ids: rows.map((row) => row.id) });
       }

@@ -46,6 +46,8 @@ export {
   type GateAllow,
   type GateCheckInput,
   type GateDecision,
+  type GateDecisionEvent,
+  type GateDecisionListener,
   type GateDeny,
   type GateOptions,
   type GatePending,
@@ -134,3 +136,4 @@ export {
   type UpdateRequestInput,
   updateRequestBodySchema,
 } from './protocol/index.js';
+export { contextFromTraceparent, isTraceparent, traceparentOf } from './telemetry/index.js';

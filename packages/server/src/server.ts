@@ -1,11 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { ROOT_CONTEXT, context as traceContext } from '@opentelemetry/api';
 import type { Clock } from './clock.js';
 import { optionLeaves, setValueAt, valueAt } from './config/option-tree.js';
 import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
+import { createLogger } from './observability/logger.js';
+import { listenForMetrics } from './observability/metrics-endpoint.js';
+import { observeNodeRoute } from './observability/node-route-observer.js';
+import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -62,6 +67,10 @@ export interface RunningServer {
   scheduler: BackgroundWorker;
   /** Webhook and callback delivery. */
   outbox: WebhookWorker;
+  /** The Prometheus metrics, when `metrics` enables them (register your own on its registry). */
+  metrics?: ServerMetrics;
+  /** `http://HOST:PORT/metrics` of the separate metrics listener, when `metrics.port` is set. */
+  metricsUrl?: string;
   /** Stops the workers and the listener, closes open streams and the store. */
   close(): Promise<void>;
 }
@@ -73,21 +82,32 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
-  const { app, context, nodeRoutes } = buildApp({ ...options, store, onWork: () => wake() });
-  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const { app, context, nodeRoutes, metrics } = buildApp({
+    ...options,
+    logger,
+    store,
+    onWork: () => wake(),
+  });
+  const logError =
+    options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
   let closing = false;
   wake = () => {
-    setImmediate(() => {
-      if (closing) return;
-      scheduler.runDue().catch(logError);
-      outbox.runDue().catch(logError);
-    });
+    // Background work starts in no trace: it is not part of the request whose commit woke it.
+    traceContext.with(ROOT_CONTEXT, () =>
+      setImmediate(() => {
+        if (closing) return;
+        scheduler.runDue().catch(logError);
+        outbox.runDue().catch(logError);
+      }),
+    );
   };
   const honoListener = getRequestListener(app.fetch);
   const server = createServer((request, response) => {
     if (!nodeRoutes(request, response)) void honoListener(request, response);
+    else if (metrics) observeNodeRoute(request, response, metrics);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,14 +120,21 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
       ? (store as PostgresStore).listen((event) => {
+          metrics?.relayLag(context.clock.now() - Date.parse(event.at));
           context.bus.publish(event);
           wake();
         })
+      : undefined;
+  const metricsPort = options.metrics?.port;
+  const metricsListener =
+    metrics && metricsPort !== undefined
+      ? await listenForMetrics(metrics, metricsPort, options.metrics?.host ?? '127.0.0.1')
       : undefined;
   scheduler.start();
   outbox.start();
   wake();
   const port = (server.address() as AddressInfo).port;
+  logger.info({ host, port, metrics: metricsListener?.url }, 'listening');
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -115,9 +142,17 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     context,
     scheduler,
     outbox,
+    ...(metrics ? { metrics } : {}),
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     async close() {
       closing = true;
       stopRelay?.();
+      if (metricsListener) {
+        await new Promise<void>((resolve) => {
+          metricsListener.server.close(() => resolve());
+          metricsListener.server.closeAllConnections();
+        });
+      }
       await scheduler.stop();
       await outbox.stop();
       await new Promise<void>((resolve) => {

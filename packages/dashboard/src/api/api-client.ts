@@ -66,6 +66,8 @@ export class ApiClient {
         method,
         headers: {
           authorization: this.authorization,
+          // Labels this client's decisions `dashboard` in the server's metrics.
+          'x-countersign-channel': 'dashboard',
           accept,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

@@ -3,6 +3,7 @@ import { createApiKey } from '../auth/api-keys.js';
 import { loadServerConfig, optionFlags } from '../config/load-server-config.js';
 import { printConfig } from '../config/print-config.js';
 import { resolveServerConfig } from '../config/resolve-server-config.js';
+import { startTracing } from '../observability/start-tracing.js';
 import { startServer } from '../server.js';
 import { openConfiguredStore } from '../store/open-configured-store.js';
 import type { CliIo } from './cli-support.js';
@@ -71,6 +72,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (firstStart) {
     io.out(`Created the database with an admin key (shown once, keep it): ${firstStart}`);
   }
+  // Only when the standard OTEL_* variables ask for it; the SDK is not even loaded otherwise.
+  const tracing = await startTracing('countersign-server', io.env);
   const server = await startServer({ ...config, store });
   io.out(`Countersign listening on ${server.url}`);
   await new Promise<void>((resolve) => {
@@ -85,5 +88,6 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     io.signal?.addEventListener('abort', stop, { once: true });
   });
   await server.close();
+  await tracing?.shutdown();
   return 0;
 }

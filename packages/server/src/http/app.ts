@@ -2,6 +2,15 @@ import { Hono } from 'hono';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { observeHttp } from '../observability/http-observer.js';
+import type { Logger, LogLevel } from '../observability/logger.js';
+import { createLogger } from '../observability/logger.js';
+import {
+  type MetricsOptions,
+  metricsEnabled,
+  tokenMetricsRoute,
+} from '../observability/metrics-endpoint.js';
+import { ServerMetrics } from '../observability/server-metrics.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -78,6 +87,20 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * Where `GET /metrics` (Prometheus text format) is served: on a separate loopback `port`, or on
+   * the API port behind a `token`. Off by default. See the README's "Operating Countersign".
+   */
+  metrics?: MetricsOptions;
+  /**
+   * Least severe level logged as JSON lines on stderr (`trace`, `debug`, `info`, `warn`, `error`,
+   * `fatal`, `silent`); `info` logs one line per HTTP request. `startServer` defaults to `info`;
+   * `createApp` logs nothing unless given this or a `logger`. Env `COUNTERSIGN_LOG_LEVEL`, flag
+   * `--log-level`.
+   */
+  logLevel?: LogLevel;
+  /** A pino logger to use instead of the one {@link logLevel} makes (code only). */
+  logger?: Logger;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -94,6 +117,10 @@ export interface ServerContext {
 export interface CountersignApp {
   app: Hono<AppEnv>;
   context: ServerContext;
+  /** The Prometheus metrics, when {@link AppOptions.metrics} enables them. */
+  metrics?: ServerMetrics;
+  /** The logger, when one is configured. */
+  logger?: Logger;
   /**
    * The long-lived GET routes served on Node's request and response directly; `startServer` puts it
    * in front of the app (the app serves the same routes for `app.request()`).
@@ -151,7 +178,14 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   };
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
-  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const logger = options.logger ?? (options.logLevel ? createLogger(options.logLevel) : undefined);
+  const metrics = metricsEnabled(options.metrics) ? new ServerMetrics(context.store) : undefined;
+  if (metrics) context.metrics = metrics;
+  const logError =
+    options.logError ??
+    (logger
+      ? (error: unknown) => logger.error({ err: error }, 'unexpected error')
+      : (error: unknown) => console.error(error));
   const keepAlive = new KeepAlive(keepAliveMs);
   const waits = new OpenWaits({
     store: context.store,
@@ -160,8 +194,10 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     recheckMs: limits.keyRecheckMs,
     logError,
   });
+  metrics?.countLiveWaiters(() => waits.byTransport());
   const services = { context, keepAlive, waits };
   const app = new Hono<AppEnv>();
+  app.use('*', observeHttp({ metrics, logger }));
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
   // Bodies are read with this cap in readJson (hono/body-limit retained memory per request).
@@ -175,6 +211,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     await next();
   });
   const auth = authenticate(context.store, requestLimits);
+  if (metrics && options.metrics?.token !== undefined) {
+    app.route('/', tokenMetricsRoute(metrics, options.metrics.token));
+  }
   app.route('/', metaRoutes(context, auth));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));
@@ -196,5 +235,11 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   app.route('/api', ambedo);
 
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
+  return {
+    app,
+    context,
+    nodeRoutes: fastWaitRoutes(services, requestLimits, logError),
+    ...(metrics ? { metrics } : {}),
+    ...(logger ? { logger } : {}),
+  };
 }

@@ -1,6 +1,8 @@
 import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersign/core/protocol';
 import { CountersignError } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
+import type { DecisionChannel } from '../observability/decision-channel.js';
+import { spanClock, traceChange } from '../observability/server-tracing.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
 import type { ServiceContext } from './service-context.js';
@@ -14,6 +16,8 @@ export interface Change {
   type: RequestEventType;
   actor?: string;
   data?: Record<string, unknown>;
+  /** How a decision came in (the metrics' `channel` label); only for `decided`. */
+  channel?: DecisionChannel;
 }
 
 /**
@@ -26,6 +30,7 @@ export async function recordChange(
   change: Change,
 ): Promise<RequestEvent> {
   const { request } = change;
+  const startedAt = spanClock();
   if (change.previousVersion === undefined) {
     await tx.insertRequest(request);
   } else if (!(await tx.updateRequest(request, change.previousVersion))) {
@@ -59,6 +64,9 @@ export async function recordChange(
   });
   await enqueueWebhooks(tx, event, context.clock.now());
   tx.afterCommit(() => {
+    const outcome = data.outcome as string | undefined;
+    context.metrics?.changed(request, change.type, change.channel, outcome);
+    traceChange({ request, type: change.type, channel: change.channel, outcome }, startedAt);
     context.bus.publish(event);
     context.onWork?.();
   });

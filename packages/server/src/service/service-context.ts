@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -23,4 +24,6 @@ export interface ServiceContext {
   callbackResolver?: HostResolver;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
+  /** The Prometheus metrics, when `/metrics` is enabled (counted after each commit). */
+  metrics?: ServerMetrics;
 }

@@ -40,6 +40,7 @@ export type WorkMethods = Pick<
   | 'updateOutbox'
   | 'disableOutboxFor'
   | 'listOutbox'
+  | 'backlog'
 >;
 
 /** The webhook, API-key and settings methods of a store. */

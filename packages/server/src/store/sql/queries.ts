@@ -91,3 +91,11 @@ export const SETTINGS = {
   set: sql`INSERT INTO settings (name, value) VALUES (:name, :value)
     ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 };
+
+// Read at metrics scrape time; `requests_status` serves the first two.
+export const BACKLOG = {
+  pendingCount: sql`SELECT COUNT(*) AS count FROM requests WHERE status = 'pending'`,
+  oldestPending: sql`SELECT doc FROM requests WHERE status = 'pending' ORDER BY seq LIMIT 1`,
+  outbox: sql`SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox
+    WHERE status = 'pending'`,
+};

@@ -1,5 +1,6 @@
 import type { ApprovalRequest, RequestEventType } from '@countersign/core/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
 import type { Store } from '../store/store-types.js';
 import { BoundedLabel } from './bounded-label.js';
 import type { DecisionChannel } from './decision-channel.js';
@@ -42,7 +43,7 @@ export class ServerMetrics {
   readonly #relayLag: Histogram;
   #liveWaiters: () => LiveWaiterCounts = () => ({ long_poll: 0, sse: 0 });
 
-  constructor(store: Store, options: { processMetrics?: boolean } = {}) {
+  constructor(store: Store, clock: Clock, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'countersign_' });
@@ -111,7 +112,7 @@ export class ServerMetrics {
       buckets: LAG_BUCKETS,
       registers,
     });
-    this.#storeGauges(store, registers);
+    this.#storeGauges(store, clock, registers);
     const waiters = (): LiveWaiterCounts => this.#liveWaiters();
     new Gauge({
       name: 'countersign_live_waiters',
@@ -126,7 +127,7 @@ export class ServerMetrics {
     });
   }
 
-  #storeGauges(store: Store, registers: Registry[]): void {
+  #storeGauges(store: Store, clock: Clock, registers: Registry[]): void {
     const read = () => store.read((tx) => tx.backlog());
     let pending: Promise<Awaited<ReturnType<typeof read>>> | undefined;
     // The four gauges share one store read per scrape.
@@ -139,7 +140,7 @@ export class ServerMetrics {
       return pending;
     };
     const ageOf = (at: number | undefined) =>
-      at === undefined ? 0 : Math.max(0, Date.now() - at) / 1000;
+      at === undefined ? 0 : Math.max(0, clock.now() - at) / 1000;
     const gauge = (
       name: string,
       help: string,

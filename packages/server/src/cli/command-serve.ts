@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { startTracing } from '@countersign/core/tracing';
 import { createApiKey } from '../auth/api-keys.js';
 import { loadServerConfig, optionFlags } from '../config/load-server-config.js';
 import { printConfig } from '../config/print-config.js';
 import { resolveServerConfig } from '../config/resolve-server-config.js';
-import { startTracing } from '../observability/start-tracing.js';
 import { startServer } from '../server.js';
 import { openConfiguredStore } from '../store/open-configured-store.js';
 import type { CliIo } from './cli-support.js';

@@ -179,7 +179,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
   const logger = options.logger ?? (options.logLevel ? createLogger(options.logLevel) : undefined);
-  const metrics = metricsEnabled(options.metrics) ? new ServerMetrics(context.store, context.clock) : undefined;
+  const metrics = metricsEnabled(options.metrics)
+    ? new ServerMetrics(context.store, context.clock)
+    : undefined;
   if (metrics) context.metrics = metrics;
   const logError =
     options.logError ??

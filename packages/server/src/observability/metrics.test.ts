@@ -93,7 +93,7 @@ describe('GET /metrics', () => {
     expect((await decide(rejected, { outcome: 'reject', reason: 'no' }, spoofed)).status).toBe(200);
     expect((await call(agent, 'POST', `/v1/requests/${cancelled}/cancel`, {})).status).toBe(200);
     await server.clock.advance(60_000);
-    expect((await (await waiting).json()).status).toBe('expired');
+    expect(((await (await waiting).json()) as { status: string }).status).toBe('expired');
     await until(async () => receiver?.received.length === 6, 'six webhook deliveries');
     await until(
       async () =>
@@ -158,7 +158,9 @@ describe('GET /metrics', () => {
     const get = (headers: Record<string, string>) => fetch(`${server?.url}/metrics`, { headers });
     const anonymous = await get({});
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('unauthorized');
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe(
+      'unauthorized',
+    );
     expect((await get({ authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
     expect((await get({ authorization: `Bearer ${server.adminKey}` })).status).toBe(401);
     expect((await get({ authorization: `Bearer ${reviewer}` })).status).toBe(401);

@@ -2,6 +2,8 @@ import { context, trace } from '@opentelemetry/api';
 
 /** A started tracing SDK. */
 export interface TracingHandle {
+  /** Exports the spans buffered so far. */
+  forceFlush(): Promise<void>;
   /** Exports the spans still buffered and stops the SDK. */
   shutdown(): Promise<void>;
 }
@@ -34,11 +36,12 @@ function tracesUrl(env: Environment): string {
 }
 
 /**
- * Starts the OpenTelemetry SDK when {@link tracingWanted}: a tracer provider exporting over
- * OTLP/HTTP (JSON or protobuf as `OTEL_EXPORTER_OTLP_PROTOCOL` says) in batches, with the
- * AsyncLocalStorage context manager, registered globally; `service.name` from
- * `OTEL_SERVICE_NAME` (default `serviceName`). Returns undefined, loading nothing, otherwise. The
- * SDK packages are imported only here, so a server without tracing never loads them.
+ * Starts the OpenTelemetry SDK when {@link tracingWanted}: a tracer provider exporting OTLP/HTTP
+ * (JSON) in batches, with the AsyncLocalStorage context manager, registered globally;
+ * `service.name` from `OTEL_SERVICE_NAME` (default `serviceName`). Returns undefined, loading
+ * nothing, otherwise. `countersign serve` and the MCP proxy call it at start; an application that
+ * runs its own SDK does not need it. The SDK packages are optional peer dependencies of
+ * `@countersign/core` (the server and the proxy install them), imported only here.
  */
 export async function startTracing(
   serviceName: string,
@@ -70,6 +73,7 @@ export async function startTracing(
   context.setGlobalContextManager(manager);
   trace.setGlobalTracerProvider(provider);
   return {
+    forceFlush: () => provider.forceFlush(),
     async shutdown() {
       await provider.shutdown();
       trace.disable();

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenForMetrics } from '@countersign/core/telemetry';
 import { getRequestListener } from '@hono/node-server';
 import { ROOT_CONTEXT, context as traceContext } from '@opentelemetry/api';
 import type { Clock } from './clock.js';
@@ -8,7 +9,6 @@ import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { createLogger } from './observability/logger.js';
-import { listenForMetrics } from './observability/metrics-endpoint.js';
 import { observeNodeRoute } from './observability/node-route-observer.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
@@ -128,7 +128,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const metricsPort = options.metrics?.port;
   const metricsListener =
     metrics && metricsPort !== undefined
-      ? await listenForMetrics(metrics, metricsPort, options.metrics?.host ?? '127.0.0.1')
+      ? await listenForMetrics(metrics.registry, metricsPort, options.metrics?.host ?? '127.0.0.1')
       : undefined;
   scheduler.start();
   outbox.start();
@@ -147,12 +147,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     async close() {
       closing = true;
       stopRelay?.();
-      if (metricsListener) {
-        await new Promise<void>((resolve) => {
-          metricsListener.server.close(() => resolve());
-          metricsListener.server.closeAllConnections();
-        });
-      }
+      await metricsListener?.close();
       await scheduler.stop();
       await outbox.stop();
       await new Promise<void>((resolve) => {

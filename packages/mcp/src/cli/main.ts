@@ -1,4 +1,5 @@
 import { CountersignError } from '@countersign/core';
+import { startTracing } from '@countersign/core/telemetry';
 import { createStderrLogger } from '../shared/logger.js';
 import { errorMessage } from '../shared/startup-error.js';
 import type { ServingMcp } from '../transport/serve-mcp.js';
@@ -22,6 +23,10 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(USAGE);
     return;
   }
+  // Only when the standard OTEL_* variables ask for it; the SDK is not loaded otherwise.
+  const tracing = await startTracing(
+    command.command === 'proxy' ? 'countersign-mcp-proxy' : 'countersign-mcp',
+  );
   let serving: ServingMcp;
   try {
     serving =
@@ -38,11 +43,15 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`countersign-mcp listening on ${serving.url}\n`);
   }
   const stop = () => {
-    void serving.close().finally(() => process.exit(0));
+    void serving
+      .close()
+      .then(() => tracing?.shutdown())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await serving.closed;
+  await tracing?.shutdown();
   process.exit(0);
 }
 

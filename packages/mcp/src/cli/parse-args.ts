@@ -30,6 +30,8 @@ export interface ProxyCommand extends ListenOptions {
   maxWaitMs: number;
   progressIntervalMs: number;
   channel: 'server' | 'elicit' | 'elicit-then-server';
+  /** Serve Prometheus `GET /metrics` on this loopback port (0: a free one); undefined: none. */
+  metricsPort?: number;
 }
 
 /** `countersign-mcp help` (or no arguments). */
@@ -51,11 +53,11 @@ function duration(flag: string, text: string | undefined, fallback: number): num
   return ms;
 }
 
-function port(text: string | undefined): number | undefined {
+function port(text: string | undefined, flag = 'port'): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65_535)
-    throw usageError(`--port expects 0-65535, got "${text}"`);
+    throw usageError(`--${flag} expects 0-65535, got "${text}"`);
   return value;
 }
 
@@ -108,6 +110,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
     maxWaitMs,
     progressIntervalMs,
     channel: values.elicit ? 'elicit' : values['elicit-first'] ? 'elicit-then-server' : 'server',
+    ...(values['metrics-port'] === undefined
+      ? {}
+      : { metricsPort: port(values['metrics-port'], 'metrics-port') }),
   };
 }
 
@@ -130,6 +135,7 @@ function parseOwn(args: string[]) {
       name: { type: 'string' },
       elicit: { type: 'boolean' },
       'elicit-first': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
     },
   });
 }

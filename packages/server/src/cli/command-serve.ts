@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startTracing } from '@countersign/core/tracing';
+import { startTracing } from '@countersign/core/telemetry';
 import { createApiKey } from '../auth/api-keys.js';
 import { loadServerConfig, optionFlags } from '../config/load-server-config.js';
 import { printConfig } from '../config/print-config.js';

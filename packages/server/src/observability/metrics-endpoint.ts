@@ -1,6 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/auth-middleware.js';
 import { errorResponse } from '../http/http-errors.js';
@@ -53,38 +51,4 @@ export function tokenMetricsRoute(metrics: ServerMetrics, token: string): Hono<A
     return scrape(metrics);
   });
   return app;
-}
-
-/** The separate metrics listener: `GET /metrics` and nothing else. */
-export async function listenForMetrics(
-  metrics: ServerMetrics,
-  port: number,
-  host: string,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Only GET /metrics here\n');
-      return;
-    }
-    scrape(metrics)
-      .then(async (answer) => {
-        response.writeHead(200, {
-          'content-type': answer.headers.get('content-type') ?? 'text/plain',
-        });
-        response.end(await answer.text());
-      })
-      .catch(() => {
-        response.writeHead(500, { 'content-type': 'text/plain' }).end('Metrics unavailable\n');
-      });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics` };
 }

@@ -46,7 +46,8 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
       await context.with(active, () => next());
     } finally {
       const status = c.res.status;
-      const matched = routePath(c, -1);
+      // The route of the handler that answered (later catch-alls such as the dashboard match too).
+      const matched = routePath(c);
       const route = status === 404 && (matched === '*' || matched === '/*') ? 'unmatched' : matched;
       span.updateName(`${method} ${route}`);
       span.setAttributes({ 'http.route': route, 'http.response.status_code': status });

@@ -144,6 +144,12 @@ describe('GET /metrics', () => {
     expect(sample(after, 'countersign_http_request_duration_seconds_count', creates)).toBe(4);
     const decisions = { method: 'POST', route: '/v1/requests/:id/decisions', status: '200' };
     expect(sample(after, 'countersign_http_request_duration_seconds_count', decisions)).toBe(2);
+    const list = await call(alice, 'GET', '/v1/requests?status=pending');
+    expect(list.status).toBe(200);
+    const listed = { method: 'GET', route: '/v1/requests', status: '200' };
+    expect(sample(await scrape(), 'countersign_http_request_duration_seconds_count', listed)).toBe(
+      1,
+    );
     const waits = { method: 'GET', route: '/v1/requests/:id/wait', status: '200' };
     expect(sample(after, 'countersign_http_request_duration_seconds_count', waits)).toBe(1);
     // No request id or free text in any label.

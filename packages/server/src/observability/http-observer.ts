@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../http/auth-middleware.js';
@@ -65,7 +65,9 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
             status,
             durationMs: Math.round(seconds * 10_000) / 10,
             principal: c.get('principal')?.id,
-            traceId: span.spanContext().traceId,
+            ...(isSpanContextValid(span.spanContext())
+              ? { traceId: span.spanContext().traceId }
+              : {}),
           },
           'request',
         );

@@ -40,6 +40,8 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
     );
     const active = trace.setSpan(parentContext(received), span);
     c.set('requestId', requestId);
+    // Before the handler: a streamed answer has sent its headers by the time it returns.
+    c.header('x-request-id', requestId);
     const traceparent = context.with(active, () => currentTraceparent(received));
     if (traceparent !== undefined) c.set('traceparent', traceparent);
     try {
@@ -55,7 +57,6 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
       span.end();
       const seconds = (performance.now() - started) / 1000;
       metrics?.http(method, route, status, seconds);
-      c.header('x-request-id', requestId);
       if (logger?.isLevelEnabled('info')) {
         logger.info(
           {

@@ -180,5 +180,12 @@ describe('GET /metrics', () => {
     expect(server.server.metrics).toBeUndefined();
     const response = await fetch(`${server.url}/metrics`);
     expect(await response.text()).not.toContain('countersign_requests_created_total');
+    // Every answer names its request id: the client's when it sent a plain one.
+    const health = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(health.headers.get('x-request-id')).toBe('abc-123');
+    const other = await fetch(`${server.url}/health`, {
+      headers: { 'x-request-id': 'no spaces!' },
+    });
+    expect(other.headers.get('x-request-id')).toMatch(/^req_http_/);
   });
 });

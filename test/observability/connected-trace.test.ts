@@ -248,7 +248,17 @@ describe('one trace from the agent through the human decision to the call', () =
     let stderr = '';
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [bin, 'proxy', '--metrics-port', '0', '--', process.execPath, upstream],
+      args: [
+        bin,
+        'proxy',
+        '--metrics-port',
+        '0',
+        '--log-format',
+        'json',
+        '--',
+        process.execPath,
+        upstream,
+      ],
       env: {
         ...getDefaultEnvironment(),
         COUNTERSIGN_URL: server.url,
@@ -282,7 +292,18 @@ describe('one trace from the agent through the human decision to the call', () =
       expect(call.service).toBe('mcp-proxy');
       expect(byName(spans, 'countersign.gate').parentSpanId).toBe(call.spanId);
       expectServerStory(spans);
-      const metricsUrl = /metrics at (http\S+)/.exec(stderr)?.[1] as string;
+      const logged = stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.find((entry) => entry.msg === 'tools/call')).toMatchObject({
+        service: 'countersign-mcp',
+        tool: 'transfer_funds',
+        isError: false,
+        traceId,
+      });
+      expect(stderr).not.toContain(agentKey);
+      const metricsUrl = /metrics at (http[^\s"]+)/.exec(stderr)?.[1] as string;
       const metrics = await (await fetch(metricsUrl)).text();
       expect(metrics).toMatch(
         /countersign_gate_decisions_total\{action="require",outcome="allow"\} 1/,

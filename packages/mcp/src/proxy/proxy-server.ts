@@ -72,16 +72,21 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, arguments: args = {}, _meta: meta } = request.params;
-      return inToolCallSpan(name, meta, async () => {
-        if (name === CHECK_REQUEST_TOOL) {
-          const requestId = args.request_id;
-          if (typeof requestId !== 'string' || requestId.length === 0) {
-            return textResult('check_request needs a "request_id" string.', true);
+      return inToolCallSpan(
+        name,
+        meta,
+        async () => {
+          if (name === CHECK_REQUEST_TOOL) {
+            const requestId = args.request_id;
+            if (typeof requestId !== 'string' || requestId.length === 0) {
+              return textResult('check_request needs a "request_id" string.', true);
+            }
+            return runner.checkRequest(requestId, extra, server);
           }
-          return runner.checkRequest(requestId, extra, server);
-        }
-        return runner.call(name, args, extra, server);
-      });
+          return runner.call(name, args, extra, server);
+        },
+        logger,
+      );
     });
     return server;
   };

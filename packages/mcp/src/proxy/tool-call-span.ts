@@ -1,5 +1,6 @@
 import { contextFromTraceparent } from '@countersign/core';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Logger } from '../shared/logger.js';
 
 const tracer = trace.getTracer('@countersign/mcp');
 
@@ -13,7 +14,9 @@ export function inToolCallSpan<T>(
   toolName: string,
   meta: Record<string, unknown> | undefined,
   work: () => Promise<T>,
+  logger?: Logger,
 ): Promise<T> {
+  const started = performance.now();
   const parent = contextFromTraceparent(meta?.traceparent, context.active()) ?? context.active();
   return tracer.startActiveSpan(
     `tools/call ${toolName}`,
@@ -27,11 +30,20 @@ export function inToolCallSpan<T>(
     },
     parent,
     async (span) => {
+      const traceId = span.spanContext().traceId;
+      const fields = {
+        tool: toolName,
+        ...(isSpanContextValid(span.spanContext()) ? { traceId } : {}),
+      };
       try {
         const result = await work();
-        if ((result as { isError?: unknown })?.isError === true) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: 'tool error' });
-        }
+        const isError = (result as { isError?: unknown })?.isError === true;
+        if (isError) span.setStatus({ code: SpanStatusCode.ERROR, message: 'tool error' });
+        logger?.record?.('tools/call', {
+          ...fields,
+          isError,
+          durationMs: Math.round(performance.now() - started),
+        });
         return result;
       } catch (error) {
         span.recordException(error as Error);

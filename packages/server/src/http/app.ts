@@ -213,9 +213,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
     await next();
   });
   const auth = authenticate(context.store, requestLimits);
-  if (metrics && options.metrics?.token !== undefined) {
-    app.route('/', tokenMetricsRoute(metrics, options.metrics.token));
-  }
+  app.route('/', tokenMetricsRoute(metrics, options.metrics?.token));
   app.route('/', metaRoutes(context, auth));
   // Before /v1: the AXME paths take `x-api-key` and answer AXME error bodies, and only them.
   app.route('/', axmeRoutes(services, requestLimits, logError));

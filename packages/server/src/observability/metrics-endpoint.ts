@@ -36,10 +36,23 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** `GET /metrics` on the API port, behind the metrics token. */
-export function tokenMetricsRoute(metrics: ServerMetrics, token: string): Hono<AppEnv> {
+/**
+ * `GET /metrics` on the API port: behind the metrics token when one is set, else a 404 (so the
+ * route, and its OpenAPI entry, exist either way).
+ */
+export function tokenMetricsRoute(
+  metrics: ServerMetrics | undefined,
+  token: string | undefined,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/metrics', async (c) => {
+    if (metrics === undefined || token === undefined) {
+      return errorResponse(
+        c,
+        'not_found',
+        'Metrics are not served on this port: start the server with --metrics-token (or --metrics-port for a port of their own)',
+      );
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match || !sameSecret(match[1] as string, token)) {
       return errorResponse(

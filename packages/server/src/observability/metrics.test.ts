@@ -179,6 +179,7 @@ describe('GET /metrics', () => {
     server = await startTestServer();
     expect(server.server.metrics).toBeUndefined();
     const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(404);
     expect(await response.text()).not.toContain('countersign_requests_created_total');
     // Every answer names its request id: the client's when it sent a plain one.
     const health = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'abc-123' } });

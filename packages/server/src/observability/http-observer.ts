@@ -30,15 +30,16 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
     const requestId = given !== undefined && PLAIN_ID.test(given) ? given : newId('req_http');
     const received = c.req.header('traceparent');
     const method = c.req.method;
+    const parent = parentContext(received);
     const span = serverTracer.startSpan(
-      `${method}`,
+      method,
       {
         kind: SpanKind.SERVER,
         attributes: { 'http.request.method': method, 'url.scheme': 'http' },
       },
-      parentContext(received),
+      parent,
     );
-    const active = trace.setSpan(parentContext(received), span);
+    const active = trace.setSpan(parent, span);
     c.set('requestId', requestId);
     // Before the handler: a streamed answer has sent its headers by the time it returns.
     c.header('x-request-id', requestId);

@@ -1,4 +1,4 @@
-import { contextFromTraceparent, traceparentOf } from '@countersign/core';
+import { contextFromTraceparent, traceparentOf } from '@countersign/core/telemetry';
 import {
   type Attributes,
   type Context,
@@ -23,6 +23,23 @@ export function parentContext(traceparent: string | undefined): Context {
   return contextFromTraceparent(traceparent, active) ?? active;
 }
 
+/**
+ * The parent for a span about a request: its stored `traceparent` (else the active span), with a
+ * link to the active span when that belongs to another trace (the reviewer's HTTP request, the
+ * scheduler's run), so both stories stay reachable.
+ */
+function requestParent(traceparent: string | undefined): { parent: Context; links: Link[] } {
+  const active = context.active();
+  const activeSpan = trace.getSpanContext(active);
+  const stored =
+    traceparent === undefined ? undefined : contextFromTraceparent(traceparent, active);
+  const links: Link[] = [];
+  if (stored && activeSpan && trace.getSpanContext(stored)?.traceId !== activeSpan.traceId) {
+    links.push({ context: activeSpan });
+  }
+  return { parent: stored ?? active, links };
+}
+
 /** What {@link inSpan} starts. */
 export interface SpanPlan {
   /** A `traceparent` to parent the span under (a request's own); default: the active span. */
@@ -41,15 +58,7 @@ export function inSpan<T>(
   plan: SpanPlan,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const active = context.active();
-  const activeSpan = trace.getSpanContext(active);
-  const stored =
-    plan.parent === undefined ? undefined : contextFromTraceparent(plan.parent, active);
-  const links: Link[] = [];
-  if (stored && activeSpan && trace.getSpanContext(stored)?.traceId !== activeSpan.traceId) {
-    links.push({ context: activeSpan });
-  }
-  const parent = stored ?? active;
+  const { parent, links } = requestParent(plan.parent);
   return serverTracer.startActiveSpan(
     name,
     { kind: plan.kind ?? SpanKind.INTERNAL, attributes: plan.attributes ?? {}, links },
@@ -110,18 +119,12 @@ export function traceChange(change: TracedChange, startedAt: number): void {
   };
   if (change.outcome !== undefined) attributes['countersign.decision.outcome'] = change.outcome;
   if (change.channel !== undefined) attributes['countersign.decision.channel'] = change.channel;
-  const active = context.active();
-  const activeSpan = trace.getSpanContext(active);
-  const stored = contextFromTraceparent(request.traceparent, active);
-  const links: Link[] = [];
-  if (stored && activeSpan && trace.getSpanContext(stored)?.traceId !== activeSpan.traceId) {
-    links.push({ context: activeSpan });
-  }
+  const { parent, links } = requestParent(request.traceparent);
   serverTracer
     .startSpan(
       `countersign.request.${change.type}`,
       { startTime: startedAt, attributes, links },
-      stored ?? active,
+      parent,
     )
     .end();
 }

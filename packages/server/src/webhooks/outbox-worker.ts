@@ -1,4 +1,4 @@
-import { traceparentOf } from '@countersign/core';
+import { traceparentOf } from '@countersign/core/telemetry';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';

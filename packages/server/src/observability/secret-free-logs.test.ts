@@ -72,8 +72,8 @@ describe('the JSON logs of a whole scenario', () => {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      // biome-ignore lint/suspicious/noExplicitAny: test replies read loosely
       const json = response.headers.get('content-type')?.includes('json');
+      // biome-ignore lint/suspicious/noExplicitAny: test replies read loosely
       return { status: response.status, body: (json ? JSON.parse(text) : text) as any };
     };
     const newKey = async (role: string, name: string) =>

@@ -90,6 +90,9 @@ function gateSourceProblems(
     if (options.policy !== undefined || options.service !== undefined) {
       problems.push('give either gate or policy/service, not both');
     }
+    if (options.onDecision !== undefined) {
+      problems.push('with a ready gate, give onDecision to createGate instead');
+    }
   }
   problems.push(...policyAndServiceProblems(options));
   return problems;

@@ -1,6 +1,7 @@
 export { ConditionSyntaxError } from './cel-condition.js';
 export { MAX_COMPREHENSIONS, unsafeConditionReason } from './condition-cost.js';
 export { DEFAULT_POLICY } from './default-policy.js';
+export { compileGlobs, isValidGlob } from './glob.js';
 export { loadPolicy } from './load-policy.js';
 export { definePolicy, type ParsePolicyOptions, parsePolicy } from './parse-policy.js';
 export type { PolicyDefinition } from './policy-schema.js';

@@ -14,6 +14,7 @@ import { ServerMetrics } from '../observability/server-metrics.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
+import { DEFAULT_MAX_GRANT_LIFETIME_MS } from '../service/new-grant.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
@@ -29,6 +30,7 @@ import { type LimitOptions, RequestLimits, resolveLimits } from './request-limit
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
+import { grantRoutes } from './routes-grants.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { requestRoutes } from './routes-requests.js';
@@ -82,6 +84,12 @@ export interface AppOptions {
   callbackResolver?: HostResolver;
   /** Bounds on body depth, entries, string and schema sizes (see {@link InputLimits}). */
   inputLimits?: InputLimits;
+  /**
+   * The longest lifetime a grant may have, in ms (default 24 hours): a reviewer's or admin's
+   * grant asking for longer is refused. Env `COUNTERSIGN_MAX_GRANT_LIFETIME`, flag
+   * `--max-grant-lifetime`.
+   */
+  maxGrantLifetimeMs?: number;
   /**
    * Per-key request rates, per-address rates of failed authentication and per-key caps on open
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
@@ -160,8 +168,13 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
     throw fail('validation_failed', 'listPageMaxBytes must be an integer of at least 65536');
   }
+  const maxGrantLifetimeMs = options.maxGrantLifetimeMs ?? DEFAULT_MAX_GRANT_LIFETIME_MS;
+  if (!Number.isSafeInteger(maxGrantLifetimeMs) || maxGrantLifetimeMs < 1000) {
+    throw fail('validation_failed', 'maxGrantLifetimeMs must be an integer of at least 1000');
+  }
   const context: ServiceContext = {
     store: options.store,
+    maxGrantLifetimeMs,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
@@ -227,6 +240,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/grants', grantRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();

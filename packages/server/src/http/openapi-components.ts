@@ -2,10 +2,14 @@ import {
   apiErrorBodySchema,
   approvalRequestSchema,
   cancelBodySchema,
+  createGrantBodySchema,
   createRequestBodySchema,
   decisionBodySchema,
+  grantListSchema,
+  grantSchema,
   requestEventSchema,
   requestListSchema,
+  revokeGrantBodySchema,
   updateRequestBodySchema,
 } from '@countersign/core/protocol';
 import { z } from 'zod';
@@ -55,6 +59,10 @@ const COMPONENTS = {
   PauseCreated: [pauseCreatedSchema, 'output'],
   PauseView: [pauseViewSchema, 'output'],
   PauseList: [pauseListSchema, 'output'],
+  CreateGrantBody: [createGrantBodySchema, 'input'],
+  RevokeGrantBody: [revokeGrantBodySchema, 'input'],
+  Grant: [grantSchema, 'output'],
+  GrantList: [grantListSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

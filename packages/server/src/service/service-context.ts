@@ -22,6 +22,8 @@ export interface ServiceContext {
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */
   callbackResolver?: HostResolver;
+  /** The longest lifetime a grant may have, in ms (default 24 hours). */
+  maxGrantLifetimeMs?: number;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
   /** The Prometheus metrics, when `/metrics` is enabled (counted after each commit). */

@@ -1,5 +1,6 @@
 import type { StoreTx } from '../store-types.js';
 import { adminMethods } from './admin-methods.js';
+import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
 import { requestMethods } from './request-methods.js';
 import type { SqlSession } from './sql-session.js';
@@ -12,5 +13,6 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...logMethods(db),
     ...workMethods(db),
     ...adminMethods(db),
+    ...grantMethods(db),
   };
 }

@@ -157,6 +157,37 @@ describe('GET /metrics', () => {
     expect(sample(after, 'countersign_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('counts an approval by a standing grant under channel grant', async () => {
+    server = await startTestServer({ metrics: { port: 0 } });
+    const agent = await server.createKey({ role: 'agent', name: 'bot' });
+    const alice = await server.createKey({ role: 'reviewer', name: 'alice', groups: ['ops'] });
+    const payment = {
+      action: 'Pay a vendor',
+      tool: { name: 'pay_vendor', args: { amount: 120, to: 'acme' } },
+      assignees: ['group:ops'],
+      policy: {
+        rule: 'payments',
+        rules: [{ name: 'payments', action: 'require' }],
+        default: { action: 'require' },
+      },
+    };
+    const first = await call(agent, 'POST', '/v1/requests', payment);
+    const decided = await call(alice, 'POST', `/v1/requests/${first.body.id}/decisions`, {
+      outcome: 'approve',
+      grant: {},
+    });
+    expect(decided.status).toBe(200);
+    const second = await call(agent, 'POST', '/v1/requests', payment);
+    expect(second.body.status).toBe('approved');
+    const text = await scrape();
+    const by = (channel: string) =>
+      sample(text, 'countersign_requests_decided_total', { outcome: 'approve', channel });
+    expect(by('api')).toBe(1);
+    expect(by('grant')).toBe(1);
+    const rule = { kind: 'approval', rule: 'payments', requester: 'agent:bot' };
+    expect(sample(text, 'countersign_requests_created_total', rule)).toBe(2);
+  });
+
   it('on the API port, answers only the metrics token', async () => {
     server = await startTestServer({ metrics: { token: TOKEN } });
     const reviewer = await server.createKey({ role: 'reviewer', name: 'alice' });

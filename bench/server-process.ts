@@ -30,6 +30,10 @@ export interface ServerProcessOptions {
   databaseUrl?: string;
   /** Processes serving the same database (default 1). */
   replicas?: number;
+  /** More `countersign serve` flags (such as `--metrics-port 0`). */
+  args?: string[];
+  /** More environment variables for the server processes (such as `OTEL_*`). */
+  env?: Record<string, string>;
 }
 
 function createKey(storeFlags: string[], role: string, name: string): string {
@@ -81,8 +85,10 @@ export async function startServerProcess(
     admin: createKey(storeFlags, 'admin', 'bench-admin'),
   };
   const startOne = async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeFlags], {
+    const flags = ['serve', '--port', '0', ...storeFlags, ...(options.args ?? [])];
+    const child = spawn(process.execPath, [BIN, ...flags], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
     return { child, url: await waitForUrl(child) };
   };

@@ -51,6 +51,8 @@ export {
   type GateAllow,
   type GateCheckInput,
   type GateDecision,
+  type GateDecisionEvent,
+  type GateDecisionListener,
   type GateDeny,
   type GateOptions,
   type GatePending,
@@ -207,3 +209,4 @@ export {
 } from './protocol/index.js';
 export type { ReceiptKey, VerifyReceipt, VerifyReceiptOptions } from './receipts/index.js';
 export { verifyReceipt } from './receipts/node-verify-receipt.js';
+export { contextFromTraceparent, isTraceparent, traceparentOf } from './telemetry/index.js';

@@ -81,7 +81,14 @@ function gateFor(options: WithApprovalOptions, owner: string): AdapterGate {
     default: 'require',
     ...(options.approval === undefined ? {} : { approval: options.approval }),
   });
-  return resolveGate({ policy, service: options.service }, owner);
+  return resolveGate(
+    {
+      policy,
+      service: options.service,
+      ...(options.onDecision === undefined ? {} : { onDecision: options.onDecision }),
+    },
+    owner,
+  );
 }
 
 function predicateFailed(toolName: string, error: unknown): FinalDecision {

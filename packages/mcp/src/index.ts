@@ -1,5 +1,6 @@
 export type { HumanToolsOptions } from './human-tools/human-tools-options.js';
 export { createHumanToolsServerFactory } from './human-tools/human-tools-server.js';
+export { type GateMetrics, gateMetrics } from './metrics/gate-metrics.js';
 export { RECEIPT_META_KEY, receiptFromMeta } from './proxy/approved-call-executor.js';
 export {
   type ApprovalChannel,

@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenForMetrics } from '@countersign/core/telemetry';
 import { getRequestListener } from '@hono/node-server';
+import { ROOT_CONTEXT, context as traceContext } from '@opentelemetry/api';
 import {
   discoverIdentityProvider,
   type IdentityProvider,
@@ -12,6 +14,9 @@ import { resolveServerConfig } from './config/resolve-server-config.js';
 import { SERVER_OPTIONS, type ServerConfig } from './config/server-options.js';
 import { type AppOptions, buildApp, type ServerContext } from './http/app.js';
 import { emailChannel } from './notify/email/email-channel.js';
+import { createLogger } from './observability/logger.js';
+import { observeNodeRoute } from './observability/node-route-observer.js';
+import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { SlackProgress } from './slack/slack-progress.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
@@ -86,6 +91,10 @@ export interface RunningServer {
   outbox: WebhookWorker;
   /** Resolves once every Slack progress update started so far is done (at once when Slack is off). */
   slackIdle(): Promise<void>;
+  /** The Prometheus metrics, when `metrics` enables them (register your own on its registry). */
+  metrics?: ServerMetrics;
+  /** `http://HOST:PORT/metrics` of the separate metrics listener, when `metrics.port` is set. */
+  metricsUrl?: string;
   /** Stops the workers and the listener, closes open streams and the store. */
   close(): Promise<void>;
 }
@@ -98,6 +107,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
   let wake = () => undefined as undefined;
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   let linkBase = () => 'http://127.0.0.1';
   const channels = [...(options.notificationChannels ?? [])];
   if (options.smtpUrl) {
@@ -111,8 +121,9 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       }),
     );
   }
-  const { app, context, nodeRoutes, slack } = buildApp({
+  const { app, context, nodeRoutes, slack, metrics } = buildApp({
     ...options,
+    logger,
     store,
     notificationChannels: channels,
     onWork: () => wake(),
@@ -125,17 +136,21 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     if (!options.store) await store.close();
     throw error;
   }
-  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const logError =
+    options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
   const scheduler = new Scheduler(context, { onError: logError, ...options.scheduler });
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
   const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
   wake = () => {
-    setImmediate(() => {
-      if (closing) return;
-      scheduler.runDue().catch(logError);
-      outbox.runDue().catch(logError);
-    });
+    // Background work starts in no trace: it is not part of the request whose commit woke it.
+    traceContext.with(ROOT_CONTEXT, () =>
+      setImmediate(() => {
+        if (closing) return;
+        scheduler.runDue().catch(logError);
+        outbox.runDue().catch(logError);
+      }),
+    );
   };
   // The first start makes a signing key, so the key set is published before any approval.
   const receipts = context.receipts;
@@ -147,6 +162,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const honoListener = getRequestListener(app.fetch);
   const server = createServer((request, response) => {
     if (!nodeRoutes(request, response)) void honoListener(request, response);
+    else if (metrics) observeNodeRoute(request, response, metrics);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -162,14 +178,21 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const stopRelay =
     'listen' in store && typeof store.listen === 'function'
       ? (store as PostgresStore).listen((event) => {
+          metrics?.relayLag(context.clock.now() - Date.parse(event.at));
           context.bus.publish(event);
           wake();
         })
+      : undefined;
+  const metricsPort = options.metrics?.port;
+  const metricsListener =
+    metrics && metricsPort !== undefined
+      ? await listenForMetrics(metrics.registry, metricsPort, options.metrics?.host ?? '127.0.0.1')
       : undefined;
   scheduler.start();
   outbox.start();
   slackProgress?.start();
   wake();
+  logger.info({ host, port, metrics: metricsListener?.url }, 'listening');
   return {
     url,
     port,
@@ -178,9 +201,12 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     scheduler,
     outbox,
     slackIdle: async () => slackProgress?.idle(),
+    ...(metrics ? { metrics } : {}),
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     async close() {
       closing = true;
       stopRelay?.();
+      await metricsListener?.close();
       await scheduler.stop();
       await outbox.stop();
       await slackProgress?.stop();

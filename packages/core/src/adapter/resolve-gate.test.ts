@@ -49,6 +49,23 @@ describe('resolveGate', () => {
     ]);
   });
 
+  it('hands onDecision to the gate it makes, and refuses it beside a ready gate', async () => {
+    const seen: string[] = [];
+    const gate = resolveGate(
+      {
+        policy: definePolicy({ version: 1, default: 'allow' }),
+        onDecision: (e) => seen.push(e.action),
+      },
+      'adapter',
+    );
+    await gate.check({ toolName: 'read', args: {} });
+    expect(seen).toEqual(['allow']);
+    const ready = createGate({ service: createFakeApprovalService() });
+    expect(
+      refusal(() => resolveGate({ gate: ready, onDecision: () => {} }, 'adapter')).details.problems,
+    ).toEqual(['with a ready gate, give onDecision to createGate instead']);
+  });
+
   it('asks for the methods the adapter needs', () => {
     const checkOnly = { check: async () => ({ outcome: 'deny', reason: 'policy', message: '' }) };
     expect(resolveGate({ gate: checkOnly as never }, 'proxy')).toBe(checkOnly);

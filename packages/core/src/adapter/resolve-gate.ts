@@ -1,6 +1,7 @@
 import type { ApprovalService } from '../client/client-types.js';
 import { invalidOptions } from '../errors/index.js';
 import { createGate } from '../gate/create-gate.js';
+import type { GateDecisionListener } from '../gate/gate-observer.js';
 import { policyAndServiceProblems } from '../gate/gate-options.js';
 import type { Gate } from '../gate/gate-types.js';
 import type { Policy } from '../policy/policy-types.js';
@@ -29,6 +30,12 @@ export interface GateSourceOptions<G extends AdapterGate = AdapterGate> {
    * never need one configured).
    */
   service?: ApprovalService;
+  /**
+   * Without `gate`: the gate's `onDecision` hook (allowed / denied / required counts and gate
+   * latency for your own metrics; see `GateOptions.onDecision`). With `gate`, give it to
+   * `createGate`.
+   */
+  onDecision?: GateDecisionListener;
 }
 
 /** How {@link resolveGate} checks the options. */
@@ -62,6 +69,7 @@ export function resolveGate<G extends AdapterGate>(
   return createGate({
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.service === undefined ? {} : { service: options.service }),
+    ...(options.onDecision === undefined ? {} : { onDecision: options.onDecision }),
   });
 }
 
@@ -81,6 +89,9 @@ function gateSourceProblems(
     }
     if (options.policy !== undefined || options.service !== undefined) {
       problems.push('give either gate or policy/service, not both');
+    }
+    if (options.onDecision !== undefined) {
+      problems.push('with a ready gate, give onDecision to createGate instead');
     }
   }
   problems.push(...policyAndServiceProblems(options));

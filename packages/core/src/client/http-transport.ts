@@ -5,6 +5,7 @@ import {
   InvalidResponseError,
   ServiceUnavailableError,
 } from '../errors/index.js';
+import { traceparentOf } from '../telemetry/traceparent.js';
 import { abortedError, sleep, throwIfAborted } from './abort.js';
 import type { ResolvedClientOptions } from './client-options.js';
 import { errorForStatus, parseJsonBody } from './response-errors.js';
@@ -199,6 +200,9 @@ export class HttpTransport {
       ...call.headers,
     };
     if (this.#options.apiKey) headers.authorization = `Bearer ${this.#options.apiKey}`;
+    // The server parents its spans for this call (and stores it on a new request) under ours.
+    const traceparent = traceparentOf();
+    if (traceparent !== undefined) headers.traceparent = traceparent;
     let body: string | undefined;
     if (call.body !== undefined) {
       headers['content-type'] = 'application/json';

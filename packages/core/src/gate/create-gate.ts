@@ -9,6 +9,7 @@ import { defaultService } from './default-service.js';
 import { isReportable, sendExecutionReport } from './execution-report.js';
 import { denyForError } from './gate-failure.js';
 import { gateMessages } from './gate-messages.js';
+import { inGateSpan, reportDecision } from './gate-observer.js';
 import { assertGateOptions } from './gate-options.js';
 import type {
   ExecutionReportDetails,
@@ -49,7 +50,21 @@ export function createGate(options: GateOptions = {}): Gate {
       runId: input.runId,
     });
 
+  const onDecision = options.onDecision;
+
   async function check(input: GateCheckInput): Promise<GateDecision> {
+    if (onDecision === undefined) return decide(input, undefined);
+    const startedAt = performance.now();
+    const seen: { action: 'allow' | 'deny' | 'require' } = { action: 'allow' };
+    const result = await decide(input, seen);
+    reportDecision(onDecision, input, seen.action, result, startedAt);
+    return result;
+  }
+
+  async function decide(
+    input: GateCheckInput,
+    seen: { action: 'allow' | 'deny' | 'require' } | undefined,
+  ): Promise<GateDecision> {
     let decision: PolicyDecision;
     let requiredByCaller = false;
     try {
@@ -70,6 +85,7 @@ export function createGate(options: GateOptions = {}): Gate {
       }
     }
     const rule = decision.rule;
+    if (seen) seen.action = decision.action;
     if (decision.action === 'deny') {
       return {
         outcome: 'deny',
@@ -87,7 +103,9 @@ export function createGate(options: GateOptions = {}): Gate {
     const runId = input.runId;
     const remembered = runId === undefined ? undefined : rejections.get(runId, fingerprintValue);
     if (remembered) return { ...remembered };
-    const result = await ask(input, decision, fingerprintValue, requiredByCaller);
+    const result = await inGateSpan(input, () =>
+      ask(input, decision, fingerprintValue, requiredByCaller),
+    );
     // A rejection of a re-asked edit is about the edited call, not this one.
     if (
       runId !== undefined &&

@@ -35,5 +35,8 @@ export function assertGateOptions(options: GateOptions): void {
   ) {
     problems.push('rejectionCacheSize must be a whole number, 0 or more');
   }
+  if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
+    problems.push('onDecision must be a function');
+  }
   if (problems.length > 0) throw invalidOptions('createGate', problems);
 }

@@ -7,6 +7,7 @@ import type {
   PreviewDescriptorInput,
   ToolAnnotations,
 } from '../protocol/index.js';
+import type { GateDecisionListener } from './gate-observer.js';
 
 /**
  * Checks human-edited arguments (a copy of them) with the tool's own schema; throws or rejects to
@@ -183,6 +184,12 @@ export interface GateOptions {
   defaultWaitTimeoutMs?: number;
   /** How many rejected calls (per run and fingerprint) the gate remembers. Default 1000. */
   rejectionCacheSize?: number;
+  /**
+   * Called after each check with what the policy said, what the gate answered and how long it
+   * took: wire it into your own metrics (see the README's "Metrics" section). Errors it throws
+   * are ignored. Default: none (the allow path then takes no timestamps).
+   */
+  onDecision?: GateDecisionListener;
 }
 
 /** Puts the policy, and when it asks, a human, in front of tool calls. */

@@ -1,4 +1,5 @@
 export { createGate } from './create-gate.js';
+export type { GateDecisionEvent, GateDecisionListener } from './gate-observer.js';
 export type {
   ApprovalOverride,
   DenyReason,

@@ -266,6 +266,12 @@ export const approvalRequestSchema = z.object({
   runId: z.string().optional().describe('The agent run this call belongs to'),
   toolCallId: z.string().optional().describe("The agent framework's id of this tool call"),
   metadata: jsonObjectSchema.optional().describe("The caller's free-form data"),
+  traceparent: z
+    .string()
+    .optional()
+    .describe(
+      "The W3C traceparent of the span that created it (from the create call's traceparent header); the server parents its decision, expiry and webhook spans under it",
+    ),
   policy: requestPolicySchema
     .optional()
     .describe("The policy rule that asked, and this tool's rules, as the creator sent them"),

@@ -80,6 +80,8 @@ export class ApiClient {
         method,
         headers: {
           ...this.authHeaders(method),
+          // Labels this client's decisions `dashboard` in the server's metrics.
+          'x-countersign-channel': 'dashboard',
           accept,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

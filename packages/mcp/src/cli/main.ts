@@ -1,5 +1,7 @@
 import { CountersignError } from '@countersign/core';
-import { createStderrLogger } from '../shared/logger.js';
+import { startTracing } from '@countersign/core/telemetry';
+import { createJsonLogger } from '../shared/json-logger.js';
+import { createStderrLogger, type Logger } from '../shared/logger.js';
 import { errorMessage } from '../shared/startup-error.js';
 import type { ServingMcp } from '../transport/serve-mcp.js';
 import { parseCliArgs } from './parse-args.js';
@@ -7,7 +9,7 @@ import { runProxy } from './run-proxy.js';
 import { runServe } from './run-serve.js';
 import { USAGE } from './usage.js';
 
-const logger = createStderrLogger();
+let logger: Logger = createStderrLogger();
 
 /** Exit codes: 1 for a start-up failure, 2 for a bad command line. */
 async function main(argv: string[]): Promise<void> {
@@ -22,6 +24,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(USAGE);
     return;
   }
+  logger =
+    command.logFormat === 'json'
+      ? createJsonLogger(command.logLevel)
+      : createStderrLogger({ quiet: command.logLevel !== 'info' && command.logLevel !== 'debug' });
+  // Only when the standard OTEL_* variables ask for it; the SDK is not loaded otherwise.
+  const tracing = await startTracing(
+    command.command === 'proxy' ? 'countersign-mcp-proxy' : 'countersign-mcp',
+  );
   let serving: ServingMcp;
   try {
     serving =
@@ -38,11 +48,15 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`countersign-mcp listening on ${serving.url}\n`);
   }
   const stop = () => {
-    void serving.close().finally(() => process.exit(0));
+    void serving
+      .close()
+      .then(() => tracing?.shutdown())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await serving.closed;
+  await tracing?.shutdown();
   process.exit(0);
 }
 

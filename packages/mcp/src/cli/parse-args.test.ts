@@ -53,6 +53,17 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });
 
+  it('parses --metrics-port and refuses a bad one', () => {
+    const upstream = ['--upstream-url', 'http://127.0.0.1:1/mcp'];
+    expect(parseCliArgs(['proxy', '--metrics-port', '9464', ...upstream])).toMatchObject({
+      metricsPort: 9464,
+    });
+    expect(parseCliArgs(['proxy', ...upstream])).not.toHaveProperty('metricsPort');
+    expect(() => parseCliArgs(['proxy', '--metrics-port', 'x', ...upstream])).toThrow(
+      /--metrics-port expects 0-65535, got "x"/,
+    );
+  });
+
   it('shows help for no command', () => {
     expect(parseCliArgs([])).toEqual({ command: 'help' });
   });

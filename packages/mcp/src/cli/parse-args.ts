@@ -1,9 +1,14 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@countersign/core';
+import { PROXY_LOG_LEVELS, type ProxyLogLevel } from '../shared/json-logger.js';
 import { StartupError } from '../shared/startup-error.js';
 
-/** Where the CLI serves MCP. */
+/** Where the CLI serves MCP, and how it logs. */
 export interface ListenOptions {
+  /** `text` (default): one prefixed line per message; `json`: pino JSON lines. */
+  logFormat: 'text' | 'json';
+  /** The least severe level logged (default `info`). */
+  logLevel: ProxyLogLevel;
   /** Streamable HTTP on this port (0: a free one); undefined: stdio. */
   httpPort?: number;
   host: string;
@@ -30,6 +35,8 @@ export interface ProxyCommand extends ListenOptions {
   maxWaitMs: number;
   progressIntervalMs: number;
   channel: 'server' | 'elicit' | 'elicit-then-server';
+  /** Serve Prometheus `GET /metrics` on this loopback port (0: a free one); undefined: none. */
+  metricsPort?: number;
 }
 
 /** `countersign-mcp help` (or no arguments). */
@@ -51,11 +58,11 @@ function duration(flag: string, text: string | undefined, fallback: number): num
   return ms;
 }
 
-function port(text: string | undefined): number | undefined {
+function port(text: string | undefined, flag = 'port'): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65_535)
-    throw usageError(`--port expects 0-65535, got "${text}"`);
+    throw usageError(`--${flag} expects 0-65535, got "${text}"`);
   return value;
 }
 
@@ -74,7 +81,17 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const command = positionals[0];
   if (values.help || command === undefined || command === 'help') return { command: 'help' };
   if (positionals.length > 1) throw usageError(`Unexpected argument "${positionals[1]}"`);
+  const logFormat = values['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw usageError(`--log-format expects text or json, got "${logFormat}"`);
+  }
+  const logLevel = (values['log-level'] ?? 'info') as ProxyLogLevel;
+  if (!PROXY_LOG_LEVELS.includes(logLevel)) {
+    throw usageError(`--log-level expects ${PROXY_LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
   const listen = {
+    logFormat: logFormat as 'text' | 'json',
+    logLevel,
     httpPort: values.http || values.port !== undefined ? (port(values.port) ?? 0) : undefined,
     host: values.host ?? '127.0.0.1',
   };
@@ -108,6 +125,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
     maxWaitMs,
     progressIntervalMs,
     channel: values.elicit ? 'elicit' : values['elicit-first'] ? 'elicit-then-server' : 'server',
+    ...(values['metrics-port'] === undefined
+      ? {}
+      : { metricsPort: port(values['metrics-port'], 'metrics-port') }),
   };
 }
 
@@ -130,6 +150,9 @@ function parseOwn(args: string[]) {
       name: { type: 'string' },
       elicit: { type: 'boolean' },
       'elicit-first': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
     },
   });
 }

@@ -5,6 +5,9 @@ import {
   type Policy,
   PolicyInvalidError,
 } from '@countersign/core';
+import { listenForMetrics } from '@countersign/core/telemetry';
+import { collectDefaultMetrics } from 'prom-client';
+import { gateMetrics } from '../metrics/gate-metrics.js';
 import { PendingCallStore } from '../proxy/pending-call-store.js';
 import { createProxyServerFactory } from '../proxy/proxy-server.js';
 import type { Logger } from '../shared/logger.js';
@@ -48,8 +51,14 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
         'clients without elicitation get them denied',
     );
   }
+  const metrics = command.metricsPort === undefined ? undefined : gateMetrics();
+  if (metrics) collectDefaultMetrics({ register: metrics.registry, prefix: 'countersign_mcp_' });
   const upstreams = await UpstreamSet.connect(specs);
-  const gate = createGate({ policy, ...(service ? { service } : {}) });
+  const gate = createGate({
+    policy,
+    ...(service ? { service } : {}),
+    ...(metrics ? { onDecision: metrics.onDecision } : {}),
+  });
   const factory = createProxyServerFactory({
     upstreams,
     gate,
@@ -75,7 +84,12 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
       error,
     );
   }
-  void serving.closed.then(() => upstreams.close());
+  const metricsListener =
+    metrics && command.metricsPort !== undefined
+      ? await listenForMetrics(metrics.registry, command.metricsPort)
+      : undefined;
+  if (metricsListener) logger.info(`metrics at ${metricsListener.url}`);
+  void serving.closed.then(() => Promise.all([upstreams.close(), metricsListener?.close()]));
   const names = upstreams.tools().map((tool) => tool.exposedName);
   logger.info(`proxying ${names.length} tools (${policy.source}): ${names.join(', ')}`);
   return {
@@ -83,6 +97,7 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
     async close() {
       await serving.close();
       await upstreams.close();
+      await metricsListener?.close();
     },
   };
 }

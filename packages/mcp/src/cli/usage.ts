@@ -23,7 +23,11 @@ Options:
   --elicit                   Ask the user in the client (MCP elicitation) instead of the server, when it can.
   --elicit-first             Ask the user in the client first, then the server.
   --http [--port N] [--host H]  Serve Streamable HTTP at http://H:N/mcp instead of stdio (default 127.0.0.1).
+  --metrics-port N           Serve Prometheus GET /metrics at http://127.0.0.1:N/metrics (gate counts, latency).
+  --log-format text|json     Logs as prefixed lines (default) or pino JSON lines, one per call too.
+  --log-level LEVEL          debug, info (default), warn, error or silent.
 
-Environment: COUNTERSIGN_URL, COUNTERSIGN_API_KEY (the Countersign server and an agent key).
+Environment: COUNTERSIGN_URL, COUNTERSIGN_API_KEY (the Countersign server and an agent key);
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_* variables) to export traces over OTLP/HTTP.
 Logs go to stderr; stdout carries only MCP.
 `;

@@ -6,6 +6,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { GatedCallRunner } from './gated-call-runner.js';
 import { type ProxyOptions, resolveProxyOptions } from './proxy-options.js';
+import { inToolCallSpan } from './tool-call-span.js';
 import { textResult } from './tool-results.js';
 
 /** The name of the tool the proxy adds to re-attach to a pending approval. */
@@ -70,15 +71,22 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
       return { tools: [...visible, checkRequestTool] };
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const { name, arguments: args = {} } = request.params;
-      if (name === CHECK_REQUEST_TOOL) {
-        const requestId = args.request_id;
-        if (typeof requestId !== 'string' || requestId.length === 0) {
-          return textResult('check_request needs a "request_id" string.', true);
-        }
-        return runner.checkRequest(requestId, extra, server);
-      }
-      return runner.call(name, args, extra, server);
+      const { name, arguments: args = {}, _meta: meta } = request.params;
+      return inToolCallSpan(
+        name,
+        meta,
+        async () => {
+          if (name === CHECK_REQUEST_TOOL) {
+            const requestId = args.request_id;
+            if (typeof requestId !== 'string' || requestId.length === 0) {
+              return textResult('check_request needs a "request_id" string.', true);
+            }
+            return runner.checkRequest(requestId, extra, server);
+          }
+          return runner.call(name, args, extra, server);
+        },
+        logger,
+      );
     });
     return server;
   };

@@ -3,6 +3,8 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** One event with its fields (a proxied call); only the JSON logger has it. */
+  record?(message: string, fields: Record<string, unknown>): void;
 }
 
 /** A logger that writes one line per message to stderr, prefixed with the program name. */

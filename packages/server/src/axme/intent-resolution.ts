@@ -37,6 +37,7 @@ export function decideHumanTask(
     answer.approve
       ? { outcome: 'approve', ...(comment ? { comment } : {}), ...expected }
       : { outcome: 'reject', reason: comment ?? 'Rejected without a comment', ...expected },
+    'api',
   );
 }
 

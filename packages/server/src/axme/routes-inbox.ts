@@ -122,10 +122,13 @@ export function inboxRoutes(context: ServiceContext): {
     } else if (request.kind !== 'clarification') {
       throw fail('unprocessable', `A ${request.kind} task is answered with approve or reject`);
     }
-    const next = await decideRequest(context, principal, request.id, {
-      outcome: 'respond',
-      response,
-    });
+    const next = await decideRequest(
+      context,
+      principal,
+      request.id,
+      { outcome: 'respond', response },
+      'api',
+    );
     return c.json({ ok: true, thread: await thread(next, owner) });
   });
 

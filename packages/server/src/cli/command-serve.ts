@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { startTracing } from '@countersign/core/telemetry';
 import { createApiKey } from '../auth/api-keys.js';
 import { loadServerConfig, optionFlags } from '../config/load-server-config.js';
 import { printConfig } from '../config/print-config.js';
@@ -71,9 +72,12 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (firstStart) {
     io.out(`Created the database with an admin key (shown once, keep it): ${firstStart}`);
   }
+  // Only when the standard OTEL_* variables ask for it; the SDK is not even loaded otherwise.
+  const tracing = await startTracing('countersign-server', io.env);
   // A start that fails (an OpenID provider that cannot be discovered, say) is one line, as above.
   const server = await withCliMessages(() => startServer({ ...config, store })).catch(
     async (error: unknown) => {
+      await tracing?.shutdown?.();
       await store.close();
       throw error;
     },
@@ -91,5 +95,6 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     io.signal?.addEventListener('abort', stop, { once: true });
   });
   await server.close();
+  await tracing?.shutdown();
   return 0;
 }

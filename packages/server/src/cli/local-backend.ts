@@ -49,7 +49,7 @@ export function localBackend(store: Store, name: string, env: NodeJS.ProcessEnv 
       if (!request) throw requestNotFound(id);
       return request;
     },
-    decide: (id, body) => decideRequest(context, principal, id, body),
+    decide: (id, body) => decideRequest(context, principal, id, body, 'cli'),
     async auditExport(options, write) {
       if (options.format === 'csv') write('seq,at,type,requestId,actor,data,prevHash,hash\n');
       const pages = auditPages((afterSeq) =>

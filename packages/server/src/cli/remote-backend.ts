@@ -12,6 +12,8 @@ export function remoteBackend(url: string, apiKey: string): Backend {
         method,
         headers: {
           authorization: `Bearer ${apiKey}`,
+          // Labels its decisions `cli` in the server's metrics (see httpDecisionChannel).
+          'x-countersign-channel': 'cli',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

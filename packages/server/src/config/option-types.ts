@@ -131,6 +131,20 @@ export const booleanType: OptionType<boolean> = {
   show: asIs,
 };
 
+/** A secret of at least `min` characters (a bearer token). */
+export function tokenType(min: number): OptionType<string> {
+  return {
+    label: 'token',
+    schema: checked((value) =>
+      typeof value === 'string' && value.trim().length >= min
+        ? value.trim()
+        : new Problem(`must be a token of at least ${min} characters`),
+    ),
+    fromText: asIs,
+    show: asIs,
+  };
+}
+
 /**
  * Milliseconds, written as a duration (`250ms`, `15s`, `5m`, `36h`, `7d`) or, in the config file
  * and in code, as a number of milliseconds; at least `min`.

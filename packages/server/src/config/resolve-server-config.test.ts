@@ -62,6 +62,8 @@ describe('server configuration from flags, environment and file', () => {
         cliTimeoutMs: 8 * 3_600_000,
       },
       slack: { apiUrl: 'https://slack.com/api/' },
+      logLevel: 'info',
+      metrics: { host: '127.0.0.1' },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));
     // The effective configuration is what startServer takes, and the exported schema agrees.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_MS,
   MIN_IDEMPOTENCY_RETENTION_MS,
@@ -22,6 +23,7 @@ import {
   secretTextType,
   textListType,
   textType,
+  tokenType,
   urlType,
 } from './option-types.js';
 
@@ -485,6 +487,40 @@ export const SERVER_OPTIONS = {
       flag: 'slack-api-url',
       env: 'COUNTERSIGN_SLACK_API_URL',
       description: 'Base URL of the Slack Web API; change it only for a proxy or a local stand-in.',
+    }),
+  },
+  logLevel: option({
+    type: choiceType(LOG_LEVELS),
+    default: 'info' as LogLevel,
+    flag: 'log-level',
+    env: 'COUNTERSIGN_LOG_LEVEL',
+    description:
+      'Least severe level of the JSON log lines on stderr: `trace`, `debug`, `info` (one line per HTTP request), `warn`, `error`, `fatal` or `silent` (see "Operating Countersign").',
+  }),
+  metrics: {
+    port: option({
+      type: portType,
+      defaultText: 'off',
+      flag: 'metrics-port',
+      env: 'COUNTERSIGN_METRICS_PORT',
+      description:
+        'Serve `GET /metrics` (Prometheus) on this separate port, bound to `metrics.host`; no key needed there.',
+    }),
+    host: option({
+      type: textType('host'),
+      default: '127.0.0.1',
+      flag: 'metrics-host',
+      env: 'COUNTERSIGN_METRICS_HOST',
+      description: 'Interface of the metrics port; keep it on loopback or a private network.',
+    }),
+    token: option({
+      type: tokenType(16),
+      defaultText: 'off',
+      flag: 'metrics-token',
+      env: 'COUNTERSIGN_METRICS_TOKEN',
+      secret: true,
+      description:
+        'Serve `GET /metrics` on the API port too, to `Authorization: Bearer <token>` only (at least 16 characters).',
     }),
   },
 };

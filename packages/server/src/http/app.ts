@@ -8,6 +8,15 @@ import { systemClock } from '../clock.js';
 import { decisionLinkRoutes } from '../notify/links/decision-link-routes.js';
 import type { NotificationChannel } from '../notify/notification-types.js';
 import { type DecisionLinkMode, Notifier } from '../notify/notifier.js';
+import { observeHttp } from '../observability/http-observer.js';
+import type { Logger, LogLevel } from '../observability/logger.js';
+import { createLogger } from '../observability/logger.js';
+import {
+  type MetricsOptions,
+  metricsEnabled,
+  tokenMetricsRoute,
+} from '../observability/metrics-endpoint.js';
+import { ServerMetrics } from '../observability/server-metrics.js';
 import { type ReceiptOptions, receiptIssuerFor } from '../receipts/receipt-options.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
@@ -147,6 +156,20 @@ export interface AppOptions {
    * keys at rest (see {@link ReceiptOptions}). Bad values throw here.
    */
   receipts?: ReceiptOptions;
+  /**
+   * Where `GET /metrics` (Prometheus text format) is served: on a separate loopback `port`, or on
+   * the API port behind a `token`. Off by default. See the README's "Operating Countersign".
+   */
+  metrics?: MetricsOptions;
+  /**
+   * Least severe level logged as JSON lines on stderr (`trace`, `debug`, `info`, `warn`, `error`,
+   * `fatal`, `silent`); `info` logs one line per HTTP request. `startServer` defaults to `info`;
+   * `createApp` logs nothing unless given this or a `logger`. Env `COUNTERSIGN_LOG_LEVEL`, flag
+   * `--log-level`.
+   */
+  logLevel?: LogLevel;
+  /** A pino logger to use instead of the one {@link logLevel} makes (code only). */
+  logger?: Logger;
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -163,6 +186,10 @@ export interface ServerContext {
 export interface CountersignApp {
   app: Hono<AppEnv>;
   context: ServerContext;
+  /** The Prometheus metrics, when {@link AppOptions.metrics} enables them. */
+  metrics?: ServerMetrics;
+  /** The logger, when one is configured. */
+  logger?: Logger;
   /**
    * The long-lived GET routes served on Node's request and response directly; `startServer` puts it
    * in front of the app (the app serves the same routes for `app.request()`).
@@ -259,7 +286,16 @@ export function buildApp(
   });
   const limits = resolveLimits(options.limits);
   const requestLimits = new RequestLimits(limits);
-  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const logger = options.logger ?? (options.logLevel ? createLogger(options.logLevel) : undefined);
+  const metrics = metricsEnabled(options.metrics)
+    ? new ServerMetrics(context.store, context.clock)
+    : undefined;
+  if (metrics) context.metrics = metrics;
+  const logError =
+    options.logError ??
+    (logger
+      ? (error: unknown) => logger.error({ err: error }, 'unexpected error')
+      : (error: unknown) => console.error(error));
   const keepAlive = new KeepAlive(keepAliveMs);
   const waits = new OpenWaits({
     store: context.store,
@@ -269,8 +305,10 @@ export function buildApp(
     logError,
     isGone: (tx, keyId) => credentialGone(tx, keyId, sessions, context.clock.now()),
   });
+  metrics?.countLiveWaiters(() => waits.byTransport());
   const services = { context, keepAlive, waits, authenticator };
   const app = new Hono<AppEnv>();
+  app.use('*', observeHttp({ metrics, logger }));
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => errorResponse(c, 'not_found', `No route ${c.req.method} ${c.req.path}`));
   // Bodies are read with this cap in readJson (hono/body-limit retained memory per request).
@@ -284,6 +322,7 @@ export function buildApp(
     await next();
   });
   const auth = authenticate(authenticator, requestLimits, context.bus);
+  app.route('/', tokenMetricsRoute(metrics, options.metrics?.token));
   app.route('/', metaRoutes(context, auth));
   app.route(
     '/',
@@ -325,5 +364,12 @@ export function buildApp(
   app.route('/', slackInteractionRoutes(context, slackSettings, slackDirectory, logError));
 
   app.route('/', dashboardRoutes(options.dashboardDir));
-  return { app, context, slack, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
+  return {
+    app,
+    context,
+    slack,
+    nodeRoutes: fastWaitRoutes(services, requestLimits, logError),
+    ...(metrics ? { metrics } : {}),
+    ...(logger ? { logger } : {}),
+  };
 }

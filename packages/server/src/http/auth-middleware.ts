@@ -12,7 +12,15 @@ import type { RequestLimits } from './request-limits.js';
 
 /** The Hono environment of the API routes. */
 export interface AppEnv {
-  Variables: { principal: Principal; bodyLimit: number; inputLimits: ResolvedInputLimits };
+  Variables: {
+    principal: Principal;
+    bodyLimit: number;
+    inputLimits: ResolvedInputLimits;
+    /** The id of this HTTP request (the client's `x-request-id` or a new one), for logs. */
+    requestId: string;
+    /** The `traceparent` of this request's server span (or the client's, without an SDK). */
+    traceparent?: string;
+  };
 }
 
 /** Resolves the principal of an `Authorization: Bearer <key>` header; 401 otherwise. */

@@ -130,6 +130,7 @@ describe('bad input', () => {
       '/api/pause/:id/approve',
       '/healthz',
       '/openapi.json',
+      '/metrics',
       '/:id',
       '/health',
       '/v1/capabilities',

@@ -66,6 +66,7 @@ export class KeepAlive {
  * after it starts), and the stream frees the place when it finishes.
  */
 export class StreamSlot {
+  readonly transport = 'sse';
   #end: (() => void) | undefined;
   #ended = false;
   /** Frees the place; set by whoever took it. */

@@ -10,6 +10,8 @@ import { rateLimited, WAIT_CAP_RETRY_SECONDS } from './request-limits.js';
 export interface OpenWait {
   /** Stops the wait early (its key was revoked). */
   end(): void;
+  /** `sse` for an event stream; a long-poll otherwise (the metrics' `transport` label). */
+  readonly transport?: 'sse';
 }
 
 /** What {@link OpenWaits} needs. */
@@ -85,6 +87,15 @@ export class OpenWaits {
       }
       if (this.#byKey.size === 0) this.#stopChecking();
     };
+  }
+
+  /** How many waits are open, by transport (read at metrics scrape time). */
+  byTransport(): { long_poll: number; sse: number } {
+    const counts = { long_poll: 0, sse: 0 };
+    for (const waits of this.#byKey.values()) {
+      for (const wait of waits) counts[wait.transport === 'sse' ? 'sse' : 'long_poll'] += 1;
+    }
+    return counts;
   }
 
   /** How many waits are open, over every key. */

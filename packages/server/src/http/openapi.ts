@@ -352,6 +352,24 @@ function paths(): Record<string, unknown> {
         responses: { '200': { description: 'The OpenAPI 3.1 document' } },
       }),
     },
+    '/metrics': {
+      get: operation({
+        summary:
+          'Prometheus metrics, to the metrics token (Authorization: Bearer <token>) only; a 404 unless the server has --metrics-token',
+        responses: {
+          '200': {
+            description: 'The metrics',
+            content: {
+              'text/plain': {
+                schema: { type: 'string', description: 'The Prometheus text exposition format' },
+              },
+            },
+          },
+          '401': { description: 'No or another token', ...json('ApiError') },
+          '404': { description: 'Metrics are off on this port', ...json('ApiError') },
+        },
+      }),
+    },
   };
 }
 

@@ -87,6 +87,7 @@ export function ambedoRoutes(context: ServiceContext): Hono<AppEnv> {
       approve
         ? { outcome: 'approve', ...(body.reason ? { comment: body.reason } : {}) }
         : { outcome: 'reject', reason: body.reason ?? 'Rejected without a reason' },
+      'api',
     );
     return c.json(pauseView(c, request));
   });

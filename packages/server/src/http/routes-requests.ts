@@ -9,6 +9,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { visibilityFor } from '../auth/principal.js';
+import { CHANNEL_HEADER, httpDecisionChannel } from '../observability/decision-channel.js';
 import { cancelRequest, updateRequest } from '../service/change-request.js';
 import { createRequest } from '../service/create-request.js';
 import { decideRequest } from '../service/decide-request.js';
@@ -66,8 +67,10 @@ export function requestRoutes(context: ServiceContext, listPageMaxBytes: number)
   app.post('/', async (c) => {
     const body = await readJson(c, createRequestBodySchema);
     const key = idempotencyKeyOf(c);
+    const traceparent = c.get('traceparent');
     const result = await createRequest(context, c.get('principal'), body, {
       ...(key === undefined ? {} : { idempotencyKey: key }),
+      ...(traceparent === undefined ? {} : { traceparent }),
     });
     return c.json(result.request, result.replayed ? 200 : 201, {
       location: result.request.links.self,
@@ -102,7 +105,10 @@ export function requestRoutes(context: ServiceContext, listPageMaxBytes: number)
 
   app.post('/:id/decisions', async (c) => {
     const body = await readJson(c, decisionBodySchema);
-    return c.json(await decideRequest(context, c.get('principal'), c.req.param('id'), body));
+    const channel = httpDecisionChannel(c.req.header(CHANNEL_HEADER));
+    return c.json(
+      await decideRequest(context, c.get('principal'), c.req.param('id'), body, channel),
+    );
   });
 
   app.post('/:id/cancel', async (c) => {

@@ -1,4 +1,5 @@
 import { isoTime } from '../clock.js';
+import { inSpan } from '../observability/server-tracing.js';
 import { fail } from '../service/failures.js';
 import { applyJob } from '../service/scheduled-work.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -84,9 +85,24 @@ export class Scheduler {
     let count = 0;
     for (;;) {
       const ran = await this.#context.store.transaction(async (tx) => {
-        const job = await tx.claimDueJob(this.#context.clock.now());
+        const now = this.#context.clock.now();
+        const job = await tx.claimDueJob(now);
         if (!job) return false;
-        await applyJob(this.#context, tx, job);
+        const lagMs = Math.max(0, now - job.dueAt);
+        // Each job is a root span of its own; the expiry or reminder it causes joins the
+        // request's trace, linked to this one.
+        await inSpan(
+          'countersign.scheduler.job',
+          {
+            attributes: {
+              'countersign.job.kind': job.kind,
+              'countersign.request.id': job.requestId,
+              'countersign.job.lag_ms': lagMs,
+            },
+          },
+          () => applyJob(this.#context, tx, job),
+        );
+        tx.afterCommit(() => this.#context.metrics?.schedulerLag(job.kind, lagMs));
         return true;
       });
       if (!ran) break;

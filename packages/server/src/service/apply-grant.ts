@@ -98,6 +98,7 @@ export async function approveByGrant(
       previousVersion: request.version,
       type: 'decided',
       actor: grant.grantedBy,
+      channel: 'grant',
       data: {
         decisionId: decision.id,
         outcome: 'approve',

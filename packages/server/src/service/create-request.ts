@@ -10,6 +10,7 @@ import {
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
+import { currentTraceparent } from '../observability/server-tracing.js';
 import type { Job } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
@@ -127,6 +128,11 @@ export interface CreateOptions {
   callbackFormat?: ApprovalRequest['callbackFormat'];
   /** What a repeated Idempotency-Key is compared against (default: the create body). */
   idempotencyBody?: unknown;
+  /**
+   * The W3C `traceparent` the create call came with, stored on the request so its later spans
+   * join that trace (default: the active span's, when an OpenTelemetry SDK runs).
+   */
+  traceparent?: string;
 }
 
 /**
@@ -174,6 +180,8 @@ export async function createRequest(
       }
     }
     const { request, jobs } = buildRequest(body, principal.id, context.clock.now());
+    const traceparent = currentTraceparent(options.traceparent);
+    if (traceparent !== undefined) request.traceparent = traceparent;
     if (options.callbackFormat && request.callbackUrl) {
       request.callbackFormat = options.callbackFormat;
     }

@@ -11,6 +11,7 @@ import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
+import type { DecisionChannel } from '../observability/decision-channel.js';
 import type { GrantRecord, StoreTx } from '../store/store-types.js';
 import { assertEditWithinPolicy } from './edit-policy-check.js';
 import { changeUnlessOverdue, isOverdue } from './expire-request.js';
@@ -132,12 +133,18 @@ function resolveIfDone(
   return next;
 }
 
-/** Records a reviewer's decision on a pending request. */
+/**
+ * Records a reviewer's decision on a pending request. `channel` says how it came in (`api`,
+ * `dashboard`, `cli`, `slack`, `email_link`, `grant`; see `DECISION_CHANNELS`): it labels the
+ * decision's metrics and span, never what is allowed. HTTP routes take it from
+ * `httpDecisionChannel`; a channel that authenticates on its own passes its name.
+ */
 export async function decideRequest(
   context: ServiceContext,
   principal: Principal,
   id: string,
   body: DecisionInput,
+  channel: DecisionChannel,
 ): Promise<ApprovalRequest> {
   const load = async (tx: StoreTx) => {
     const visible = await loadVisible(tx, principal, id);
@@ -167,6 +174,7 @@ export async function decideRequest(
       previousVersion: request.version,
       type: 'decided',
       actor: principal.id,
+      channel,
       data: {
         decisionId: decision.id,
         outcome: decision.outcome,

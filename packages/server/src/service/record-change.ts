@@ -2,6 +2,8 @@ import type { ApprovalRequest, RequestEvent, RequestEventType } from '@countersi
 import { CountersignError } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
 import { enqueueNotifications } from '../notify/enqueue-notifications.js';
+import type { DecisionChannel } from '../observability/decision-channel.js';
+import { spanClock, traceChange } from '../observability/server-tracing.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
 import { attachReceipt } from './attach-receipt.js';
@@ -16,6 +18,8 @@ export interface Change {
   type: RequestEventType;
   actor?: string;
   data?: Record<string, unknown>;
+  /** How a decision came in (the metrics' `channel` label); only for `decided`. */
+  channel?: DecisionChannel;
 }
 
 /**
@@ -28,6 +32,7 @@ export async function recordChange(
   change: Change,
 ): Promise<RequestEvent> {
   const { request } = change;
+  const startedAt = spanClock();
   await attachReceipt(context, tx, request);
   if (change.previousVersion === undefined) {
     await tx.insertRequest(request);
@@ -63,6 +68,9 @@ export async function recordChange(
   await enqueueWebhooks(tx, event, context.clock.now());
   await enqueueNotifications(context, tx, event);
   tx.afterCommit(() => {
+    const outcome = data.outcome as string | undefined;
+    context.metrics?.changed(request, change.type, change.channel, outcome);
+    traceChange({ request, type: change.type, channel: change.channel, outcome }, startedAt);
     context.bus.publish(event);
     context.onWork?.();
   });

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { ReceiptIssuer } from '../receipts/receipt-signer.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
@@ -31,4 +32,6 @@ export interface ServiceContext {
   onWork?: () => void;
   /** The notification channels and link settings; unset: nobody is notified. */
   notifier?: Notifier;
+  /** The Prometheus metrics, when `/metrics` is enabled (counted after each commit). */
+  metrics?: ServerMetrics;
 }

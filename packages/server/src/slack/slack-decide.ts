@@ -39,11 +39,17 @@ export async function decideFromSlack(
       );
     }
     try {
-      return await decideRequest(context, principal, decision.id, {
-        outcome: decision.outcome,
-        ...(decision.reason ? { reason: decision.reason } : {}),
-        expectedVersion: current.version,
-      });
+      return await decideRequest(
+        context,
+        principal,
+        decision.id,
+        {
+          outcome: decision.outcome,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+          expectedVersion: current.version,
+        },
+        'slack',
+      );
     } catch (error) {
       const raced = CountersignError.isInstance(error) && error.code === 'version_conflict';
       if (!raced || attempt >= ATTEMPTS) throw error;

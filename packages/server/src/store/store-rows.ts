@@ -47,6 +47,7 @@ export type WorkMethods = Pick<
   | 'claimLink'
   | 'linkUsedAt'
   | 'releaseLink'
+  | 'backlog'
 >;
 
 /** The grant methods of a store. */

@@ -352,6 +352,8 @@ export interface StoreTx {
   linkUsedAt(nonce: string): Promise<string | undefined>;
   /** Makes a claimed link usable again (its decision did not go through). */
   releaseLink(nonce: string): Promise<void>;
+  /** What is waiting: pending requests and undelivered outbox messages, with the oldest of each. */
+  backlog(): Promise<Backlog>;
 
   insertWebhook(webhook: WebhookRecord): Promise<void>;
   listWebhooks(): Promise<WebhookRecord[]>;
@@ -431,6 +433,18 @@ export interface StoreTx {
 
   /** Runs `callback` once the surrounding transaction commits (never if it rolls back). */
   afterCommit(callback: () => void): void;
+}
+
+/** What {@link StoreTx.backlog} counts (for the metrics' gauges). */
+export interface Backlog {
+  /** Requests with status `pending`. */
+  pendingRequests: number;
+  /** When the oldest pending request was created (epoch ms), when there is one. */
+  oldestPendingAt?: number;
+  /** Outbox messages still `pending` (not delivered, failed or disabled). */
+  outboxPending: number;
+  /** When the oldest of those was enqueued (epoch ms), when there is one. */
+  oldestOutboxAt?: number;
 }
 
 /**

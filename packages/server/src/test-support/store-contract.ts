@@ -228,6 +228,27 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(listed.filter((message) => message.status === 'disabled')).toHaveLength(5);
     });
 
+    it('counts the backlog: pending requests and undelivered messages, with the oldest of each', async () => {
+      expect(await store.read((tx) => tx.backlog())).toEqual({
+        pendingRequests: 0,
+        outboxPending: 0,
+      });
+      await store.transaction(async (tx) => {
+        await tx.insertRequest(sampleRequest('r1', { createdAt: '2026-01-01T00:00:05.000Z' }));
+        await tx.insertRequest(sampleRequest('r2', { createdAt: '2026-01-01T00:00:09.000Z' }));
+        await tx.insertRequest(sampleRequest('r3', { status: 'approved' }));
+        await tx.enqueueOutbox(sampleMessage('m1', 300));
+        await tx.enqueueOutbox(sampleMessage('m2', 200));
+        await tx.enqueueOutbox({ ...sampleMessage('m3', 100), status: 'delivered' });
+      });
+      expect(await store.read((tx) => tx.backlog())).toEqual({
+        pendingRequests: 2,
+        oldestPendingAt: Date.parse('2026-01-01T00:00:05.000Z'),
+        outboxPending: 2,
+        oldestOutboxAt: 200,
+      });
+    });
+
     it('claims due outbox messages by time, then by id, on every database', async () => {
       // Inserted out of id order, with ties on time, so neither insertion order nor chance passes.
       await store.transaction(async (tx) => {

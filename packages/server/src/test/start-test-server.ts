@@ -66,6 +66,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let server: RunningServer | undefined;
   const listen = async (port: number) => {
     server = await startServer({
+      // Request lines would drown the test output; a test asking for logs passes its own level.
+      logLevel: 'warn',
       ...options,
       store,
       port,

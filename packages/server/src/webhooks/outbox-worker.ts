@@ -1,3 +1,5 @@
+import { traceparentOf } from '@countersign/core/telemetry';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Agent, type Dispatcher, fetch } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
@@ -6,6 +8,8 @@ import {
   deliverNotification,
   isNotification,
 } from '../notify/deliver-notification.js';
+import type { DeliveryResult } from '../observability/server-metrics.js';
+import { inSpan } from '../observability/server-tracing.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { OutboxLane, OutboxMessage } from '../store/store-types.js';
@@ -153,11 +157,55 @@ export class OutboxWorker {
     return messages.length;
   }
 
-  async #deliver(message: OutboxMessage): Promise<void> {
+  #deliver(message: OutboxMessage): Promise<void> {
+    const facts = bodyFacts(message.body);
     const notification = isNotification(message);
-    const outcome: Outcome = notification
-      ? await deliverNotification(this.#context, message, this.#options.requestTimeoutMs)
-      : ((await this.#refused(message)) ?? (await this.#post(message)));
+    // `notify:CHANNEL:ADDRESS`: the channel is a bounded label; the address is never one.
+    const channel = notification ? (message.url.split(':')[1] ?? 'notification') : undefined;
+    const target = notification ? undefined : safeUrl(message.url);
+    return inSpan(
+      notification ? 'countersign.notification.deliver' : 'countersign.webhook.deliver',
+      {
+        parent: facts.traceparent,
+        kind: SpanKind.CLIENT,
+        attributes: {
+          ...(notification
+            ? { 'countersign.notification.channel': channel ?? 'notification' }
+            : {
+                'http.request.method': 'POST',
+                'server.address': target?.hostname ?? 'unknown',
+              }),
+          'countersign.webhook.event': message.eventType,
+          'countersign.webhook.attempt': message.attempts + 1,
+          ...(facts.requestId ? { 'countersign.request.id': facts.requestId } : {}),
+        },
+      },
+      async (span) => {
+        const outcome: Outcome = notification
+          ? await deliverNotification(this.#context, message, this.#options.requestTimeoutMs)
+          : ((await this.#refused(message)) ?? (await this.#post(message)));
+        if (outcome.status !== undefined) {
+          span.setAttribute('http.response.status_code', outcome.status);
+        }
+        const result = await this.#settle(message, outcome, facts.requestId, notification);
+        span.setAttribute('countersign.delivery.result', result);
+        if (result !== 'delivered') span.setStatus({ code: SpanStatusCode.ERROR, message: result });
+        this.#context.metrics?.delivery(
+          channel ?? (message.webhookId ? 'webhook' : 'callback'),
+          result,
+          this.#context.clock.now() - message.createdAt,
+        );
+      },
+    );
+  }
+
+  /** Stores what an attempt came to; returns the metrics' `result`. */
+  async #settle(
+    message: OutboxMessage,
+    outcome: Outcome,
+    requestId: string | null,
+    notification: boolean,
+  ): Promise<DeliveryResult> {
     const { store, clock } = this.#context;
     const now = clock.now();
     const next: OutboxMessage = { ...message, attempts: message.attempts + 1 };
@@ -186,7 +234,7 @@ export class OutboxWorker {
         await appendAudit(tx, {
           at: isoTime(now),
           type: `webhook.${next.status}`,
-          requestId: requestIdOf(message.body),
+          requestId,
           actor: null,
           data: {
             messageId: message.id,
@@ -198,6 +246,7 @@ export class OutboxWorker {
         });
       }
     });
+    return next.status === 'pending' ? 'retry' : next.status;
   }
 
   /**
@@ -239,12 +288,18 @@ export class OutboxWorker {
       Math.floor(Date.now() / 1000),
       message.body,
     );
+    // Receivers that trace see the delivery as a child of its span, in the request's trace.
+    const traceparent = traceparentOf();
     try {
       const dispatcher = this.#dispatcher(message);
       const response = await fetch(message.url, {
         ...(dispatcher ? { dispatcher } : {}),
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(traceparent === undefined ? {} : { traceparent }),
+          ...headers,
+        },
         body: message.body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#options.requestTimeoutMs),
@@ -265,13 +320,29 @@ function failureText(error: unknown): string {
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
-// The Countersign envelope carries `data.requestId`; an Ambedo payload carries `watchId`.
-function requestIdOf(body: string): string | null {
+// The Countersign envelope carries `data.requestId` and the request (with its traceparent); an
+// Ambedo payload carries `watchId`.
+function bodyFacts(body: string): { requestId: string | null; traceparent?: string } {
   try {
-    const parsed = JSON.parse(body) as { data?: { requestId?: unknown }; watchId?: unknown };
+    const parsed = JSON.parse(body) as {
+      data?: { requestId?: unknown; request?: { traceparent?: unknown } };
+      watchId?: unknown;
+    };
     const id = parsed.data?.requestId ?? parsed.watchId;
-    return typeof id === 'string' ? id : null;
+    const traceparent = parsed.data?.request?.traceparent;
+    return {
+      requestId: typeof id === 'string' ? id : null,
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    };
   } catch {
-    return null;
+    return { requestId: null };
+  }
+}
+
+function safeUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
   }
 }

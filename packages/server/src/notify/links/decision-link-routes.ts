@@ -123,6 +123,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
           ...decision,
           expectedVersion: request.version,
         },
+        'email_link',
       );
       const word = decision.outcome === 'approve' ? 'Approved' : 'Rejected';
       const state = decided.status === 'pending' ? ' It waits for more approvals.' : '';

@@ -189,3 +189,11 @@ export const RECEIPT_USES = {
   get: sql`SELECT receipt_id, request_id, consumer, consumed_at FROM receipt_uses
     WHERE receipt_id = :receiptId`,
 };
+
+// Read at metrics scrape time; `requests_status` serves the first two.
+export const BACKLOG = {
+  pendingCount: sql`SELECT COUNT(*) AS count FROM requests WHERE status = 'pending'`,
+  oldestPending: sql`SELECT doc FROM requests WHERE status = 'pending' ORDER BY seq LIMIT 1`,
+  outbox: sql`SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox
+    WHERE status = 'pending'`,
+};

@@ -1,6 +1,6 @@
 import { type OutboxRow, toOutboxMessage, type WorkMethods } from '../store-rows.js';
-import type { Job } from '../store-types.js';
-import { JOBS, OUTBOX, USED_LINKS } from './queries.js';
+import type { Backlog, Job } from '../store-types.js';
+import { BACKLOG, JOBS, OUTBOX, USED_LINKS } from './queries.js';
 import type { SqlSession } from './sql-session.js';
 
 /** Scheduler jobs and the webhook outbox; claims skip rows another replica holds. */
@@ -52,6 +52,20 @@ export function workMethods(db: SqlSession): WorkMethods {
     },
     async disableOutboxFor(webhookId) {
       await db.run(OUTBOX.disableFor, { webhookId });
+    },
+    async backlog() {
+      const pending = await db.one<{ count: number | string }>(BACKLOG.pendingCount);
+      const oldest = await db.one<{ doc: string }>(BACKLOG.oldestPending);
+      const outbox = await db.one<{ count: number | string; oldest: number | string | null }>(
+        BACKLOG.outbox,
+      );
+      const backlog: Backlog = {
+        pendingRequests: Number(pending?.count ?? 0),
+        outboxPending: Number(outbox?.count ?? 0),
+      };
+      if (oldest) backlog.oldestPendingAt = Date.parse(JSON.parse(oldest.doc).createdAt);
+      if (outbox?.oldest != null) backlog.oldestOutboxAt = Number(outbox.oldest);
+      return backlog;
     },
     async listOutbox(limit) {
       return (await db.rows<OutboxRow>(OUTBOX.list, { limit })).map(toOutboxMessage);

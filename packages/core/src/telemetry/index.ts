@@ -1,0 +1,1 @@
+export { contextFromTraceparent, isTraceparent, traceparentOf } from './traceparent.js';

@@ -1,0 +1,130 @@
+import { contextFromTraceparent, traceparentOf } from '@countersign/core/telemetry';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+
+/**
+ * The server's tracer. It is the no-op API until an OpenTelemetry SDK is registered (by
+ * `countersign serve` when the `OTEL_*` variables ask for it, or by the embedding application).
+ */
+export const serverTracer = trace.getTracer('@countersign/server');
+
+/** Where a span should hang: under a stored or received `traceparent`, else under the active span. */
+export function parentContext(traceparent: string | undefined): Context {
+  const active = context.active();
+  if (trace.getSpan(active) !== undefined) return active;
+  return contextFromTraceparent(traceparent, active) ?? active;
+}
+
+/**
+ * The parent for a span about a request: its stored `traceparent` (else the active span), with a
+ * link to the active span when that belongs to another trace (the reviewer's HTTP request, the
+ * scheduler's run), so both stories stay reachable.
+ */
+function requestParent(traceparent: string | undefined): { parent: Context; links: Link[] } {
+  const active = context.active();
+  const activeSpan = trace.getSpanContext(active);
+  const stored =
+    traceparent === undefined ? undefined : contextFromTraceparent(traceparent, active);
+  const links: Link[] = [];
+  if (stored && activeSpan && trace.getSpanContext(stored)?.traceId !== activeSpan.traceId) {
+    links.push({ context: activeSpan });
+  }
+  return { parent: stored ?? active, links };
+}
+
+/** What {@link inSpan} starts. */
+export interface SpanPlan {
+  /** A `traceparent` to parent the span under (a request's own); default: the active span. */
+  parent?: string | undefined;
+  kind?: SpanKind;
+  attributes?: Attributes;
+}
+
+/**
+ * Runs `work` in a new active span. With a `parent` traceparent (the request's, stored at create)
+ * the span joins the agent's trace and links to the span that was active (the reviewer's HTTP
+ * request, the scheduler's run), so both stories stay reachable. Errors are recorded and rethrown.
+ */
+export function inSpan<T>(
+  name: string,
+  plan: SpanPlan,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const { parent, links } = requestParent(plan.parent);
+  return serverTracer.startActiveSpan(
+    name,
+    { kind: plan.kind ?? SpanKind.INTERNAL, attributes: plan.attributes ?? {}, links },
+    parent,
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/**
+ * The `traceparent` to store on a new request or send with a webhook: the active span's (a
+ * server span when an SDK runs), else the one the client sent.
+ */
+export function currentTraceparent(received?: string): string | undefined {
+  return traceparentOf() ?? (contextFromTraceparent(received) ? received : undefined);
+}
+
+function errorName(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error) return String(error.code);
+  return error instanceof Error ? error.name : 'error';
+}
+
+export { SpanKind };
+
+/** The wall-clock time of now in milliseconds, as span start times take it. */
+export function spanClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** What {@link traceChange} records about one committed change. */
+export interface TracedChange {
+  request: { id: string; kind: string; status: string; traceparent?: string | undefined };
+  type: string;
+  channel?: string | undefined;
+  outcome?: string | undefined;
+}
+
+/**
+ * Records a committed change (create, decision, expiry, cancel, ...) as a span
+ * `countersign.request.<type>` from `startedAt` to now, in the request's own trace (its stored
+ * `traceparent`), linked to the span that caused it when that belongs to another trace.
+ */
+export function traceChange(change: TracedChange, startedAt: number): void {
+  const { request } = change;
+  const attributes: Attributes = {
+    'countersign.request.id': request.id,
+    'countersign.request.kind': request.kind,
+    'countersign.request.status': request.status,
+  };
+  if (change.outcome !== undefined) attributes['countersign.decision.outcome'] = change.outcome;
+  if (change.channel !== undefined) attributes['countersign.decision.channel'] = change.channel;
+  const { parent, links } = requestParent(request.traceparent);
+  serverTracer
+    .startSpan(
+      `countersign.request.${change.type}`,
+      { startTime: startedAt, attributes, links },
+      parent,
+    )
+    .end();
+}

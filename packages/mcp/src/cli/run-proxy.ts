@@ -53,6 +53,7 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
   const factory = createProxyServerFactory({
     upstreams,
     gate,
+    ...(service ? { requests: service } : {}),
     store,
     maxWaitMs: command.maxWaitMs,
     progressIntervalMs: command.progressIntervalMs,
@@ -75,12 +76,16 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
       error,
     );
   }
-  void serving.closed.then(() => upstreams.close());
+  void serving.closed.then(() => {
+    factory.stopTasks();
+    return upstreams.close();
+  });
   const names = upstreams.tools().map((tool) => tool.exposedName);
   logger.info(`proxying ${names.length} tools (${policy.source}): ${names.join(', ')}`);
   return {
     ...serving,
     async close() {
+      factory.stopTasks();
       await serving.close();
       await upstreams.close();
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GateCheckInput, GateDecision } from '@countersign/core';
+import type { ApprovalRequest, GateCheckInput, GateDecision } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
@@ -13,8 +13,36 @@ import type { ResolvedProxyOptions, ToolGate } from './proxy-options.js';
 import { createArgsValidator, pendingResult, respondResult, textResult } from './tool-results.js';
 
 type Args = Record<string, unknown>;
+/** What the runner needs of a request's `extra`: its signal, and progress for the heartbeat. */
+type CallExtra = Pick<HandlerExtra, 'signal' | 'sendNotification'> & Partial<HandlerExtra>;
+
+/** Where one gate decision left a call. */
+type Settled =
+  | { pending: ApprovalRequest; result?: undefined; requestId?: undefined }
+  | { pending?: undefined; result: CallToolResult; requestId?: string };
+
+/** A call run as an MCP task (see {@link GatedCallRunner.settleTask}). */
+export interface TaskCall {
+  toolName: string;
+  args: Args;
+  toolCallId: string;
+  runId: string;
+  signal: AbortSignal;
+}
+
+/** What a task hears while its call is decided. */
+export interface TaskHooks {
+  /** The request is still pending after one wait. */
+  onPending(request: ApprovalRequest): Promise<void>;
+  /** True while the user in the client is asked (elicitation), false once answered. */
+  onAskingClient?(asking: boolean): void;
+  /** Runs (and is awaited) just before an allowed call without a request reaches the upstream. */
+  beforeForward?(): Promise<void>;
+}
 /** Denials that are final; `unavailable` and `aborted` are not, so a later check can re-attach. */
 const FINAL_DENIALS = new Set(['policy', 'rejected', 'expired', 'cancelled', 'invalid']);
+/** How long a task's first gate check waits before the task reports its pending request. */
+const FIRST_TASK_WAIT_MS = 300;
 
 /** Applies the gate to proxied calls and to `check_request`, shared by every downstream session. */
 export class GatedCallRunner {
@@ -32,6 +60,11 @@ export class GatedCallRunner {
     this.#runId = options.runId ?? `mcp-proxy-${randomUUID()}`;
     this.#maxWaitMs = options.maxWaitMs ?? 50_000;
     this.#intervalMs = options.progressIntervalMs ?? 10_000;
+  }
+
+  /** The run id sent with every request of this proxy. */
+  get runId(): string {
+    return this.#runId;
   }
 
   /** One `tools/call` from the model. */
@@ -72,8 +105,9 @@ export class GatedCallRunner {
   async #askInClient(
     tool: ProxiedTool,
     input: GateCheckInput,
-    extra: HandlerExtra,
+    extra: CallExtra,
     server: Server,
+    onAsking?: (asking: boolean) => void,
   ): Promise<CallToolResult | undefined> {
     let verdict: ReturnType<ToolGate['evaluate']>;
     try {
@@ -86,12 +120,16 @@ export class GatedCallRunner {
     const channel = verdict.approval?.channel ?? this.#options.defaultChannel ?? 'server';
     if (channel === 'server') return undefined;
     const stop = this.#heartbeat(extra, `Waiting for your confirmation of ${tool.exposedName}`);
+    onAsking?.(true);
     const answer = await elicitApproval(server, {
       toolName: tool.exposedName,
       args: input.args,
       timeoutMs: 10 * 60_000,
       signal: extra.signal,
-    }).finally(stop);
+    }).finally(() => {
+      stop();
+      onAsking?.(false);
+    });
     if (answer.outcome === 'unsupported') {
       this.#logger.info(
         `client cannot elicit; asking the Countersign server for ${tool.exposedName}`,
@@ -105,42 +143,89 @@ export class GatedCallRunner {
   async #decide(
     tool: ProxiedTool,
     input: GateCheckInput,
-    extra: HandlerExtra,
+    extra: CallExtra,
   ): Promise<CallToolResult> {
+    const settled = await this.#settle(tool, input, extra);
+    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
+  }
+
+  /** One gate decision: a final result, or the request still waiting for a human. */
+  async #settle(
+    tool: ProxiedTool,
+    input: GateCheckInput,
+    extra: CallExtra,
+    beforeForward?: () => Promise<void>,
+  ): Promise<Settled> {
     const stop = this.#heartbeat(extra, `Waiting for a human decision on ${tool.exposedName}`);
     let decision: GateDecision;
     try {
       decision = await this.#options.gate.check(input);
     } catch (error) {
       // The gate fails closed by itself; this guards against a gate bug letting a call through.
-      return textResult(`${tool.exposedName} did not run: ${errorMessage(error)}`, true);
+      return {
+        result: textResult(`${tool.exposedName} did not run: ${errorMessage(error)}`, true),
+      };
     } finally {
       stop();
     }
     switch (decision.outcome) {
       case 'allow':
-        if (decision.requestId === undefined) return this.#forward(tool, input.args, extra);
+        if (decision.requestId === undefined) {
+          await beforeForward?.();
+          return { result: await this.#forward(tool, input.args, extra) };
+        }
         await this.#remember(decision.requestId, tool, input, 'pending');
-        return this.#executor.execute(decision.requestId, tool, decision.args);
+        return {
+          requestId: decision.requestId,
+          result: await this.#executor.execute(decision.requestId, tool, decision.args),
+        };
       case 'deny': {
         const result = textResult(decision.message, true);
         if (decision.requestId !== undefined && FINAL_DENIALS.has(decision.reason)) {
           await this.#remember(decision.requestId, tool, input, 'done', result);
         }
-        return result;
+        return { result, ...(decision.requestId ? { requestId: decision.requestId } : {}) };
       }
       case 'respond': {
         const result = respondResult(tool.tool, decision.response, decision.message);
         await this.#remember(decision.requestId, tool, input, 'done', result);
-        return result;
+        return { result, requestId: decision.requestId };
       }
       case 'pending':
         await this.#remember(decision.requestId, tool, input, 'pending');
-        return pendingResult(tool.tool, decision.requestId);
+        return { pending: decision.request };
     }
   }
 
-  async #forward(tool: ProxiedTool, args: Args, extra: HandlerExtra): Promise<CallToolResult> {
+  /**
+   * Runs a call to its end for an MCP task: asks in the client when the rule says so, then waits
+   * for the request, re-attaching (same run and call id) after every `maxWaitMs` until it is
+   * decided, and runs it at most once. `signal` stops the wait (a cancelled task).
+   */
+  async settleTask(call: TaskCall, server: Server, hooks: TaskHooks): Promise<CallToolResult> {
+    const tool = await this.#options.upstreams.find(call.toolName);
+    if (!tool) {
+      return textResult(`${call.toolName} is not offered upstream; nothing was run.`, true);
+    }
+    const extra: CallExtra = { signal: call.signal, sendNotification: async () => {} };
+    const input = this.#input(tool, call.args, call.toolCallId, call.runId, extra, server);
+    const local = await this.#askInClient(tool, input, extra, server, hooks.onAskingClient);
+    if (local) return local;
+    // The first wait is short, so the task names its request (and deadline) right away.
+    let wait = Math.min(FIRST_TASK_WAIT_MS, this.#maxWaitMs);
+    for (;;) {
+      const attempt = { ...input, waitTimeoutMs: wait };
+      wait = this.#maxWaitMs;
+      const settled = await this.#settle(tool, attempt, extra, hooks.beforeForward);
+      if (!settled.pending) return settled.result;
+      await hooks.onPending(settled.pending);
+      if (call.signal.aborted) {
+        return textResult(`${tool.exposedName} did not run: the task was cancelled.`, true);
+      }
+    }
+  }
+
+  async #forward(tool: ProxiedTool, args: Args, extra: CallExtra): Promise<CallToolResult> {
     try {
       return await this.#options.upstreams.call(tool, args, { signal: extra.signal });
     } catch (error) {
@@ -173,7 +258,7 @@ export class GatedCallRunner {
     args: Args,
     toolCallId: string,
     runId: string,
-    extra: HandlerExtra,
+    extra: CallExtra,
     server: Server,
   ): GateCheckInput {
     const client = server.getClientVersion();
@@ -191,7 +276,7 @@ export class GatedCallRunner {
     };
   }
 
-  #heartbeat(extra: HandlerExtra, message: string): () => void {
+  #heartbeat(extra: CallExtra, message: string): () => void {
     return startProgressHeartbeat(extra, { intervalMs: this.#intervalMs, message });
   }
 }

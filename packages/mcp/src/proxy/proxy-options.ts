@@ -1,4 +1,4 @@
-import type { Gate } from '@countersign/core';
+import type { ApprovalService, Gate } from '@countersign/core';
 import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
 import type { Logger } from '../shared/logger.js';
 import { hasMethods, millisecondsProblems } from '../shared/option-checks.js';
@@ -36,6 +36,11 @@ export interface ProxyOptions extends GateSourceOptions<ToolGate> {
   context?: Record<string, unknown>;
   /** Where the proxy logs. Default: nowhere. */
   logger?: Logger;
+  /**
+   * The Countersign server, to withdraw the request of a task the client cancels (`tasks/cancel`).
+   * Default: `service` when given; without either, a cancelled task ends and its request stays open.
+   */
+  requests?: Pick<ApprovalService, 'cancel'>;
 }
 
 /** {@link ProxyOptions} after {@link resolveProxyOptions}: the gate is always there. */

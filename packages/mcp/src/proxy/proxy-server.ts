@@ -1,9 +1,15 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  CancelTaskRequestSchema,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
+  ListTasksRequestSchema,
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { silentLogger } from '../shared/logger.js';
+import { ProxyTasks } from '../tasks/proxy-tasks.js';
 import { GatedCallRunner } from './gated-call-runner.js';
 import { type ProxyOptions, resolveProxyOptions } from './proxy-options.js';
 import { textResult } from './tool-results.js';
@@ -30,7 +36,11 @@ export const checkRequestTool: Tool = {
 };
 
 /** A factory of downstream servers, one per client connection, sharing one gate and store. */
-export type ProxyServerFactory = () => Server;
+export interface ProxyServerFactory {
+  (): Server;
+  /** Stops the MCP tasks this proxy drives; a restarted proxy resumes them on `tasks/get`. */
+  stopTasks(): void;
+}
 
 /**
  * Builds the gating proxy: every downstream connection gets its own low-level MCP `Server` that
@@ -41,12 +51,23 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
   const options = resolveProxyOptions(proxyOptions);
   const runner = new GatedCallRunner(options);
   const logger = options.logger;
+  const tasks = new ProxyTasks({
+    runner,
+    store: options.store,
+    runId: runner.runId,
+    logger: logger ?? silentLogger,
+    requests: options.requests ?? options.service,
+  });
   let warnedShadow = false;
-  return () => {
+  const factory = () => {
     const server = new Server(
       { name: 'countersign-mcp-proxy', version: '0.1.0' },
       {
-        capabilities: { tools: { listChanged: true } },
+        capabilities: {
+          tools: { listChanged: true },
+          // Task-augmented tools/call: a call that waits for a human becomes a task.
+          tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+        },
         instructions:
           'Some tools need a human approval through Countersign. When a result says the request is ' +
           'pending, call check_request with its request id later instead of calling the tool again.',
@@ -58,6 +79,7 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
     const closing = server.onclose;
     server.onclose = () => {
       unsubscribe();
+      tasks.forget(server);
       closing?.();
     };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -67,7 +89,12 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
         warnedShadow = true;
         logger?.warn(`the upstream tool "${CHECK_REQUEST_TOOL}" is hidden by the proxy's own`);
       }
-      return { tools: [...visible, checkRequestTool] };
+      // The proxy runs every tool as a task on request, whatever the upstream supports.
+      const listed = visible.map((tool) => ({
+        ...tool,
+        execution: { ...tool.execution, taskSupport: 'optional' as const },
+      }));
+      return { tools: [...listed, checkRequestTool] };
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, arguments: args = {} } = request.params;
@@ -78,8 +105,21 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
         }
         return runner.checkRequest(requestId, extra, server);
       }
+      const task = request.params.task;
+      if (task) return tasks.create(name, args, task.ttl, server);
       return runner.call(name, args, extra, server);
     });
+    server.setRequestHandler(GetTaskRequestSchema, (request) =>
+      tasks.get(request.params.taskId, server),
+    );
+    server.setRequestHandler(GetTaskPayloadRequestSchema, (request, extra) =>
+      tasks.result(request.params.taskId, server, extra.signal),
+    );
+    server.setRequestHandler(ListTasksRequestSchema, () => ({ tasks: tasks.list(server) }));
+    server.setRequestHandler(CancelTaskRequestSchema, (request) =>
+      tasks.cancel(request.params.taskId),
+    );
     return server;
   };
+  return Object.assign(factory, { stopTasks: () => tasks.stop() });
 }

@@ -43,7 +43,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   const policy = options.policy ? { policy: options.policy } : {};
   const gateSource = options.gateFromOptions
     ? { service, ...policy }
-    : { gate: createGate({ service, ...policy }) };
+    : { gate: createGate({ service, ...policy }), requests: service };
   const factory = createProxyServerFactory({
     upstreams,
     ...gateSource,
@@ -72,6 +72,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
     service,
     store,
     async close() {
+      factory.stopTasks();
       await client.close();
       await server.close();
       await upstreams.close();

@@ -1,11 +1,13 @@
 import type { CreateRequestInput } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
+import { HumanTasks } from '../tasks/human-tasks.js';
+import { serveHumanTasks } from './human-tool-calls.js';
 import { assertHumanToolsOptions, type HumanToolsOptions } from './human-tools-options.js';
 import { reportRequest } from './request-report.js';
 
@@ -72,90 +74,83 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     return waitAndReport(id, extra);
   }
 
+  /** The request each asking tool creates, or the reason it cannot (then nobody is asked). */
+  const bodies: Record<
+    string,
+    (input: Record<string, unknown>) => CreateRequestInput | CallToolResult
+  > = {
+    request_approval: (input) => ({
+      kind: 'approval',
+      action: input.action as string,
+      ...shared(input),
+    }),
+    ask_human: (input) => ({
+      kind: 'clarification',
+      action: `Question: ${input.question as string}`.slice(0, 2000),
+      question: input.question as string,
+      ...shared(input),
+    }),
+    collect_input: (input) => {
+      try {
+        schemas.getValidator(input.schema as never);
+      } catch (error) {
+        return failure('Reading the form schema', error);
+      }
+      return {
+        kind: 'form',
+        action: input.title as string,
+        responseSchema: input.schema as Record<string, unknown>,
+        ...shared(input),
+      };
+    },
+  };
+  const tasks = new HumanTasks(service);
+
   return () => {
     const mcp = new McpServer(
       { name: 'countersign-human-tools', version: '0.1.0' },
       {
+        capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
         instructions:
           'Use these tools to involve a human. A result that says "still waiting" carries a request id: ' +
           'call check_request with it later rather than asking again.',
       },
     );
-    mcp.registerTool(
-      'request_approval',
-      {
-        title: 'Ask a human to approve an action',
-        description:
-          'Asks a human to approve an action before you take it, waits for the decision and returns it (with any comment or changed values).',
-        inputSchema: {
-          action: z.string().min(1).max(2000).describe('What you want to do, in plain words.'),
-          ...common,
-        },
+    const registered = new Map<string, RegisteredTool>();
+    const askTool = (name: keyof typeof bodies, config: AskToolConfig) => {
+      const tool = mcp.registerTool(name, config, (input, extra) => {
+        const body = bodies[name]!(input as Record<string, unknown>);
+        return 'content' in body ? body : ask(body, extra);
+      });
+      // Listed as task-capable; the tools/call handler below answers task requests.
+      tool.execution = { taskSupport: 'optional' };
+      registered.set(name, tool);
+    };
+    askTool('request_approval', {
+      title: 'Ask a human to approve an action',
+      description:
+        'Asks a human to approve an action before you take it, waits for the decision and returns it (with any comment or changed values).',
+      inputSchema: {
+        action: z.string().min(1).max(2000).describe('What you want to do, in plain words.'),
+        ...common,
       },
-      (input, extra) =>
-        ask(
-          {
-            kind: 'approval',
-            action: input.action,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        ),
-    );
-    mcp.registerTool(
-      'ask_human',
-      {
-        title: 'Ask a human a question',
-        description: 'Asks a human a clarification question and returns their answer.',
-        inputSchema: { question: z.string().min(1).max(4000).describe('The question.'), ...common },
+    });
+    askTool('ask_human', {
+      title: 'Ask a human a question',
+      description: 'Asks a human a clarification question and returns their answer.',
+      inputSchema: { question: z.string().min(1).max(4000).describe('The question.'), ...common },
+    });
+    askTool('collect_input', {
+      title: 'Ask a human to fill in a form',
+      description:
+        'Asks a human to fill in a form described by a JSON Schema and returns the validated data.',
+      inputSchema: {
+        title: z.string().min(1).max(2000).describe('What the form is for.'),
+        schema: z.record(z.string(), z.unknown()).describe('The JSON Schema of the answer.'),
+        ...common,
       },
-      (input, extra) =>
-        ask(
-          {
-            kind: 'clarification',
-            action: `Question: ${input.question}`.slice(0, 2000),
-            question: input.question,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        ),
-    );
-    mcp.registerTool(
-      'collect_input',
-      {
-        title: 'Ask a human to fill in a form',
-        description:
-          'Asks a human to fill in a form described by a JSON Schema and returns the validated data.',
-        inputSchema: {
-          title: z.string().min(1).max(2000).describe('What the form is for.'),
-          schema: z.record(z.string(), z.unknown()).describe('The JSON Schema of the answer.'),
-          ...common,
-        },
-      },
-      (input, extra) => {
-        try {
-          schemas.getValidator(input.schema as never);
-        } catch (error) {
-          return failure('Reading the form schema', error);
-        }
-        return ask(
-          {
-            kind: 'form',
-            action: input.title,
-            responseSchema: input.schema,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        );
-      },
-    );
-    mcp.registerTool(
+    });
+    const check = mcp.registerTool(
       'check_request',
       {
         title: 'Check an earlier request',
@@ -176,6 +171,22 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
         return waitAndReport(input.request_id, extra);
       },
     );
+    registered.set('check_request', check);
+    serveHumanTasks(mcp.server, { registered, bodies, tasks });
     return mcp.server;
   };
 }
+
+function shared(input: Record<string, unknown>) {
+  return {
+    context: input.context as Record<string, unknown> | undefined,
+    assignees: input.assignees as string[] | undefined,
+    timeout: input.timeout as string | undefined,
+  };
+}
+
+type AskToolConfig = {
+  title: string;
+  description: string;
+  inputSchema: Record<string, z.ZodType>;
+};

@@ -1,17 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
-  type CallToolResult,
   CallToolResultSchema,
-  CreateTaskResultSchema,
   RELATED_TASK_META_KEY,
   TaskStatusNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamCallRecord } from '../test-support/destructive-upstream.js';
 import { startInProcessProxy } from '../test-support/in-process-proxy.js';
+import { createTask, resultText, taskUntil } from '../test-support/task-client.js';
 
 type Proxy = Awaited<ReturnType<typeof startInProcessProxy>>;
 const proxies: Proxy[] = [];
@@ -30,34 +28,7 @@ async function start(options: Parameters<typeof startInProcessProxy>[0] = {}) {
   return proxy;
 }
 
-function text(result: unknown): string {
-  return (result as CallToolResult).content
-    .map((part) => (part.type === 'text' ? part.text : ''))
-    .join('\n');
-}
-
-async function createTask(client: Client, name: string, args: Record<string, unknown>) {
-  const created = await client.request(
-    { method: 'tools/call', params: { name, arguments: args } },
-    CreateTaskResultSchema,
-    { task: { ttl: 60_000 } },
-  );
-  return created.task;
-}
-
-/** Polls tasks/get until `predicate` holds (the proxy decides in the background). */
-async function taskUntil(
-  client: Client,
-  taskId: string,
-  predicate: (task: Awaited<ReturnType<Client['getTask']>>) => boolean,
-) {
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    const task = await client.experimental.tasks.getTask(taskId);
-    if (predicate(task)) return task;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`task ${taskId} never reached the expected state`);
-}
+const text = resultText;
 
 describe('tool calls as MCP tasks', () => {
   it('names the request while it waits and delivers the real result after approval', async () => {

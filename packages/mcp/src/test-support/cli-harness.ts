@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  type ClientCapabilities,
   type ElicitRequest,
   ElicitRequestSchema,
   type ElicitResult,
@@ -26,6 +27,8 @@ export interface ConnectCliOptions {
   transport: 'stdio' | 'http';
   /** Answers elicitation; when absent the client does not declare the capability. */
   onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
+  /** More client capabilities to declare (e.g. `tasks`, `elicitation.url`). */
+  capabilities?: ClientCapabilities;
 }
 
 /** The official SDK client connected to our CLI in a real child process. */
@@ -39,7 +42,12 @@ export interface ConnectedCli {
 function newClient(options: ConnectCliOptions): Client {
   const client = new Client(
     { name: 'integration-client', version: '1' },
-    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+    {
+      capabilities: {
+        ...(options.onElicit ? { elicitation: { form: {} } } : {}),
+        ...options.capabilities,
+      },
+    },
   );
   const answer = options.onElicit;
   if (answer) client.setRequestHandler(ElicitRequestSchema, (request) => answer(request));

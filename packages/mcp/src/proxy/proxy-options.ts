@@ -55,7 +55,9 @@ const CHANNELS: readonly string[] = ['server', 'elicit', 'elicit-then-server'];
 export function resolveProxyOptions(options: ProxyOptions): ResolvedProxyOptions {
   const problems: string[] = [];
   if (typeof options === 'object' && options !== null) {
-    if (!hasMethods(options.upstreams, ['find', 'call', 'refresh', 'onToolsChanged'])) {
+    if (
+      !hasMethods(options.upstreams, ['find', 'call', 'refresh', 'onToolsChanged', 'connections'])
+    ) {
       problems.push('upstreams must be an UpstreamSet (UpstreamSet.connect or fromConnections)');
     }
     if (!hasMethods(options.store, ['get', 'remember', 'claim', 'complete'])) {

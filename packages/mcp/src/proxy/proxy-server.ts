@@ -10,8 +10,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { silentLogger } from '../shared/logger.js';
 import { ProxyTasks } from '../tasks/proxy-tasks.js';
+import { UpstreamCatalog } from '../upstream/upstream-catalog.js';
 import { GatedCallRunner } from './gated-call-runner.js';
+import { servePassthrough } from './passthrough-handlers.js';
 import { type ProxyOptions, resolveProxyOptions } from './proxy-options.js';
+import { ReadGate } from './read-gate.js';
 import { textResult } from './tool-results.js';
 
 /** The name of the tool the proxy adds to re-attach to a pending approval. */
@@ -58,12 +61,15 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
     logger: logger ?? silentLogger,
     requests: options.requests ?? options.service,
   });
+  const catalog = new UpstreamCatalog(options.upstreams.connections());
+  const readGate = new ReadGate(options, runner.runId);
   let warnedShadow = false;
   const factory = () => {
     const server = new Server(
       { name: 'countersign-mcp-proxy', version: '0.1.0' },
       {
         capabilities: {
+          ...catalog.capabilities(),
           tools: { listChanged: true },
           // Task-augmented tools/call: a call that waits for a human becomes a task.
           tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
@@ -76,9 +82,11 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
     const unsubscribe = options.upstreams.onToolsChanged(() => {
       server.sendToolListChanged().catch(() => {});
     });
+    const stopPassthrough = servePassthrough(server, catalog, readGate);
     const closing = server.onclose;
     server.onclose = () => {
       unsubscribe();
+      stopPassthrough();
       tasks.forget(server);
       closing?.();
     };

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ApprovalRequest, GateCheckInput, GateDecision } from '@countersign/core';
+import {
+  type ApprovalRequest,
+  fingerprint,
+  type GateCheckInput,
+  type GateDecision,
+} from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
@@ -18,8 +23,26 @@ type CallExtra = Pick<HandlerExtra, 'signal' | 'sendNotification'> & Partial<Han
 
 /** Where one gate decision left a call. */
 type Settled =
-  | { pending: ApprovalRequest; result?: undefined; requestId?: undefined }
-  | { pending?: undefined; result: CallToolResult; requestId?: string };
+  | { pending: ApprovalRequest; result?: undefined; requestId?: undefined; open?: undefined }
+  | {
+      pending?: undefined;
+      result: CallToolResult;
+      requestId?: string;
+      /** The call did not run, but its request may still be decided (aborted, unreachable). */
+      open?: boolean;
+    };
+
+/** How many open calls the runner remembers for re-attaching. */
+const MAX_OPEN_CALLS = 1000;
+
+/** The identity of a call for re-attaching; undefined for arguments that are not plain JSON. */
+function reattachKey(toolName: string, args: Args): string | undefined {
+  try {
+    return fingerprint(toolName, args);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A call run as an MCP task (see {@link GatedCallRunner.settleTask}). */
 export interface TaskCall {
@@ -52,6 +75,8 @@ export class GatedCallRunner {
   readonly #runId: string;
   readonly #maxWaitMs: number;
   readonly #intervalMs: number;
+  /** Open requests by call (tool and arguments), for {@link GatedCallRunner.call} to re-attach. */
+  readonly #open = new Map<string, string>();
 
   constructor(options: ResolvedProxyOptions) {
     this.#options = options;
@@ -76,9 +101,25 @@ export class GatedCallRunner {
   ): Promise<CallToolResult> {
     const tool = await this.#options.upstreams.find(name);
     if (!tool) return textResult(`Unknown tool "${name}".`, true);
-    const input = this.#input(tool, args, randomUUID(), this.#runId, extra, server);
+    const key = reattachKey(tool.exposedName, args);
+    const toolCallId = (key && this.#open.get(key)) ?? randomUUID();
+    const input = this.#input(tool, args, toolCallId, this.#runId, extra, server);
     const local = await this.#askInClient(tool, input, extra, server);
-    return local ?? this.#decide(tool, input, extra);
+    if (local) return local;
+    const settled = await this.#settle(tool, input, extra);
+    if (key) this.#rememberOpen(key, toolCallId, settled);
+    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
+  }
+
+  /**
+   * An identical later call (same run, same arguments) of a call whose request is still open
+   * (pending, or given up by a cancelled client) re-attaches to that request instead of asking again.
+   */
+  #rememberOpen(key: string, toolCallId: string, settled: Settled): void {
+    this.#open.delete(key);
+    if (!settled.pending && !settled.open) return;
+    this.#open.set(key, toolCallId);
+    if (this.#open.size > MAX_OPEN_CALLS) this.#open.delete(this.#open.keys().next().value!);
   }
 
   /** `check_request`: re-attaches to the request behind an earlier pending call. */
@@ -184,7 +225,12 @@ export class GatedCallRunner {
         if (decision.requestId !== undefined && FINAL_DENIALS.has(decision.reason)) {
           await this.#remember(decision.requestId, tool, input, 'done', result);
         }
-        return { result, ...(decision.requestId ? { requestId: decision.requestId } : {}) };
+        if (decision.requestId === undefined) return { result };
+        return {
+          result,
+          requestId: decision.requestId,
+          open: !FINAL_DENIALS.has(decision.reason),
+        };
       }
       case 'respond': {
         const result = respondResult(tool.tool, decision.response, decision.message);

@@ -14,6 +14,7 @@ import { loadUpstreamConfig, type UpstreamSpec } from '../upstream/upstream-conf
 import { UpstreamSet } from '../upstream/upstream-set.js';
 import { connectCountersign } from './connect-countersign.js';
 import type { ProxyCommand } from './parse-args.js';
+import { unmatchedRuleWarnings } from './unmatched-rules.js';
 
 async function readPolicy(file: string | undefined): Promise<Policy> {
   if (file === undefined) return DEFAULT_POLICY;
@@ -82,6 +83,11 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
   });
   const names = upstreams.tools().map((tool) => tool.exposedName);
   logger.info(`proxying ${names.length} tools (${policy.source}): ${names.join(', ')}`);
+  if (command.policyFile) {
+    for (const warning of await unmatchedRuleWarnings(command.policyFile, policy, names)) {
+      logger.warn(warning);
+    }
+  }
   return {
     ...serving,
     async close() {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@countersign/core';
+import { isHttpUrl } from '../shared/option-checks.js';
 import { StartupError } from '../shared/startup-error.js';
 
 /** Where the CLI serves MCP. */
@@ -14,6 +15,8 @@ export interface ServeCommand extends ListenOptions {
   command: 'serve';
   maxWaitMs: number;
   progressIntervalMs: number;
+  /** The dashboard's public address, for "Open the approval page" (URL elicitation). */
+  publicUrl?: string;
 }
 
 /** `countersign-mcp proxy …` */
@@ -30,6 +33,8 @@ export interface ProxyCommand extends ListenOptions {
   maxWaitMs: number;
   progressIntervalMs: number;
   channel: 'server' | 'elicit' | 'elicit-then-server';
+  /** The dashboard's public address, for "Open the approval page" (URL elicitation). */
+  publicUrl?: string;
 }
 
 /** `countersign-mcp help` (or no arguments). */
@@ -80,9 +85,14 @@ export function parseCliArgs(argv: string[]): CliCommand {
   };
   const maxWaitMs = duration('max-wait', values['max-wait'], 50_000);
   const progressIntervalMs = duration('progress-interval', values['progress-interval'], 10_000);
+  const publicUrl = values['public-url'] ?? process.env.COUNTERSIGN_PUBLIC_URL;
+  if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
+    throw usageError(`--public-url expects an http(s) URL, got "${publicUrl}"`);
+  }
+  const page = publicUrl === undefined ? {} : { publicUrl };
   if (command === 'serve') {
     if (upstreamCommand) throw usageError('serve takes no upstream command');
-    return { command, ...listen, maxWaitMs, progressIntervalMs };
+    return { command, ...listen, maxWaitMs, progressIntervalMs, ...page };
   }
   if (command !== 'proxy') throw usageError(`Unknown command "${command}"; use serve or proxy`);
   const sources = [upstreamCommand, values['upstream-url'], values.config].filter(
@@ -108,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     maxWaitMs,
     progressIntervalMs,
     channel: values.elicit ? 'elicit' : values['elicit-first'] ? 'elicit-then-server' : 'server',
+    ...page,
   };
 }
 
@@ -130,6 +141,7 @@ function parseOwn(args: string[]) {
       name: { type: 'string' },
       elicit: { type: 'boolean' },
       'elicit-first': { type: 'boolean' },
+      'public-url': { type: 'string' },
     },
   });
 }

@@ -59,6 +59,7 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
     maxWaitMs: command.maxWaitMs,
     progressIntervalMs: command.progressIntervalMs,
     defaultChannel: command.channel,
+    ...(command.publicUrl ? { publicUrl: command.publicUrl } : {}),
     logger,
   });
   let serving: ServingMcp;

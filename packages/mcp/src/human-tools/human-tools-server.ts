@@ -4,6 +4,7 @@ import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
+import { ApprovalPageOffer } from '../shared/approval-page.js';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
 import { HumanTasks } from '../tasks/human-tasks.js';
@@ -42,13 +43,21 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
   const intervalMs = options.progressIntervalMs ?? 10_000;
   const schemas = new AjvJsonSchemaValidator();
 
-  async function waitAndReport(id: string, extra: HandlerExtra): Promise<CallToolResult> {
+  const pages = new ApprovalPageOffer(options.publicUrl, options.logger);
+
+  async function waitAndReport(
+    id: string,
+    extra: HandlerExtra,
+    server: Server,
+  ): Promise<CallToolResult> {
     const stop = startProgressHeartbeat(extra, {
       intervalMs,
       message: `Waiting for a human (request ${id})`,
     });
     try {
-      return reportRequest(await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal }));
+      const request = await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal });
+      if (request.status !== 'pending') pages.complete(server, id);
+      return reportRequest(request);
     } catch (error) {
       return {
         isError: true,
@@ -64,14 +73,19 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     }
   }
 
-  async function ask(body: CreateRequestInput, extra: HandlerExtra): Promise<CallToolResult> {
+  async function ask(
+    body: CreateRequestInput,
+    extra: HandlerExtra,
+    server: Server,
+  ): Promise<CallToolResult> {
     let id: string;
     try {
       id = (await service.create(body, { signal: extra.signal })).id;
     } catch (error) {
       return failure('Creating the request', error);
     }
-    return waitAndReport(id, extra);
+    pages.offer(server, id, `"${body.action}"`);
+    return waitAndReport(id, extra, server);
   }
 
   /** The request each asking tool creates, or the reason it cannot (then nobody is asked). */
@@ -104,7 +118,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
       };
     },
   };
-  const tasks = new HumanTasks(service);
+  const tasks = new HumanTasks(service, pages);
 
   return () => {
     const mcp = new McpServer(
@@ -120,7 +134,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     const askTool = (name: keyof typeof bodies, config: AskToolConfig) => {
       const tool = mcp.registerTool(name, config, (input, extra) => {
         const body = bodies[name]!(input as Record<string, unknown>);
-        return 'content' in body ? body : ask(body, extra);
+        return 'content' in body ? body : ask(body, extra, mcp.server);
       });
       // Listed as task-capable; the tools/call handler below answers task requests.
       tool.execution = { taskSupport: 'optional' };
@@ -168,7 +182,8 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
         } catch (error) {
           return failure(`Looking up request ${input.request_id}`, error);
         }
-        return waitAndReport(input.request_id, extra);
+        pages.offer(mcp.server, input.request_id, `request ${input.request_id}`);
+        return waitAndReport(input.request_id, extra, mcp.server);
       },
     );
     registered.set('check_request', check);

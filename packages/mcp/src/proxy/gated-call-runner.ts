@@ -7,6 +7,7 @@ import {
 } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ApprovalPageOffer } from '../shared/approval-page.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
@@ -75,6 +76,7 @@ export class GatedCallRunner {
   readonly #runId: string;
   readonly #maxWaitMs: number;
   readonly #intervalMs: number;
+  readonly #pages: ApprovalPageOffer;
   /** Open requests by call (tool and arguments), for {@link GatedCallRunner.call} to re-attach. */
   readonly #open = new Map<string, string>();
 
@@ -85,6 +87,7 @@ export class GatedCallRunner {
     this.#runId = options.runId ?? `mcp-proxy-${randomUUID()}`;
     this.#maxWaitMs = options.maxWaitMs ?? 50_000;
     this.#intervalMs = options.progressIntervalMs ?? 10_000;
+    this.#pages = new ApprovalPageOffer(options.publicUrl, this.#logger);
   }
 
   /** The run id sent with every request of this proxy. */
@@ -106,7 +109,7 @@ export class GatedCallRunner {
     const input = this.#input(tool, args, toolCallId, this.#runId, extra, server);
     const local = await this.#askInClient(tool, input, extra, server);
     if (local) return local;
-    const settled = await this.#settle(tool, input, extra);
+    const settled = await this.#settleOffering(tool, input, extra, server);
     if (key) this.#rememberOpen(key, toolCallId, settled);
     return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
   }
@@ -140,7 +143,34 @@ export class GatedCallRunner {
       return textResult(`${record.toolName} is no longer offered upstream; nothing was run.`, true);
     }
     const input = this.#input(tool, record.args, record.toolCallId, record.runId, extra, server);
-    return this.#decide(tool, input, extra);
+    const settled = await this.#settleOffering(tool, input, extra, server);
+    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
+  }
+
+  /**
+   * {@link GatedCallRunner.#settle}, offering the approval page to a client that can open links:
+   * a short first wait learns the request, the page is offered, and the wait goes on.
+   */
+  async #settleOffering(
+    tool: ProxiedTool,
+    input: GateCheckInput,
+    extra: CallExtra,
+    server: Server,
+  ): Promise<Settled> {
+    let settled: Settled | undefined;
+    if (this.#pages.supported(server)) {
+      const first = { ...input, waitTimeoutMs: Math.min(FIRST_TASK_WAIT_MS, this.#maxWaitMs) };
+      settled = await this.#settle(tool, first, extra);
+      if (settled.pending) this.#pages.offer(server, settled.pending.id, tool.exposedName);
+    }
+    if (!settled || settled.pending) settled = await this.#settle(tool, input, extra);
+    this.#offerOrComplete(server, tool, settled);
+    return settled;
+  }
+
+  #offerOrComplete(server: Server, tool: ProxiedTool, settled: Settled): void {
+    if (settled.pending) this.#pages.offer(server, settled.pending.id, tool.exposedName);
+    else if (settled.requestId) this.#pages.complete(server, settled.requestId);
   }
 
   async #askInClient(
@@ -179,15 +209,6 @@ export class GatedCallRunner {
     }
     if (answer.outcome === 'declined') return textResult(answer.message, true);
     return channel === 'elicit' ? this.#forward(tool, input.args, extra) : undefined;
-  }
-
-  async #decide(
-    tool: ProxiedTool,
-    input: GateCheckInput,
-    extra: CallExtra,
-  ): Promise<CallToolResult> {
-    const settled = await this.#settle(tool, input, extra);
-    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
   }
 
   /** One gate decision: a final result, or the request still waiting for a human. */
@@ -263,6 +284,7 @@ export class GatedCallRunner {
       const attempt = { ...input, waitTimeoutMs: wait };
       wait = this.#maxWaitMs;
       const settled = await this.#settle(tool, attempt, extra, hooks.beforeForward);
+      this.#offerOrComplete(server, tool, settled);
       if (!settled.pending) return settled.result;
       await hooks.onPending(settled.pending);
       if (call.signal.aborted) {

@@ -1,7 +1,7 @@
 import type { ApprovalService, Gate } from '@countersign/core';
 import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
 import type { Logger } from '../shared/logger.js';
-import { hasMethods, millisecondsProblems } from '../shared/option-checks.js';
+import { hasMethods, isHttpUrl, millisecondsProblems } from '../shared/option-checks.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import type { ApprovalChannel } from './elicit-approval.js';
 import type { PendingCallStore } from './pending-call-store.js';
@@ -37,6 +37,11 @@ export interface ProxyOptions extends GateSourceOptions<ToolGate> {
   /** Where the proxy logs. Default: nowhere. */
   logger?: Logger;
   /**
+   * The dashboard's public address (e.g. `https://countersign.example.com`). With it, clients that
+   * support URL-mode elicitation are offered a pending request's page ("Open the approval page").
+   */
+  publicUrl?: string;
+  /**
    * The Countersign server, to withdraw the request of a task the client cancels (`tasks/cancel`).
    * Default: `service` when given; without either, a cancelled task ends and its request stays open.
    */
@@ -69,6 +74,9 @@ export function resolveProxyOptions(options: ProxyOptions): ResolvedProxyOptions
     problems.push(...millisecondsProblems(options, ['maxWaitMs', 'progressIntervalMs']));
     if (options.defaultChannel !== undefined && !CHANNELS.includes(options.defaultChannel)) {
       problems.push(`defaultChannel must be one of ${CHANNELS.join(', ')}`);
+    }
+    if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
+      problems.push('publicUrl must be an http(s) URL');
     }
     if (options.context !== undefined && !isJsonObject(options.context)) {
       problems.push('context must be a JSON object');

@@ -9,6 +9,7 @@ import {
   type Task,
 } from '@modelcontextprotocol/sdk/types.js';
 import { reportRequest } from '../human-tools/request-report.js';
+import type { ApprovalPageOffer } from '../shared/approval-page.js';
 import { errorMessage } from '../shared/startup-error.js';
 import { pendingStatusMessage, TASK_POLL_INTERVAL_MS, ttlForRequest } from './pending-status.js';
 
@@ -21,10 +22,12 @@ const TASK_KINDS = new Set(['approval', 'clarification', 'form']);
  */
 export class HumanTasks {
   readonly #service: ApprovalService;
+  readonly #pages: ApprovalPageOffer;
   readonly #created = new WeakMap<Server, Set<string>>();
 
-  constructor(service: ApprovalService) {
+  constructor(service: ApprovalService, pages: ApprovalPageOffer) {
     this.#service = service;
+    this.#pages = pages;
   }
 
   /** Creates the request and answers with its task; `notifications/tasks/status` follows on decision. */
@@ -48,11 +51,16 @@ export class HumanTasks {
       this.#created.set(server, ids);
     }
     ids.add(request.id);
+    this.#pages.offer(server, request.id, `"${body.action}"`);
     void this.#service
       .wait(request.id, { signal: closed })
-      .then((decided) =>
-        server.notification({ method: 'notifications/tasks/status', params: taskOf(decided) }),
-      )
+      .then((decided) => {
+        this.#pages.complete(server, request.id);
+        return server.notification({
+          method: 'notifications/tasks/status',
+          params: taskOf(decided),
+        });
+      })
       // The connection closed or the server went away: tasks/get still answers.
       .catch(() => {});
     return { task: taskOf(request) };

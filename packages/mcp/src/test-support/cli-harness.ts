@@ -71,10 +71,41 @@ export async function connectCli(options: ConnectCliOptions): Promise<ConnectedC
     await client.connect(transport);
     return { client, stderr: () => stderr, close: () => client.close() };
   }
+  const serving = await startCliHttp(options.args, options.env);
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
+  } catch (error) {
+    // Never leave a CLI (and its upstream) running after a failed start.
+    await serving.close();
+    throw error;
+  }
+  return {
+    client,
+    stderr: serving.stderr,
+    async close() {
+      await client.close();
+      await serving.close();
+    },
+  };
+}
+
+/** The CLI serving Streamable HTTP in a child process, for clients of any kind. */
+export interface ServingCli {
+  url: string;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Starts `countersign-mcp <command> --http --port 0 …` and waits until it listens. */
+export async function startCliHttp(
+  args: string[],
+  env: Record<string, string>,
+): Promise<ServingCli> {
+  let stderr = '';
   // The HTTP flags go right after the command: anything after `--` belongs to the upstream.
-  const [command, ...rest] = options.args;
+  const [command, ...rest] = args;
   const child = spawn(process.execPath, [CLI_BIN, command!, '--http', '--port', '0', ...rest], {
-    env: { ...getDefaultEnvironment(), ...options.env },
+    env: { ...getDefaultEnvironment(), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {
@@ -90,20 +121,11 @@ export async function connectCli(options: ConnectCliOptions): Promise<ConnectedC
       });
       child.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    return { url, stderr: () => stderr, close: () => stopChild(child) };
   } catch (error) {
-    // Never leave a CLI (and its upstream) running after a failed start.
     await stopChild(child);
     throw error;
   }
-  return {
-    client,
-    stderr: () => stderr,
-    async close() {
-      await client.close();
-      await stopChild(child);
-    },
-  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -3,7 +3,7 @@ import { type ApprovalRequest, approversOf } from '@countersign/core';
 /** How long a finished task's result stays available after the request's deadline. */
 export const TASK_RETENTION_MS = 60 * 60_000;
 /** How often clients are asked to poll `tasks/get`. */
-export const TASK_POLL_INTERVAL_MS = 2_000;
+export const TASK_POLL_INTERVAL_MS = 1_000;
 
 /**
  * The status message of a task waiting for a human: which request, who may decide (and how many

@@ -4,6 +4,12 @@ import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
+import {
+  APPROVAL_CARD_URI,
+  approvalCardResource,
+  CARD_TOOL_META,
+  readApprovalCard,
+} from '../card/approval-card.js';
 import { ApprovalPageOffer } from '../shared/approval-page.js';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
@@ -57,7 +63,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     try {
       const request = await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal });
       if (request.status !== 'pending') pages.complete(server, id);
-      return reportRequest(request);
+      return reportRequest(request, options.publicUrl);
     } catch (error) {
       return {
         isError: true,
@@ -118,7 +124,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
       };
     },
   };
-  const tasks = new HumanTasks(service, pages);
+  const tasks = new HumanTasks(service, pages, options.publicUrl);
 
   return () => {
     const mcp = new McpServer(
@@ -132,7 +138,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     );
     const registered = new Map<string, RegisteredTool>();
     const askTool = (name: keyof typeof bodies, config: AskToolConfig) => {
-      const tool = mcp.registerTool(name, config, (input, extra) => {
+      const tool = mcp.registerTool(name, { ...config, _meta: CARD_TOOL_META }, (input, extra) => {
         const body = bodies[name]!(input as Record<string, unknown>);
         return 'content' in body ? body : ask(body, extra, mcp.server);
       });
@@ -178,7 +184,7 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
       async (input, extra) => {
         try {
           const request = await service.get(input.request_id, { signal: extra.signal });
-          if (request.status !== 'pending') return reportRequest(request);
+          if (request.status !== 'pending') return reportRequest(request, options.publicUrl);
         } catch (error) {
           return failure(`Looking up request ${input.request_id}`, error);
         }
@@ -187,6 +193,12 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
       },
     );
     registered.set('check_request', check);
+    mcp.registerResource(
+      approvalCardResource.name,
+      APPROVAL_CARD_URI,
+      { ...approvalCardResource },
+      () => readApprovalCard(),
+    );
     serveHumanTasks(mcp.server, { registered, bodies, tasks });
     return mcp.server;
   };

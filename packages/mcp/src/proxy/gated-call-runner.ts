@@ -111,7 +111,9 @@ export class GatedCallRunner {
     if (local) return local;
     const settled = await this.#settleOffering(tool, input, extra, server);
     if (key) this.#rememberOpen(key, toolCallId, settled);
-    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
+    return settled.pending
+      ? pendingResult(tool.tool, settled.pending, this.#options.publicUrl)
+      : settled.result;
   }
 
   /**
@@ -144,7 +146,9 @@ export class GatedCallRunner {
     }
     const input = this.#input(tool, record.args, record.toolCallId, record.runId, extra, server);
     const settled = await this.#settleOffering(tool, input, extra, server);
-    return settled.pending ? pendingResult(tool.tool, settled.pending.id) : settled.result;
+    return settled.pending
+      ? pendingResult(tool.tool, settled.pending, this.#options.publicUrl)
+      : settled.result;
   }
 
   /**

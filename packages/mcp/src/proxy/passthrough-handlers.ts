@@ -13,6 +13,11 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import {
+  APPROVAL_CARD_URI,
+  approvalCardResource,
+  readApprovalCard,
+} from '../card/approval-card.js';
 import type { UpstreamCatalog } from '../upstream/upstream-catalog.js';
 import type { ReadGate } from './read-gate.js';
 
@@ -33,36 +38,38 @@ export function servePassthrough(
   const caps = catalog.capabilities();
   const subscribed = new Set<string>();
   const client = () => server.getClientVersion()?.name;
-  if (caps.resources) {
-    server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-      resources: await catalog.listResources(),
-    }));
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: await catalog.listResourceTemplates(),
-    }));
-    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-      const { uri } = request.params;
-      const admitted = await gate.admit('resources/read', { uri }, extra.signal, client());
-      const target = typeof admitted.uri === 'string' ? admitted.uri : uri;
-      const owner = await catalog.ownerOf(target);
-      if (!owner) throw unknown(`Resource ${target}`);
-      return owner.readResource({ uri: target }, { signal: extra.signal });
+  const upstreamResources = caps.resources !== undefined;
+  // The proxy always has one resource of its own: the approval card (an MCP App).
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: [approvalCardResource, ...(upstreamResources ? await catalog.listResources() : [])],
+  }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: upstreamResources ? await catalog.listResourceTemplates() : [],
+  }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const { uri } = request.params;
+    if (uri === APPROVAL_CARD_URI) return readApprovalCard();
+    if (!upstreamResources) throw unknown(`Resource ${uri}`);
+    const admitted = await gate.admit('resources/read', { uri }, extra.signal, client());
+    const target = typeof admitted.uri === 'string' ? admitted.uri : uri;
+    const owner = await catalog.ownerOf(target);
+    if (!owner) throw unknown(`Resource ${target}`);
+    return owner.readResource({ uri: target }, { signal: extra.signal });
+  });
+  if (caps.resources?.subscribe) {
+    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+      const owner = await catalog.ownerOf(request.params.uri);
+      if (!owner) throw unknown(`Resource ${request.params.uri}`);
+      await owner.subscribeResource({ uri: request.params.uri }, { signal: extra.signal });
+      subscribed.add(request.params.uri);
+      return {};
     });
-    if (caps.resources.subscribe) {
-      server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
-        const owner = await catalog.ownerOf(request.params.uri);
-        if (!owner) throw unknown(`Resource ${request.params.uri}`);
-        await owner.subscribeResource({ uri: request.params.uri }, { signal: extra.signal });
-        subscribed.add(request.params.uri);
-        return {};
-      });
-      server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
-        subscribed.delete(request.params.uri);
-        const owner = await catalog.ownerOf(request.params.uri);
-        await owner?.unsubscribeResource({ uri: request.params.uri }, { signal: extra.signal });
-        return {};
-      });
-    }
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
+      subscribed.delete(request.params.uri);
+      const owner = await catalog.ownerOf(request.params.uri);
+      await owner?.unsubscribeResource({ uri: request.params.uri }, { signal: extra.signal });
+      return {};
+    });
   }
   if (caps.prompts) {
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({

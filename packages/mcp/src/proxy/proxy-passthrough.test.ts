@@ -45,6 +45,8 @@ describe('everything else passes through the proxy', () => {
     expect(resources.map((resource) => resource.uri).sort()).toEqual([
       'memo://notes',
       'memo://secret/plan',
+      // The proxy's own: the approval card (an MCP App).
+      'ui://countersign/approval-card',
     ]);
     const { resourceTemplates } = await proxy.client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual([

@@ -8,6 +8,7 @@ import {
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { CARD_TOOL_META } from '../card/approval-card.js';
 import { silentLogger } from '../shared/logger.js';
 import { ProxyTasks } from '../tasks/proxy-tasks.js';
 import { UpstreamCatalog } from '../upstream/upstream-catalog.js';
@@ -70,6 +71,8 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
       {
         capabilities: {
           ...catalog.capabilities(),
+          // The approval card is a resource even when no upstream has any.
+          resources: { listChanged: true, ...catalog.capabilities().resources },
           tools: { listChanged: true },
           // Task-augmented tools/call: a call that waits for a human becomes a task.
           tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
@@ -101,6 +104,10 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
       const listed = visible.map((tool) => ({
         ...tool,
         execution: { ...tool.execution, taskSupport: 'optional' as const },
+        // MCP Apps hosts show the approval card with the results of tools that may wait.
+        ...(tool.annotations?.readOnlyHint || tool._meta?.ui
+          ? {}
+          : { _meta: { ...tool._meta, ...CARD_TOOL_META } }),
       }));
       return { tools: [...listed, checkRequestTool] };
     });

@@ -25,9 +25,12 @@ export class HumanTasks {
   readonly #pages: ApprovalPageOffer;
   readonly #created = new WeakMap<Server, Set<string>>();
 
-  constructor(service: ApprovalService, pages: ApprovalPageOffer) {
+  readonly #publicUrl: string | undefined;
+
+  constructor(service: ApprovalService, pages: ApprovalPageOffer, publicUrl?: string) {
     this.#service = service;
     this.#pages = pages;
+    this.#publicUrl = publicUrl;
   }
 
   /** Creates the request and answers with its task; `notifications/tasks/status` follows on decision. */
@@ -82,7 +85,7 @@ export class HumanTasks {
         `Cannot get request ${taskId}: ${errorMessage(error)}`,
       );
     }
-    const result = reportRequest(decided);
+    const result = reportRequest(decided, this.#publicUrl);
     return { ...result, _meta: { ...result._meta, [RELATED_TASK_META_KEY]: { taskId } } };
   }
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
 import { CARD_SCRIPT } from './card-script.js';
 
@@ -40,9 +39,11 @@ let cached: string | undefined;
  */
 export function approvalCardHtml(): string {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('@modelcontextprotocol/ext-apps/package.json'));
-  const library = readFileSync(join(root, 'dist/src/app-with-deps.js'), 'utf8');
+  // The browser bundle with its dependencies inside: the card runs it inline.
+  const bundleFile = fileURLToPath(
+    import.meta.resolve('@modelcontextprotocol/ext-apps/app-with-deps'),
+  );
+  const library = readFileSync(bundleFile, 'utf8');
   // The bundle ends in one `export{local as Name,…}`: keep its names in an object instead.
   const exported = /export\s*\{([^}]*)\};?\s*$/.exec(library);
   if (!exported) throw new Error('unexpected @modelcontextprotocol/ext-apps bundle layout');

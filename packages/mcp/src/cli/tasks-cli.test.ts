@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APPROVAL_CARD_URI, MCP_APP_MIME_TYPE } from '../card/approval-card.js';
 import { type ConnectedCli, connectCli, TEST_UPSTREAM } from '../test-support/cli-harness.js';
 import { TestReviewer } from '../test-support/reviewer.js';
 import {
@@ -144,6 +145,12 @@ describe.each(['stdio', 'http'] as const)('MCP tasks over %s with the real serve
     expect(tools.find((tool) => tool.name === 'ask_human')?.execution).toEqual({
       taskSupport: 'optional',
     });
+    // MCP Apps hosts show the approval card with the asking tools' results.
+    expect(tools.find((tool) => tool.name === 'request_approval')?._meta?.ui).toEqual({
+      resourceUri: APPROVAL_CARD_URI,
+    });
+    const card = await client.readResource({ uri: APPROVAL_CARD_URI });
+    expect(card.contents[0]).toMatchObject({ mimeType: MCP_APP_MIME_TYPE });
     const action = `Restart the cluster (${transport})`;
     const task = await createTask(client, 'request_approval', { action, assignees: ['user:dora'] });
     expect(task.taskId).toMatch(/^req_/);

@@ -25,6 +25,8 @@ export interface InProcessProxyOptions {
   runId?: string;
   /** Hand the proxy `policy` and `service` to make its own gate, instead of a ready gate. */
   gateFromOptions?: boolean;
+  /** The dashboard's public address (links in the approval card and the approval page). */
+  publicUrl?: string;
 }
 
 /** The proxy with the test upstream and an SDK client, all in one process over in-memory pipes. */
@@ -52,6 +54,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
     progressIntervalMs: 50,
     ...(options.defaultChannel ? { defaultChannel: options.defaultChannel } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const server = factory();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -94,7 +94,9 @@ describe('the approval card (MCP App) in Chromium', () => {
       .not.toBe(first);
     await card.locator('#dashboard').click();
     await expect
-      .poll(() => page.evaluate(() => (globalThis as unknown as { opened: string[] }).opened))
+      .poll(() => page.evaluate(() => (globalThis as unknown as { opened: string[] }).opened), {
+        timeout: 5_000,
+      })
       .toEqual([approvalPageUrl(PUBLIC_URL, request!.id)]);
     expect(network).toEqual([]);
     expect(errors).toEqual([]);

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVAL_CARD_URI, MCP_APP_MIME_TYPE } from '../card/approval-card.js';
 import { type ConnectedCli, connectCli, TEST_UPSTREAM } from '../test-support/cli-harness.js';
+import { readCallLog } from '../test-support/destructive-upstream.js';
 import { TestReviewer } from '../test-support/reviewer.js';
 import {
   createTask,
@@ -74,13 +75,7 @@ function proxyArgs(extra: string[] = []) {
   ];
 }
 
-async function upstreamCalls(): Promise<unknown[]> {
-  const text = await readFile(join(dir, 'calls.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
+const upstreamCalls = () => readCallLog(join(dir, 'calls.jsonl'));
 
 describe.each(['stdio', 'http'] as const)('MCP tasks over %s with the real server', (transport) => {
   it('proxy: an approval five minutes later arrives through tasks/get', async () => {

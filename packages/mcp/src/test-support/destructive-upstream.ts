@@ -1,6 +1,7 @@
 // Runnable as a stdio MCP server: `node destructive-upstream.ts` (Node 24 strips the types); each
 // executed call is then appended as a JSON line to the file named by UPSTREAM_CALL_LOG.
 import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -100,6 +101,15 @@ function addReadables(server: McpServer): void {
     setTimeout(() => void server.server.sendResourceUpdated({ uri: request.params.uri }), 10);
     return {};
   });
+}
+
+/** The calls a child-process upstream recorded in `file` (none when it does not exist yet). */
+export async function readCallLog(file: string): Promise<UpstreamCallRecord[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as UpstreamCallRecord);
 }
 
 /** A recorder that appends JSON lines to `file` (the child-process upstream uses it). */

@@ -152,6 +152,28 @@ describe('tool calls as MCP tasks', () => {
     expect(before.service.requests()).toHaveLength(1);
   });
 
+  it('asks in the client (elicit channel) while the task is input_required, then runs the call', async () => {
+    let release: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const proxy = await start({
+      defaultChannel: 'elicit',
+      onElicit: async () => {
+        await answered;
+        return { action: 'accept', content: { approve: true } };
+      },
+    });
+    const task = await createTask(proxy.client, 'delete_file', { path: '/local' });
+    const asking = await taskUntil(proxy.client, task.taskId, (t) => t.status === 'input_required');
+    expect(asking.statusMessage).toContain('Waiting for your confirmation of delete_file');
+    release();
+    expect(
+      text(await proxy.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema)),
+    ).toBe('deleted /local');
+    expect(proxy.service.requests()).toHaveLength(0);
+  });
+
   it('keeps answering plain calls as before for clients that do not ask for a task', async () => {
     const proxy = await start({ maxWaitMs: 20 });
     const result = await proxy.client.callTool({ name: 'delete_file', arguments: { path: '/f' } });

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ApprovalRequest,
-  fingerprint,
-  type GateCheckInput,
-  type GateDecision,
-} from '@countersign/core';
+import type { GateCheckInput, GateDecision } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalPageOffer } from '../shared/approval-page.js';
@@ -14,59 +9,20 @@ import { errorMessage } from '../shared/startup-error.js';
 import type { ProxiedTool } from '../upstream/upstream-set.js';
 import { ApprovedCallExecutor } from './approved-call-executor.js';
 import { elicitApproval } from './elicit-approval.js';
+import {
+  type Args,
+  type CallExtra,
+  FINAL_DENIALS,
+  FIRST_TASK_WAIT_MS,
+  MAX_OPEN_CALLS,
+  reattachKey,
+  type Settled,
+  type TaskCall,
+  type TaskHooks,
+} from './gated-call-types.js';
 import type { PendingCallState } from './pending-call-store.js';
 import type { ResolvedProxyOptions, ToolGate } from './proxy-options.js';
 import { createArgsValidator, pendingResult, respondResult, textResult } from './tool-results.js';
-
-type Args = Record<string, unknown>;
-/** What the runner needs of a request's `extra`: its signal, and progress for the heartbeat. */
-type CallExtra = Pick<HandlerExtra, 'signal' | 'sendNotification'> & Partial<HandlerExtra>;
-
-/** Where one gate decision left a call. */
-type Settled =
-  | { pending: ApprovalRequest; result?: undefined; requestId?: undefined; open?: undefined }
-  | {
-      pending?: undefined;
-      result: CallToolResult;
-      requestId?: string;
-      /** The call did not run, but its request may still be decided (aborted, unreachable). */
-      open?: boolean;
-    };
-
-/** How many open calls the runner remembers for re-attaching. */
-const MAX_OPEN_CALLS = 1000;
-
-/** The identity of a call for re-attaching; undefined for arguments that are not plain JSON. */
-function reattachKey(toolName: string, args: Args): string | undefined {
-  try {
-    return fingerprint(toolName, args);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A call run as an MCP task (see {@link GatedCallRunner.settleTask}). */
-export interface TaskCall {
-  toolName: string;
-  args: Args;
-  toolCallId: string;
-  runId: string;
-  signal: AbortSignal;
-}
-
-/** What a task hears while its call is decided. */
-export interface TaskHooks {
-  /** The request is still pending after one wait. */
-  onPending(request: ApprovalRequest): Promise<void>;
-  /** True while the user in the client is asked (elicitation), false once answered. */
-  onAskingClient?(asking: boolean): void;
-  /** Runs (and is awaited) just before an allowed call without a request reaches the upstream. */
-  beforeForward?(): Promise<void>;
-}
-/** Denials that are final; `unavailable` and `aborted` are not, so a later check can re-attach. */
-const FINAL_DENIALS = new Set(['policy', 'rejected', 'expired', 'cancelled', 'invalid']);
-/** How long a task's first gate check waits before the task reports its pending request. */
-const FIRST_TASK_WAIT_MS = 300;
 
 /** Applies the gate to proxied calls and to `check_request`, shared by every downstream session. */
 export class GatedCallRunner {

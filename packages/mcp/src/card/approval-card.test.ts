@@ -31,8 +31,17 @@ afterEach(async () => {
 });
 
 /** Renders the card in a sandboxed iframe of our minimal MCP Apps host; no network allowed. */
-async function renderCard(html: string, args: unknown, result: CallToolResult) {
+async function renderCard(
+  html: string,
+  args: unknown,
+  result: CallToolResult | null,
+  host: { toolName?: string; callServerTool?: (params: unknown) => Promise<unknown> } = {},
+) {
   const page: Page = await browser.newPage();
+  if (host.callServerTool) await page.exposeFunction('callServerTool', host.callServerTool);
+  const toolInfo = host.toolName
+    ? { tool: { name: host.toolName, inputSchema: { type: 'object' } } }
+    : undefined;
   const network: string[] = [];
   await page.route('**/*', (route) => {
     network.push(route.request().url());
@@ -42,13 +51,14 @@ async function renderCard(html: string, args: unknown, result: CallToolResult) {
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setContent(HOST_PAGE);
   await page.evaluate(
-    ([card, input, output]) =>
+    ([card, input, output, info]) =>
       (globalThis as unknown as { startHost: (...a: unknown[]) => Promise<void> }).startHost(
         card,
         input,
         output,
+        info,
       ),
-    [html, args, result] as const,
+    [html, args, result, toolInfo] as const,
   );
   return { page, card: page.frameLocator('iframe'), network, errors };
 }
@@ -102,4 +112,60 @@ describe('the approval card (MCP App) in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it.each([
+    ['Approve', true],
+    ['Reject', false],
+  ] as const)(
+    'on the elicit channel, %s in the card answers the waiting call',
+    async (button, approve) => {
+      let asked = false;
+      const proxy = await startInProcessProxy({
+        defaultChannel: 'elicit',
+        // The form in the client stays open: the user answers in the card instead.
+        onElicit: () => {
+          asked = true;
+          return new Promise(() => {});
+        },
+        clientCapabilities: {
+          extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [MCP_APP_MIME_TYPE] } },
+        },
+      });
+      proxies.push(proxy);
+      const { tools } = await proxy.client.listTools();
+      expect(tools.find((tool) => tool.name === 'countersign_confirm')?._meta?.ui).toEqual({
+        visibility: ['app'],
+      });
+      const read = await proxy.client.readResource({ uri: APPROVAL_CARD_URI });
+      const html = (read.contents[0] as { text: string }).text;
+      const args = { path: `/card-${button}` };
+      const calling = proxy.client.callTool({ name: 'delete_file', arguments: args });
+      await expect.poll(() => asked).toBe(true);
+      const { page, card, network, errors } = await renderCard(html, args, null, {
+        toolName: 'delete_file',
+        callServerTool: (params) => proxy.client.callTool(params as never),
+      });
+      await expect.poll(() => card.locator('#decide').isVisible(), { timeout: 15_000 }).toBe(true);
+      await card.locator('#reason').fill('checked by hand');
+      await card.getByRole('button', { name: button }).click();
+      await expect
+        .poll(() => card.locator('#note').textContent())
+        .toBe(approve ? 'Approved delete_file.' : 'Rejected delete_file.');
+      const result = (await calling) as CallToolResult;
+      if (approve) {
+        expect(result.content).toEqual([{ type: 'text', text: `deleted ${args.path}` }]);
+        expect(proxy.calls).toEqual([{ tool: 'delete_file', args }]);
+      } else {
+        expect(result.isError).toBe(true);
+        expect(JSON.stringify(result.content)).toContain(
+          'rejected delete_file in the approval card: checked by hand',
+        );
+        expect(proxy.calls).toEqual([]);
+      }
+      expect(proxy.service.requests()).toHaveLength(0);
+      expect(network).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 });

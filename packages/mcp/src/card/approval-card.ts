@@ -66,6 +66,11 @@ export function approvalCardHtml(): string {
 <p id="who" hidden></p>
 <p id="countdown" hidden></p>
 <a id="dashboard" href="#" hidden>Open in the Countersign dashboard</a>
+<form id="decide" hidden>
+<input id="reason" placeholder="Reason (optional)" maxlength="500">
+<button id="approve" type="button">Approve</button> <button id="reject" type="button">Reject</button>
+</form>
+<p id="note" hidden></p>
 </main>
 <script type="module">${bundle.replaceAll('</script', '<\\/script')}
 ${CARD_SCRIPT}</script>

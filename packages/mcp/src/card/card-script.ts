@@ -41,10 +41,31 @@ byId('dashboard').addEventListener('click', (event) => {
   event.preventDefault();
   if (data && data.dashboardUrl) app.openLink({ url: data.dashboardUrl }).catch(() => {});
 });
+let input;
+// While the call runs, the user in this client may answer it here (the proxy's elicit channel);
+// the proxy says so if the call is decided on the server instead.
+async function answer(approve) {
+  const tool = app.getHostContext() && app.getHostContext().toolInfo && app.getHostContext().toolInfo.tool.name;
+  if (!tool || !input) return;
+  const reason = byId('reason').value.trim();
+  const result = await app.callServerTool({
+    name: 'countersign_confirm',
+    arguments: { tool, arguments: input, approve, ...(reason ? { reason } : {}) },
+  });
+  show('note', (result.content || []).map((part) => part.text || '').join(' '));
+  if (!result.isError) byId('decide').hidden = true;
+}
+byId('approve').addEventListener('click', () => answer(true).catch((error) => show('note', String(error))));
+byId('reject').addEventListener('click', () => answer(false).catch((error) => show('note', String(error))));
 app.ontoolinput = (params) => {
-  if (!data) show('args', JSON.stringify(params.arguments || {}, null, 2));
+  input = params.arguments || {};
+  if (!data) {
+    show('args', JSON.stringify(input, null, 2));
+    byId('decide').hidden = false;
+  }
 };
 app.ontoolresult = (result) => {
+  byId('decide').hidden = true;
   const next = result._meta && result._meta['countersign/request'];
   if (next) render(next);
   else {

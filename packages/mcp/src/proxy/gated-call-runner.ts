@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GateCheckInput, GateDecision } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CardConfirmations } from '../card/card-confirmations.js';
 import { ApprovalPageOffer } from '../shared/approval-page.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
@@ -45,6 +46,9 @@ export class GatedCallRunner {
     this.#intervalMs = options.progressIntervalMs ?? 10_000;
     this.#pages = new ApprovalPageOffer(options.publicUrl, this.#logger);
   }
+
+  /** Calls waiting for the user in the client, which the approval card can answer too. */
+  readonly cardConfirmations = new CardConfirmations();
 
   /** The run id sent with every request of this proxy. */
   get runId(): string {
@@ -152,12 +156,21 @@ export class GatedCallRunner {
     if (channel === 'server') return undefined;
     const stop = this.#heartbeat(extra, `Waiting for your confirmation of ${tool.exposedName}`);
     onAsking?.(true);
-    const answer = await elicitApproval(server, {
-      toolName: tool.exposedName,
-      args: input.args,
-      timeoutMs: 10 * 60_000,
-      signal: extra.signal,
-    }).finally(() => {
+    // The form in the client and the approval card (an MCP App) ask the same user: first answer wins.
+    const asked = new AbortController();
+    const endAsking = () => asked.abort();
+    extra.signal.addEventListener('abort', endAsking, { once: true });
+    const answer = await Promise.race([
+      elicitApproval(server, {
+        toolName: tool.exposedName,
+        args: input.args,
+        timeoutMs: 10 * 60_000,
+        signal: asked.signal,
+      }),
+      this.cardConfirmations.wait(server, tool.exposedName, input.args, asked.signal),
+    ]).finally(() => {
+      extra.signal.removeEventListener('abort', endAsking);
+      endAsking();
       stop();
       onAsking?.(false);
     });

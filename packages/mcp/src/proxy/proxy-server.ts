@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  type CallToolResult,
   CancelTaskRequestSchema,
   GetTaskPayloadRequestSchema,
   GetTaskRequestSchema,
@@ -9,6 +10,11 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { CARD_TOOL_META } from '../card/approval-card.js';
+import {
+  CARD_CONFIRM_TOOL,
+  cardConfirmTool,
+  MCP_APPS_EXTENSION,
+} from '../card/card-confirmations.js';
 import { silentLogger } from '../shared/logger.js';
 import { ProxyTasks } from '../tasks/proxy-tasks.js';
 import { UpstreamCatalog } from '../upstream/upstream-catalog.js';
@@ -38,6 +44,31 @@ export const checkRequestTool: Tool = {
   },
   annotations: { title: 'Check a pending approval', idempotentHint: true, openWorldHint: false },
 };
+
+/** `countersign_confirm`: the approval card's answer to a call waiting for this client's user. */
+function answerFromCard(
+  runner: GatedCallRunner,
+  server: Server,
+  args: Record<string, unknown>,
+): CallToolResult {
+  const { tool, arguments: callArgs, approve, reason } = args;
+  if (typeof tool !== 'string' || typeof approve !== 'boolean' || typeof callArgs !== 'object') {
+    return textResult(`${CARD_CONFIRM_TOOL} needs "tool", "arguments" and "approve".`, true);
+  }
+  const answered = runner.cardConfirmations.answer(
+    server,
+    tool,
+    callArgs,
+    approve,
+    typeof reason === 'string' ? reason : undefined,
+  );
+  return answered
+    ? textResult(approve ? `Approved ${tool}.` : `Rejected ${tool}.`)
+    : textResult(
+        `No call of ${tool} with these arguments waits for you here; it is decided on the Countersign server (dashboard).`,
+        true,
+      );
+}
 
 /** A factory of downstream servers, one per client connection, sharing one gate and store. */
 export interface ProxyServerFactory {
@@ -109,7 +140,9 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
           ? {}
           : { _meta: { ...tool._meta, ...CARD_TOOL_META } }),
       }));
-      return { tools: [...listed, checkRequestTool] };
+      // The card's own tool only for clients that render MCP Apps (the model never calls it).
+      const apps = server.getClientCapabilities()?.extensions?.[MCP_APPS_EXTENSION] !== undefined;
+      return { tools: [...listed, checkRequestTool, ...(apps ? [cardConfirmTool] : [])] };
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, arguments: args = {} } = request.params;
@@ -120,6 +153,7 @@ export function createProxyServerFactory(proxyOptions: ProxyOptions): ProxyServe
         }
         return runner.checkRequest(requestId, extra, server);
       }
+      if (name === CARD_CONFIRM_TOOL) return answerFromCard(runner, server, args);
       const task = request.params.task;
       if (task) return tasks.create(name, args, task.ttl, server);
       return runner.call(name, args, extra, server);

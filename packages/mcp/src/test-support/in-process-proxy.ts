@@ -2,7 +2,11 @@ import { createGate, type Policy } from '@countersign/core';
 import { createFakeApprovalService, type FakeApprovalService } from '@countersign/core/test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  ClientCapabilities,
+  ElicitRequest,
+  ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ApprovalChannel } from '../proxy/elicit-approval.js';
 import { PendingCallStore } from '../proxy/pending-call-store.js';
@@ -27,6 +31,8 @@ export interface InProcessProxyOptions {
   gateFromOptions?: boolean;
   /** The dashboard's public address (links in the approval card and the approval page). */
   publicUrl?: string;
+  /** More capabilities the test client declares (e.g. MCP Apps `extensions`). */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** The proxy with the test upstream and an SDK client, all in one process over in-memory pipes. */
@@ -61,7 +67,12 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   await server.connect(serverSide);
   const client = new Client(
     { name: 'test-client', version: '1' },
-    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+    {
+      capabilities: {
+        ...(options.onElicit ? { elicitation: { form: {} } } : {}),
+        ...options.clientCapabilities,
+      },
+    },
   );
   if (options.onElicit) {
     const answer = options.onElicit;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
 import { CARD_SCRIPT } from './card-script.js';
@@ -34,16 +34,22 @@ pre { background: var(--color-background-secondary, #f5f5f8); padding: 8px; bord
 let cached: string | undefined;
 
 /**
+ * The MCP Apps browser bundle (ext-apps with its dependencies inside): the copy the build put
+ * beside this file, or, running from the sources (tests), the dev dependency itself.
+ */
+function extAppsBundle(): string {
+  const vendored = fileURLToPath(new URL('./vendor/ext-apps-app-with-deps.js', import.meta.url));
+  if (existsSync(vendored)) return vendored;
+  return fileURLToPath(import.meta.resolve('@modelcontextprotocol/ext-apps/app-with-deps'));
+}
+
+/**
  * The card: one self-contained HTML page (the ext-apps library is inlined; no outside network,
  * and its Content-Security-Policy forbids any). Built once per process.
  */
 export function approvalCardHtml(): string {
   if (cached) return cached;
-  // The browser bundle with its dependencies inside: the card runs it inline.
-  const bundleFile = fileURLToPath(
-    import.meta.resolve('@modelcontextprotocol/ext-apps/app-with-deps'),
-  );
-  const library = readFileSync(bundleFile, 'utf8');
+  const library = readFileSync(extAppsBundle(), 'utf8');
   // The bundle ends in one `export{local as Name,…}`: keep its names in an object instead.
   const exported = /export\s*\{([^}]*)\};?\s*$/.exec(library);
   if (!exported) throw new Error('unexpected @modelcontextprotocol/ext-apps bundle layout');

@@ -114,6 +114,18 @@ describe.each(['stdio', 'http'] as const)('MCP tasks over %s with the real serve
     expect(await upstreamCalls()).toEqual([]);
   });
 
+  it('proxy: a rejection completes the task with an error result carrying the reason', async () => {
+    const { client } = await start(transport, proxyArgs());
+    const path = `/reject-${transport}`;
+    const task = await createTask(client, 'delete_file', { path });
+    const request = await reviewer.nextPending((r) => r.tool?.args.path === path);
+    await reviewer.decide(request.id, { outcome: 'reject', reason: 'wrong folder' });
+    const result = await taskResult(client, task.taskId);
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toContain('wrong folder');
+    expect(await upstreamCalls()).toEqual([]);
+  });
+
   it('proxy: a restart between the task and the approval still runs the call once', async () => {
     const state = join(dir, 'state.json');
     const first = await start(transport, proxyArgs(['--state', state]));

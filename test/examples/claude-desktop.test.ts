@@ -46,10 +46,19 @@ describe('examples/claude-desktop (its start script)', () => {
       '✘ error: Changing files under ~/.ssh is not allowed. Tell the user instead of retrying.',
     );
     expect(out).toContain('.ssh/authorized_keys was not written');
-    // One request in all: the read and the folder never reached the server, the denial neither.
-    expect(out).toContain('Requests on the Countersign server: 1');
+    // A client with MCP tasks: the move is answered as a task that names its request.
+    const moving = /\[reviewer\] pending (req_[\w-]+): Run move_file with/.exec(out)?.[1];
+    expect(moving).toBeDefined();
+    expect(out).toContain(
+      `task working: Waiting for a human decision on move_file (Countersign request ${moving}); who may decide: any reviewer; deadline `,
+    );
+    expect(out).toContain('task completed: move_file ran; the result is ready.');
+    expect(out).toMatch(/✔ result: Successfully moved \S+\/reports\/q3\.md to \S+\/q3-final\.md/);
+    // Two requests in all: the read and the folder never reached the server, the denial neither.
+    expect(out).toContain('Requests on the Countersign server: 2');
     expect(out).toContain(`${pending} write_file approved by user:you`);
-    expect(count(out, '[reviewer] pending')).toBe(1);
+    expect(out).toContain(`${moving} move_file approved by user:you`);
+    expect(count(out, '[reviewer] pending')).toBe(2);
     // Everything it started is gone: the server, and the temp folder with the SQLite file.
     expect(existsSync(workDir(out))).toBe(false);
     await expect(fetch(`${url}/v1/health`)).rejects.toThrow();

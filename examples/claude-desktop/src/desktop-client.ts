@@ -6,7 +6,11 @@ import {
   getDefaultEnvironment,
   StdioClientTransport,
 } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { type CallToolResult, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  CallToolResultSchema,
+  ElicitRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { packageBin } from './local-server.ts';
 
 const require = createRequire(import.meta.url);
@@ -72,7 +76,8 @@ export async function connectLikeClaudeDesktop(options: DesktopClientOptions): P
   });
   const client = new Client(
     { name: 'claude-desktop-stand-in', version: '1.0.0' },
-    { capabilities: { elicitation: { form: {} } } },
+    // Elicitation for confirmations; tasks for step 6 (a client that works with MCP tasks).
+    { capabilities: { elicitation: { form: {} }, tasks: { list: {}, cancel: {} } } },
   );
   client.setRequestHandler(ElicitRequestSchema, (request) => {
     const approve = options.onConfirm(request.params.message);
@@ -80,6 +85,37 @@ export async function connectLikeClaudeDesktop(options: DesktopClientOptions): P
   });
   await client.connect(transport);
   return client;
+}
+
+/**
+ * Calls a tool as an MCP task, the way a client with task support does (the SDK's callToolStream):
+ * the proxy answers with a task at once; the client polls `tasks/get` and fetches the result with
+ * `tasks/result` once a human decided. Reports each new status message.
+ */
+export async function callAsTask(
+  client: Client,
+  name: string,
+  toolArgs: Record<string, unknown>,
+  onStatus: (line: string) => void,
+): Promise<CallToolResult> {
+  let last = '';
+  const stream = client.experimental.tasks.callToolStream(
+    { name, arguments: toolArgs },
+    CallToolResultSchema,
+    { timeout: 120_000 },
+  );
+  for await (const message of stream) {
+    if (message.type === 'taskCreated' || message.type === 'taskStatus') {
+      const line = `task ${message.task.status}: ${message.task.statusMessage ?? ''}`;
+      if (line !== last) onStatus(line);
+      last = line;
+    } else if (message.type === 'result') {
+      return message.result as CallToolResult;
+    } else if (message.type === 'error') {
+      throw message.error;
+    }
+  }
+  throw new Error(`the task for ${name} ended without a result`);
 }
 
 /** The text parts of a tool result, joined. */

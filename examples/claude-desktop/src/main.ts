@@ -2,14 +2,20 @@
 // a Countersign server from its CLI on a temp SQLite file, the proxy with ./countersign.yaml in
 // front of the official filesystem server on a temp folder, and the official MCP SDK client over
 // stdio, like Claude Desktop. A read runs, a new folder is confirmed in the client, a write waits
-// for a reviewer (scripted, or you with --manual), and a write under .ssh is denied.
+// for a reviewer (scripted, or you with --manual), a write under .ssh is denied, and a move runs
+// as an MCP task (how clients with task support get long approvals).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { connectLikeClaudeDesktop, pendingRequestId, resultText } from './desktop-client.ts';
+import {
+  callAsTask,
+  connectLikeClaudeDesktop,
+  pendingRequestId,
+  resultText,
+} from './desktop-client.ts';
 import { type LocalServer, startLocalServer } from './local-server.ts';
 import { type ExampleOptions, parseOptions, USAGE } from './options.ts';
 import { playReviewer, summarize } from './reviewer.ts';
@@ -130,6 +136,29 @@ try {
   log('\n5. Claude tries to write .ssh/authorized_keys (denied by the policy, nobody is asked)');
   show(await callUntilDecided('write_file', { path: forbidden, content: 'ssh-ed25519 AAAA…' }));
   log(`  .ssh/authorized_keys ${existsSync(forbidden) ? 'EXISTS' : 'was not written'}`);
+
+  const final = join(folder, 'reports', 'q3-final.md');
+  log('\n6. A client with MCP tasks moves reports/q3.md to q3-final.md (the call becomes a task)');
+  const approvingMove = playReviewer({
+    url: server.url,
+    reviewerKey: server.keys.reviewer,
+    manual: false,
+    // Long enough for the client's polls to show the task waiting for the reviewer.
+    delayMs: 2_500,
+    log: (line) => log(`  ${line}`),
+    signal: stopping.signal,
+    toolName: 'move_file',
+  });
+  approvingMove.catch(() => undefined);
+  const moved = await callAsTask(
+    client,
+    'move_file',
+    { source: target, destination: final },
+    (line) => log(`  ${line}`),
+  );
+  show(moved);
+  await approvingMove;
+  log(`  reports/q3-final.md ${existsSync(final) ? 'exists' : 'was not written'}`);
 
   const requests = await summarize(server.url, server.keys.reviewer);
   log(`\nRequests on the Countersign server: ${requests.length}`);

@@ -10,15 +10,17 @@ export interface ReviewerOptions {
   delayMs: number;
   log: (line: string) => void;
   signal: AbortSignal;
+  /** The tool whose request to decide. Default `write_file`. */
+  toolName?: string;
 }
 
 /**
- * The reviewer's side of one write: waits for the pending `write_file` request, then approves it
+ * The reviewer's side of one write: waits for the pending request of `toolName`, then approves it
  * through the API after a moment, or (manual) says where a human can decide it.
  */
 export async function playReviewer(options: ReviewerOptions): Promise<void> {
   const reviewer = new CountersignClient({ baseUrl: options.url, apiKey: options.reviewerKey });
-  const request = await nextPending(reviewer, options.signal);
+  const request = await nextPending(reviewer, options.toolName ?? 'write_file', options.signal);
   options.log(`[reviewer] pending ${request.id}: ${request.action}`);
   if (request.preview) {
     // What the dashboard shows first: the policy's preview, here a diff of the file.
@@ -36,17 +38,18 @@ export async function playReviewer(options: ReviewerOptions): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   options.signal.throwIfAborted();
   options.log('[reviewer] you approve it (scripted here; --manual to decide yourself)');
-  await reviewer.decide(request.id, { outcome: 'approve', comment: 'Fine, write it' });
+  await reviewer.decide(request.id, { outcome: 'approve', comment: 'Fine, go ahead' });
 }
 
 async function nextPending(
   reviewer: CountersignClient,
+  toolName: string,
   signal: AbortSignal,
 ): Promise<ApprovalRequest> {
   for (;;) {
     signal.throwIfAborted();
     const { items } = await reviewer.list({ status: 'pending' });
-    const found = items.find((request) => request.tool?.name === 'write_file');
+    const found = items.find((request) => request.tool?.name === toolName);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,3 +1,10 @@
+export {
+  APPROVAL_CARD_URI,
+  approvalCardHtml,
+  approvalCardResource,
+  MCP_APP_MIME_TYPE,
+} from './card/approval-card.js';
+export { CARD_META_KEY, type CardData, cardData } from './card/card-data.js';
 export type { HumanToolsOptions } from './human-tools/human-tools-options.js';
 export { createHumanToolsServerFactory } from './human-tools/human-tools-server.js';
 export { type GateMetrics, gateMetrics } from './metrics/gate-metrics.js';
@@ -21,6 +28,7 @@ export {
   createProxyServerFactory,
   type ProxyServerFactory,
 } from './proxy/proxy-server.js';
+export { ApprovalPageOffer, approvalPageUrl } from './shared/approval-page.js';
 export { createStderrLogger, type Logger, silentLogger } from './shared/logger.js';
 export { StartupError } from './shared/startup-error.js';
 export { type ServeMcpOptions, type ServingMcp, serveMcp } from './transport/serve-mcp.js';

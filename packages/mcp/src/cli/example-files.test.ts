@@ -21,6 +21,10 @@ describe('the Claude Desktop example', () => {
     expect(decide('write_file', { path: '/home/me/.ssh/config' }, false)).toMatchObject({
       action: 'deny',
     });
+    expect(
+      decide('move_file', { source: '/a', destination: '/home/me/.ssh/keys' }, false).action,
+    ).toBe('deny');
+    expect(decide('move_file', { source: '/a', destination: '/b' }, false).action).toBe('require');
     expect(decide('create_directory', { path: '/a' }, false).approval?.channel).toBe('elicit');
     expect(decide('write_file', { path: '/a' }, false)).toMatchObject({
       action: 'require',

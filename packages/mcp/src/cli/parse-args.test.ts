@@ -25,6 +25,15 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('takes the dashboard address for the approval page, and refuses one that is not http(s)', () => {
+    expect(parseCliArgs(['serve', '--public-url', 'https://cs.example.com/'])).toMatchObject({
+      publicUrl: 'https://cs.example.com/',
+    });
+    expect(() => parseCliArgs(['serve', '--public-url', 'javascript:alert(1)'])).toThrow(
+      /--public-url expects an http\(s\) URL/,
+    );
+  });
+
   it('parses HTTP serving, bare-second durations and the elicitation flags', () => {
     expect(parseCliArgs(['serve', '--http', '--max-wait', '5'])).toMatchObject({
       command: 'serve',

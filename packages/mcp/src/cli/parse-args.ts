@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@countersign/core';
 import { PROXY_LOG_LEVELS, type ProxyLogLevel } from '../shared/json-logger.js';
+import { isHttpUrl } from '../shared/option-checks.js';
 import { StartupError } from '../shared/startup-error.js';
 
 /** Where the CLI serves MCP, and how it logs. */
@@ -19,6 +20,8 @@ export interface ServeCommand extends ListenOptions {
   command: 'serve';
   maxWaitMs: number;
   progressIntervalMs: number;
+  /** The dashboard's public address, for "Open the approval page" (URL elicitation). */
+  publicUrl?: string;
 }
 
 /** `countersign-mcp proxy …` */
@@ -37,6 +40,8 @@ export interface ProxyCommand extends ListenOptions {
   channel: 'server' | 'elicit' | 'elicit-then-server';
   /** Serve Prometheus `GET /metrics` on this loopback port (0: a free one); undefined: none. */
   metricsPort?: number;
+  /** The dashboard's public address, for "Open the approval page" (URL elicitation). */
+  publicUrl?: string;
 }
 
 /** `countersign-mcp help` (or no arguments). */
@@ -97,9 +102,14 @@ export function parseCliArgs(argv: string[]): CliCommand {
   };
   const maxWaitMs = duration('max-wait', values['max-wait'], 50_000);
   const progressIntervalMs = duration('progress-interval', values['progress-interval'], 10_000);
+  const publicUrl = values['public-url'] ?? process.env.COUNTERSIGN_PUBLIC_URL;
+  if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
+    throw usageError(`--public-url expects an http(s) URL, got "${publicUrl}"`);
+  }
+  const page = publicUrl === undefined ? {} : { publicUrl };
   if (command === 'serve') {
     if (upstreamCommand) throw usageError('serve takes no upstream command');
-    return { command, ...listen, maxWaitMs, progressIntervalMs };
+    return { command, ...listen, maxWaitMs, progressIntervalMs, ...page };
   }
   if (command !== 'proxy') throw usageError(`Unknown command "${command}"; use serve or proxy`);
   const sources = [upstreamCommand, values['upstream-url'], values.config].filter(
@@ -128,6 +138,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     ...(values['metrics-port'] === undefined
       ? {}
       : { metricsPort: port(values['metrics-port'], 'metrics-port') }),
+    ...page,
   };
 }
 
@@ -153,6 +164,7 @@ function parseOwn(args: string[]) {
       'metrics-port': { type: 'string' },
       'log-format': { type: 'string' },
       'log-level': { type: 'string' },
+      'public-url': { type: 'string' },
     },
   });
 }

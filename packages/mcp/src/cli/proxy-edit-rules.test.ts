@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '@countersign/core';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectedCli, connectCli, TEST_UPSTREAM } from '../test-support/cli-harness.js';
+import { readCallLog } from '../test-support/destructive-upstream.js';
 import { TestReviewer } from '../test-support/reviewer.js';
 
 // The policy: small transfers need one ops approver, big ones two from finance.
@@ -61,13 +62,7 @@ afterAll(async () => {
 
 const reviewer = (name: string) => reviewers[name] as TestReviewer;
 
-async function upstreamCalls(): Promise<unknown[]> {
-  const text = await readFile(join(dir, 'calls.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
+const upstreamCalls = () => readCallLog(join(dir, 'calls.jsonl'));
 
 describe('proxy: an edit that lands under another require rule', () => {
   it('is refused from an ops-only reviewer, asked again under "big" for one in both groups, and runs after two finance approvals', async () => {

@@ -156,6 +156,48 @@ describe('a --config with a single upstream', () => {
   });
 });
 
+describe('a policy with the proxy in a real process', () => {
+  it('warns at start about a rule whose tools match no upstream tool, naming the rule', async () => {
+    const policy = join(dir, 'countersign.yaml');
+    await writeFile(
+      policy,
+      [
+        'version: 1',
+        'default: allow',
+        'rules:',
+        '  - name: typo-rule',
+        '    tools: [delete_fiel]',
+        '    action: deny',
+        '  - name: secrets',
+        '    tools: resources/read',
+        '    when: args.uri.startsWith("memo://secret/")',
+        '    action: deny',
+        '    message: Secrets stay secret.',
+        '  - tools: delete_*',
+        '    action: require',
+      ].join('\n'),
+    );
+    const cli = await connectCli({
+      transport: 'stdio',
+      args: ['proxy', '--policy', policy, '--', process.execPath, TEST_UPSTREAM],
+      env,
+    });
+    clis.push(cli);
+    await cli.client.listTools();
+    await expect.poll(() => cli.stderr()).toContain('policy rule "typo-rule"');
+    expect(cli.stderr()).toContain('matches no upstream tool: tools ["delete_fiel"]');
+    expect(cli.stderr()).not.toContain('"secrets"');
+    expect(cli.stderr()).not.toContain('"#3"');
+    const notes = await cli.client.readResource({ uri: 'memo://notes' });
+    expect(notes.contents[0]).toMatchObject({ text: 'remember the milk' });
+    await expect(cli.client.readResource({ uri: 'memo://secret/plan' })).rejects.toThrow(
+      'Secrets stay secret.',
+    );
+    const prompt = await cli.client.getPrompt({ name: 'greet', arguments: { name: 'ann' } });
+    expect(prompt.messages).toHaveLength(1);
+  });
+});
+
 describe('a Streamable HTTP upstream', () => {
   it('is proxied over HTTP on both sides, gated the same way', async () => {
     const calls: UpstreamCallRecord[] = [];

@@ -17,6 +17,7 @@ import { loadUpstreamConfig, type UpstreamSpec } from '../upstream/upstream-conf
 import { UpstreamSet } from '../upstream/upstream-set.js';
 import { connectCountersign } from './connect-countersign.js';
 import type { ProxyCommand } from './parse-args.js';
+import { unmatchedRuleWarnings } from './unmatched-rules.js';
 
 async function readPolicy(file: string | undefined): Promise<Policy> {
   if (file === undefined) return DEFAULT_POLICY;
@@ -62,10 +63,12 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
   const factory = createProxyServerFactory({
     upstreams,
     gate,
+    ...(service ? { requests: service } : {}),
     store,
     maxWaitMs: command.maxWaitMs,
     progressIntervalMs: command.progressIntervalMs,
     defaultChannel: command.channel,
+    ...(command.publicUrl ? { publicUrl: command.publicUrl } : {}),
     logger,
   });
   let serving: ServingMcp;
@@ -89,12 +92,21 @@ export async function runProxy(command: ProxyCommand, logger: Logger): Promise<S
       ? await listenForMetrics(metrics.registry, command.metricsPort)
       : undefined;
   if (metricsListener) logger.info(`metrics at ${metricsListener.url}`);
-  void serving.closed.then(() => Promise.all([upstreams.close(), metricsListener?.close()]));
+  void serving.closed.then(() => {
+    factory.stopTasks();
+    return Promise.all([upstreams.close(), metricsListener?.close()]);
+  });
   const names = upstreams.tools().map((tool) => tool.exposedName);
   logger.info(`proxying ${names.length} tools (${policy.source}): ${names.join(', ')}`);
+  if (command.policyFile) {
+    for (const warning of await unmatchedRuleWarnings(command.policyFile, policy, names)) {
+      logger.warn(warning);
+    }
+  }
   return {
     ...serving,
     async close() {
+      factory.stopTasks();
       await serving.close();
       await upstreams.close();
       await metricsListener?.close();

@@ -11,6 +11,8 @@ export async function runServe(command: ServeCommand, logger: Logger): Promise<S
     service,
     maxWaitMs: command.maxWaitMs,
     progressIntervalMs: command.progressIntervalMs,
+    ...(command.publicUrl ? { publicUrl: command.publicUrl } : {}),
+    logger,
   });
   return serveMcp(factory, {
     logger,

@@ -2,7 +2,7 @@
 export const USAGE = `countersign-mcp: human approval for MCP tools (Countersign)
 
 Usage:
-  countersign-mcp serve [--http [--port N] [--host H]] [--max-wait 50s]
+  countersign-mcp serve [--http [--port N] [--host H]] [--max-wait 50s] [--public-url URL]
       An MCP server with human tools: request_approval, ask_human, collect_input, check_request.
 
   countersign-mcp proxy [--policy FILE] [options] -- <upstream command and args>
@@ -22,6 +22,8 @@ Options:
   --progress-interval DUR    Progress notifications while waiting (default 10s).
   --elicit                   Ask the user in the client (MCP elicitation) instead of the server, when it can.
   --elicit-first             Ask the user in the client first, then the server.
+  --public-url URL           The dashboard's public address: clients with URL elicitation are offered
+                             a pending request's page (also COUNTERSIGN_PUBLIC_URL).
   --http [--port N] [--host H]  Serve Streamable HTTP at http://H:N/mcp instead of stdio (default 127.0.0.1).
   --metrics-port N           Serve Prometheus GET /metrics at http://127.0.0.1:N/metrics (gate counts, latency).
   --log-format text|json     Logs as prefixed lines (default) or pino JSON lines, one per call too.

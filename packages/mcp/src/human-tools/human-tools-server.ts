@@ -1,11 +1,20 @@
 import type { CreateRequestInput } from '@countersign/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
+import {
+  APPROVAL_CARD_URI,
+  approvalCardResource,
+  CARD_TOOL_META,
+  readApprovalCard,
+} from '../card/approval-card.js';
+import { ApprovalPageOffer } from '../shared/approval-page.js';
 import { type HandlerExtra, startProgressHeartbeat } from '../shared/progress-heartbeat.js';
 import { errorMessage } from '../shared/startup-error.js';
+import { HumanTasks } from '../tasks/human-tasks.js';
+import { serveHumanTasks } from './human-tool-calls.js';
 import { assertHumanToolsOptions, type HumanToolsOptions } from './human-tools-options.js';
 import { reportRequest } from './request-report.js';
 
@@ -40,13 +49,21 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
   const intervalMs = options.progressIntervalMs ?? 10_000;
   const schemas = new AjvJsonSchemaValidator();
 
-  async function waitAndReport(id: string, extra: HandlerExtra): Promise<CallToolResult> {
+  const pages = new ApprovalPageOffer(options.publicUrl, options.logger);
+
+  async function waitAndReport(
+    id: string,
+    extra: HandlerExtra,
+    server: Server,
+  ): Promise<CallToolResult> {
     const stop = startProgressHeartbeat(extra, {
       intervalMs,
       message: `Waiting for a human (request ${id})`,
     });
     try {
-      return reportRequest(await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal }));
+      const request = await service.wait(id, { timeoutMs: maxWaitMs, signal: extra.signal });
+      if (request.status !== 'pending') pages.complete(server, id);
+      return reportRequest(request, options.publicUrl);
     } catch (error) {
       return {
         isError: true,
@@ -62,100 +79,98 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
     }
   }
 
-  async function ask(body: CreateRequestInput, extra: HandlerExtra): Promise<CallToolResult> {
+  async function ask(
+    body: CreateRequestInput,
+    extra: HandlerExtra,
+    server: Server,
+  ): Promise<CallToolResult> {
     let id: string;
     try {
       id = (await service.create(body, { signal: extra.signal })).id;
     } catch (error) {
       return failure('Creating the request', error);
     }
-    return waitAndReport(id, extra);
+    pages.offer(server, id, `"${body.action}"`);
+    return waitAndReport(id, extra, server);
   }
+
+  /** The request each asking tool creates, or the reason it cannot (then nobody is asked). */
+  const bodies: Record<
+    string,
+    (input: Record<string, unknown>) => CreateRequestInput | CallToolResult
+  > = {
+    request_approval: (input) => ({
+      kind: 'approval',
+      action: input.action as string,
+      ...shared(input),
+    }),
+    ask_human: (input) => ({
+      kind: 'clarification',
+      action: `Question: ${input.question as string}`.slice(0, 2000),
+      question: input.question as string,
+      ...shared(input),
+    }),
+    collect_input: (input) => {
+      try {
+        schemas.getValidator(input.schema as never);
+      } catch (error) {
+        return failure('Reading the form schema', error);
+      }
+      return {
+        kind: 'form',
+        action: input.title as string,
+        responseSchema: input.schema as Record<string, unknown>,
+        ...shared(input),
+      };
+    },
+  };
+  const tasks = new HumanTasks(service, pages, options.publicUrl);
 
   return () => {
     const mcp = new McpServer(
       { name: 'countersign-human-tools', version: '0.1.0' },
       {
+        capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
         instructions:
           'Use these tools to involve a human. A result that says "still waiting" carries a request id: ' +
           'call check_request with it later rather than asking again.',
       },
     );
-    mcp.registerTool(
-      'request_approval',
-      {
-        title: 'Ask a human to approve an action',
-        description:
-          'Asks a human to approve an action before you take it, waits for the decision and returns it (with any comment or changed values).',
-        inputSchema: {
-          action: z.string().min(1).max(2000).describe('What you want to do, in plain words.'),
-          ...common,
-        },
+    const registered = new Map<string, RegisteredTool>();
+    const askTool = (name: keyof typeof bodies, config: AskToolConfig) => {
+      const tool = mcp.registerTool(name, { ...config, _meta: CARD_TOOL_META }, (input, extra) => {
+        const body = bodies[name]!(input as Record<string, unknown>);
+        return 'content' in body ? body : ask(body, extra, mcp.server);
+      });
+      // Listed as task-capable; the tools/call handler below answers task requests.
+      tool.execution = { taskSupport: 'optional' };
+      registered.set(name, tool);
+    };
+    askTool('request_approval', {
+      title: 'Ask a human to approve an action',
+      description:
+        'Asks a human to approve an action before you take it, waits for the decision and returns it (with any comment or changed values).',
+      inputSchema: {
+        action: z.string().min(1).max(2000).describe('What you want to do, in plain words.'),
+        ...common,
       },
-      (input, extra) =>
-        ask(
-          {
-            kind: 'approval',
-            action: input.action,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        ),
-    );
-    mcp.registerTool(
-      'ask_human',
-      {
-        title: 'Ask a human a question',
-        description: 'Asks a human a clarification question and returns their answer.',
-        inputSchema: { question: z.string().min(1).max(4000).describe('The question.'), ...common },
+    });
+    askTool('ask_human', {
+      title: 'Ask a human a question',
+      description: 'Asks a human a clarification question and returns their answer.',
+      inputSchema: { question: z.string().min(1).max(4000).describe('The question.'), ...common },
+    });
+    askTool('collect_input', {
+      title: 'Ask a human to fill in a form',
+      description:
+        'Asks a human to fill in a form described by a JSON Schema and returns the validated data.',
+      inputSchema: {
+        title: z.string().min(1).max(2000).describe('What the form is for.'),
+        schema: z.record(z.string(), z.unknown()).describe('The JSON Schema of the answer.'),
+        ...common,
       },
-      (input, extra) =>
-        ask(
-          {
-            kind: 'clarification',
-            action: `Question: ${input.question}`.slice(0, 2000),
-            question: input.question,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        ),
-    );
-    mcp.registerTool(
-      'collect_input',
-      {
-        title: 'Ask a human to fill in a form',
-        description:
-          'Asks a human to fill in a form described by a JSON Schema and returns the validated data.',
-        inputSchema: {
-          title: z.string().min(1).max(2000).describe('What the form is for.'),
-          schema: z.record(z.string(), z.unknown()).describe('The JSON Schema of the answer.'),
-          ...common,
-        },
-      },
-      (input, extra) => {
-        try {
-          schemas.getValidator(input.schema as never);
-        } catch (error) {
-          return failure('Reading the form schema', error);
-        }
-        return ask(
-          {
-            kind: 'form',
-            action: input.title,
-            responseSchema: input.schema,
-            context: input.context,
-            assignees: input.assignees,
-            timeout: input.timeout,
-          },
-          extra,
-        );
-      },
-    );
-    mcp.registerTool(
+    });
+    const check = mcp.registerTool(
       'check_request',
       {
         title: 'Check an earlier request',
@@ -169,13 +184,36 @@ export function createHumanToolsServerFactory(options: HumanToolsOptions): () =>
       async (input, extra) => {
         try {
           const request = await service.get(input.request_id, { signal: extra.signal });
-          if (request.status !== 'pending') return reportRequest(request);
+          if (request.status !== 'pending') return reportRequest(request, options.publicUrl);
         } catch (error) {
           return failure(`Looking up request ${input.request_id}`, error);
         }
-        return waitAndReport(input.request_id, extra);
+        pages.offer(mcp.server, input.request_id, `request ${input.request_id}`);
+        return waitAndReport(input.request_id, extra, mcp.server);
       },
     );
+    registered.set('check_request', check);
+    mcp.registerResource(
+      approvalCardResource.name,
+      APPROVAL_CARD_URI,
+      { ...approvalCardResource },
+      () => readApprovalCard(),
+    );
+    serveHumanTasks(mcp.server, { registered, bodies, tasks });
     return mcp.server;
   };
 }
+
+function shared(input: Record<string, unknown>) {
+  return {
+    context: input.context as Record<string, unknown> | undefined,
+    assignees: input.assignees as string[] | undefined,
+    timeout: input.timeout as string | undefined,
+  };
+}
+
+type AskToolConfig = {
+  title: string;
+  description: string;
+  inputSchema: Record<string, z.ZodType>;
+};

@@ -1,6 +1,7 @@
 import type { ApprovalRequest } from '@countersign/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { cardMeta } from '../card/card-data.js';
 
 const validators = new AjvJsonSchemaValidator();
 
@@ -26,7 +27,12 @@ function by(request: ApprovalRequest): string {
  * decision, and the same as `structuredContent`. A form answer is validated against the request's
  * JSON Schema; one that does not match is an error, never handed over as if valid.
  */
-export function reportRequest(request: ApprovalRequest): CallToolResult {
+export function reportRequest(request: ApprovalRequest, publicUrl?: string): CallToolResult {
+  // The approval card (an MCP App) renders the request from `_meta`.
+  return { ...reportStatus(request), _meta: cardMeta(request, publicUrl) };
+}
+
+function reportStatus(request: ApprovalRequest): CallToolResult {
   const base = { requestId: request.id, kind: request.kind, status: request.status };
   const resolution = request.resolution;
   const comment = resolution?.comment ? ` Comment: ${resolution.comment}` : '';

@@ -3,6 +3,11 @@ import { dirname } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorMessage, StartupError } from '../shared/startup-error.js';
+import {
+  isExpiredTask,
+  type ProxyTaskRecord,
+  taskRecordSchema,
+} from '../tasks/proxy-task-record.js';
 
 /** The version of the `--state` file layout; a file with another version is refused. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -44,6 +49,8 @@ const recordSchema = z.object({
 const stateFileSchema = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   calls: z.array(recordSchema),
+  // Added within version 1: older files have no tasks, and older proxies ignore them.
+  tasks: z.array(taskRecordSchema).optional(),
 });
 
 /**
@@ -53,6 +60,7 @@ const stateFileSchema = z.object({
  */
 export class PendingCallStore {
   readonly #records = new Map<string, PendingCallRecord>();
+  readonly #tasks = new Map<string, ProxyTaskRecord>();
   readonly #file: string | undefined;
   #writing: Promise<void> = Promise.resolve();
 
@@ -85,6 +93,10 @@ export class PendingCallStore {
     }
     for (const record of parsed.calls) {
       store.#records.set(record.requestId, record as PendingCallRecord);
+    }
+    for (const task of parsed.tasks ?? []) {
+      if (!isExpiredTask(task as ProxyTaskRecord))
+        store.#tasks.set(task.taskId, task as ProxyTaskRecord);
     }
     return store;
   }
@@ -135,6 +147,35 @@ export class PendingCallStore {
     return this.#persist();
   }
 
+  /** A task the proxy created, unless it outlived its TTL (then it is forgotten). */
+  getTask(taskId: string): ProxyTaskRecord | undefined {
+    const task = this.#tasks.get(taskId);
+    if (task && isExpiredTask(task)) {
+      this.#tasks.delete(taskId);
+      return undefined;
+    }
+    return task;
+  }
+
+  /**
+   * Adds a task or changes one, in memory at once (so concurrent readers see it) and on disk by
+   * the returned promise. Returns the record as it now stands.
+   */
+  saveTask(
+    taskId: string,
+    change: Partial<ProxyTaskRecord>,
+  ): { task: ProxyTaskRecord; persisted: Promise<void> } {
+    const existing = this.#tasks.get(taskId);
+    const task = {
+      ...existing,
+      ...change,
+      taskId,
+      lastUpdatedAt: new Date().toISOString(),
+    } as ProxyTaskRecord;
+    this.#tasks.set(taskId, task);
+    return { task, persisted: this.#persist() };
+  }
+
   #update(record: PendingCallRecord, change: Partial<PendingCallRecord>): void {
     this.#records.set(record.requestId, {
       ...record,
@@ -147,7 +188,11 @@ export class PendingCallStore {
     const file = this.#file;
     if (file === undefined) return Promise.resolve();
     const snapshot = JSON.stringify(
-      { schemaVersion: STATE_SCHEMA_VERSION, calls: [...this.#records.values()] },
+      {
+        schemaVersion: STATE_SCHEMA_VERSION,
+        calls: [...this.#records.values()],
+        tasks: [...this.#tasks.values()],
+      },
       null,
       2,
     );

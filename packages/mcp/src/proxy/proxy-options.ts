@@ -1,7 +1,7 @@
-import type { Gate } from '@countersign/core';
+import type { ApprovalService, Gate } from '@countersign/core';
 import { type GateSourceOptions, isJsonObject, resolveGate } from '@countersign/core/adapter';
 import type { Logger } from '../shared/logger.js';
-import { hasMethods, millisecondsProblems } from '../shared/option-checks.js';
+import { hasMethods, isHttpUrl, millisecondsProblems } from '../shared/option-checks.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import type { ApprovalChannel } from './elicit-approval.js';
 import type { PendingCallStore } from './pending-call-store.js';
@@ -36,6 +36,16 @@ export interface ProxyOptions extends GateSourceOptions<ToolGate> {
   context?: Record<string, unknown>;
   /** Where the proxy logs. Default: nowhere. */
   logger?: Logger;
+  /**
+   * The dashboard's public address (e.g. `https://countersign.example.com`). With it, clients that
+   * support URL-mode elicitation are offered a pending request's page ("Open the approval page").
+   */
+  publicUrl?: string;
+  /**
+   * The Countersign server, to withdraw the request of a task the client cancels (`tasks/cancel`).
+   * Default: `service` when given; without either, a cancelled task ends and its request stays open.
+   */
+  requests?: Pick<ApprovalService, 'cancel'>;
 }
 
 /** {@link ProxyOptions} after {@link resolveProxyOptions}: the gate is always there. */
@@ -50,7 +60,9 @@ const CHANNELS: readonly string[] = ['server', 'elicit', 'elicit-then-server'];
 export function resolveProxyOptions(options: ProxyOptions): ResolvedProxyOptions {
   const problems: string[] = [];
   if (typeof options === 'object' && options !== null) {
-    if (!hasMethods(options.upstreams, ['find', 'call', 'refresh', 'onToolsChanged'])) {
+    if (
+      !hasMethods(options.upstreams, ['find', 'call', 'refresh', 'onToolsChanged', 'connections'])
+    ) {
       problems.push('upstreams must be an UpstreamSet (UpstreamSet.connect or fromConnections)');
     }
     if (!hasMethods(options.store, ['get', 'remember', 'claim', 'complete'])) {
@@ -62,6 +74,9 @@ export function resolveProxyOptions(options: ProxyOptions): ResolvedProxyOptions
     problems.push(...millisecondsProblems(options, ['maxWaitMs', 'progressIntervalMs']));
     if (options.defaultChannel !== undefined && !CHANNELS.includes(options.defaultChannel)) {
       problems.push(`defaultChannel must be one of ${CHANNELS.join(', ')}`);
+    }
+    if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
+      problems.push('publicUrl must be an http(s) URL');
     }
     if (options.context !== undefined && !isJsonObject(options.context)) {
       problems.push('context must be a JSON object');

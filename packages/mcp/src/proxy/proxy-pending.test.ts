@@ -81,6 +81,32 @@ describe('pending calls and check_request', () => {
     expect(proxy.calls).toEqual([]);
   });
 
+  it('re-attaches an identical call to the request of a call the client cancelled', async () => {
+    const proxy = await start({ maxWaitMs: 2_000 });
+    const controller = new AbortController();
+    const first = proxy.client.callTool(
+      { name: 'delete_file', arguments: { path: '/again' } },
+      undefined,
+      { signal: controller.signal },
+    );
+    await expect.poll(() => proxy.service.requests().length).toBe(1);
+    controller.abort();
+    await expect(first).rejects.toThrow();
+    const [request] = proxy.service.requests();
+    const second = proxy.client.callTool({ name: 'delete_file', arguments: { path: '/again' } });
+    await proxy.service.decide(request!.id, { outcome: 'approve' });
+    expect(text(await second)).toBe('deleted /again');
+    expect(proxy.service.requests()).toHaveLength(1);
+    // Once it ran, the same call again is a new action with a new request.
+    const later = await proxy.client.callTool({
+      name: 'delete_file',
+      arguments: { path: '/again' },
+    });
+    expect(text(later)).toContain('has NOT run yet');
+    expect(proxy.service.requests()).toHaveLength(2);
+    expect(proxy.calls).toEqual([{ tool: 'delete_file', args: { path: '/again' } }]);
+  });
+
   it('refuses an unknown request id', async () => {
     const proxy = await start({});
     const result = await check(proxy, 'req_unknown');

@@ -1,6 +1,8 @@
+import type { ApprovalRequest } from '@countersign/core';
 import { type EditValidator, isJsonObject } from '@countersign/core/adapter';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { cardMeta } from '../card/card-data.js';
 
 const validators = new AjvJsonSchemaValidator();
 
@@ -17,15 +19,23 @@ export function textResult(text: string, isError = false): CallToolResult {
  * result must carry matching `structuredContent` there, and MCP clients reject it otherwise, so
  * those get `isError` with the same text.
  */
-export function pendingResult(tool: Tool, requestId: string): CallToolResult {
+export function pendingResult(
+  tool: Tool,
+  request: ApprovalRequest,
+  publicUrl?: string,
+): CallToolResult {
+  const requestId = request.id;
+  // The approval card (an MCP App) renders the request from this.
+  const _meta = cardMeta(request, publicUrl);
   const text =
     `Waiting for human approval: ${tool.name} has NOT run yet (Countersign request ${requestId}). ` +
     `Call check_request with {"request_id": "${requestId}"} later to get the outcome; ` +
     `do not call ${tool.name} again for this action.`;
-  if (tool.outputSchema) return textResult(text, true);
+  if (tool.outputSchema) return { ...textResult(text, true), _meta };
   return {
     content: [{ type: 'text', text }],
     structuredContent: { status: 'pending', requestId },
+    _meta,
   };
 }
 

@@ -16,3 +16,14 @@ export function hasMethods(value: unknown, methods: readonly string[]): boolean 
     (method) => typeof (value as Record<string, unknown>)?.[method] === 'function',
   );
 }
+
+/** True for an absolute `http:` or `https:` URL. */
+export function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

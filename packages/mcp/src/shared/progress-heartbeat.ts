@@ -18,7 +18,7 @@ export interface ProgressHeartbeatOptions {
  * timeout on progress keep waiting. Without a progress token it does nothing. Returns a stop function.
  */
 export function startProgressHeartbeat(
-  extra: HandlerExtra,
+  extra: Pick<HandlerExtra, '_meta' | 'sendNotification'>,
   options: ProgressHeartbeatOptions,
 ): () => void {
   const progressToken = extra._meta?.progressToken;

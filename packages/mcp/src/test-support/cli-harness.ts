@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  type ClientCapabilities,
   type ElicitRequest,
   ElicitRequestSchema,
   type ElicitResult,
@@ -26,6 +27,8 @@ export interface ConnectCliOptions {
   transport: 'stdio' | 'http';
   /** Answers elicitation; when absent the client does not declare the capability. */
   onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
+  /** More client capabilities to declare (e.g. `tasks`, `elicitation.url`). */
+  capabilities?: ClientCapabilities;
 }
 
 /** The official SDK client connected to our CLI in a real child process. */
@@ -39,7 +42,12 @@ export interface ConnectedCli {
 function newClient(options: ConnectCliOptions): Client {
   const client = new Client(
     { name: 'integration-client', version: '1' },
-    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+    {
+      capabilities: {
+        ...(options.onElicit ? { elicitation: { form: {} } } : {}),
+        ...options.capabilities,
+      },
+    },
   );
   const answer = options.onElicit;
   if (answer) client.setRequestHandler(ElicitRequestSchema, (request) => answer(request));
@@ -63,10 +71,41 @@ export async function connectCli(options: ConnectCliOptions): Promise<ConnectedC
     await client.connect(transport);
     return { client, stderr: () => stderr, close: () => client.close() };
   }
+  const serving = await startCliHttp(options.args, options.env);
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
+  } catch (error) {
+    // Never leave a CLI (and its upstream) running after a failed start.
+    await serving.close();
+    throw error;
+  }
+  return {
+    client,
+    stderr: serving.stderr,
+    async close() {
+      await client.close();
+      await serving.close();
+    },
+  };
+}
+
+/** The CLI serving Streamable HTTP in a child process, for clients of any kind. */
+export interface ServingCli {
+  url: string;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Starts `countersign-mcp <command> --http --port 0 …` and waits until it listens. */
+export async function startCliHttp(
+  args: string[],
+  env: Record<string, string>,
+): Promise<ServingCli> {
+  let stderr = '';
   // The HTTP flags go right after the command: anything after `--` belongs to the upstream.
-  const [command, ...rest] = options.args;
+  const [command, ...rest] = args;
   const child = spawn(process.execPath, [CLI_BIN, command!, '--http', '--port', '0', ...rest], {
-    env: { ...getDefaultEnvironment(), ...options.env },
+    env: { ...getDefaultEnvironment(), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {
@@ -82,20 +121,11 @@ export async function connectCli(options: ConnectCliOptions): Promise<ConnectedC
       });
       child.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    return { url, stderr: () => stderr, close: () => stopChild(child) };
   } catch (error) {
-    // Never leave a CLI (and its upstream) running after a failed start.
     await stopChild(child);
     throw error;
   }
-  return {
-    client,
-    stderr: () => stderr,
-    async close() {
-      await client.close();
-      await stopChild(child);
-    },
-  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

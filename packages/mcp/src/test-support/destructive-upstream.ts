@@ -1,9 +1,12 @@
 // Runnable as a stdio MCP server: `node destructive-upstream.ts` (Node 24 strips the types); each
 // executed call is then appended as a JSON line to the file named by UPSTREAM_CALL_LOG.
 import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { SubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 /** One executed upstream call, as the test upstream records it. */
@@ -17,7 +20,11 @@ export interface UpstreamCallRecord {
  * passed to `record` (and so can be counted): that is how tests prove exactly-once forwarding.
  */
 export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => void): McpServer {
-  const server = new McpServer({ name: 'destructive-upstream', version: '1.0.0' });
+  const server = new McpServer(
+    { name: 'destructive-upstream', version: '1.0.0' },
+    { capabilities: { logging: {}, resources: { subscribe: true } } },
+  );
+  addReadables(server);
   server.registerTool(
     'get_balance',
     {
@@ -27,6 +34,7 @@ export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => 
     },
     async ({ account }) => {
       record({ tool: 'get_balance', args: { account } });
+      await server.sendLoggingMessage({ level: 'info', data: `balance of ${account} read` });
       return { content: [{ type: 'text', text: `${account}: 100` }] };
     },
   );
@@ -58,6 +66,50 @@ export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => 
     },
   );
   return server;
+}
+
+/** Resources, a template, a subscription and a prompt with completion, for the pass-through. */
+function addReadables(server: McpServer): void {
+  server.registerResource('notes', 'memo://notes', { mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, text: 'remember the milk' }],
+  }));
+  server.registerResource('plan', 'memo://secret/plan', {}, async (uri) => ({
+    contents: [{ uri: uri.href, text: 'the secret plan' }],
+  }));
+  server.registerResource(
+    'item',
+    new ResourceTemplate('memo://items/{id}', { list: undefined }),
+    {},
+    async (uri, { id }) => ({ contents: [{ uri: uri.href, text: `item ${String(id)}` }] }),
+  );
+  server.registerPrompt(
+    'greet',
+    {
+      description: 'Greets someone',
+      argsSchema: {
+        name: completable(z.string(), (value) =>
+          ['alice', 'bob'].filter((name) => name.startsWith(value)),
+        ),
+      },
+    },
+    ({ name }) => ({
+      messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${name}.` } }],
+    }),
+  );
+  server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
+    // Tell the subscriber at once that the resource changed, so tests see the forwarding.
+    setTimeout(() => void server.server.sendResourceUpdated({ uri: request.params.uri }), 10);
+    return {};
+  });
+}
+
+/** The calls a child-process upstream recorded in `file` (none when it does not exist yet). */
+export async function readCallLog(file: string): Promise<UpstreamCallRecord[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as UpstreamCallRecord);
 }
 
 /** A recorder that appends JSON lines to `file` (the child-process upstream uses it). */

@@ -2,7 +2,11 @@ import { createGate, type Policy } from '@countersign/core';
 import { createFakeApprovalService, type FakeApprovalService } from '@countersign/core/test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  ClientCapabilities,
+  ElicitRequest,
+  ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ApprovalChannel } from '../proxy/elicit-approval.js';
 import { PendingCallStore } from '../proxy/pending-call-store.js';
@@ -25,6 +29,10 @@ export interface InProcessProxyOptions {
   runId?: string;
   /** Hand the proxy `policy` and `service` to make its own gate, instead of a ready gate. */
   gateFromOptions?: boolean;
+  /** The dashboard's public address (links in the approval card and the approval page). */
+  publicUrl?: string;
+  /** More capabilities the test client declares (e.g. MCP Apps `extensions`). */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** The proxy with the test upstream and an SDK client, all in one process over in-memory pipes. */
@@ -43,7 +51,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   const policy = options.policy ? { policy: options.policy } : {};
   const gateSource = options.gateFromOptions
     ? { service, ...policy }
-    : { gate: createGate({ service, ...policy }) };
+    : { gate: createGate({ service, ...policy }), requests: service };
   const factory = createProxyServerFactory({
     upstreams,
     ...gateSource,
@@ -52,13 +60,19 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
     progressIntervalMs: 50,
     ...(options.defaultChannel ? { defaultChannel: options.defaultChannel } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const server = factory();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client(
     { name: 'test-client', version: '1' },
-    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+    {
+      capabilities: {
+        ...(options.onElicit ? { elicitation: { form: {} } } : {}),
+        ...options.clientCapabilities,
+      },
+    },
   );
   if (options.onElicit) {
     const answer = options.onElicit;
@@ -72,6 +86,7 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
     service,
     store,
     async close() {
+      factory.stopTasks();
       await client.close();
       await server.close();
       await upstreams.close();

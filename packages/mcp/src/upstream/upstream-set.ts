@@ -72,6 +72,11 @@ export class UpstreamSet {
     return set;
   }
 
+  /** The connected upstreams, in order. */
+  connections(): readonly UpstreamConnection[] {
+    return this.#connections;
+  }
+
   /** True when tool names carry the `server__` prefix. */
   get prefixed(): boolean {
     return this.#connections.length > 1;

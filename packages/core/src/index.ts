@@ -59,6 +59,7 @@ export {
 } from './human/wait-for-human.js';
 export {
   type ApprovalSpec,
+  type ConditionOutcome,
   ConditionSyntaxError,
   compileRequestPolicy,
   DEFAULT_POLICY,
@@ -67,10 +68,17 @@ export {
   type ParsePolicyOptions,
   type Policy,
   type PolicyAction,
+  type PolicyCase,
+  type PolicyCaseResult,
   type PolicyDecision,
   type PolicyDefinition,
+  type PolicyExpectation,
+  type PolicyExplanation,
   type PolicyInput,
   parsePolicy,
+  parsePolicyCases,
+  type RuleExplanation,
+  runPolicyCases,
   type ScopeMatch,
 } from './policy/index.js';
 export {

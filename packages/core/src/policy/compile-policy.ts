@@ -1,15 +1,14 @@
 import type { ScopeRule } from '../protocol/index.js';
 import { type Condition, compileCondition } from './cel-condition.js';
-import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
+import { evaluateRules } from './evaluate-rules.js';
+import { type ExplainableRule, explainRules } from './explain-policy.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
 import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
 import { createRuleIndex } from './rule-index.js';
 import type { Locator } from './yaml-locator.js';
 
-interface PolicyRule extends CompiledRule<PolicyDecision> {
-  /** The rule's tool-name globs (`*` when it names none). */
-  tools: readonly string[];
+interface PolicyRule extends ExplainableRule {
   /** The rule as a request carries it (see {@link Policy.scopeFor}). */
   scope: ScopeRule;
 }
@@ -44,6 +43,9 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     }
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
+      name,
+      line: locate(['rules', index]),
+      when: rule.when,
       tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
@@ -65,6 +67,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     defaultAction: file.default,
     approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
     evaluate: (input) => evaluateRules(candidatesFor(input.toolName), fallback, input),
+    explain: (input) => explainRules(source, rules, candidatesFor(input.toolName), fallback, input),
     scopeFor: (toolName) => ({
       rules: candidatesFor(toolName).map((rule) => rule.scope),
       default: {

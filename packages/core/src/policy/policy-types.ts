@@ -1,4 +1,5 @@
 import type { JsonObject, RequestKind, RequestPolicy, ToolAnnotations } from '../protocol/index.js';
+import type { PolicyExplanation } from './explain-policy.js';
 
 /** What a policy decides for a tool call. */
 export type PolicyAction = 'allow' | 'deny' | 'require';
@@ -60,6 +61,11 @@ export interface PolicyDecision {
 export interface Policy {
   /** Decides one call: synchronous, no I/O. Rules in file order, first match wins, then `default`. */
   evaluate(input: PolicyInput): PolicyDecision;
+  /**
+   * Explains one call: every rule, whether its tools matched, what its condition gave, which rule
+   * decided. Its `decision` is always the one `evaluate` returns. Absent on hand-written policies.
+   */
+  explain?(input: PolicyInput): PolicyExplanation;
   /** The file (or label) it was loaded from, for messages. */
   readonly source: string;
   /** The number of rules. */

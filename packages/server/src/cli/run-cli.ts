@@ -16,6 +16,8 @@ const USAGE = `Usage: countersign <command>
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify
+  policy test FILE CASES.yaml [--json]   (expected allow/deny/require; exit 1 on a mismatch)
+  policy explain FILE --tool T [--args JSON] [--context JSON] [--run ID] [--json]
 Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
 or work offline on --db FILE or --database-url URL (acting as admin "cli", or --as NAME);
 COUNTERSIGN_DATABASE_URL alone (no COUNTERSIGN_URL) also works offline. Add --json for scripts.`;
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
     (await import('./command-requests.js')).requestsCommand('reject', args, io),
   tail: async (args, io) => (await import('./command-tail.js')).tailCommand(args, io),
   audit: async (args, io) => (await import('./command-audit.js')).auditCommand(args, io),
+  policy: async (args, io) => (await import('./command-policy.js')).policyCommand(args, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

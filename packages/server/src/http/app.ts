@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import { axmeRoutes } from '../axme/axme-routes.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import type { PolicyApprovalOptions } from '../service/central-policies.js';
+import { ControlHub } from '../service/control-hub.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
+import { followPolicyPushes } from '../service/settle-policy-push.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -20,8 +23,10 @@ import { type LimitOptions, RequestLimits, resolveLimits } from './request-limit
 import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
+import { controlRoutes, stopRoutes } from './routes-control.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
+import { policyRoutes } from './routes-policies.js';
 import { requestRoutes } from './routes-requests.js';
 
 /** Options for {@link createApp}. */
@@ -78,6 +83,13 @@ export interface AppOptions {
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
    */
   limits?: LimitOptions;
+  /**
+   * Guards central policies with Countersign itself: when `required`, `policy push` opens a review
+   * request (the diff in its context) for `assignees` (empty: any reviewer) with `quorum`
+   * approvals, and the new version becomes active only once it is approved. Default: off, a push
+   * activates at once.
+   */
+  policyApproval?: { required?: boolean; assignees?: readonly string[]; quorum?: number };
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -133,8 +145,10 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
     throw fail('validation_failed', 'listPageMaxBytes must be an integer of at least 65536');
   }
+  const control = new ControlHub(options.store);
   const context: ServiceContext = {
     store: options.store,
+    control,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
@@ -188,6 +202,9 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/policies', policyRoutes(context, policyApprovalOf(options.policyApproval)));
+  api.route('/control', controlRoutes(context, control, keepAlive));
+  api.route('/stops', stopRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();
@@ -196,5 +213,15 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   app.route('/api', ambedo);
 
   app.route('/', dashboardRoutes(options.dashboardDir));
+  followPolicyPushes(context, logError);
   return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
+}
+
+function policyApprovalOf(option: AppOptions['policyApproval']): PolicyApprovalOptions | undefined {
+  if (!option?.required) return undefined;
+  const quorum = option.quorum ?? 1;
+  if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > 20) {
+    throw fail('validation_failed', 'policyApproval.quorum must be a whole number from 1 to 20');
+  }
+  return { assignees: [...(option.assignees ?? [])], quorum };
 }

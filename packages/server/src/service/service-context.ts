@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
+import type { ControlHub } from './control-hub.js';
 import type { EventBus } from './event-bus.js';
 import type { ResolvedInputLimits } from './input-limits.js';
 import type { SchemaChecker } from './schema-checker.js';
@@ -21,6 +22,8 @@ export interface ServiceContext {
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */
   callbackResolver?: HostResolver;
+  /** Announces policy, shadow and stop changes to the gates' control streams. */
+  control?: ControlHub;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
 }

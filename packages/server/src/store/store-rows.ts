@@ -150,3 +150,22 @@ export const toKey = (row: KeyRow): ApiKeyRecord => ({
   createdAt: row.created_at,
   ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
 });
+
+/** The central-policy, emergency-stop and shadow-report methods of a store. */
+export type PolicyMethods = Pick<
+  StoreTx,
+  | 'insertPolicyVersion'
+  | 'getPolicyVersion'
+  | 'listPolicyVersions'
+  | 'latestPolicyVersion'
+  | 'setPolicyVersionState'
+  | 'getPolicyHead'
+  | 'listPolicyHeads'
+  | 'savePolicyHead'
+  | 'listStops'
+  | 'saveStop'
+  | 'deleteStop'
+  | 'getShadowReport'
+  | 'listShadowReports'
+  | 'saveShadowReport'
+>;

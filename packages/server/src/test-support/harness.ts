@@ -52,7 +52,11 @@ export const offlineResolver: HostResolver = async (hostname) => {
 export async function createHarness(
   options: Pick<
     AppOptions,
-    'callbackHosts' | 'allowLinkLocalCallbacks' | 'callbackResolver' | 'inputLimits'
+    | 'callbackHosts'
+    | 'allowLinkLocalCallbacks'
+    | 'callbackResolver'
+    | 'inputLimits'
+    | 'policyApproval'
   > = {},
 ): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));

@@ -1,6 +1,7 @@
 import type { StoreTx } from '../store-types.js';
 import { adminMethods } from './admin-methods.js';
 import { logMethods } from './log-methods.js';
+import { policyMethods } from './policy-methods.js';
 import { requestMethods } from './request-methods.js';
 import type { SqlSession } from './sql-session.js';
 import { workMethods } from './work-methods.js';
@@ -12,5 +13,6 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...logMethods(db),
     ...workMethods(db),
     ...adminMethods(db),
+    ...policyMethods(db),
   };
 }

@@ -2,6 +2,7 @@ import { axmeOpenApi } from '../axme/axme-openapi.js';
 import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
+import { controlPaths } from './openapi-control.js';
 import {
   ERROR_RESPONSES,
   eventStream,
@@ -199,7 +200,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...axme.securitySchemes },
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...axme.paths },
+    paths: { ...paths(), ...controlPaths(), ...axme.paths },
   };
   return cached;
 }

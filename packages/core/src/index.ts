@@ -165,3 +165,8 @@ export {
   type UpdateRequestInput,
   updateRequestBodySchema,
 } from './protocol/index.js';
+export {
+  type RemotePolicy,
+  type RemotePolicyOptions,
+  remotePolicy,
+} from './remote-policy/index.js';

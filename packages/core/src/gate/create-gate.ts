@@ -49,6 +49,8 @@ export function createGate(options: GateOptions = {}): Gate {
   async function check(input: GateCheckInput): Promise<GateDecision> {
     let decision: PolicyDecision;
     let requiredByCaller = false;
+    // A central policy loads once at start; after that this is an already-settled promise.
+    if (policy.ready !== undefined) await policy.ready;
     try {
       decision = evaluate(input);
     } catch (error) {

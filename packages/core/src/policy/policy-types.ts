@@ -66,6 +66,13 @@ export interface Policy {
    * decided. Its `decision` is always the one `evaluate` returns. Absent on hand-written policies.
    */
   explain?(input: PolicyInput): PolicyExplanation;
+  /**
+   * For a policy that loads asynchronously (`remotePolicy`): resolves once it is loaded or has
+   * failed to load. The gate waits for it before its first decision.
+   */
+  readonly ready?: Promise<unknown>;
+  /** For a central policy: its name and the version deciding now, recorded in each request. */
+  readonly origin?: { name: string; version: number } | undefined;
   /** The file (or label) it was loaded from, for messages. */
   readonly source: string;
   /** The number of rules. */

@@ -1,0 +1,1 @@
+export { type RemotePolicy, type RemotePolicyOptions, remotePolicy } from './remote-policy.js';

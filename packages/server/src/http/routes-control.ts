@@ -2,7 +2,7 @@ import { policyNameSchema, stopBodySchema, stopScopeSchema } from '@countersign/
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ControlHub } from '../service/control-hub.js';
-import { readControlState } from '../service/control-state.js';
+import { controlStateFor, readControlState } from '../service/control-state.js';
 import { resumeScope, stopScope } from '../service/emergency-stop.js';
 import { fail } from '../service/failures.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -41,7 +41,7 @@ export function controlRoutes(
   app.get('/stream', async (c) => {
     const { policy } = readQuery(c, controlQuerySchema);
     const principal = c.get('principal');
-    const read = () => context.store.read((tx) => readControlState(tx, principal, policy));
+    const read = async () => controlStateFor(await hub.shared(policy), principal, policy);
     const first = await read();
     return respondWithSse(c, async (sink) => {
       let sent = '';

@@ -1,4 +1,5 @@
 import type { Store, StoreTx } from '../store/store-types.js';
+import { readSharedControl, type SharedControl } from './control-state.js';
 
 /** The setting every replica watches: it changes with each policy, shadow or stop change. */
 const GENERATION = 'control.generation';
@@ -15,6 +16,9 @@ export class ControlHub {
   #timer: NodeJS.Timeout | undefined;
   #seen: string | undefined;
   #polling = false;
+  /** Bumped on every change; the shared reads below are only good for one generation. */
+  #generation = 0;
+  #shared = new Map<string, Promise<SharedControl>>();
 
   constructor(store: Store, pollMs = 250) {
     this.#store = store;
@@ -35,6 +39,9 @@ export class ControlHub {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     if (!this.#timer) {
+      // Unwatched until now: another replica may have changed something meanwhile.
+      this.#shared = new Map();
+      this.#seen = undefined;
       this.#timer = setInterval(() => void this.#poll(), this.#pollMs);
       this.#timer.unref();
     }
@@ -52,7 +59,27 @@ export class ControlHub {
     return this.#listeners.size;
   }
 
+  /**
+   * What the gates of `policyName` share now, read once per change however many streams ask
+   * (a stop reaching a hundred gates is one read, not a hundred).
+   */
+  shared(policyName: string | undefined): Promise<SharedControl> {
+    const key = policyName ?? '';
+    let read = this.#shared.get(key);
+    if (!read) {
+      const generation = this.#generation;
+      read = this.#store.read((tx) => readSharedControl(tx, policyName));
+      this.#shared.set(key, read);
+      read.catch(() => {
+        if (this.#generation === generation) this.#shared.delete(key);
+      });
+    }
+    return read;
+  }
+
   #notify(): void {
+    this.#generation += 1;
+    this.#shared = new Map();
     for (const listener of this.#listeners) listener();
   }
 
@@ -61,8 +88,9 @@ export class ControlHub {
     this.#polling = true;
     try {
       const generation = await this.#store.read((tx) => tx.getSetting(GENERATION));
-      if (this.#seen === undefined) this.#seen = generation;
-      else if (generation !== this.#seen) {
+      // Also on the first poll after a quiet spell: a change may have come in between the
+      // streams' first read and this poll (streams send only what differs from what they sent).
+      if (generation !== this.#seen) {
         this.#seen = generation;
         this.#notify();
       }

@@ -33,12 +33,18 @@ function applicableStop(
   return stop ? { scope: stop.scope, reason: stop.reason, actor: stop.actor, at: stop.at } : null;
 }
 
-/** What a gate of `principal` following `policyName` (or no central policy) runs now. */
-export async function readControlState(
+/** What every gate of one policy shares: read once per change, however many gates listen. */
+export interface SharedControl {
+  policy: ControlPolicy | null;
+  shadow: ControlPolicy | null;
+  stops: StopRecord[];
+}
+
+/** Reads the active and shadow versions of `policyName` and every stop. */
+export async function readSharedControl(
   tx: StoreTx,
-  principal: Principal,
   policyName: string | undefined,
-): Promise<ControlState> {
+): Promise<SharedControl> {
   const head = policyName === undefined ? undefined : await tx.getPolicyHead(policyName);
   const active =
     head?.activeVersion == null
@@ -48,17 +54,38 @@ export async function readControlState(
     head?.shadowVersion == null
       ? undefined
       : await tx.getPolicyVersion(head.name, head.shadowVersion);
-  const stop = applicableStop(await tx.listStops(), principal, policyName);
-  const state = { policy: asControlPolicy(active), shadow: asControlPolicy(shadow), stop };
+  return {
+    policy: asControlPolicy(active),
+    shadow: asControlPolicy(shadow),
+    stops: await tx.listStops(),
+  };
+}
+
+/** The state one gate of `principal` runs, from what its policy's gates share. */
+export function controlStateFor(
+  shared: SharedControl,
+  principal: Principal,
+  policyName: string | undefined,
+): ControlState {
+  const stop = applicableStop(shared.stops, principal, policyName);
   const etag = createHash('sha256')
     .update(
       JSON.stringify([
-        state.policy?.version ?? null,
-        state.shadow?.version ?? null,
+        shared.policy?.version ?? null,
+        shared.shadow?.version ?? null,
         stop ? [stop.scope, stop.reason, stop.at] : null,
       ]),
     )
     .digest('hex')
     .slice(0, 32);
-  return { etag: `"${etag}"`, ...state };
+  return { etag: `"${etag}"`, policy: shared.policy, shadow: shared.shadow, stop };
+}
+
+/** What a gate of `principal` following `policyName` (or no central policy) runs now. */
+export async function readControlState(
+  tx: StoreTx,
+  principal: Principal,
+  policyName: string | undefined,
+): Promise<ControlState> {
+  return controlStateFor(await readSharedControl(tx, policyName), principal, policyName);
 }

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
-import type { CliIo } from './cli-support.js';
-import { runCli } from './run-cli.js';
+import { runCapturedCli } from '../test-support/captured-cli.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'countersign-policy-remote-'));
 function file(name: string, text: string): string {
@@ -23,18 +22,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function run(argv: string[], environment = env) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    write: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: environment,
-  };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], environment = env) => runCapturedCli(argv, environment);
 
 describe('countersign policy push | ls | show | diff | rollback', () => {
   it('manages versions of a central policy on a running server', async () => {

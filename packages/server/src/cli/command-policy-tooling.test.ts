@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-support.js';
-import { runCli } from './run-cli.js';
+import { runCapturedCli } from '../test-support/captured-cli.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'countersign-policy-cli-'));
 function file(name: string, text: string): string {
@@ -28,18 +27,7 @@ rules:
 `,
 );
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    write: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: {},
-  };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[]) => runCapturedCli(argv);
 
 describe('countersign policy test', () => {
   it('prints each case and exits 0 when all pass', async () => {

@@ -3,6 +3,7 @@ export type Route =
   | { page: 'inbox' }
   | { page: 'history' }
   | { page: 'audit' }
+  | { page: 'stops' }
   | { page: 'request'; id: string };
 
 /** Reads a route from a location hash such as `#/requests/req_1`; unknown hashes go to the inbox. */
@@ -12,6 +13,7 @@ export function parseRoute(hash: string): Route {
   if (request?.[1]) return { page: 'request', id: decodeURIComponent(request[1]) };
   if (path === '/history') return { page: 'history' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/stops') return { page: 'stops' };
   return { page: 'inbox' };
 }
 

@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici';
-import { type ControlState, controlStateSchema } from '../protocol/index.js';
+import { type ControlState, controlStateSchema, type ShadowReportBody } from '../protocol/index.js';
 import { SseParser } from '../protocol/sse-parser.js';
 
 /** How the connection reaches the server. */
@@ -101,4 +101,26 @@ export async function followControlStream(
   } finally {
     response.body.destroy();
   }
+}
+
+/** `POST /v1/policies/{name}/shadow-reports`; throws when the server does not take it. */
+export async function postShadowReport(
+  endpoint: ControlEndpoint,
+  name: string,
+  report: ShadowReportBody,
+): Promise<void> {
+  const base = endpoint.baseUrl.href.endsWith('/') ? endpoint.baseUrl : `${endpoint.baseUrl.href}/`;
+  const response = await request(
+    new URL(`v1/policies/${encodeURIComponent(name)}/shadow-reports`, base),
+    {
+      method: 'POST',
+      headers: headers(endpoint, { 'content-type': 'application/json' }),
+      body: JSON.stringify(report),
+      headersTimeout: endpoint.timeoutMs,
+      bodyTimeout: endpoint.timeoutMs,
+      ...(endpoint.dispatcher ? { dispatcher: endpoint.dispatcher } : {}),
+    },
+  );
+  await response.body.dump();
+  if (response.statusCode !== 204) throw new Error(`HTTP ${response.statusCode}`);
 }

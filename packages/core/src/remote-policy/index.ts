@@ -1,1 +1,2 @@
-export { type RemotePolicy, type RemotePolicyOptions, remotePolicy } from './remote-policy.js';
+export { remotePolicy } from './remote-policy.js';
+export type { RemotePolicy, RemotePolicyOptions } from './remote-policy-options.js';

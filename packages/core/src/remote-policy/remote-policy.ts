@@ -1,68 +1,17 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Dispatcher } from 'undici';
 import { invalidOptions } from '../errors/index.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { Policy, PolicyDecision, PolicyInput } from '../policy/policy-types.js';
-import { type ControlState, controlStateSchema, type Stop } from '../protocol/index.js';
+import type { ControlState, Stop } from '../protocol/index.js';
 import {
   type ControlEndpoint,
   fetchControlState,
   followControlStream,
+  postShadowReport,
 } from './control-connection.js';
+import { readPolicyCache, writePolicyCache } from './policy-cache.js';
 import { remoteMessages } from './remote-messages.js';
+import type { RemotePolicy, RemotePolicyOptions } from './remote-policy-options.js';
 import { ShadowTracker } from './shadow-tracker.js';
-
-/** Options of {@link remotePolicy}. */
-export interface RemotePolicyOptions {
-  /** The server's base URL. Default: `process.env.COUNTERSIGN_URL`. */
-  baseUrl?: string;
-  /** An API key (an agent key: stops of `--agent NAME` reach it). Default: `COUNTERSIGN_API_KEY`. */
-  apiKey?: string;
-  /**
-   * A file that keeps the last state fetched. When set and the server cannot be reached at
-   * start, the gate runs that copy (and says so in its log) instead of denying everything.
-   * Default: none, fail closed.
-   */
-  cacheFile?: string;
-  /**
-   * How long the gate keeps allowing calls without hearing from the server (the stream's
-   * keep-alives or a revalidation). Past it, calls its policy allows are denied too, because the
-   * gate cannot tell whether an operator stopped it; calls that need approval fail closed anyway.
-   * Default: 300,000 ms (5 minutes). `Infinity` never denies for staleness.
-   */
-  maxStalenessMs?: number;
-  /** How long one fetch may take before the server counts as unreachable. Default: 10,000 ms. */
-  timeoutMs?: number;
-  /** A silent stream (no event, no keep-alive) for this long is reconnected. Default: 45,000 ms. */
-  streamIdleMs?: number;
-  /** First delay before reconnecting a lost stream; doubles up to 10 s. Default: 250 ms. */
-  reconnectDelayMs?: number;
-  /** How often shadow-mode counts are sent to the server. Default: 5,000 ms. */
-  shadowReportIntervalMs?: number;
-  /** The undici dispatcher to send through. Default: undici's global one. */
-  dispatcher?: Dispatcher;
-  /** Where connection changes are logged. Default: `console.warn`. */
-  log?: (message: string) => void;
-}
-
-/** A policy that follows a central policy on the server (see {@link remotePolicy}). */
-export interface RemotePolicy extends Policy {
-  /** The central policy's name. */
-  readonly name: string;
-  /** The version being evaluated; undefined until one is loaded. */
-  readonly version: number | undefined;
-  /** The emergency stop in force for this gate, or null. */
-  readonly stop: Stop | null;
-  /** Whether the stream to the server is open right now. */
-  readonly connected: boolean;
-  /** Resolves once the first state is loaded (server or cache) or the first attempt failed. */
-  readonly ready: Promise<void>;
-  /** Sends the shadow-mode counts now (they are otherwise sent every few seconds). */
-  flushShadowReport(): Promise<void>;
-  /** Closes the stream and stops every timer. */
-  close(): void;
-}
 
 interface Loaded {
   version: number;
@@ -201,23 +150,8 @@ class RemotePolicyImpl implements RemotePolicy {
   async flushShadowReport(): Promise<void> {
     const report = this.#shadowTracker.take();
     if (!report) return;
-    const { request } = await import('undici');
-    const target = new URL(
-      `v1/policies/${encodeURIComponent(this.name)}/shadow-reports`,
-      `${this.#endpoint.baseUrl.href.replace(/\/?$/, '/')}`,
-    );
     try {
-      const response = await request(target, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.#endpoint.apiKey}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(report),
-        headersTimeout: this.#endpoint.timeoutMs,
-        ...(this.#endpoint.dispatcher ? { dispatcher: this.#endpoint.dispatcher } : {}),
-      });
-      await response.body.dump();
+      await postShadowReport(this.#endpoint, this.name, report);
     } catch (error) {
       this.#log(
         `countersign: could not send the shadow report of "${this.name}": ${describe(error)}`,
@@ -338,23 +272,14 @@ class RemotePolicyImpl implements RemotePolicy {
 
   async #readCache(): Promise<ControlState | undefined> {
     const file = this.#options.cacheFile;
-    if (!file) return undefined;
-    try {
-      const parsed = controlStateSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+    return file === undefined ? undefined : readPolicyCache(file);
   }
 
   async #saveCache(state: ControlState): Promise<void> {
     const file = this.#options.cacheFile;
-    if (!file) return;
+    if (file === undefined) return;
     try {
-      await mkdir(dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(state));
-      await rename(temporary, file);
+      await writePolicyCache(file, state);
     } catch (error) {
       this.#log(`countersign: cannot write the policy cache ${file}: ${describe(error)}`);
     }

@@ -1,7 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CountersignClient, createGate, type RemotePolicy, remotePolicy } from '@countersign/core';
+import {
+  CountersignClient,
+  createGate,
+  parsePolicy,
+  type RemotePolicy,
+  remotePolicy,
+} from '@countersign/core';
 import { startTestServer, type TestServer } from '@countersign/server/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -152,6 +158,30 @@ describe('remotePolicy', () => {
     expect((await admin('DELETE', '/v1/stops/agent%3Apayments-bot')).status).toBe(204);
     await until(() => policy.stop === null, 'the resume');
     expect((await gate.check({ toolName: 'read_file', args: {} })).outcome).toBe('allow');
+  });
+
+  it('a stopped agent cannot open requests even through a gate with a local policy', async () => {
+    const local = createGate({
+      policy: parsePolicy('version: 1\ndefault: require\n'),
+      service: new CountersignClient({ baseUrl: server.url, apiKey: agentKey }),
+    });
+    await admin('POST', '/v1/stops', { scope: 'agent:payments-bot', reason: 'audit in progress' });
+    const denied = await local.check({ toolName: 'transfer', args: { amount: 1 } });
+    expect(denied).toMatchObject({ outcome: 'deny', reason: 'policy' });
+    expect(denied.outcome === 'deny' && denied.message).toBe(
+      'An operator stopped this agent (emergency stop, scope agent:payments-bot): audit in progress. The call did not run, and no call will run until an operator resumes the agent. Do not retry; tell the user.',
+    );
+    const reviewer = new CountersignClient({ baseUrl: server.url, apiKey: reviewerKey });
+    expect((await reviewer.list({ status: 'pending' })).items).toEqual([]);
+    await admin('DELETE', '/v1/stops/agent%3Apayments-bot');
+    const asked = local.check({ toolName: 'transfer', args: { amount: 1 }, toolCallId: 'c9' });
+    await until(
+      async () => (await reviewer.list({ status: 'pending' })).items.length === 1,
+      'a request',
+    );
+    const [request] = (await reviewer.list({ status: 'pending' })).items;
+    await reviewer.decide(request?.id as string, { outcome: 'approve' });
+    expect((await asked).outcome).toBe('allow');
   });
 
   it('fails closed when the server is down at start, unless a cached copy is allowed', async () => {

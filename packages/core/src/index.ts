@@ -154,6 +154,7 @@ export {
   standingArgs,
   stopBodySchema,
   stopListSchema,
+  stoppedMessage,
   stopResultSchema,
   stopSchema,
   stopScopeSchema,

@@ -103,6 +103,7 @@ export {
   standingArgs,
   stopBodySchema,
   stopListSchema,
+  stoppedMessage,
   stopResultSchema,
   stopSchema,
   stopScopeSchema,

@@ -87,6 +87,14 @@ export const stopSchema = z
   .describe('An emergency stop');
 export type Stop = z.infer<typeof stopSchema>;
 
+/**
+ * What the model of a stopped agent is told, by its gate and by the server when a stopped agent
+ * asks for approval anyway.
+ */
+export function stoppedMessage(stop: Pick<Stop, 'scope' | 'reason'>): string {
+  return `An operator stopped this agent (emergency stop, scope ${stop.scope}): ${stop.reason}. The call did not run, and no call will run until an operator resumes the agent. Do not retry; tell the user.`;
+}
+
 /** The scope of a stop: everything, one agent (its API key name) or the gates of one policy. */
 export const stopScopeSchema = z
   .string()

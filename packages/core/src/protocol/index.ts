@@ -20,6 +20,7 @@ export {
   shadowReportSchema,
   stopBodySchema,
   stopListSchema,
+  stoppedMessage,
   stopResultSchema,
   stopSchema,
   stopScopeSchema,

@@ -1,9 +1,8 @@
-import type { Stop } from '../protocol/index.js';
+import { stoppedMessage } from '../protocol/index.js';
 
 /** Messages for the model from a gate following a central policy. */
 export const remoteMessages = {
-  stopped: (stop: Stop) =>
-    `An operator stopped this agent (emergency stop, scope ${stop.scope}): ${stop.reason}. The call did not run, and no call will run until an operator resumes the agent. Do not retry; tell the user.`,
+  stopped: stoppedMessage,
   notLoaded: (name: string, problem: string) =>
     `Countersign could not load the policy "${name}" from the server (${problem}), so no tool call may run: nothing is allowed without a policy. The call did not run. This is not a rejection; try again later or tell the user.`,
   stale: (name: string, seconds: number) =>

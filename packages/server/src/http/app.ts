@@ -9,7 +9,6 @@ import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { followPolicyPushes } from '../service/settle-policy-push.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import { CallbackHostList } from '../webhooks/callback-hosts.js';
@@ -213,7 +212,6 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   app.route('/api', ambedo);
 
   app.route('/', dashboardRoutes(options.dashboardDir));
-  followPolicyPushes(context, logError);
   return { app, context, nodeRoutes: fastWaitRoutes(services, requestLimits, logError) };
 }
 

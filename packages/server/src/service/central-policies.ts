@@ -12,6 +12,7 @@ import type { StoreTx } from '../store/store-types.js';
 import { createRequest } from './create-request.js';
 import { fail } from './failures.js';
 import { lineDiff } from './line-diff.js';
+import { POLICY_PUSH_METADATA } from './policy-push-metadata.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Who must approve a new policy version before it becomes active (the server option). */
@@ -21,9 +22,6 @@ export interface PolicyApprovalOptions {
   /** How many distinct approvals it takes. */
   quorum: number;
 }
-
-/** The request metadata that marks a review request as a policy push. */
-export const POLICY_PUSH_METADATA = 'countersignPolicyPush';
 
 /** The label of a version in diffs and messages. */
 const label = (name: string, version: number) => `${name}@${version}`;

@@ -3,9 +3,9 @@ import { CountersignError } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
-import { POLICY_PUSH_METADATA } from './central-policies.js';
 import { cancelRequest } from './change-request.js';
 import { fail } from './failures.js';
+import { POLICY_PUSH_METADATA } from './policy-push-metadata.js';
 import type { ServiceContext } from './service-context.js';
 
 const PAGE = 200;

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit-chain.js';
 import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
 import type { ServiceContext } from './service-context.js';
+import { settlePolicyPush } from './settle-policy-push.js';
 
 /** One state change of a request. */
 export interface Change {
@@ -58,6 +59,8 @@ export async function recordChange(
     },
   });
   await enqueueWebhooks(tx, event, context.clock.now());
+  // A finished policy review activates (or rejects) its version in this same transaction.
+  await settlePolicyPush(context, tx, request);
   tx.afterCommit(() => {
     context.bus.publish(event);
     context.onWork?.();

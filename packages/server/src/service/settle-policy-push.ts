@@ -1,7 +1,7 @@
 import { type ApprovalRequest, isTerminalStatus } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
-import { isoTime } from '../clock.js';
-import { POLICY_PUSH_METADATA } from './central-policies.js';
+import type { StoreTx } from '../store/store-types.js';
+import { POLICY_PUSH_METADATA } from './policy-push-metadata.js';
 import type { ServiceContext } from './service-context.js';
 
 function pushOf(request: ApprovalRequest): { name: string; version: number } | undefined {
@@ -14,73 +14,43 @@ function pushOf(request: ApprovalRequest): { name: string; version: number } | u
 }
 
 /**
- * Settles the policy version behind a finished review request: approved activates it; rejected,
- * expired or cancelled marks it rejected. Idempotent, so every replica may try.
+ * Settles the policy version behind a review request that just finished, in the transaction
+ * that finished it: approved activates the version; rejected, expired or cancelled marks it
+ * rejected. Does nothing for any other request.
  */
 export async function settlePolicyPush(
   context: ServiceContext,
+  tx: StoreTx,
   request: ApprovalRequest,
 ): Promise<void> {
+  if (!isTerminalStatus(request.status)) return;
   const push = pushOf(request);
-  if (!push || !isTerminalStatus(request.status)) return;
-  await context.store.transaction(async (tx) => {
-    const record = await tx.getPolicyVersion(push.name, push.version);
-    if (!record || record.requestId !== request.id) return;
-    const approved = request.status === 'approved';
-    if (
-      !(await tx.setPolicyVersionState(push.name, push.version, approved ? 'approved' : 'rejected'))
-    ) {
-      return;
-    }
-    const now = isoTime(context.clock.now());
-    if (approved) {
-      const head = await tx.getPolicyHead(push.name);
-      await tx.savePolicyHead({
-        name: push.name,
-        activeVersion: push.version,
-        shadowVersion: head?.shadowVersion ?? null,
-        updatedAt: now,
-      });
-      await context.control?.changed(tx);
-    }
-    await appendAudit(tx, {
-      at: now,
-      type: approved ? 'policy.activated' : 'policy.rejected',
-      requestId: request.id,
-      actor: null,
-      data: {
-        name: push.name,
-        version: push.version,
-        status: request.status,
-        by: request.resolution?.by ?? [],
-      },
+  if (!push) return;
+  const record = await tx.getPolicyVersion(push.name, push.version);
+  if (!record || record.requestId !== request.id) return;
+  const approved = request.status === 'approved';
+  const state = approved ? 'approved' : 'rejected';
+  if (!(await tx.setPolicyVersionState(push.name, push.version, state))) return;
+  if (approved) {
+    const head = await tx.getPolicyHead(push.name);
+    await tx.savePolicyHead({
+      name: push.name,
+      activeVersion: push.version,
+      shadowVersion: head?.shadowVersion ?? null,
+      updatedAt: request.updatedAt,
     });
-  });
-}
-
-/**
- * Settles pushes as their review requests finish (live events), and once at start those that
- * finished while no server was running.
- */
-export function followPolicyPushes(
-  context: ServiceContext,
-  logError: (error: unknown) => void,
-): () => void {
-  const settle = (request: ApprovalRequest) => settlePolicyPush(context, request).catch(logError);
-  void (async () => {
-    const heads = await context.store.read((tx) => tx.listPolicyHeads());
-    for (const head of heads) {
-      const versions = await context.store.read((tx) => tx.listPolicyVersions(head.name));
-      for (const version of versions) {
-        if (version.state !== 'proposed' || version.requestId === null) continue;
-        const request = await context.store.read((tx) =>
-          tx.getRequest(version.requestId as string),
-        );
-        if (request) await settle(request);
-      }
-    }
-  })().catch(logError);
-  return context.bus.subscribe('*', (event) => {
-    if (isTerminalStatus(event.request.status) && pushOf(event.request)) void settle(event.request);
+    await context.control?.changed(tx);
+  }
+  await appendAudit(tx, {
+    at: request.updatedAt,
+    type: approved ? 'policy.activated' : 'policy.rejected',
+    requestId: request.id,
+    actor: null,
+    data: {
+      name: push.name,
+      version: push.version,
+      status: request.status,
+      by: request.resolution?.by ?? [],
+    },
   });
 }

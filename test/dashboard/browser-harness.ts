@@ -30,6 +30,8 @@ export interface DashboardHarness {
   decide(key: string, id: string, body: DecisionInput): Promise<{ status: number; body: unknown }>;
   /** Reads a request through the API. */
   getRequest(id: string): Promise<ApprovalRequest>;
+  /** Resolves with the request once it has `status`; fails after 5 s. */
+  waitForStatus(id: string, status: string): Promise<ApprovalRequest>;
   /** A fresh page (own session storage), optionally phone-sized, with page errors collected. */
   newPage(options?: { phone?: boolean }): Promise<{ page: Page; errors: string[] }>;
   /** Signs in on the dashboard and waits for the live inbox. */
@@ -73,6 +75,15 @@ export async function startHarness(): Promise<DashboardHarness> {
     decide: (key, id, body) => api(key, 'POST', `/v1/requests/${id}/decisions`, body),
     async getRequest(id) {
       return (await api(keys.admin, 'GET', `/v1/requests/${id}`)).body as ApprovalRequest;
+    },
+    async waitForStatus(id, status) {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const request = (await api(keys.admin, 'GET', `/v1/requests/${id}`))
+          .body as ApprovalRequest;
+        if (request.status === status) return request;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`request ${id} never became ${status}`);
     },
     async newPage(options = {}) {
       const context = await browser.newContext(

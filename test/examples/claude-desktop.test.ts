@@ -37,6 +37,10 @@ describe('examples/claude-desktop (its start script)', () => {
     const pending = /\[reviewer\] pending (req_[\w-]+): Run write_file with/.exec(out)?.[1];
     expect(pending).toBeDefined();
     expect(out).toMatch(/✔ result: Successfully wrote to \S+\/reports\/q3\.md/);
+    // The policy's preview: the reviewer saw the file's new text as a diff.
+    expect(out).toMatch(
+      /\| The file as it will be written\n.*\| File: \S+\/reports\/q3\.md\n.*\| \+ # Q3\n.*\| \+ Up 4%\./s,
+    );
     expect(out).toContain('reports/q3.md now holds: "# Q3\\nUp 4%.\\n"');
     expect(out).toContain(
       '✘ error: Changing files under ~/.ssh is not allowed. Tell the user instead of retrying.',

@@ -120,6 +120,14 @@ describe('scenario 2: quarterly board report', () => {
       kind: 'approval',
       assignees: ['user:cfo'],
       fingerprint: fingerprint('distribute_board_report', distributionArgs),
+      preview: {
+        kind: 'email',
+        parts: {
+          to: ['board@example.test'],
+          subject: 'Board report 2026-Q3',
+          body: reviewedArgs.report.summary,
+        },
+      },
     });
     const early = await api(
       server.url,

@@ -1,4 +1,4 @@
-import { type ApprovalRequest, CountersignClient } from '@countersign/core';
+import { type ApprovalRequest, CountersignClient, renderPreviewText } from '@countersign/core';
 
 /** Options for {@link playReviewer}. */
 export interface ReviewerOptions {
@@ -20,6 +20,10 @@ export async function playReviewer(options: ReviewerOptions): Promise<void> {
   const reviewer = new CountersignClient({ baseUrl: options.url, apiKey: options.reviewerKey });
   const request = await nextPending(reviewer, options.signal);
   options.log(`[reviewer] pending ${request.id}: ${request.action}`);
+  if (request.preview) {
+    // What the dashboard shows first: the policy's preview, here a diff of the file.
+    for (const line of renderPreviewText(request.preview).split('\n')) options.log(`  | ${line}`);
+  }
   if (options.manual) {
     options.log(`  Decide it on the dashboard: ${options.url}/  (sign in with the reviewer key)`);
     options.log(`  Reviewer key: ${options.reviewerKey}`);

@@ -1,5 +1,5 @@
 import { CountersignError } from '@countersign/core';
-import { isJsonObject } from '@countersign/core/adapter';
+import { isJsonObject, toolPreview } from '@countersign/core/adapter';
 import type { Tool } from 'ai';
 import type { GateCheckInput, GateDecision } from './core-types.js';
 import {
@@ -43,6 +43,8 @@ export async function buildCheckInput(
   const action = options.action?.(call);
   const annotations = options.annotations?.[call.toolName];
   const inputSchema = tool === undefined ? undefined : await inputJsonSchema(tool);
+  // The tool's own `metadata.countersign.preview`: how the reviewer sees the call.
+  const preview = toolPreview(call.toolName, tool?.metadata);
   return {
     toolName: call.toolName,
     args: call.input,
@@ -52,6 +54,7 @@ export async function buildCheckInput(
     ...(action === undefined ? {} : { action }),
     ...(annotations === undefined ? {} : { annotations }),
     ...(inputSchema === undefined ? {} : { inputSchema }),
+    ...(preview === undefined ? {} : { preview }),
     validateArgs:
       tool === undefined
         ? () => {

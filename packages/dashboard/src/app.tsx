@@ -3,6 +3,7 @@ import { ApiClient } from './api/api-client';
 import type { Me } from './api/parse-response';
 import { clearSessionKey, loadSessionKey, saveSessionKey } from './api/session-key';
 import { AuditPage } from './components/audit-page';
+import { GrantsPage } from './components/grants-page';
 import { Header } from './components/header';
 import { HistoryPage } from './components/history-page';
 import { InboxPage } from './components/inbox-page';
@@ -61,6 +62,7 @@ function SignedIn(props: { api: ApiClient; me: Me; signOut: () => void }) {
     if (route.page === 'history') return <HistoryPage />;
     if (route.page === 'audit') return <AuditPage />;
     if (route.page === 'stops') return <StopsPage />;
+    if (route.page === 'grants') return <GrantsPage />;
     return <InboxPage />;
   }, [route]);
   return (

@@ -1,5 +1,5 @@
 import type { GateCheckInput, GateDeny, JsonObject } from '@countersign/core';
-import { type AdapterGate, isJsonObject } from '@countersign/core/adapter';
+import { type AdapterGate, isJsonObject, toolPreview } from '@countersign/core/adapter';
 import { isGraphInterrupt } from '@langchain/langgraph';
 import { checkOrPause, type FinalDecision } from './pending.js';
 import { type SchemaBearingTool, toolArgsValidator, toolInputSchema } from './tool-schema.js';
@@ -34,6 +34,16 @@ export async function decideToolCall(
   }
   const validateArgs = toolArgsValidator(call.tool);
   const inputSchema = toolInputSchema(call.tool);
+  let preview: GateCheckInput['preview'];
+  try {
+    preview = toolPreview(call.toolName, call.tool?.metadata);
+  } catch (error) {
+    return {
+      outcome: 'deny',
+      reason: 'invalid',
+      message: `${(error as Error).message}, so the tool did not run.`,
+    };
+  }
   const input: GateCheckInput = {
     toolName: call.toolName,
     args: call.args,
@@ -41,6 +51,7 @@ export async function decideToolCall(
     ...(call.runId ? { runId: call.runId } : {}),
     ...(call.context === undefined ? {} : { context: call.context }),
     ...(inputSchema === undefined ? {} : { inputSchema }),
+    ...(preview === undefined ? {} : { preview }),
     ...(validateArgs === undefined ? {} : { validateArgs }),
     ...(call.signal === undefined ? {} : { signal: call.signal }),
     ...(call.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: call.waitTimeoutMs }),

@@ -102,7 +102,8 @@ function abortError(signal: AbortSignal): Error {
 
 function schemaBearing(tool: unknown): SchemaBearingTool | undefined {
   if (!isJsonObject(tool)) return undefined;
-  const candidate = tool as { name?: unknown; schema?: unknown };
+  const candidate = tool as { name?: unknown; schema?: unknown; metadata?: unknown };
   if (typeof candidate.name !== 'string') return undefined;
-  return { name: candidate.name, schema: candidate.schema };
+  const metadata = isJsonObject(candidate.metadata) ? candidate.metadata : undefined;
+  return { name: candidate.name, schema: candidate.schema, metadata };
 }

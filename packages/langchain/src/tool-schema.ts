@@ -8,6 +8,8 @@ export interface SchemaBearingTool {
   name: string;
   /** A zod (v3 or v4) schema or a JSON Schema object. */
   schema?: unknown;
+  /** The tool's metadata: `metadata.countersign.preview` is how a reviewer sees its calls. */
+  metadata?: Record<string, unknown> | undefined;
 }
 
 /**

@@ -3,6 +3,12 @@ import * as adapter from './index.js';
 
 describe('@countersign/core/adapter', () => {
   it('exports the kit the adapters share, by name', () => {
-    expect(Object.keys(adapter).sort()).toEqual(['invalidOptions', 'isJsonObject', 'resolveGate']);
+    expect(Object.keys(adapter).sort()).toEqual([
+      'PREVIEW_META_KEY',
+      'invalidOptions',
+      'isJsonObject',
+      'resolveGate',
+      'toolPreview',
+    ]);
   });
 });

@@ -15,3 +15,4 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
+export { PREVIEW_META_KEY, toolPreview } from './tool-preview.js';

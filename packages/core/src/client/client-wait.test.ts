@@ -26,11 +26,14 @@ interface Script {
   status: RequestStatus;
   onStream?: (response: ServerResponse, connection: number, request: RecordedRequest) => void;
   onWait?: (response: ServerResponse, poll: number) => void;
+  /** Runs after each answered `GET /v1/requests/req_1`, with its number (0 first). */
+  onRead?: (read: number) => void;
 }
 
 async function scripted(script: Script, reconnectWindowMs?: number): Promise<CountersignClient> {
   let connections = 0;
   let polls = 0;
+  let reads = 0;
   server = await startScriptedServer((request, response) => {
     if (request.url === '/v1/requests/req_1/events') {
       if (script.onStream) script.onStream(response, connections++, request);
@@ -40,6 +43,7 @@ async function scripted(script: Script, reconnectWindowMs?: number): Promise<Cou
       else sendJson(response, 200, sampleRequest({ status: script.status }));
     } else if (request.url === '/v1/requests/req_1') {
       sendJson(response, 200, sampleRequest({ status: script.status }));
+      script.onRead?.(reads++);
     } else sendError(response, 404, 'not_found');
   });
   return new CountersignClient({
@@ -77,16 +81,20 @@ describe('CountersignClient.wait over SSE', () => {
   });
 
   it('survives a dropped stream: reconnects with Last-Event-ID and reads the decision made meanwhile', async () => {
+    let firstStream: ServerResponse | undefined;
     const script: Script = {
       status: 'pending',
       onStream: (response, connection) => {
         openEventStream(response);
         if (connection > 0) return; // The new stream replays nothing: only the re-read can see the decision.
         writeEvent(response, sampleEvent(1, 'pending'));
-        setTimeout(() => {
-          script.status = 'approved';
-          response.destroy();
-        }, 10);
+        firstStream = response;
+      },
+      // Decided, and the stream dropped, only once the client has read the request as pending.
+      onRead: (read) => {
+        if (read > 0) return;
+        script.status = 'approved';
+        firstStream?.end();
       },
     };
     const client = await scripted(script);
@@ -125,8 +133,8 @@ describe('CountersignClient.wait over SSE', () => {
           script.status = 'approved';
           return;
         }
-        response.write('retry: 60\n\n');
-        setTimeout(() => response.destroy(), 5);
+        // Ended, not destroyed: the client reads the retry field before it sees the stream close.
+        response.end('retry: 60\n\n');
       },
     };
     await scripted(script);

@@ -3,8 +3,12 @@ import {
   type ApprovalRequest,
   approvalRequestSchema,
   type CancelInput,
+  type CreateGrantInput,
   type CreateRequestInput,
   type DecisionInput,
+  type Grant,
+  grantListSchema,
+  grantSchema,
   type RequestList,
   requestListSchema,
   type UpdateRequestInput,
@@ -159,6 +163,43 @@ export class CountersignClient implements ApprovalService {
       signal: options.signal,
     });
     return sameRequest(id, request);
+  }
+
+  /** Lists the grants the key may see (`GET /v1/grants`); `status: 'all'` includes ended ones. */
+  listGrants(filters: { status?: 'active' | 'all'; limit?: number } & CallOptions = {}) {
+    const { signal, ...query } = filters;
+    return this.#transport.send({
+      method: 'GET',
+      path: 'v1/grants',
+      query,
+      idempotent: true,
+      schema: grantListSchema,
+      signal,
+    });
+  }
+
+  /** Makes a grant directly (`POST /v1/grants`, admins). Not retried: a repeat is a second grant. */
+  createGrant(body: CreateGrantInput, options: CallOptions = {}): Promise<Grant> {
+    return this.#transport.send({
+      method: 'POST',
+      path: 'v1/grants',
+      body,
+      idempotent: false,
+      schema: grantSchema,
+      signal: options.signal,
+    });
+  }
+
+  /** Revokes a grant (`POST /v1/grants/:id/revoke`); not retried: a repeat is a 409. */
+  revokeGrant(id: string, body: { reason?: string } = {}, options: CallOptions = {}) {
+    return this.#transport.send({
+      method: 'POST',
+      path: `v1/grants/${encodeURIComponent(id)}/revoke`,
+      body,
+      idempotent: false,
+      schema: grantSchema,
+      signal: options.signal,
+    });
   }
 
   /** Checks `GET /healthz`; rejects with `ServiceUnavailableError` when the server is not healthy. */

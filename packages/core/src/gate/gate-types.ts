@@ -1,6 +1,12 @@
 import type { ApprovalService } from '../client/client-types.js';
 import type { ApprovalSpec, Policy, PolicyDecision } from '../policy/policy-types.js';
-import type { ApprovalRequest, JsonObject, ToolAnnotations } from '../protocol/index.js';
+import type {
+  ApprovalRequest,
+  GrantReference,
+  JsonObject,
+  PreviewDescriptorInput,
+  ToolAnnotations,
+} from '../protocol/index.js';
 
 /**
  * Checks human-edited arguments (a copy of them) with the tool's own schema; throws or rejects to
@@ -32,6 +38,12 @@ export interface GateCheckInput {
   validateArgs?: EditValidator;
   /** A plain-words description of the action for the reviewer. Default: derived from the call. */
   action?: string;
+  /**
+   * How the reviewer sees the call: the email as it will be sent, the file's diff, the SQL, the
+   * transfer. The server renders it from the arguments, so it always shows what will run; a
+   * policy rule's `approval.preview` overrides it. Default: the arguments as a JSON tree.
+   */
+  preview?: PreviewDescriptorInput;
   /** Aborts the wait; the call is denied with reason `aborted`. */
   signal?: AbortSignal;
   /**
@@ -94,6 +106,8 @@ export interface GateAllow {
   reaskedFrom?: string;
   /** For a re-asked call: what happened, written for the model. */
   message?: string;
+  /** Set when a reviewer's grant approved the call at once ("allow calls like this"). */
+  grant?: GrantReference;
 }
 
 /** The call must not run. `message` is written for the model. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../fingerprint/index.js';
 import type { ApprovalSpec, Policy } from '../policy/policy-types.js';
-import type { CreateRequestInput } from '../protocol/index.js';
+import type { CreateRequestInput, PreviewDescriptorInput } from '../protocol/index.js';
 import type { GateCheckInput } from './gate-types.js';
 
 const ACTION_MAX = 2000;
@@ -52,6 +52,7 @@ export function buildCreateBody(
       args: input.args,
       ...(input.inputSchema === undefined ? {} : { schema: input.inputSchema }),
       ...(input.annotations === undefined ? {} : { annotations: input.annotations }),
+      ...previewOf(input, approval),
     },
   };
   if (input.context !== undefined) body.context = input.context;
@@ -79,4 +80,13 @@ export function buildCreateBody(
     };
   }
   return body;
+}
+
+/** The rule's preview wins over the tool's own: the operator knows tools they do not own. */
+function previewOf(
+  input: GateCheckInput,
+  approval: ApprovalSpec,
+): { preview?: PreviewDescriptorInput } {
+  const preview = approval.preview ?? input.preview;
+  return preview === undefined ? {} : { preview };
 }

@@ -109,6 +109,7 @@ async function approved(
     ...(rule === undefined ? {} : { rule }),
     approvedBy: resolution?.by ?? [],
     ...(resolution?.comment === undefined ? {} : { comment: resolution.comment }),
+    ...(resolution?.grant === undefined ? {} : { grant: resolution.grant }),
   };
   if (actual === context.fingerprint) return allowed(input.args, false, actual, extras);
 

@@ -31,14 +31,7 @@ export class ConditionSyntaxError extends Error {
  * refused here, at load, so a typo never reaches a tool call.
  */
 export function compileCondition(expression: string): Condition {
-  let program: ReturnType<Environment['parse']>;
-  try {
-    program = environment.parse(expression);
-  } catch (error) {
-    throw new ConditionSyntaxError(summarize(error));
-  }
-  const checked = program.check();
-  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  const { program, checked } = parseChecked(expression);
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     throw new ConditionSyntaxError(`must be a boolean condition, but it is ${checked.type}`);
   }
@@ -53,6 +46,19 @@ export function compileCondition(expression: string): Condition {
   };
 }
 
+/** Parses and type-checks once; a syntax error or an unknown variable is a {@link ConditionSyntaxError}. */
+function parseChecked(expression: string) {
+  let program: ReturnType<Environment['parse']>;
+  try {
+    program = environment.parse(expression);
+  } catch (error) {
+    throw new ConditionSyntaxError(summarize(error));
+  }
+  const checked = program.check();
+  if (!checked.valid) throw new ConditionSyntaxError(summarize(checked.error));
+  return { program, checked };
+}
+
 function summarize(error: unknown): string {
   if (error && typeof error === 'object') {
     const summary = (error as { summary?: unknown }).summary;
@@ -61,4 +67,23 @@ function summarize(error: unknown): string {
     if (typeof message === 'string') return message.split('\n')[0] ?? message;
   }
   return String(error);
+}
+
+/** A compiled expression whose value is shown, not tested: a preview part. */
+export type ValueExpression = (activation: ConditionActivation) => unknown;
+
+/**
+ * Compiles a CEL expression of any type once, in the same environment as conditions; a syntax
+ * error or an unknown variable throws {@link ConditionSyntaxError}. Evaluation errors are returned
+ * as an `Error`, never thrown.
+ */
+export function compileValueExpression(expression: string): ValueExpression {
+  const { program } = parseChecked(expression);
+  return (activation) => {
+    try {
+      return program(activation);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
 }

@@ -1,7 +1,8 @@
-import type { ScopeRule } from '../protocol/index.js';
-import { type Condition, compileCondition } from './cel-condition.js';
+import { type PreviewDescriptor, parsePreviewPath, type ScopeRule } from '../protocol/index.js';
+import { type Condition, compileCondition, compileValueExpression } from './cel-condition.js';
 import { evaluateRules } from './evaluate-rules.js';
 import { type ExplainableRule, explainRules } from './explain-policy.js';
+import { grantsToSend, resolveGrants } from './grants-scope.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
 import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './policy-types.js';
@@ -41,6 +42,12 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     if (approval?.kind === 'clarification' && approval.question === undefined) {
       throw fail('approval', 'a clarification request needs a question');
     }
+    const resolved = approval ? resolveGrants(rule.grants, file.grants, approval) : undefined;
+    if (typeof resolved === 'string') throw fail('grants', resolved);
+    const grants =
+      approval && resolved !== undefined ? grantsToSend(resolved, approval) : undefined;
+    const previewError = approval?.preview && previewExpressionError(approval.preview);
+    if (previewError) throw fail('approval', previewError);
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
       name,
@@ -49,7 +56,10 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
-      scope: Object.freeze(scopeRule(name, rule.action, rule.when, approval)),
+      scope: Object.freeze({
+        ...scopeRule(name, rule.action, rule.when, approval),
+        ...(grants === undefined ? {} : { grants }),
+      }),
     };
   });
   const fallback = Object.freeze(
@@ -60,6 +70,22 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       file.default === 'require' ? mergeApproval(file.approval, undefined) : undefined,
     ),
   );
+  const defaultResolved = fallback.approval
+    ? resolveGrants(undefined, file.grants, fallback.approval)
+    : undefined;
+  if (typeof defaultResolved === 'string') {
+    throw policyInvalid({
+      source,
+      line: locate(['grants']),
+      path: ['grants'],
+      ruleName: undefined,
+      message: defaultResolved,
+    });
+  }
+  const defaultGrants =
+    fallback.approval && defaultResolved !== undefined
+      ? grantsToSend(defaultResolved, fallback.approval)
+      : undefined;
   const candidatesFor = createRuleIndex(rules, (rule) => rule.tools);
   return {
     source,
@@ -73,6 +99,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
       default: {
         action: fallback.action,
         ...(fallback.approval ? { assignees: [...fallback.approval.assignees] } : {}),
+        ...(defaultGrants === undefined ? {} : { grants: defaultGrants }),
       },
     }),
   };
@@ -125,5 +152,19 @@ export function mergeApproval(
   if (merged.question !== undefined) spec.question = merged.question;
   if (merged.responseSchema !== undefined) spec.responseSchema = merged.responseSchema;
   if (merged.channel !== undefined) spec.channel = merged.channel;
+  if (merged.preview !== undefined) spec.preview = merged.preview;
   return spec;
+}
+
+/** A typo in a preview's expression is found at load, like one in a condition. */
+function previewExpressionError(preview: PreviewDescriptor): string | undefined {
+  for (const [part, source] of Object.entries(preview.fields)) {
+    if (parsePreviewPath(source)) continue;
+    try {
+      compileValueExpression(source);
+    } catch (error) {
+      return `the preview part "${part}": ${(error as Error).message}`;
+    }
+  }
+  return undefined;
 }

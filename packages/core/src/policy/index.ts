@@ -6,6 +6,7 @@ export type {
   PolicyExplanation,
   RuleExplanation,
 } from './explain-policy.js';
+export { compileGlobs, isValidGlob } from './glob.js';
 export { loadPolicy } from './load-policy.js';
 export { definePolicy, type ParsePolicyOptions, parsePolicy } from './parse-policy.js';
 export {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../protocol/duration.js';
+import { previewDescriptorSchema } from '../protocol/preview.js';
 import {
   assigneeSchema,
   escalationSchema,
@@ -27,8 +28,19 @@ export const approvalBlockSchema = z.strictObject({
   question: z.string().trim().min(1).max(4000).optional(),
   responseSchema: jsonObjectSchema.optional(),
   channel: z.enum(['server', 'elicit', 'elicit-then-server']).optional(),
+  preview: previewDescriptorSchema.optional(),
 });
 export type ApprovalBlock = z.infer<typeof approvalBlockSchema>;
+
+/**
+ * Whether reviewers' grants may approve a rule's requests at once: `false`, `true`, or
+ * `{ maxLifetime }` (allowed, for grants that live at most that long).
+ */
+export const grantsBlockSchema = z.union([
+  z.boolean(),
+  z.strictObject({ maxLifetime: durationSchema.optional() }),
+]);
+export type GrantsBlock = z.infer<typeof grantsBlockSchema>;
 
 /** One rule of a policy file. */
 export const ruleSchema = z
@@ -41,6 +53,8 @@ export const ruleSchema = z
     action: actionSchema,
     message: z.string().trim().min(1).max(2000).optional(),
     approval: approvalBlockSchema.optional(),
+    /** Default: allowed for approvals with quorum 1, else false (or the file's `grants`). */
+    grants: grantsBlockSchema.optional(),
   })
   .superRefine((rule, ctx) => {
     if (rule.message !== undefined && rule.action !== 'deny') {
@@ -57,6 +71,9 @@ export const ruleSchema = z
         message: 'only a require rule has an approval block',
       });
     }
+    if (rule.grants !== undefined && rule.action !== 'require') {
+      ctx.addIssue({ code: 'custom', path: ['grants'], message: 'only a require rule has grants' });
+    }
   });
 export type PolicyRule = z.infer<typeof ruleSchema>;
 
@@ -67,6 +84,8 @@ export const policyFileSchema = z.strictObject({
   /** The message for the model when `default: deny` applies. */
   message: z.string().trim().min(1).max(2000).optional(),
   approval: approvalBlockSchema.optional(),
+  /** Grants for the `default: require` and for rules without their own `grants`. */
+  grants: grantsBlockSchema.optional(),
   rules: z.array(ruleSchema).max(1000).default([]),
 });
 /** A policy as written (what {@link definePolicy} accepts). */

@@ -1,4 +1,10 @@
-import type { JsonObject, RequestKind, RequestPolicy, ToolAnnotations } from '../protocol/index.js';
+import type {
+  JsonObject,
+  PreviewDescriptor,
+  RequestKind,
+  RequestPolicy,
+  ToolAnnotations,
+} from '../protocol/index.js';
 import type { PolicyExplanation } from './explain-policy.js';
 
 /** What a policy decides for a tool call. */
@@ -30,6 +36,11 @@ export interface ApprovalSpec {
    * (the user first, then the server). Adapters without a local channel always use the server.
    */
   channel?: 'server' | 'elicit' | 'elicit-then-server';
+  /**
+   * How the reviewer sees the call (an email, a diff, SQL, a transfer): overrides the preview the
+   * tool declares, so tools you do not own (an MCP upstream's) get one too.
+   */
+  preview?: PreviewDescriptor;
 }
 
 /** What the policy sees of one tool call. */

@@ -33,13 +33,57 @@ export {
   requestEventSchema,
   requestEventTypeSchema,
 } from './events.js';
+export {
+  boundedArgsCondition,
+  describeGrantApproval,
+  exactArgsCondition,
+  GRANT_CONDITION_MAX_LENGTH,
+} from './grant-conditions.js';
+export {
+  type CreateGrantInput,
+  createGrantBodySchema,
+  type Grant,
+  type GrantList,
+  type GrantReference,
+  type GrantSpec,
+  grantListSchema,
+  grantReferenceSchema,
+  grantSchema,
+  grantSpecSchema,
+  revokeGrantBodySchema,
+} from './grants.js';
 export { isJsonObject } from './is-json-object.js';
+export { type DiffLine, lineDiff } from './line-diff.js';
 export {
   type RequestPolicy,
   requestPolicySchema,
+  type ScopeGrants,
   type ScopeRule,
+  scopeGrantsSchema,
   scopeRuleSchema,
 } from './policy-scope.js';
+export {
+  PREVIEW_FORMATS,
+  PREVIEW_KINDS,
+  PREVIEW_PARTS,
+  PREVIEW_SOURCE_MAX,
+  type PreviewDescriptor,
+  type PreviewDescriptorInput,
+  type PreviewFormat,
+  type PreviewKind,
+  previewDescriptorSchema,
+  type ResolvedPreview,
+  resolvedPreviewSchema,
+} from './preview.js';
+export { amountInWords, integerInWords, maskedHeaders, sqlWarnings } from './preview-facts.js';
+export {
+  type PathSegment,
+  type PreviewPath,
+  parsePreviewPath,
+  valueAtPath,
+  withValueAtPath,
+} from './preview-path.js';
+export { diffText, htmlToText, linesText, partText, renderPreviewText } from './preview-text.js';
 export {
   type ApprovalRequest,
   approvalRequestSchema,
@@ -79,6 +123,10 @@ export { type SseMessage, SseParser, type SseParserOptions } from './sse-parser.
 export {
   DECISION_OUTCOMES,
   type DecisionOutcome,
+  GRANT_APPLIES_TO,
+  GRANT_STATUSES,
+  type GrantAppliesTo,
+  type GrantStatus,
   isTerminalStatus,
   REQUEST_EVENT_TYPES,
   REQUEST_KINDS,

@@ -1,8 +1,24 @@
 import { z } from 'zod';
+import { durationSchema } from './duration.js';
 import { assigneeSchema } from './schemas.js';
 
 const ruleNameSchema = z.string().min(1).max(200);
 const actionSchema = z.enum(['allow', 'deny', 'require']);
+
+/** Whether reviewers' grants may approve requests of a rule at once, and for how long at most. */
+export const scopeGrantsSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      maxLifetime: durationSchema
+        .optional()
+        .describe('The longest lifetime a grant may have to approve under this rule'),
+    }),
+  ])
+  .describe(
+    'false: grants never approve under this rule; an object: they may. Absent: allowed when the request is an approval with quorum 1',
+  );
+export type ScopeGrants = z.infer<typeof scopeGrantsSchema>;
 
 /** One policy rule as a request carries it: enough to tell where edited arguments land. */
 export const scopeRuleSchema = z
@@ -22,6 +38,7 @@ export const scopeRuleSchema = z
       .max(50)
       .optional()
       .describe('For require: who may approve under this rule (empty or absent: any reviewer)'),
+    grants: scopeGrantsSchema.optional(),
   })
   .describe('One policy rule as a request carries it');
 export type ScopeRule = z.infer<typeof scopeRuleSchema>;
@@ -51,6 +68,7 @@ export const requestPolicySchema = z
           .max(50)
           .optional()
           .describe('For require: who may approve under the default'),
+        grants: scopeGrantsSchema.optional(),
       })
       .describe('What applies when no rule matches'),
   })

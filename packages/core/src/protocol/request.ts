@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { grantReferenceSchema, grantSpecSchema } from './grants.js';
 import { requestPolicySchema } from './policy-scope.js';
+import { resolvedPreviewSchema } from './preview.js';
 import {
   assigneeSchema,
   decisionOutcomeSchema,
@@ -114,8 +116,14 @@ export const decisionBodySchema = z
       .optional()
       .describe('The answer (required for respond), validated against responseSchema'),
     expectedVersion: expectedVersion.optional(),
+    grant: grantSpecSchema
+      .optional()
+      .describe('With approve: also allow later calls like this one for a while (a grant)'),
   })
   .superRefine((body, ctx) => {
+    if (body.grant !== undefined && body.outcome !== 'approve') {
+      ctx.addIssue({ code: 'custom', path: ['grant'], message: 'Only an approval adds a grant' });
+    }
     if (body.outcome === 'reject' && !body.reason) {
       ctx.addIssue({ code: 'custom', path: ['reason'], message: 'A rejection needs a reason' });
     }
@@ -181,6 +189,11 @@ export const decisionSchema = z
       .optional()
       .describe('The fingerprint of the tool call decided on (the edited one for edit)'),
     decidedAt: isoTime.describe('When the decision was made'),
+    grant: z
+      .string()
+      .optional()
+      .describe("The grant that made this decision on its granter's behalf"),
+    addedGrant: z.string().optional().describe('The grant this approval added, if any'),
   })
   .describe("One reviewer's decision");
 export type Decision = z.infer<typeof decisionSchema>;
@@ -204,6 +217,7 @@ export const resolutionSchema = z
       .describe('The fingerprint of tool.name + args: the gate runs nothing else'),
     edited: z.boolean().optional().describe('True when a reviewer changed the arguments'),
     response: z.unknown().optional().describe("The human's answer, for answered"),
+    grant: grantReferenceSchema.optional(),
   })
   .describe('How the request ended; absent while pending');
 export type Resolution = z.infer<typeof resolutionSchema>;
@@ -221,6 +235,7 @@ export const approvalRequestSchema = z.object({
     .string()
     .optional()
     .describe('The fingerprint of tool.name + tool.args: "sha256:" and 64 hex digits'),
+  preview: resolvedPreviewSchema.optional(),
   context: jsonObjectSchema.describe("The agent's context for the reviewer"),
   assignees: z.array(z.string()).describe('Who may decide; empty means any reviewer'),
   quorum: z.int().min(1).describe('How many distinct approvals it takes'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { previewDescriptorSchema } from './preview.js';
 import { DECISION_OUTCOMES, REQUEST_KINDS, REQUEST_STATUSES } from './wire-values.js';
 
 // Every field carries a description: `/openapi.json` is generated from these schemas, and a test
@@ -71,6 +72,7 @@ export const toolCallSchema = z
       .optional()
       .describe("The tool's input JSON Schema: edited arguments are validated against it"),
     annotations: toolAnnotationsSchema.optional(),
+    preview: previewDescriptorSchema.optional(),
   })
   .describe('The tool call the request is about: what runs once approved');
 export type ToolCall = z.infer<typeof toolCallSchema>;

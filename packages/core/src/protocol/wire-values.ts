@@ -45,3 +45,11 @@ export const REQUEST_EVENT_TYPES = [
   'cancelled',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
+
+/** Whom a grant covers: the run it came from, the agent that asked, or any agent. */
+export const GRANT_APPLIES_TO = ['run', 'agent', 'any'] as const;
+export type GrantAppliesTo = (typeof GRANT_APPLIES_TO)[number];
+
+/** Where a grant stands: usable, past its lifetime, out of uses, or revoked. */
+export const GRANT_STATUSES = ['active', 'expired', 'exhausted', 'revoked'] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];

@@ -2,6 +2,7 @@ import {
   ApiError,
   type ApprovalRequest,
   type DecisionInput,
+  type Grant,
   InvalidResponseError,
   isErrorCode,
   type RequestList,
@@ -118,6 +119,21 @@ export class ApiClient {
   /** One request. */
   async getRequest(id: string): Promise<ApprovalRequest> {
     return parseApprovalRequest(await this.#json('GET', `/v1/requests/${encodeURIComponent(id)}`));
+  }
+
+  /** The grants this key may see; `all` includes revoked, expired and used-up ones. */
+  async listGrants(all = false): Promise<Grant[]> {
+    const answer = await this.#json('GET', `/v1/grants?status=${all ? 'all' : 'active'}&limit=500`);
+    const items = (answer as { items?: unknown } | null)?.items;
+    if (!Array.isArray(items)) {
+      throw new InvalidResponseError({ message: 'The server sent an invalid grant list' });
+    }
+    return items as Grant[];
+  }
+
+  /** Revokes a grant (its granter or an admin). */
+  async revokeGrant(id: string): Promise<Grant> {
+    return (await this.#json('POST', `/v1/grants/${encodeURIComponent(id)}/revoke`, {})) as Grant;
   }
 
   /** Records a decision; a stale `expectedVersion` or a finished request is an `ApiError` 409. */

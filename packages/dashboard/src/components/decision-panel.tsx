@@ -5,10 +5,11 @@ import { asSchema } from '../lib/json-schema';
 import { ApproveForm } from './approve-form';
 import { CommentField, commentOf } from './comment-field';
 import { DiffView } from './diff-view';
+import { editableParts, PreviewEditForm } from './preview/preview-edit-form';
 import { RejectForm } from './reject-form';
 import { ValidatedForm } from './validated-form';
 
-type Mode = 'choose' | 'approve' | 'reject' | 'edit' | 'respond';
+type Mode = 'choose' | 'approve' | 'reject' | 'edit' | 'edit-preview' | 'respond';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -110,6 +111,11 @@ export function DecisionPanel(props: {
                 {request.kind === 'form' ? 'Fill in the form' : 'Answer'}
               </button>
             )}
+            {!answers && request.tool && editableParts(request.preview).length > 0 && (
+              <button type="button" onClick={() => setMode('edit-preview')}>
+                Edit in the preview
+              </button>
+            )}
             {!answers && request.tool && (
               <button type="button" onClick={() => setMode('edit')}>
                 Edit arguments
@@ -132,6 +138,7 @@ export function DecisionPanel(props: {
       )}
       {mode === 'approve' && (
         <ApproveForm
+          request={request}
           busy={busy}
           onSubmit={(extra) => void submit({ outcome: 'approve', ...extra })}
           onCancel={() => setMode('choose')}
@@ -163,6 +170,17 @@ export function DecisionPanel(props: {
           preview={(args) => (
             <DiffView before={request.tool?.args} after={args} title="Preview of your changes" />
           )}
+        />
+      )}
+      {mode === 'edit-preview' && request.tool && request.preview && (
+        <PreviewEditForm
+          preview={request.preview}
+          args={request.tool.args}
+          schema={toolSchema}
+          busy={busy}
+          onSubmit={(args) => void submit({ outcome: 'edit', args, ...commentOf(comment) })}
+          extra={commentField}
+          onCancel={() => setMode('choose')}
         />
       )}
       {mode === 'respond' && (

@@ -26,6 +26,9 @@ export function Header(props: { route: Route }) {
         <a href={routeHash({ page: 'history' })} aria-current={current('history')}>
           History
         </a>
+        <a href={routeHash({ page: 'grants' })} aria-current={current('grants')}>
+          Grants
+        </a>
         <a href={routeHash({ page: 'audit' })} aria-current={current('audit')}>
           Audit
         </a>

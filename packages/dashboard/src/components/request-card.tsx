@@ -23,7 +23,10 @@ export function RequestCard(props: { request: ApprovalRequest; note?: string | u
         <span>From {describePrincipal(request.requester)}</span>
         {tool && <code>{tool}</code>}
         {request.resolution && request.resolution.by.length > 0 && (
-          <span>By {request.resolution.by.map(describePrincipal).join(', ')}</span>
+          <span>
+            By {request.resolution.grant ? 'grant of ' : ''}
+            {request.resolution.by.map(describePrincipal).join(', ')}
+          </span>
         )}
       </div>
       {props.note && <p class="card-note">{props.note}</p>}

@@ -1,7 +1,12 @@
-import type { ApprovalRequest } from '@countersign/core/protocol';
+import { type ApprovalRequest, describeGrantApproval } from '@countersign/core/protocol';
 import { describePrincipal, STATUS_LABEL } from '../lib/request-facts';
 import { DiffView } from './diff-view';
 import { JsonTree } from './json-tree';
+import { PreviewPanel } from './preview/preview-panel';
+
+function addedGrant(request: ApprovalRequest): string | undefined {
+  return request.decisions.find((decision) => decision.addedGrant)?.addedGrant;
+}
 
 function Outcome(props: { request: ApprovalRequest }) {
   const { resolution } = props.request;
@@ -15,6 +20,18 @@ function Outcome(props: { request: ApprovalRequest }) {
         {by && <> by {by}</>} at{' '}
         <time dateTime={resolution.at}>{new Date(resolution.at).toLocaleString()}</time>.
       </p>
+      {resolution.grant ? (
+        <p class="grant-note">No one was asked: {describeGrantApproval(resolution.grant)}.</p>
+      ) : (
+        props.request.status === 'approved' && (
+          <p class="grant-note">Decided by a person, not a grant.</p>
+        )
+      )}
+      {addedGrant(props.request) && (
+        <p class="grant-note">
+          This approval added grant <a href="#/grants">{addedGrant(props.request)}</a>.
+        </p>
+      )}
       {resolution.reason && <p>Reason: “{resolution.reason}”</p>}
       {resolution.comment && <p>Comment: “{resolution.comment}”</p>}
       {resolution.response !== undefined && (
@@ -77,7 +94,17 @@ export function RequestDetails(props: { request: ApprovalRequest }) {
           <h2 id="tool-title">
             Tool <code>{tool.name}</code> and its arguments
           </h2>
-          <JsonTree value={tool.args} label="Arguments" />
+          {request.preview ? (
+            <>
+              <PreviewPanel preview={request.preview} />
+              <details class="raw-arguments">
+                <summary>Raw arguments</summary>
+                <JsonTree value={tool.args} label="Arguments" />
+              </details>
+            </>
+          ) : (
+            <JsonTree value={tool.args} label="Arguments" />
+          )}
           {resolution?.edited && resolution.args && (
             <DiffView
               before={tool.args}

@@ -29,11 +29,13 @@ export function timelineEntries(
   for (const decision of request.decisions) {
     const why = decision.reason ? `: “${decision.reason}”` : '';
     const note = decision.comment ? ` (comment: “${decision.comment}”)` : '';
-    entries.push({
-      key: `decision-${decision.id}`,
-      at: decision.decidedAt,
-      text: `${describePrincipal(decision.principal)} ${OUTCOME_TEXT[decision.outcome]}${why}${note}`,
-    });
+    // A grant's approval is the granter's, given in advance: say so, not "alice approved".
+    const text = decision.grant
+      ? `Approved at once by grant ${decision.grant} of ${describePrincipal(decision.principal)}`
+      : `${describePrincipal(decision.principal)} ${OUTCOME_TEXT[decision.outcome]}${why}${note}${
+          decision.addedGrant ? `, adding grant ${decision.addedGrant}` : ''
+        }`;
+    entries.push({ key: `decision-${decision.id}`, at: decision.decidedAt, text });
   }
   // Reminders, escalations and changes are only in the event stream.
   for (const event of events) {

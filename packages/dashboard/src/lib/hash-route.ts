@@ -4,6 +4,7 @@ export type Route =
   | { page: 'history' }
   | { page: 'audit' }
   | { page: 'stops' }
+  | { page: 'grants' }
   | { page: 'request'; id: string };
 
 /** Reads a route from a location hash such as `#/requests/req_1`; unknown hashes go to the inbox. */
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/history') return { page: 'history' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/stops') return { page: 'stops' };
+  if (path === '/grants') return { page: 'grants' };
   return { page: 'inbox' };
 }
 

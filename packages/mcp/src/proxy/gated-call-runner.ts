@@ -11,6 +11,7 @@ import { elicitApproval } from './elicit-approval.js';
 import type { PendingCallState } from './pending-call-store.js';
 import type { ResolvedProxyOptions, ToolGate } from './proxy-options.js';
 import { createArgsValidator, pendingResult, respondResult, textResult } from './tool-results.js';
+import { upstreamPreview } from './upstream-preview.js';
 
 type Args = Record<string, unknown>;
 /** Denials that are final; `unavailable` and `aborted` are not, so a later check can re-attach. */
@@ -185,6 +186,7 @@ export class GatedCallRunner {
       context: { ...this.#options.context, ...(client ? { mcpClient: client.name } : {}) },
       annotations: tool.tool.annotations,
       inputSchema: tool.tool.inputSchema as Record<string, unknown>,
+      ...upstreamPreview(tool, this.#logger),
       validateArgs: createArgsValidator(tool.tool),
       signal: extra.signal,
       waitTimeoutMs: this.#maxWaitMs,

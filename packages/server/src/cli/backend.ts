@@ -1,4 +1,10 @@
-import type { ApprovalRequest, DecisionInput, RequestList } from '@countersign/core/protocol';
+import type {
+  ApprovalRequest,
+  CreateGrantInput,
+  DecisionInput,
+  Grant,
+  RequestList,
+} from '@countersign/core/protocol';
 import type { AuditVerification } from '../audit/audit-chain.js';
 
 /** Filters for `ls`. */
@@ -22,5 +28,10 @@ export interface Backend {
   decide(id: string, body: DecisionInput): Promise<ApprovalRequest>;
   auditExport(options: AuditExportOptions, write: (text: string) => void): Promise<void>;
   auditVerify(): Promise<AuditVerification>;
+  /** The grants the caller may see; `all` includes revoked, expired and used-up ones. */
+  listGrants(options: { all: boolean }): Promise<Grant[]>;
+  revokeGrant(id: string, reason?: string): Promise<Grant>;
+  /** Makes a grant directly (admins). */
+  createGrant(body: CreateGrantInput): Promise<Grant>;
   close(): Promise<void>;
 }

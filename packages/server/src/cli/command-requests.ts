@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
-import type { ApprovalRequest, DecisionInput } from '@countersign/core/protocol';
+import {
+  type ApprovalRequest,
+  type DecisionInput,
+  describeGrantApproval,
+  renderPreviewText,
+} from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError, type CliIo } from './cli-support.js';
+import { GRANT_OPTIONS, grantFromFlags } from './grant-flags.js';
 import { localBackend } from './local-backend.js';
 import { openStoreFromFlags, STORE_OPTIONS } from './open-store.js';
 import { remoteBackend } from './remote-backend.js';
@@ -56,6 +62,13 @@ function line(request: ApprovalRequest): string {
   return `${request.id}  ${request.status.padEnd(9)} ${request.kind.padEnd(13)} ${request.createdAt}  ${request.requester} → ${who}  ${request.action}`;
 }
 
+/** How a grant took part: the one that approved the request, or the one its approval added. */
+function grantLine(request: ApprovalRequest): string | undefined {
+  if (request.resolution?.grant) return describeGrantApproval(request.resolution.grant);
+  const added = request.decisions.find((decision) => decision.addedGrant)?.addedGrant;
+  return added === undefined ? undefined : `added ${added}`;
+}
+
 function details(request: ApprovalRequest): string {
   const rows: [string, unknown][] = [
     ['id', request.id],
@@ -80,11 +93,24 @@ function details(request: ApprovalRequest): string {
         .join('; ') || undefined,
     ],
     ['resolution', request.resolution ? JSON.stringify(request.resolution) : undefined],
+    ['grant', grantLine(request)],
   ];
-  return rows
+  const text = rows
     .filter(([, value]) => value !== undefined)
     .map(([label, value]) => `${label.padEnd(12)} ${value}`)
     .join('\n');
+  if (!request.preview) return text;
+  const preview = renderPreviewText(request.preview)
+    .split('\n')
+    .map((previewLine) => `  ${previewLine}`)
+    .join('\n');
+  return `${text}\n\npreview (${request.preview.kind})\n${terminalSafe(preview)}`;
+}
+
+/** An agent's text may hold escape sequences that rewrite a terminal: show them, do not obey them. */
+function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what must not reach the terminal
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 /** `ls`, `show`, `approve`, `reject`. */
@@ -97,6 +123,7 @@ export async function requestsCommand(name: string, args: string[], io: CliIo): 
       limit: { type: 'string' },
       comment: { type: 'string' },
       reason: { type: 'string' },
+      ...GRANT_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -122,7 +149,11 @@ export async function requestsCommand(name: string, args: string[], io: CliIo): 
       if (name === 'reject' && !values.reason) throw new CliError('reject needs --reason');
       const body: DecisionInput =
         name === 'approve'
-          ? { outcome: 'approve', ...(values.comment ? { comment: values.comment } : {}) }
+          ? {
+              outcome: 'approve',
+              ...(values.comment ? { comment: values.comment } : {}),
+              ...grantFromFlags(values),
+            }
           : {
               outcome: 'reject',
               reason: values.reason as string,

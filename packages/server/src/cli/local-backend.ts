@@ -7,6 +7,7 @@ import { auditCsvRow } from '../http/routes-audit.js';
 import { decideRequest } from '../service/decide-request.js';
 import { EventBus } from '../service/event-bus.js';
 import { requestNotFound } from '../service/failures.js';
+import { createGrant, listGrants, revokeGrant } from '../service/grants.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
 import type { Backend } from './backend.js';
@@ -65,6 +66,9 @@ export function localBackend(store: Store, name: string): Backend {
       verifyAuditChain(
         auditPages((afterSeq) => store.read((tx) => tx.listAudit({ afterSeq, limit: 1000 }))),
       ),
+    listGrants: (options) => listGrants(context, principal, { live: !options.all, limit: 500 }),
+    revokeGrant: (id, reason) => revokeGrant(context, principal, id, reason),
+    createGrant: (body) => createGrant(context, principal, body),
     close: () => store.close(),
   };
 }

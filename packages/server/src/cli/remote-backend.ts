@@ -1,4 +1,4 @@
-import { CountersignError, isErrorCode } from '@countersign/core/protocol';
+import { CountersignError, type Grant, isErrorCode } from '@countersign/core/protocol';
 import type { Backend } from './backend.js';
 import { CliError } from './cli-support.js';
 
@@ -60,6 +60,16 @@ export function remoteBackend(url: string, apiKey: string): Backend {
       write(await response.text());
     },
     auditVerify: () => json('GET', '/v1/audit/verify'),
+    listGrants: async (options) =>
+      (
+        await json<{ items: Grant[] }>(
+          'GET',
+          `/v1/grants?status=${options.all ? 'all' : 'active'}&limit=500`,
+        )
+      ).items,
+    createGrant: (body) => json('POST', '/v1/grants', body),
+    revokeGrant: (id, reason) =>
+      json('POST', `/v1/grants/${encodeURIComponent(id)}/revoke`, reason ? { reason } : {}),
     async close() {},
   };
 }

@@ -13,6 +13,11 @@ const USAGE = `Usage: countersign <command>
    COUNTERSIGN_DATABASE_URL instead of --db, so several servers share one PostgreSQL database)
   ls [--status pending] [--limit N]      show ID
   approve ID [--comment TEXT]            reject ID --reason TEXT [--comment TEXT]
+  approve ID --grant [--grant-when CEL] [--grant-tool GLOB] [--grant-for run|agent|any]
+             [--grant-lifetime 1h] [--grant-uses N]   (also allow calls like this one for a while)
+  grants ls [--all]                      grants revoke ID [--reason TEXT]
+  grants create --tool GLOB [--when CEL] [--for agent|run|any] [--agent agent:NAME] [--run ID]
+                [--lifetime 1h] [--uses N]   (admins: a grant made directly)
   tail [--request ID]                    (live events; needs a running server)
   audit export [--format jsonl|csv] [--request ID] [--from ISO] [--to ISO]
   audit verify
@@ -44,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   policy: async (args, io) => (await import('./command-policy.js')).policyCommand(args, io),
   stop: async (args, io) => (await import('./command-stop.js')).stopCommand('stop', args, io),
   resume: async (args, io) => (await import('./command-stop.js')).stopCommand('resume', args, io),
+  grants: async (args, io) => (await import('./command-grants.js')).grantsCommand(args, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */

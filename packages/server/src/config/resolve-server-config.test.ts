@@ -35,6 +35,7 @@ describe('server configuration from flags, environment and file', () => {
         schemaCheckTimeoutMs: 1000,
       },
       listPageMaxBytes: 4 * 1_048_576,
+      maxGrantLifetimeMs: 24 * 3_600_000,
       limits: {
         keyRequestsPerSecond: 1000,
         keyRequestBurst: 10_000,

@@ -90,6 +90,14 @@ export const SERVER_OPTIONS = {
     description:
       'Largest JSON body of one `GET /v1/requests` page; the page ends early with a `nextCursor` (see "List page size in bytes").',
   }),
+  maxGrantLifetimeMs: option({
+    type: durationType({ min: 1000, examples: '24h or 7d' }),
+    default: 24 * 3_600_000,
+    flag: 'max-grant-lifetime',
+    env: 'COUNTERSIGN_MAX_GRANT_LIFETIME',
+    description:
+      'Longest lifetime of a grant ("approve, and allow calls like this for a while"); a grant asking for longer is refused (see "Grants").',
+  }),
   keepAliveMs: option({
     type: durationType({ min: 50, examples: '15s' }),
     default: 15_000,

@@ -7,6 +7,7 @@ import { ControlHub } from '../service/control-hub.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
+import { DEFAULT_MAX_GRANT_LIFETIME_MS } from '../service/new-grant.js';
 import { SchemaChecker } from '../service/schema-checker.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { Store } from '../store/store-types.js';
@@ -23,6 +24,7 @@ import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
 import { controlRoutes, stopRoutes } from './routes-control.js';
+import { grantRoutes } from './routes-grants.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { policyRoutes } from './routes-policies.js';
@@ -77,6 +79,12 @@ export interface AppOptions {
   callbackResolver?: HostResolver;
   /** Bounds on body depth, entries, string and schema sizes (see {@link InputLimits}). */
   inputLimits?: InputLimits;
+  /**
+   * The longest lifetime a grant may have, in ms (default 24 hours): a reviewer's or admin's
+   * grant asking for longer is refused. Env `COUNTERSIGN_MAX_GRANT_LIFETIME`, flag
+   * `--max-grant-lifetime`.
+   */
+  maxGrantLifetimeMs?: number;
   /**
    * Per-key request rates, per-address rates of failed authentication and per-key caps on open
    * long-polls and streams (see {@link LimitOptions} for each default). Bad values throw here.
@@ -144,9 +152,14 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   if (!Number.isSafeInteger(listPageMaxBytes) || listPageMaxBytes < 64 * 1024) {
     throw fail('validation_failed', 'listPageMaxBytes must be an integer of at least 65536');
   }
+  const maxGrantLifetimeMs = options.maxGrantLifetimeMs ?? DEFAULT_MAX_GRANT_LIFETIME_MS;
+  if (!Number.isSafeInteger(maxGrantLifetimeMs) || maxGrantLifetimeMs < 1000) {
+    throw fail('validation_failed', 'maxGrantLifetimeMs must be an integer of at least 1000');
+  }
   const control = new ControlHub(options.store);
   const context: ServiceContext = {
     store: options.store,
+    maxGrantLifetimeMs,
     control,
     clock: options.clock ?? systemClock,
     bus: options.bus ?? new EventBus(),
@@ -201,6 +214,7 @@ export function buildApp(options: AppOptions): CountersignApp & { context: Servi
   api.route('/audit', auditRoutes(context));
   api.route('/webhooks', webhookRoutes(context));
   api.route('/keys', keyRoutes(context));
+  api.route('/grants', grantRoutes(context));
   api.route('/policies', policyRoutes(context, policyApprovalOf(options.policyApproval)));
   api.route('/control', controlRoutes(context, control, keepAlive));
   api.route('/stops', stopRoutes(context));

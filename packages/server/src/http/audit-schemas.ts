@@ -23,7 +23,7 @@ export const auditEntrySchema = z.object({
   type: z
     .string()
     .describe(
-      'What happened: a request event type (decided, ...) or webhook.delivered, webhook.failed, webhook.disabled',
+      'What happened: a request event type (decided, ...), webhook.delivered, webhook.failed, webhook.disabled, or grant.created, grant.used, grant.expired, grant.revoked',
     ),
   requestId: z.string().nullable().describe('The request it is about, if any'),
   actor: z.string().nullable().describe('Who caused it; null for the scheduler'),

@@ -78,6 +78,20 @@ const ROUTES: Route[] = [
     body: { approved: true },
     expect: [401, 403, 404, 200, 404, 200],
   },
+  { method: 'GET', path: '/v1/grants', expect: [401, 200, 200, 200, 200, 200] },
+  {
+    method: 'POST',
+    path: '/v1/grants',
+    body: { tool: 'deploy', appliesTo: 'any' },
+    expect: [401, 403, 403, 403, 403, 201],
+  },
+  { method: 'GET', path: '/v1/grants/g_missing', expect: [401, 404, 404, 404, 404, 404] },
+  {
+    method: 'POST',
+    path: '/v1/grants/g_missing/revoke',
+    body: {},
+    expect: [401, 404, 404, 404, 404, 404],
+  },
   { method: 'GET', path: '/v1/policies', expect: [401, 403, 403, 403, 403, 200] },
   {
     method: 'POST',

@@ -17,6 +17,21 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The dashboard shows what agents send: even if some of it slipped past the renderer, the page may
+ * run only its own script, talk only to this server and load nothing from outside.
+ */
+export const DASHBOARD_CONTENT_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Where the server's build copies the dashboard (`dist/dashboard`). */
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 
@@ -63,6 +78,10 @@ export function dashboardRoutes(directory: string = DEFAULT_DASHBOARD_DIR): Hono
     const body = await readFile(file);
     return c.body(body, 200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      ...(extname(file) === '.html'
+        ? { 'content-security-policy': DASHBOARD_CONTENT_POLICY, 'referrer-policy': 'no-referrer' }
+        : {}),
     });
   });
   return app;

@@ -3,8 +3,11 @@ import {
   approvalRequestSchema,
   cancelBodySchema,
   controlStateSchema,
+  createGrantBodySchema,
   createRequestBodySchema,
   decisionBodySchema,
+  grantListSchema,
+  grantSchema,
   policyListSchema,
   policyVersionBodySchema,
   policyVersionListSchema,
@@ -12,6 +15,7 @@ import {
   pushPolicyBodySchema,
   requestEventSchema,
   requestListSchema,
+  revokeGrantBodySchema,
   shadowReportBodySchema,
   shadowReportListSchema,
   stopBodySchema,
@@ -77,6 +81,10 @@ const COMPONENTS = {
   StopBody: [stopBodySchema, 'input'],
   StopResult: [stopResultSchema, 'output'],
   StopList: [stopListSchema, 'output'],
+  CreateGrantBody: [createGrantBodySchema, 'input'],
+  RevokeGrantBody: [revokeGrantBodySchema, 'input'],
+  Grant: [grantSchema, 'output'],
+  GrantList: [grantListSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 
 /** The name of a component schema. */

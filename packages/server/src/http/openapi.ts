@@ -11,6 +11,7 @@ import {
   pathId,
   requestId,
 } from './openapi-operations.js';
+import { grantListQuerySchema } from './routes-grants.js';
 import { requestListQuerySchema } from './routes-requests.js';
 import { waitQuerySchema } from './wait-core.js';
 
@@ -130,6 +131,32 @@ function paths(): Record<string, unknown> {
     '/v1/webhooks/{id}': {
       parameters: [pathId('id', 'The webhook id')],
       delete: operation({ summary: 'Delete a webhook subscription (admins)', status: '204' }),
+    },
+    '/v1/grants': {
+      get: operation({
+        summary: 'List the grants the caller may see',
+        answer: 'GrantList',
+        query: grantListQuerySchema,
+      }),
+      post: operation({
+        summary: 'Make a grant directly (admins)',
+        status: '201',
+        answer: 'Grant',
+        body: 'CreateGrantBody',
+      }),
+    },
+    '/v1/grants/{id}': {
+      parameters: [pathId('id', 'The grant id')],
+      get: operation({ summary: 'Read a grant', answer: 'Grant' }),
+    },
+    '/v1/grants/{id}/revoke': {
+      parameters: [pathId('id', 'The grant id')],
+      post: operation({
+        summary: 'Revoke a grant (its granter or an admin)',
+        answer: 'Grant',
+        body: 'RevokeGrantBody',
+        bodyOptional: true,
+      }),
     },
     '/api/pause': {
       post: operation({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolvePreview } from '@countersign/core';
 import { fingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
@@ -13,6 +14,7 @@ import { newId } from '../ids.js';
 import type { Job, StoreTx } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
+import { approveByGrant, matchingGrants } from './apply-grant.js';
 import { assertUsablePolicy } from './edit-policy-check.js';
 import { fail } from './failures.js';
 import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
@@ -59,6 +61,15 @@ export function buildRequest(
   if (body.tool) {
     request.tool = body.tool;
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
+    // Rendered here, from the arguments that will run: a preview the agent wrote out itself could
+    // show one thing while another runs.
+    if (body.tool.preview) {
+      request.preview = resolvePreview(body.tool.preview, {
+        toolName: body.tool.name,
+        args: body.tool.args,
+        ...(body.context === undefined ? {} : { context: body.context }),
+      });
+    }
   }
   const copied = [
     'responseSchema',
@@ -186,6 +197,7 @@ export async function createRequest(
     if (options.callbackFormat && request.callbackUrl) {
       request.callbackFormat = options.callbackFormat;
     }
+    const grants = await matchingGrants(context, tx, request);
     await recordChange(context, tx, {
       request,
       type: 'created',
@@ -193,6 +205,9 @@ export async function createRequest(
       data: { kind: request.kind, action: request.action, assignees: request.assignees },
     });
     await tx.replaceJobs(request.id, [], jobs);
+    // A live grant that matches approves at once, in this transaction: one use, counted atomically.
+    const approved =
+      grants.length > 0 ? await approveByGrant(context, tx, request, grants) : undefined;
     if (idempotencyKey !== undefined) {
       await tx.saveIdempotency(
         principal.id,
@@ -202,6 +217,6 @@ export async function createRequest(
         isoTime(context.clock.now()),
       );
     }
-    return { request, replayed: false };
+    return { request: approved ?? request, replayed: false };
   });
 }

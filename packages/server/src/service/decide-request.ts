@@ -11,10 +11,11 @@ import { isEligibleReviewer, type Principal } from '../auth/principal.js';
 import { assertHumanTaskRules } from '../axme/human-task-rules.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
-import type { StoreTx } from '../store/store-types.js';
+import type { GrantRecord, StoreTx } from '../store/store-types.js';
 import { assertEditWithinPolicy } from './edit-policy-check.js';
 import { changeUnlessOverdue, isOverdue } from './expire-request.js';
 import { fail, requestNotFound } from './failures.js';
+import { grantFromDecision, saveDecisionGrant } from './new-grant.js';
 import { nextVersion, recordChange } from './record-change.js';
 import { loadPending, loadVisible } from './request-access.js';
 import { schemaCheckerOf } from './schema-checker.js';
@@ -144,10 +145,12 @@ export async function decideRequest(
     return visible;
   };
   const before = await context.store.read(load);
+  let grant: GrantRecord | undefined;
   if (before.status === 'pending' && !isOverdue(before, context.clock.now())) {
     loadPending(before, body.expectedVersion);
     checkDecision(principal, before, body);
     await checkAgainstSchemas(context, before, body);
+    if (body.grant) grant = grantFromDecision(context, principal, before, body.grant);
   }
   return changeUnlessOverdue(context, load, async (tx, visible) => {
     const request = loadPending(visible, body.expectedVersion);
@@ -155,6 +158,10 @@ export async function decideRequest(
     const next = applyDecision(principal, request, body, isoTime(context.clock.now()));
     if (next.status !== 'pending') await tx.clearJobs(id);
     const decision = next.decisions.at(-1) as Decision;
+    if (grant) {
+      decision.addedGrant = grant.id;
+      await saveDecisionGrant(context, tx, grant);
+    }
     await recordChange(context, tx, {
       request: next,
       previousVersion: request.version,
@@ -166,6 +173,7 @@ export async function decideRequest(
         ...(decision.reason ? { reason: decision.reason } : {}),
         ...(decision.comment ? { comment: decision.comment } : {}),
         ...(decision.fingerprint ? { decisionFingerprint: decision.fingerprint } : {}),
+        ...(grant ? { addedGrant: grant.id } : {}),
       },
     });
     return next;

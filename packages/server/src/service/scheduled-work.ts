@@ -2,6 +2,7 @@ import type { ApprovalRequest, RequestEventType } from '@countersign/core/protoc
 import { isoTime } from '../clock.js';
 import type { Job, StoreTx } from '../store/store-types.js';
 import { expireRequest } from './expire-request.js';
+import { recordGrantExpiry } from './grants.js';
 import { nextVersion, recordChange } from './record-change.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -10,6 +11,10 @@ import type { ServiceContext } from './service-context.js';
  * (never a rejection), reminder → a `reminded` event, escalation → assignees added or replaced.
  */
 export async function applyJob(context: ServiceContext, tx: StoreTx, job: Job): Promise<void> {
+  if (job.kind === 'grant-expiry') {
+    await recordGrantExpiry(tx, job.requestId, isoTime(job.dueAt));
+    return;
+  }
   const request = await tx.getRequest(job.requestId);
   if (request?.status !== 'pending') return;
   if (job.kind === 'deadline') {

@@ -24,6 +24,8 @@ export interface ServiceContext {
   callbackResolver?: HostResolver;
   /** Announces policy, shadow and stop changes to the gates' control streams. */
   control?: ControlHub;
+  /** The longest lifetime a grant may have, in ms (default 24 hours). */
+  maxGrantLifetimeMs?: number;
   /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
   onWork?: () => void;
 }

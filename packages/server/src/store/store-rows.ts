@@ -42,6 +42,12 @@ export type WorkMethods = Pick<
   | 'listOutbox'
 >;
 
+/** The grant methods of a store. */
+export type GrantMethods = Pick<
+  StoreTx,
+  'insertGrant' | 'getGrant' | 'listGrants' | 'liveGrantsFor' | 'useGrant' | 'revokeGrant'
+>;
+
 /** The webhook, API-key and settings methods of a store. */
 export type AdminMethods = Pick<
   StoreTx,

@@ -63,8 +63,11 @@ export interface RequestPage {
   nextBefore: number | null;
 }
 
-/** A scheduled piece of work on a request. */
-export type JobKind = 'deadline' | 'reminder' | 'escalation';
+/**
+ * A scheduled piece of work on a request; `grant-expiry` is keyed by a grant id instead (in
+ * `requestId`) and records the grant's expiry in the audit log.
+ */
+export type JobKind = 'deadline' | 'reminder' | 'escalation' | 'grant-expiry';
 
 /** A due time stored in the database; claimed exactly once. */
 export interface Job {
@@ -122,6 +125,56 @@ export interface OutboxMessage {
   createdAt: number;
   status: 'pending' | 'delivered' | 'failed' | 'disabled';
   lastError?: string;
+}
+
+/** A stored grant; its status (active, expired, exhausted, revoked) is read against the clock. */
+export interface GrantRecord {
+  id: string;
+  /** Tool name or glob. */
+  tool: string;
+  /** The CEL condition a call must meet. */
+  when: string;
+  appliesTo: 'run' | 'agent' | 'any';
+  /** For `agent` and `run`: the agent covered. */
+  agent?: string;
+  /** For `run`: the run covered. */
+  runId?: string;
+  grantedBy: string;
+  /** The granter's role and groups when granting: a grant approves only where they could. */
+  granterRole: Role;
+  granterGroups: string[];
+  /** The API key the granter used: once it is revoked, the grant approves nothing more. */
+  granterKeyId?: string;
+  createdAt: string;
+  expiresAt: string;
+  maxUses?: number;
+  uses: number;
+  /** The assignees of the request it came from (who may see it); empty when made directly. */
+  assignees: string[];
+  fromRequest?: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  revokeReason?: string;
+}
+
+/** Which grants a caller may see. */
+export interface GrantVisibility {
+  /** Every grant (admins). */
+  all?: boolean;
+  /** Grants this principal made. */
+  grantedBy?: string;
+  /** Grants from requests assigned to any of these, plus those with no assignees. */
+  assignees?: string[];
+  /** Grants covering this agent (its own and the ones for any agent). */
+  agent?: string;
+}
+
+/** Filters for listing grants, newest first. */
+export interface GrantQuery {
+  visibility: GrantVisibility;
+  /** Only the grants still usable at this ISO time. */
+  liveAt?: string;
+  limit: number;
 }
 
 /** Everything the service reads and writes; each method is one statement or a small group. */
@@ -188,6 +241,28 @@ export interface StoreTx {
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  insertGrant(grant: GrantRecord): Promise<void>;
+  getGrant(id: string): Promise<GrantRecord | undefined>;
+  listGrants(query: GrantQuery): Promise<GrantRecord[]>;
+  /**
+   * The grants usable at `now` by this agent in this run that may cover `toolName` (its exact name,
+   * or a glob), oldest first, at most `limit`.
+   */
+  liveGrantsFor(
+    toolName: string,
+    agent: string,
+    runId: string | undefined,
+    now: string,
+    limit: number,
+  ): Promise<GrantRecord[]>;
+  /**
+   * Counts one use if the grant is still usable at `now` and resolves with its uses since; undefined
+   * when it is not (another call took the last use, or it expired or was revoked meanwhile).
+   */
+  useGrant(id: string, now: string): Promise<number | undefined>;
+  /** Marks a grant revoked (once); false when it already was. */
+  revokeGrant(grant: GrantRecord): Promise<boolean>;
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;

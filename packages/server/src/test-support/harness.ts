@@ -7,6 +7,7 @@ import { type AppOptions, buildApp } from '../http/app.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ServiceContext } from '../service/service-context.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 
 /** A JSON response as tests read it. */
@@ -57,11 +58,15 @@ export async function createHarness(
     | 'callbackResolver'
     | 'inputLimits'
     | 'policyApproval'
-  > = {},
+    | 'maxGrantLifetimeMs'
+  > & {
+    /** Another store than the SQLite file (closed with the harness), e.g. PostgreSQL. */
+    store?: Store;
+  } = {},
 ): Promise<Harness> {
   const directory = mkdtempSync(join(tmpdir(), 'countersign-unit-'));
   const dbPath = join(directory, 'test.db');
-  const store = openSqliteStore({ path: dbPath, synchronous: 'normal' });
+  const store = options.store ?? openSqliteStore({ path: dbPath, synchronous: 'normal' });
   const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
   const { app, context } = buildApp({
     callbackResolver: offlineResolver,

@@ -1,8 +1,19 @@
-import type { AuditQuery, RequestQuery } from '../store-types.js';
+import type { AuditQuery, GrantQuery, RequestQuery } from '../store-types.js';
 import { jsonArrayHas, jsonArrayHasAny, jsonArrayIsEmpty } from './dialect.js';
 import { allOf, anyOf, type Parameters, type Query, sql } from './sql-template.js';
 
 /** The filtered lists, built per call from the filters given (each condition written once). */
+
+/**
+ * Rows (requests, grants) whose `assignees` reach any of `assignees` (`:visibleAssignees`), or
+ * that have none: visible to any reviewer.
+ */
+function assignedTo(assignees: readonly string[] | undefined): Query[] {
+  if (!assignees) return [];
+  const unassigned = sql`${jsonArrayIsEmpty('assignees')}`;
+  if (assignees.length === 0) return [unassigned];
+  return [unassigned, sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`];
+}
 
 /** Which requests `query` selects: visible to the caller and matching its filters. */
 function requestConditions(query: RequestQuery): Query[] {
@@ -11,12 +22,7 @@ function requestConditions(query: RequestQuery): Query[] {
   if (!visibility.all) {
     const visible: Query[] = [];
     if (visibility.requester) visible.push(sql`requester = :visibleRequester`);
-    if (visibility.assignees) {
-      visible.push(sql`${jsonArrayIsEmpty('assignees')}`);
-      if (visibility.assignees.length > 0) {
-        visible.push(sql`${jsonArrayHasAny('assignees', 'visibleAssignees')}`);
-      }
-    }
+    visible.push(...assignedTo(visibility.assignees));
     conditions.push(anyOf(visible));
   }
   if (query.status !== undefined) conditions.push(sql`status = :status`);
@@ -51,5 +57,32 @@ export function auditQuery(query: AuditQuery): { query: Query; parameters: Param
   return {
     query: sql`SELECT * FROM audit WHERE ${allOf(conditions)} ORDER BY seq LIMIT :limit`,
     parameters: { ...query, afterSeq: query.afterSeq ?? 0 },
+  };
+}
+
+/** The grants `query` selects: visible to the caller (and live, if asked), newest first. */
+export function grantListQuery(query: GrantQuery): { query: Query; parameters: Parameters } {
+  const conditions: Query[] = [];
+  const { visibility } = query;
+  if (!visibility.all) {
+    const visible: Query[] = [];
+    if (visibility.grantedBy) visible.push(sql`granted_by = :visibleGrantedBy`);
+    visible.push(...assignedTo(visibility.assignees));
+    if (visibility.agent) visible.push(sql`(agent IS NULL OR agent = :visibleAgent)`);
+    conditions.push(anyOf(visible));
+  }
+  if (query.liveAt !== undefined) {
+    conditions.push(sql`revoked_at IS NULL AND expires_at > :liveAt
+      AND (max_uses IS NULL OR uses < max_uses)`);
+  }
+  return {
+    query: sql`SELECT doc, uses, revoked_at FROM grants WHERE ${allOf(conditions)}
+      ORDER BY seq DESC LIMIT :limit`,
+    parameters: {
+      ...query,
+      visibleGrantedBy: visibility.grantedBy,
+      visibleAssignees: visibility.assignees,
+      visibleAgent: visibility.agent,
+    },
   };
 }

@@ -92,6 +92,23 @@ export const SETTINGS = {
     ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 };
 
+// A grant is usable while not revoked, not expired and not out of uses; taking a use re-checks
+// all three in the UPDATE itself, so two calls racing for the last use cannot both get it.
+export const GRANTS = {
+  insert: sql`INSERT INTO grants (id, granted_by, tool_name, assignees, agent, run_id, expires_at,
+    max_uses, uses, revoked_at, doc) VALUES (:id, :grantedBy, :toolName, :assignees, :agent,
+    :runId, :expiresAt, :maxUses, :uses, :revokedAt, :doc)`,
+  get: sql`SELECT doc, uses, revoked_at FROM grants WHERE id = :id`,
+  liveFor: sql`SELECT doc, uses, revoked_at FROM grants WHERE revoked_at IS NULL
+    AND expires_at > :now AND (max_uses IS NULL OR uses < max_uses)
+    AND (agent IS NULL OR agent = :agent) AND (run_id IS NULL OR run_id = :runId)
+    AND (tool_name IS NULL OR tool_name = :toolName) ORDER BY seq LIMIT :limit`,
+  use: sql`UPDATE grants SET uses = uses + 1 WHERE id = :id AND revoked_at IS NULL
+    AND expires_at > :now AND (max_uses IS NULL OR uses < max_uses) RETURNING uses`,
+  revoke: sql`UPDATE grants SET revoked_at = :revokedAt, doc = :doc WHERE id = :id
+    AND revoked_at IS NULL`,
+};
+
 export const POLICY_VERSIONS = {
   insert: sql`INSERT INTO policy_versions (name, version, text, file, author, created_at, state,
     request_id) VALUES (:name, :version, :text, :file, :author, :createdAt, :state, :requestId)`,

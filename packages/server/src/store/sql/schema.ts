@@ -90,6 +90,26 @@ export const MIGRATIONS: readonly Query[] = [
   `,
   // Idempotency keys are purged by age after their retention period.
   sql`CREATE INDEX idempotency_created ON idempotency(created_at);`,
+  // Grants: uses and revocation are columns, so using one is a single conditional UPDATE;
+  // tool_name (NULL for a glob) lets a create skip the grants for other tools in the query.
+  sql`
+  CREATE TABLE grants (
+    seq ${key},
+    id TEXT NOT NULL UNIQUE,
+    granted_by TEXT NOT NULL,
+    tool_name TEXT,
+    assignees ${columnType('jsonArray')} NOT NULL,
+    agent TEXT,
+    run_id TEXT,
+    expires_at TEXT${columnType('bytewise')} NOT NULL,
+    max_uses INTEGER,
+    uses INTEGER NOT NULL,
+    revoked_at TEXT,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX grants_live ON grants(expires_at);
+  CREATE INDEX grants_agent ON grants(agent, seq);
+  `,
   // Central policies: every pushed version, the active and shadow pointers, emergency stops and
   // what gates report of shadow versions.
   sql`

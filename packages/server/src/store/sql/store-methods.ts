@@ -1,5 +1,6 @@
 import type { StoreTx } from '../store-types.js';
 import { adminMethods } from './admin-methods.js';
+import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
 import { policyMethods } from './policy-methods.js';
 import { requestMethods } from './request-methods.js';
@@ -14,5 +15,6 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...workMethods(db),
     ...adminMethods(db),
     ...policyMethods(db),
+    ...grantMethods(db),
   };
 }

@@ -1,0 +1,2 @@
+export { jsonValue } from './json-value.js';
+export { type PreviewCall, type ResolvePreviewOptions, resolvePreview } from './resolve-preview.js';

@@ -10,6 +10,7 @@ import { HistoryPage } from './components/history-page';
 import { InboxPage } from './components/inbox-page';
 import { RequestPage } from './components/request-page';
 import { SignIn } from './components/sign-in';
+import { StopsPage } from './components/stops-page';
 import { DashboardContext, useDashboardState } from './dashboard-state';
 import { parseRoute, type Route } from './lib/hash-route';
 
@@ -76,6 +77,7 @@ function SignedIn(props: { api: ApiClient; me: Me; signOut: () => void }) {
     if (route.page === 'request') return <RequestPage id={route.id} />;
     if (route.page === 'history') return <HistoryPage />;
     if (route.page === 'audit') return <AuditPage />;
+    if (route.page === 'stops') return <StopsPage />;
     if (route.page === 'grants') return <GrantsPage />;
     return <InboxPage />;
   }, [route]);

@@ -67,6 +67,8 @@ export function createGate(options: GateOptions = {}): Gate {
   ): Promise<GateDecision> {
     let decision: PolicyDecision;
     let requiredByCaller = false;
+    // A central policy loads once at start; after that this is an already-settled promise.
+    if (policy.ready !== undefined) await policy.ready;
     try {
       decision = evaluate(input);
     } catch (error) {

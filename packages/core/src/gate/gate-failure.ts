@@ -25,6 +25,10 @@ export function denyForError(
   if (CountersignError.hasCode(error, 'idempotency_conflict')) {
     return deny('invalid', gateMessages.duplicateCall());
   }
+  // The server refuses a stopped agent's request with the operator's message: pass it on as is.
+  if (CountersignError.hasCode(error, 'forbidden') && error.details.stopped === true) {
+    return deny('policy', error.message);
+  }
   if (CountersignError.isInstance(error) && INVALID_CODES.has(error.code)) {
     return deny('invalid', gateMessages.invalid(error.message));
   }

@@ -69,8 +69,12 @@ export function buildCreateBody(
   const scope = policy?.scopeFor?.(input.toolName);
   if (scope) body.policy = { ...(rule === undefined ? {} : { rule }), ...scope };
   // The record says why a human was asked when the matching rule alone would have let it run.
-  if (rule !== undefined || requiredByCaller || reaskOf !== undefined) {
+  const origin = policy?.origin;
+  if (rule !== undefined || requiredByCaller || reaskOf !== undefined || origin !== undefined) {
     body.metadata = {
+      // A central policy: which one and which version asked (emergency stops of a policy find
+      // its pending requests by this name).
+      ...(origin === undefined ? {} : { policyName: origin.name, policyVersion: origin.version }),
       ...(rule === undefined ? {} : { policyRule: rule }),
       ...(requiredByCaller ? { requiredBy: 'caller' } : {}),
       ...(reaskOf === undefined ? {} : { reaskOf }),

@@ -1,6 +1,7 @@
 import { type PreviewDescriptor, parsePreviewPath, type ScopeRule } from '../protocol/index.js';
 import { type Condition, compileCondition, compileValueExpression } from './cel-condition.js';
-import { type CompiledRule, evaluateRules } from './evaluate-rules.js';
+import { evaluateRules } from './evaluate-rules.js';
+import { type ExplainableRule, explainRules } from './explain-policy.js';
 import { grantsToSend, resolveGrants } from './grants-scope.js';
 import { policyInvalid } from './policy-error.js';
 import type { ApprovalBlock, PolicyFile } from './policy-schema.js';
@@ -8,9 +9,7 @@ import type { ApprovalSpec, Policy, PolicyAction, PolicyDecision } from './polic
 import { createRuleIndex } from './rule-index.js';
 import type { Locator } from './yaml-locator.js';
 
-interface PolicyRule extends CompiledRule<PolicyDecision> {
-  /** The rule's tool-name globs (`*` when it names none). */
-  tools: readonly string[];
+interface PolicyRule extends ExplainableRule {
   /** The rule as a request carries it (see {@link Policy.scopeFor}). */
   scope: ScopeRule;
 }
@@ -51,6 +50,9 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     if (previewError) throw fail('approval', previewError);
     const tools = rule.tools === undefined ? ['*'] : [rule.tools].flat();
     return {
+      name,
+      line: locate(['rules', index]),
+      when: rule.when,
       tools,
       condition,
       decision: Object.freeze(decisionFor(rule.action, name, rule.message, approval)),
@@ -91,6 +93,7 @@ export function compilePolicy(file: PolicyFile, source: string, locate: Locator)
     defaultAction: file.default,
     approvalDefaults: Object.freeze(mergeApproval(file.approval, undefined)),
     evaluate: (input) => evaluateRules(candidatesFor(input.toolName), fallback, input),
+    explain: (input) => explainRules(source, rules, candidatesFor(input.toolName), fallback, input),
     scopeFor: (toolName) => ({
       rules: candidatesFor(toolName).map((rule) => rule.scope),
       default: {

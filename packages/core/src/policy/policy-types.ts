@@ -6,6 +6,7 @@ import type {
   RequestPolicy,
   ToolAnnotations,
 } from '../protocol/index.js';
+import type { PolicyExplanation } from './explain-policy.js';
 
 /** What a policy decides for a tool call. */
 export type PolicyAction = 'allow' | 'deny' | 'require';
@@ -77,6 +78,18 @@ export interface PolicyDecision {
 export interface Policy {
   /** Decides one call: synchronous, no I/O. Rules in file order, first match wins, then `default`. */
   evaluate(input: PolicyInput): PolicyDecision;
+  /**
+   * Explains one call: every rule, whether its tools matched, what its condition gave, which rule
+   * decided. Its `decision` is always the one `evaluate` returns. Absent on hand-written policies.
+   */
+  explain?(input: PolicyInput): PolicyExplanation;
+  /**
+   * For a policy that loads asynchronously (`remotePolicy`): resolves once it is loaded or has
+   * failed to load. The gate waits for it before its first decision.
+   */
+  readonly ready?: Promise<unknown>;
+  /** For a central policy: its name and the version deciding now, recorded in each request. */
+  readonly origin?: { name: string; version: number } | undefined;
   /** The file (or label) it was loaded from, for messages. */
   readonly source: string;
   /** The number of rules. */

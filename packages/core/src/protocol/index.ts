@@ -1,4 +1,30 @@
 export { approversOf, type DecidedRequest, standingArgs } from './approvals.js';
+export {
+  type ControlPolicy,
+  type ControlState,
+  controlPolicySchema,
+  controlStateSchema,
+  type PolicyVersion,
+  type PushPolicyBody,
+  policyListSchema,
+  policyNameSchema,
+  policySummarySchema,
+  policyVersionBodySchema,
+  policyVersionListSchema,
+  policyVersionSchema,
+  pushPolicyBodySchema,
+  type ShadowReportBody,
+  type Stop,
+  shadowReportBodySchema,
+  shadowReportListSchema,
+  shadowReportSchema,
+  stopBodySchema,
+  stopListSchema,
+  stoppedMessage,
+  stopResultSchema,
+  stopSchema,
+  stopScopeSchema,
+} from './central-policy.js';
 export { durationSchema, formatDuration, MAX_DURATION_MS, parseDuration } from './duration.js';
 export {
   type ApiErrorBody,

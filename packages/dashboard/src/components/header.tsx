@@ -32,6 +32,11 @@ export function Header(props: { route: Route }) {
         <a href={routeHash({ page: 'audit' })} aria-current={current('audit')}>
           Audit
         </a>
+        {me.role === 'admin' && (
+          <a href={routeHash({ page: 'stops' })} aria-current={current('stops')}>
+            Emergency stop
+          </a>
+        )}
       </nav>
       <div class="session">
         <span class={`stream stream-${stream}`} role="status">

@@ -7,6 +7,7 @@ describe('hash routes', () => {
       { page: 'inbox' as const },
       { page: 'history' as const },
       { page: 'audit' as const },
+      { page: 'stops' as const },
       { page: 'request' as const, id: 'req/odd id' },
     ]) {
       expect(parseRoute(routeHash(route))).toEqual(route);

@@ -3,6 +3,7 @@ export type Route =
   | { page: 'inbox' }
   | { page: 'history' }
   | { page: 'audit' }
+  | { page: 'stops' }
   | { page: 'grants' }
   | { page: 'request'; id: string };
 
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (request?.[1]) return { page: 'request', id: decodeURIComponent(request[1]) };
   if (path === '/history') return { page: 'history' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/stops') return { page: 'stops' };
   if (path === '/grants') return { page: 'grants' };
   return { page: 'inbox' };
 }

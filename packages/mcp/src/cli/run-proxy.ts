@@ -4,6 +4,7 @@ import {
   loadPolicy,
   type Policy,
   PolicyInvalidError,
+  remotePolicy,
 } from '@countersign/core';
 import { listenForMetrics } from '@countersign/core/telemetry';
 import { collectDefaultMetrics } from 'prom-client';
@@ -19,8 +20,19 @@ import { connectCountersign } from './connect-countersign.js';
 import type { ProxyCommand } from './parse-args.js';
 import { unmatchedRuleWarnings } from './unmatched-rules.js';
 
-async function readPolicy(file: string | undefined): Promise<Policy> {
+async function readPolicy(file: string | undefined, logger: Logger): Promise<Policy> {
   if (file === undefined) return DEFAULT_POLICY;
+  if (file.startsWith('server:')) {
+    // A central policy: followed live from COUNTERSIGN_URL; unreachable at start means every call
+    // is denied (COUNTERSIGN_POLICY_CACHE names a file whose last copy may run instead).
+    const cacheFile = process.env.COUNTERSIGN_POLICY_CACHE;
+    const policy = remotePolicy(file.slice('server:'.length), {
+      ...(cacheFile ? { cacheFile } : {}),
+      log: (message) => logger.warn(message),
+    });
+    await policy.ready;
+    return policy;
+  }
   try {
     return await loadPolicy(file);
   } catch (error) {
@@ -40,7 +52,7 @@ async function upstreamSpecs(command: ProxyCommand): Promise<UpstreamSpec[]> {
 
 /** Starts the gating proxy from parsed CLI options; rejects with a {@link StartupError}. */
 export async function runProxy(command: ProxyCommand, logger: Logger): Promise<ServingMcp> {
-  const policy = await readPolicy(command.policyFile);
+  const policy = await readPolicy(command.policyFile, logger);
   const specs = await upstreamSpecs(command);
   const store = await PendingCallStore.open(command.stateFile);
   let service: Awaited<ReturnType<typeof connectCountersign>> | undefined;

@@ -13,6 +13,8 @@ Usage:
 
 Options:
   --policy FILE              Countersign policy (YAML or JSON).
+  --policy server:NAME       The central policy NAME, followed live from COUNTERSIGN_URL
+                             (COUNTERSIGN_POLICY_CACHE=FILE: run its last copy if the server is down).
   --config FILE              Upstreams: {"mcpServers": {"name": {"command", "args", "env"} | {"url"}}};
                              with two or more, their tools are exposed as name__tool;
                              a single upstream keeps its tool names unprefixed.

@@ -2,10 +2,13 @@ import { CountersignError, type Grant, isErrorCode } from '@countersign/core/pro
 import type { Backend } from './backend.js';
 import { CliError } from './cli-support.js';
 
-/** Talks to a running server at `url` with an API key. */
-export function remoteBackend(url: string, apiKey: string): Backend {
+/** Sends one API call to `url` with an API key; a non-2xx answer throws its error code and message. */
+export type ApiCall = (method: string, path: string, body?: unknown) => Promise<Response>;
+
+/** An {@link ApiCall} to the server at `url`. */
+export function apiCaller(url: string, apiKey: string): ApiCall {
   const base = url.replace(/\/+$/, '');
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  return async function call(method, path, body) {
     let response: Response;
     try {
       response = await fetch(base + path, {
@@ -33,7 +36,12 @@ export function remoteBackend(url: string, apiKey: string): Backend {
     const message =
       typeof parsed.error?.message === 'string' ? parsed.error.message : `HTTP ${response.status}`;
     throw new CountersignError(isErrorCode(code) ? code : 'invalid_response', { message });
-  }
+  };
+}
+
+/** Talks to a running server at `url` with an API key. */
+export function remoteBackend(url: string, apiKey: string): Backend {
+  const call = apiCaller(url, apiKey);
   const json = async <T>(method: string, path: string, body?: unknown) =>
     (await (await call(method, path, body)).json()) as T;
   return {

@@ -29,6 +29,12 @@ const USAGE = `Usage: countersign <command>
   login --url URL    sign in with the server's identity provider (device code); ls, approve and
                      reject then use that login when no key is given
   logout [--url URL] end that login
+  policy test FILE CASES.yaml [--json]   (expected allow/deny/require; exit 1 on a mismatch)
+  policy explain FILE --tool T [--args JSON] [--context JSON] [--run ID] [--json]
+  policy push FILE --name NAME | ls [NAME] | show NAME[@VERSION] | diff NAME A B
+  policy rollback NAME VERSION | shadow NAME@VERSION | shadow NAME off | shadow-report NAME
+  stop --all | --agent NAME | --policy NAME [--reason TEXT]   stop --list
+  resume --all | --agent NAME | --policy NAME       (policy and stop commands need a running server)
 Request and audit commands talk to COUNTERSIGN_URL with COUNTERSIGN_API_KEY (or --url/--key),
 or work offline on --db FILE or --database-url URL (acting as admin "cli", or --as NAME);
 COUNTERSIGN_DATABASE_URL alone (no COUNTERSIGN_URL) also works offline. Add --json for scripts.`;
@@ -49,6 +55,9 @@ const COMMANDS: Record<string, Command> = {
     (await import('./command-requests.js')).requestsCommand('reject', args, io),
   tail: async (args, io) => (await import('./command-tail.js')).tailCommand(args, io),
   audit: async (args, io) => (await import('./command-audit.js')).auditCommand(args, io),
+  policy: async (args, io) => (await import('./command-policy.js')).policyCommand(args, io),
+  stop: async (args, io) => (await import('./command-stop.js')).stopCommand('stop', args, io),
+  resume: async (args, io) => (await import('./command-stop.js')).stopCommand('resume', args, io),
   grants: async (args, io) => (await import('./command-grants.js')).grantsCommand(args, io),
   login: async (args, io) => (await import('./command-login.js')).loginCommand(args, io),
   logout: async (args, io) => (await import('./command-login.js')).logoutCommand(args, io),

@@ -258,3 +258,23 @@ export function textListType(label: string): OptionType<string[]> {
     show: asIs,
   };
 }
+/** A list of assignees (`user:NAME`, `group:NAME`), comma separated as text. */
+export const assigneeListType: OptionType<string[]> = {
+  label: 'list of assignees',
+  schema: checked((value) => {
+    if (!Array.isArray(value))
+      return new Problem(`must be a list of assignees, not ${shown(value)}`);
+    const bad = value.find(
+      (entry) => typeof entry !== 'string' || !/^(user|group):[^\s,]{1,128}$/.test(entry),
+    );
+    return bad === undefined
+      ? (value as string[])
+      : new Problem(`must name user:NAME or group:NAME, not ${shown(bad)}`);
+  }),
+  fromText: (text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  show: asIs,
+};

@@ -12,6 +12,7 @@ import {
 } from '../slack/slack-option-types.js';
 import { type ConfigOf, option, treeSchema } from './option-tree.js';
 import {
+  assigneeListType,
   booleanType,
   choiceType,
   durationType,
@@ -521,6 +522,30 @@ export const SERVER_OPTIONS = {
       secret: true,
       description:
         'Serve `GET /metrics` on the API port too, to `Authorization: Bearer <token>` only (at least 16 characters).',
+    }),
+  },
+  policyApproval: {
+    required: option({
+      type: booleanType,
+      default: false,
+      flag: 'policy-approval',
+      env: 'COUNTERSIGN_POLICY_APPROVAL',
+      description:
+        'A `policy push` opens a review request showing the diff; the new version becomes active only once it is approved.',
+    }),
+    assignees: option({
+      type: assigneeListType,
+      default: [],
+      flag: 'policy-approval-assignees',
+      env: 'COUNTERSIGN_POLICY_APPROVAL_ASSIGNEES',
+      description: 'Who may approve a policy push, e.g. `group:security`; empty: any reviewer.',
+    }),
+    quorum: option({
+      type: integerType(1),
+      default: 1,
+      flag: 'policy-approval-quorum',
+      env: 'COUNTERSIGN_POLICY_APPROVAL_QUORUM',
+      description: 'How many distinct approvals a policy push needs.',
     }),
   },
 };

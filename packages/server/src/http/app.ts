@@ -18,6 +18,8 @@ import {
 } from '../observability/metrics-endpoint.js';
 import { ServerMetrics } from '../observability/server-metrics.js';
 import { type ReceiptOptions, receiptIssuerFor } from '../receipts/receipt-options.js';
+import type { PolicyApprovalOptions } from '../service/central-policies.js';
+import { ControlHub } from '../service/control-hub.js';
 import { EventBus } from '../service/event-bus.js';
 import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
@@ -43,10 +45,12 @@ import { keyRoutes, webhookRoutes } from './routes-admin.js';
 import { ambedoRoutes } from './routes-ambedo.js';
 import { auditRoutes } from './routes-audit.js';
 import { authRoutes } from './routes-auth.js';
+import { controlRoutes, stopRoutes } from './routes-control.js';
 import { grantRoutes } from './routes-grants.js';
 import { longLivedRoutes } from './routes-long-lived.js';
 import { metaRoutes } from './routes-meta.js';
 import { notificationRoutes, requestNotificationRoutes } from './routes-notifications.js';
+import { policyRoutes } from './routes-policies.js';
 import { executionRoutes, jwksRoutes, receiptRoutes } from './routes-receipts.js';
 import { requestRoutes } from './routes-requests.js';
 import { userRoutes } from './routes-users.js';
@@ -170,6 +174,13 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** A pino logger to use instead of the one {@link logLevel} makes (code only). */
   logger?: Logger;
+  /**
+   * Guards central policies with Countersign itself: when `required`, `policy push` opens a review
+   * request (the diff in its context) for `assignees` (empty: any reviewer) with `quorum`
+   * approvals, and the new version becomes active only once it is approved. Default: off, a push
+   * activates at once.
+   */
+  policyApproval?: { required?: boolean; assignees?: readonly string[]; quorum?: number };
 }
 
 /** What the services of an app or a running server work on: storage, time and live events. */
@@ -244,9 +255,11 @@ export function buildApp(
         () => context.notifier?.publicUrl,
       )
     : undefined;
+  const control = new ControlHub(options.store);
   const context: ServiceContext = {
     store: options.store,
     maxGrantLifetimeMs,
+    control,
     clock,
     bus: options.bus ?? new EventBus(),
     inputLimits,
@@ -353,6 +366,9 @@ export function buildApp(
   api.route('/users', userRoutes(context));
   api.route('/notifications', notificationRoutes(context));
   api.route('/receipts', receiptRoutes(context));
+  api.route('/policies', policyRoutes(context, policyApprovalOf(options.policyApproval)));
+  api.route('/control', controlRoutes(context, control, keepAlive));
+  api.route('/stops', stopRoutes(context));
   app.route('/v1', api);
 
   const ambedo = new Hono<AppEnv>();
@@ -372,4 +388,13 @@ export function buildApp(
     ...(metrics ? { metrics } : {}),
     ...(logger ? { logger } : {}),
   };
+}
+
+function policyApprovalOf(option: AppOptions['policyApproval']): PolicyApprovalOptions | undefined {
+  if (!option?.required) return undefined;
+  const quorum = option.quorum ?? 1;
+  if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > 20) {
+    throw fail('validation_failed', 'policyApproval.quorum must be a whole number from 1 to 20');
+  }
+  return { assignees: [...(option.assignees ?? [])], quorum };
 }

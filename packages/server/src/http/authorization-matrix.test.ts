@@ -106,6 +106,33 @@ const ROUTES: Route[] = [
     expect: [401, 400, 400, 400, 400, 400],
   },
   { method: 'GET', path: '/.well-known/jwks.json', expect: [200, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: '/v1/policies', expect: [401, 403, 403, 403, 403, 200] },
+  {
+    method: 'POST',
+    path: '/v1/policies/matrix/versions',
+    body: { text: 'version: 1\n' },
+    expect: [401, 403, 403, 403, 403, 201],
+  },
+  { method: 'GET', path: '/v1/policies/matrix/versions', expect: [401, 403, 403, 403, 403, 200] },
+  {
+    method: 'POST',
+    path: '/v1/policies/matrix/shadow-reports',
+    body: { activeVersion: 1, shadowVersion: 1, evaluations: 1, disagreements: 0, samples: [] },
+    expect: [401, 204, 204, 403, 403, 204],
+  },
+  { method: 'GET', path: '/v1/control?policy=matrix', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: '/v1/stops', expect: [401, 403, 403, 403, 403, 200] },
+  {
+    method: 'POST',
+    path: '/v1/stops',
+    body: { scope: 'policy:matrix', reason: 'drill' },
+    expect: [401, 403, 403, 403, 403, 201],
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/stops/policy%3Anothing',
+    expect: [401, 403, 403, 403, 403, 404],
+  },
 ];
 
 let h: Harness;

@@ -28,6 +28,9 @@ beforeAll(async () => {
       { 'x-api-key': h.keys.agent },
     )
   ).body.intent_id;
+  await h.call(h.keys.admin, 'POST', '/v1/policies/payments/versions', {
+    text: 'version: 1\ndefault: allow\n',
+  });
   requestId = (
     await h.call(h.keys.agent, 'POST', '/v1/requests', {
       action: 'fuzz',
@@ -161,13 +164,23 @@ describe('bad input', () => {
       '/v1/requests/:id/execution',
       '/v1/receipts/:id/consume',
       '/.well-known/jwks.json',
+      '/v1/policies',
+      '/v1/policies/:id/versions',
+      '/v1/policies/:id/versions/:id',
+      '/v1/policies/:id/rollback',
+      '/v1/policies/:id/shadow',
+      '/v1/policies/:id/shadow-reports',
+      '/v1/control',
+      '/v1/control/stream',
+      '/v1/stops',
+      '/v1/stops/:id',
     ];
     const segment = fc.oneof(
       fc.constant(requestId),
       fc.constant(intentId),
       fc.uuid(),
       fc.string({ maxLength: 20 }),
-      fc.constantFrom('%', '..', '%00', 'req_x'),
+      fc.constantFrom('%', '..', '%00', 'req_x', 'payments', 'agent:bot', 'all'),
     );
     const query = fc.dictionary(
       fc.constantFrom(
@@ -186,6 +199,7 @@ describe('bad input', () => {
         'after',
         'active',
         'owner_agent',
+        'policy',
         'x',
       ),
       fc.oneof(
@@ -256,6 +270,15 @@ describe('bad input', () => {
               fc.constant('eyJhbGciOiJFZERTQSJ9.e30.AAAA'),
               fc.constant('a.b.c'),
             ),
+            text: fc.constantFrom('version: 1\n', 'version: 2', 'rules: [', '{}'),
+            file: fc.string({ maxLength: 10 }),
+            version: fc.oneof(fc.integer(), fc.constant('1')),
+            scope: fc.constantFrom('all', 'agent:bot', 'policy:payments', 'policy:Bad', 'x'),
+            activeVersion: fc.integer(),
+            shadowVersion: fc.integer(),
+            evaluations: fc.integer(),
+            disagreements: fc.integer(),
+            samples: fc.array(fc.object(), { maxLength: 2 }),
           },
           { requiredKeys: [] },
         )

@@ -4,6 +4,7 @@ import { pauseListQuerySchema } from './ambedo-schemas.js';
 import { auditQuerySchema } from './audit-schemas.js';
 import { notificationQuerySchema } from './notification-schemas.js';
 import { componentRef, componentSchemas } from './openapi-components.js';
+import { controlPaths } from './openapi-control.js';
 import {
   ERROR_RESPONSES,
   eventStream,
@@ -404,7 +405,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     security: [{ bearer: [] }, { sessionCookie: [] }],
-    paths: { ...paths(), ...axme.paths, ...slackOpenApi() },
+    paths: { ...paths(), ...controlPaths(), ...axme.paths, ...slackOpenApi() },
   };
   return cached;
 }

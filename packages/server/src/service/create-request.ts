@@ -6,12 +6,13 @@ import {
   type CreateRequestBody,
   canonicalJson,
   parseDuration,
+  stoppedMessage,
 } from '@countersign/core/protocol';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
 import { currentTraceparent } from '../observability/server-tracing.js';
-import type { Job } from '../store/store-types.js';
+import type { Job, StoreTx } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { approveByGrant, matchingGrants } from './apply-grant.js';
@@ -112,6 +113,25 @@ function assertSchemaSize(schema: object, path: string, limits: ResolvedInputLim
   }
 }
 
+/**
+ * A stopped agent opens no new request: its gate denies before asking, and this closes the gap
+ * for a gate that has not heard of the stop yet or does not follow the server.
+ */
+async function assertNotStopped(
+  tx: StoreTx,
+  principal: Principal,
+  body: CreateRequestBody,
+): Promise<void> {
+  const policyName = body.metadata?.policyName;
+  const stop = (await tx.listStops()).find(
+    (candidate) =>
+      candidate.scope === 'all' ||
+      candidate.scope === principal.id ||
+      (typeof policyName === 'string' && candidate.scope === `policy:${policyName}`),
+  );
+  if (stop) throw fail('forbidden', stoppedMessage(stop), { stopped: true, scope: stop.scope });
+}
+
 /** The result of a create: the request and whether it was an idempotent replay. */
 export interface CreateResult {
   request: ApprovalRequest;
@@ -179,6 +199,7 @@ export async function createRequest(
         return { request: original, replayed: true };
       }
     }
+    if (principal.role === 'agent') await assertNotStopped(tx, principal, body);
     const { request, jobs } = buildRequest(body, principal.id, context.clock.now());
     const traceparent = currentTraceparent(options.traceparent);
     if (traceparent !== undefined) request.traceparent = traceparent;

@@ -8,6 +8,7 @@ import type { StoreTx } from '../store/store-types.js';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.js';
 import { attachReceipt } from './attach-receipt.js';
 import type { ServiceContext } from './service-context.js';
+import { settlePolicyPush } from './settle-policy-push.js';
 
 /** One state change of a request. */
 export interface Change {
@@ -67,6 +68,8 @@ export async function recordChange(
   });
   await enqueueWebhooks(tx, event, context.clock.now());
   await enqueueNotifications(context, tx, event);
+  // A finished policy review activates (or rejects) its version in this same transaction.
+  await settlePolicyPush(context, tx, request);
   tx.afterCommit(() => {
     const outcome = data.outcome as string | undefined;
     context.metrics?.changed(request, change.type, change.channel, outcome);

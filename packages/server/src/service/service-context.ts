@@ -5,6 +5,7 @@ import type { ReceiptIssuer } from '../receipts/receipt-signer.js';
 import type { Store } from '../store/store-types.js';
 import type { HostResolver } from '../webhooks/callback-addresses.js';
 import type { CallbackHostList } from '../webhooks/callback-hosts.js';
+import type { ControlHub } from './control-hub.js';
 import type { EventBus } from './event-bus.js';
 import type { ResolvedInputLimits } from './input-limits.js';
 import type { SchemaChecker } from './schema-checker.js';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   allowLinkLocalCallbacks?: boolean;
   /** Resolves callback host names to all their addresses (default `systemResolver`). */
   callbackResolver?: HostResolver;
+  /** Announces policy, shadow and stop changes to the gates' control streams. */
+  control?: ControlHub;
   /** The longest lifetime a grant may have, in ms (default 24 hours). */
   maxGrantLifetimeMs?: number;
   /** Signs the decision receipt of every approved tool call (unset: approvals carry none). */

@@ -216,3 +216,21 @@ export const userColumns = (user: UserRecord) => ({
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
 });
+/** The central-policy, emergency-stop and shadow-report methods of a store. */
+export type PolicyMethods = Pick<
+  StoreTx,
+  | 'insertPolicyVersion'
+  | 'getPolicyVersion'
+  | 'listPolicyVersions'
+  | 'latestPolicyVersion'
+  | 'setPolicyVersionState'
+  | 'getPolicyHead'
+  | 'listPolicyHeads'
+  | 'savePolicyHead'
+  | 'listStops'
+  | 'saveStop'
+  | 'deleteStop'
+  | 'getShadowReport'
+  | 'listShadowReports'
+  | 'saveShadowReport'
+>;

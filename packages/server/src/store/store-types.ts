@@ -4,6 +4,13 @@ import type {
   RequestKind,
   RequestStatus,
 } from '@countersign/core/protocol';
+import type {
+  PolicyHeadRecord,
+  PolicyVersionRecord,
+  PolicyVersionState,
+  ShadowReportRecord,
+  StopRecord,
+} from './policy-records.js';
 
 /** A role an API key carries. */
 export type Role = 'agent' | 'reviewer' | 'admin';
@@ -430,6 +437,28 @@ export interface StoreTx {
 
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
+
+  insertPolicyVersion(record: PolicyVersionRecord): Promise<void>;
+  getPolicyVersion(name: string, version: number): Promise<PolicyVersionRecord | undefined>;
+  /** Every version of a policy, oldest first. */
+  listPolicyVersions(name: string): Promise<PolicyVersionRecord[]>;
+  /** The highest version number of a policy (0 when it has none). */
+  latestPolicyVersion(name: string): Promise<number>;
+  /** Settles a `proposed` version; false when it was not proposed (already settled). */
+  setPolicyVersionState(name: string, version: number, state: PolicyVersionState): Promise<boolean>;
+  getPolicyHead(name: string): Promise<PolicyHeadRecord | undefined>;
+  listPolicyHeads(): Promise<PolicyHeadRecord[]>;
+  savePolicyHead(head: PolicyHeadRecord): Promise<void>;
+  listStops(): Promise<StopRecord[]>;
+  saveStop(stop: StopRecord): Promise<void>;
+  deleteStop(scope: string): Promise<boolean>;
+  getShadowReport(
+    name: string,
+    activeVersion: number,
+    shadowVersion: number,
+  ): Promise<ShadowReportRecord | undefined>;
+  listShadowReports(name: string): Promise<ShadowReportRecord[]>;
+  saveShadowReport(report: ShadowReportRecord): Promise<void>;
 
   /** Runs `callback` once the surrounding transaction commits (never if it rolls back). */
   afterCommit(callback: () => void): void;

@@ -57,6 +57,7 @@ export async function createHarness(
     | 'allowLinkLocalCallbacks'
     | 'callbackResolver'
     | 'inputLimits'
+    | 'policyApproval'
     | 'maxGrantLifetimeMs'
     | 'slack'
     | 'receipts'

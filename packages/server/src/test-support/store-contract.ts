@@ -2,6 +2,7 @@ import type { ApprovalRequest } from '@countersign/core/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../audit/audit-chain.js';
 import type { OutboxMessage, Store } from '../store/store-types.js';
+import { describePolicyStoreContract } from './policy-store-contract.js';
 
 /** Opens a fresh, empty store and the function that disposes of it. */
 export type StoreFactory = () => Promise<{ store: Store; dispose(): Promise<void> }>;
@@ -58,6 +59,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     beforeEach(async () => {
       ({ store, dispose } = await makeStore());
     });
+    describePolicyStoreContract(() => store);
     afterEach(async () => {
       await dispose();
     });

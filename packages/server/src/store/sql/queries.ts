@@ -197,3 +197,43 @@ export const BACKLOG = {
   outbox: sql`SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox
     WHERE status = 'pending'`,
 };
+
+export const POLICY_VERSIONS = {
+  insert: sql`INSERT INTO policy_versions (name, version, text, file, author, created_at, state,
+    request_id) VALUES (:name, :version, :text, :file, :author, :createdAt, :state, :requestId)`,
+  get: sql`SELECT * FROM policy_versions WHERE name = :name AND version = :version`,
+  list: sql`SELECT * FROM policy_versions WHERE name = :name ORDER BY version`,
+  latest: sql`SELECT MAX(version) AS version FROM policy_versions WHERE name = :name`,
+  // Only a proposed version changes state, once: replicas racing to settle it cannot both win.
+  setState: sql`UPDATE policy_versions SET state = :state WHERE name = :name
+    AND version = :version AND state = 'proposed'`,
+};
+
+export const POLICIES = {
+  get: sql`SELECT * FROM policies WHERE name = :name`,
+  list: sql`SELECT * FROM policies ORDER BY name`,
+  save: sql`INSERT INTO policies (name, active_version, shadow_version, updated_at)
+    VALUES (:name, :activeVersion, :shadowVersion, :updatedAt)
+    ON CONFLICT (name) DO UPDATE SET active_version = excluded.active_version,
+    shadow_version = excluded.shadow_version, updated_at = excluded.updated_at`,
+};
+
+export const STOPS = {
+  list: sql`SELECT scope, reason, actor, at FROM stops ORDER BY scope`,
+  save: sql`INSERT INTO stops (scope, reason, actor, at) VALUES (:scope, :reason, :actor, :at)
+    ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason, actor = excluded.actor,
+    at = excluded.at`,
+  delete: sql`DELETE FROM stops WHERE scope = :scope`,
+};
+
+export const SHADOW_REPORTS = {
+  get: sql`SELECT * FROM shadow_reports WHERE name = :name AND active_version = :activeVersion
+    AND shadow_version = :shadowVersion`,
+  list: sql`SELECT * FROM shadow_reports WHERE name = :name ORDER BY updated_at DESC`,
+  save: sql`INSERT INTO shadow_reports (name, active_version, shadow_version, disagreements,
+    evaluations, samples, updated_at) VALUES (:name, :activeVersion, :shadowVersion,
+    :disagreements, :evaluations, :samples, :updatedAt)
+    ON CONFLICT (name, active_version, shadow_version) DO UPDATE SET
+    disagreements = excluded.disagreements, evaluations = excluded.evaluations,
+    samples = excluded.samples, updated_at = excluded.updated_at`,
+};

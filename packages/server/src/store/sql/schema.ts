@@ -190,4 +190,36 @@ export const MIGRATIONS: readonly Query[] = [
     consumed_at TEXT NOT NULL
   );
   `,
+  // Central policies: every pushed version, the active and shadow pointers, emergency stops and
+  // what gates report of shadow versions.
+  sql`
+  CREATE TABLE policy_versions (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    file TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    request_id TEXT,
+    PRIMARY KEY (name, version)
+  );
+  CREATE TABLE policies (
+    name TEXT PRIMARY KEY,
+    active_version INTEGER,
+    shadow_version INTEGER,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE stops (scope TEXT PRIMARY KEY, reason TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL);
+  CREATE TABLE shadow_reports (
+    name TEXT NOT NULL,
+    active_version INTEGER NOT NULL,
+    shadow_version INTEGER NOT NULL,
+    disagreements ${bigint} NOT NULL,
+    evaluations ${bigint} NOT NULL,
+    samples TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (name, active_version, shadow_version)
+  );
+  `,
 ];

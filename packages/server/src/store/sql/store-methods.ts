@@ -2,6 +2,7 @@ import type { StoreTx } from '../store-types.js';
 import { adminMethods } from './admin-methods.js';
 import { grantMethods } from './grant-methods.js';
 import { logMethods } from './log-methods.js';
+import { policyMethods } from './policy-methods.js';
 import { receiptMethods } from './receipt-methods.js';
 import { requestMethods } from './request-methods.js';
 import { sessionMethods } from './session-methods.js';
@@ -17,6 +18,7 @@ export function storeMethods(db: SqlSession): Omit<StoreTx, 'afterCommit'> {
     ...logMethods(db),
     ...workMethods(db),
     ...adminMethods(db),
+    ...policyMethods(db),
     ...grantMethods(db),
     ...userMethods(db),
     ...sessionMethods(db),

@@ -5,6 +5,7 @@ import {
   renderPreviewText,
 } from '@countersign/core/protocol';
 import sanitize from 'sanitize-html';
+import { escapeHtml } from '../notify/request-facts.js';
 
 /** A preview short enough for a notification, in each form a channel takes. */
 export interface CompactPreview {
@@ -53,16 +54,6 @@ const EMAIL_HTML: sanitize.IOptions = {
 };
 
 const SLACK_TEXT_MAX = 2800;
-
-/** Text with the characters HTML gives meaning to escaped. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** An agent's HTML as a mail client may show it (no script, image, style or form survives). */
 export function sanitizeEmailHtml(html: string): string {

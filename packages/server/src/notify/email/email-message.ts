@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApprovalRequest } from '@countersign/core/protocol';
+import { compactPreview } from '../../preview/compact-preview.js';
 import type { NotificationDelivery } from '../notification-types.js';
 import {
   describePrincipal,
@@ -56,11 +57,23 @@ interface Section {
   title: string;
   body: string;
   pre?: boolean;
+  /** Already safe HTML for the HTML body (escaped or sanitized); `body` is the text version. */
+  html?: string;
 }
 
 function sections(request: ApprovalRequest): Section[] {
   const found: Section[] = [];
   if (request.question) found.push({ title: 'Question', body: request.question });
+  // The call as its effect first (the email it sends, the diff it writes); the arguments follow.
+  const preview = compactPreview(request, MAX_JSON_CHARS);
+  if (preview) {
+    const more = preview.truncated ? '\n(cut: open the request for the whole preview)' : '';
+    found.push({
+      title: 'Preview',
+      body: `${preview.text}${more}`,
+      html: `${preview.html}${more ? `<p>${escapeHtml(more.trim())}</p>` : ''}`,
+    });
+  }
   if (request.tool) {
     const args = prettyJson(request.tool.args, MAX_JSON_CHARS);
     found.push({
@@ -119,9 +132,11 @@ ${parts
   .map(
     (part) =>
       `<h3 style="font-size:1em">${escapeHtml(part.title)}</h3>${
-        part.pre
-          ? `<pre style="white-space:pre-wrap;background:#f4f4f4;padding:.5em">${escapeHtml(part.body)}</pre>`
-          : `<p>${escapeHtml(part.body)}</p>`
+        part.html !== undefined
+          ? part.html
+          : part.pre
+            ? `<pre style="white-space:pre-wrap;background:#f4f4f4;padding:.5em">${escapeHtml(part.body)}</pre>`
+            : `<p>${escapeHtml(part.body)}</p>`
       }`,
   )
   .join('\n')}

@@ -206,6 +206,24 @@ describe('GET /metrics', () => {
     expect(await allowed.text()).toContain('# TYPE countersign_requests_created_total counter');
   });
 
+  it('counts the emergency stops in force by scope kind, so an alert sees one', async () => {
+    server = await startTestServer({ metrics: { port: 0 } });
+    expect(sample(await scrape(), 'countersign_emergency_stops_active', { scope: 'all' })).toBe(0);
+    expect(
+      (await call(server.adminKey, 'POST', '/v1/stops', { scope: 'agent:bot', reason: 'loop' }))
+        .status,
+    ).toBe(201);
+    expect((await call(server.adminKey, 'POST', '/v1/stops', { scope: 'all' })).status).toBe(201);
+    let text = await scrape();
+    expect(sample(text, 'countersign_emergency_stops_active', { scope: 'all' })).toBe(1);
+    expect(sample(text, 'countersign_emergency_stops_active', { scope: 'agent' })).toBe(1);
+    expect(sample(text, 'countersign_emergency_stops_active', { scope: 'policy' })).toBe(0);
+    expect((await call(server.adminKey, 'DELETE', '/v1/stops/all')).status).toBe(204);
+    text = await scrape();
+    expect(sample(text, 'countersign_emergency_stops_active', { scope: 'all' })).toBe(0);
+    expect(sample(text, 'countersign_emergency_stops_active', { scope: 'agent' })).toBe(1);
+  });
+
   it('is off by default', async () => {
     server = await startTestServer();
     expect(server.server.metrics).toBeUndefined();

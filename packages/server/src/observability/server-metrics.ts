@@ -113,6 +113,20 @@ export class ServerMetrics {
       registers,
     });
     this.#storeGauges(store, clock, registers);
+    new Gauge({
+      name: 'countersign_emergency_stops_active',
+      help: 'Emergency stops in force, by scope kind (all, agent, policy): alert on any',
+      labelNames: ['scope'],
+      registers,
+      async collect() {
+        const stops = await store.read((tx) => tx.listStops());
+        // The kind only: agent and policy names are not bounded.
+        for (const kind of ['all', 'agent', 'policy']) {
+          const count = stops.filter((stop) => stop.scope.split(':')[0] === kind).length;
+          this.set({ scope: kind }, count);
+        }
+      },
+    });
     const waiters = (): LiveWaiterCounts => this.#liveWaiters();
     new Gauge({
       name: 'countersign_live_waiters',

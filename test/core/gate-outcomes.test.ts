@@ -76,6 +76,9 @@ describe('gate outcomes against the real server', () => {
       rule: 'transfers',
       approvedBy: ['user:alice'],
       comment: 'ok',
+      // The server's signed proof of this approval, for the tool to check.
+      receipt: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      receiptId: expect.stringMatching(/^rct_/),
     });
     expect(tool.runs).toEqual([args]);
   });

@@ -4,12 +4,8 @@ import * as adapter from './index.js';
 describe('@countersign/core/adapter', () => {
   it('exports the kit the adapters share, by name', () => {
     expect(Object.keys(adapter).sort()).toEqual([
-      'PREVIEW_META_KEY',
-      'invalidOptions',
-      'isJsonObject',
-      'resolveGate',
-      'toolPreview',
       'APPROVAL_KEY',
+      'PREVIEW_META_KEY',
       'approvalOf',
       'beginReported',
       'endReported',
@@ -18,6 +14,7 @@ describe('@countersign/core/adapter', () => {
       'resolveGate',
       'runReported',
       'toolApprovalInfo',
+      'toolPreview',
       'withApprovalOf',
     ]);
   });

@@ -236,7 +236,7 @@ describe('countersign serve --smtp-url', () => {
     expect(await refused.done).toBe(1);
     expect(refused.err).toHaveLength(1);
     expect(refused.err[0]).toMatch(
-      /^countersign serve: validation_failed: --smtp-url \(COUNTERSIGN_SMTP_URL\): cannot use the SMTP relay smtp:\/\/u:\*\*\*@127\.0\.0\.1:1/,
+      /^countersign serve: --smtp-url \(COUNTERSIGN_SMTP_URL\): cannot use the SMTP relay smtp:\/\/u:\*\*\*@127\.0\.0\.1:1/,
     );
     expect(refused.err[0]).not.toContain('hunter2');
     const printed = start(['serve', '--print-config'], {

@@ -52,6 +52,7 @@ describe('server configuration from flags, environment and file', () => {
         giveUpAfterMs: 25 * 3_600_000,
         requestTimeoutMs: 10_000,
       },
+      groupCommit: { maxBatch: 64, maxWaitMs: 2 },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));
     // The effective configuration is what startServer takes, and the exported schema agrees.

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { storeMethods } from './sql/store-methods.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
@@ -15,11 +16,15 @@ export interface SqliteStoreOptions {
    * the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
+  /** How many concurrent changes share one commit, and how long a batch may stay open. */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
- * Opens (creating and migrating if needed) a SQLite store in WAL mode. One connection; transactions
- * are queued so each runs alone, and each state change commits with its audit entry and outbox rows.
+ * Opens (creating and migrating if needed) a SQLite store in WAL mode. One connection; reads and
+ * batches of transactions are queued so each runs alone. Transactions that arrive while one runs
+ * share its commit (and its fsync), each in its own savepoint, so each state change still commits
+ * with its audit entry and outbox rows, and fails alone.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -50,26 +55,47 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
 
-  function txFor(callbacks: (() => void)[]): StoreTx {
-    return { ...writing, afterCommit: (callback) => callbacks.push(callback) };
-  }
+  const control = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    statement.run();
+  };
+  const batch: BatchTransaction = {
+    tx: (callbacks) => ({ ...writing, afterCommit: (callback) => callbacks.push(callback) }),
+    async open() {
+      db.exec('BEGIN IMMEDIATE');
+    },
+    async mark() {
+      control('SAVEPOINT change');
+    },
+    async keep() {
+      control('RELEASE change');
+    },
+    async undo() {
+      // Some errors (a full disk, for one) end the whole transaction, savepoints and all.
+      if (!db.isTransaction) return false;
+      control('ROLLBACK TO change');
+      control('RELEASE change');
+      return true;
+    },
+    async commit() {
+      db.exec('COMMIT');
+    },
+    async rollback() {
+      if (db.isTransaction) db.exec('ROLLBACK');
+    },
+  };
+  const groupCommit = new GroupCommit((run) => {
+    enqueue(() => run(batch)).catch(() => undefined);
+  }, options.groupCommit);
 
   return {
     transaction(fn) {
-      return enqueue(async () => {
-        const callbacks: (() => void)[] = [];
-        db.exec('BEGIN IMMEDIATE');
-        let result: Awaited<ReturnType<typeof fn>>;
-        try {
-          result = await fn(txFor(callbacks));
-          db.exec('COMMIT');
-        } catch (error) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-        for (const callback of callbacks) callback();
-        return result;
-      });
+      if (closed) return Promise.reject(new Error('The store is closed'));
+      return groupCommit.run(fn);
     },
     read(fn) {
       return enqueue(() => fn(readTx));
@@ -85,7 +111,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (closed) return;
-      await enqueue(async () => undefined);
+      do await enqueue(async () => undefined);
+      while (groupCommit.busy);
       closed = true;
       db.close();
     },

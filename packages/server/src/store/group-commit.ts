@@ -1,0 +1,176 @@
+import type { StoreTx } from './store-types.js';
+
+/** How far a batch of concurrent state changes may grow before it commits. */
+export interface GroupCommitOptions {
+  /** Most changes in one transaction (default 64); 1 turns batching off. */
+  maxBatch?: number;
+  /**
+   * Longest time, in ms, a batch stays open collecting changes that arrive while it runs
+   * (default 2). A batch commits as soon as an event-loop turn brings nothing new, so a lone
+   * change waits only that one turn; 0 takes only what is already queued.
+   */
+  maxWaitMs?: number;
+}
+
+/** The defaults of {@link GroupCommitOptions}. */
+export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2 } as const;
+
+/** One open transaction of a batch, on whichever database. */
+export interface BatchTransaction {
+  /** Begins the transaction. */
+  open(): Promise<void>;
+  /** The store's methods for one change, registering its after-commit callbacks in `callbacks`. */
+  tx(callbacks: (() => void)[]): StoreTx;
+  /** Marks the start of one change (a savepoint). */
+  mark(): Promise<void>;
+  /** Keeps the change since the last mark. */
+  keep(): Promise<void>;
+  /** Undoes the change since the last mark; false when the whole transaction is lost. */
+  undo(): Promise<boolean>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+interface Change {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Asks for another try in a later batch instead of failing (a deadlock, for example). */
+  retry?: (error: unknown, attempt: number) => boolean;
+  attempt: number;
+}
+
+type Outcome =
+  | { change: Change; callbacks: (() => void)[]; value: unknown }
+  | { change: Change; error: unknown };
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Group commit: state changes that arrive while a transaction runs are applied in the next one
+ * together, each inside its own savepoint, and all are acknowledged once that one commit is
+ * durable. A change that throws is rolled back to its savepoint and fails alone; its neighbours
+ * commit. One batch runs at a time, through `begin` (which may queue behind other work).
+ */
+export class GroupCommit {
+  readonly #begin: (run: (batch: BatchTransaction) => Promise<void>) => void;
+  readonly #maxBatch: number;
+  readonly #maxWaitMs: number;
+  readonly #pending: Change[] = [];
+  #scheduled = false;
+
+  constructor(
+    begin: (run: (batch: BatchTransaction) => Promise<void>) => void,
+    options: GroupCommitOptions = {},
+  ) {
+    this.#begin = begin;
+    this.#maxBatch = options.maxBatch ?? GROUP_COMMIT_DEFAULTS.maxBatch;
+    this.#maxWaitMs = options.maxWaitMs ?? GROUP_COMMIT_DEFAULTS.maxWaitMs;
+    if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
+      throw new Error('maxBatch must be a whole number of at least 1');
+    }
+    if (!Number.isFinite(this.#maxWaitMs) || this.#maxWaitMs < 0) {
+      throw new Error('maxWaitMs must be 0 or more');
+    }
+  }
+
+  /** True while changes wait or a batch runs. */
+  get busy(): boolean {
+    return this.#scheduled;
+  }
+
+  /** Runs `fn` in the next batch; settles once that batch committed (or `fn` failed). */
+  run<T>(
+    fn: (tx: StoreTx) => Promise<T>,
+    retry?: (error: unknown, attempt: number) => boolean,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({
+        fn,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        attempt: 1,
+        ...(retry ? { retry } : {}),
+      });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    this.#begin((batch) => this.#runBatch(batch));
+  }
+
+  async #runBatch(batch: BatchTransaction): Promise<void> {
+    const outcomes: Outcome[] = [];
+    const retries: Change[] = [];
+    const started = performance.now();
+    try {
+      await batch.open();
+    } catch (error) {
+      for (const change of this.#pending.splice(0, this.#maxBatch)) change.reject(error);
+      this.#finish();
+      return;
+    }
+    try {
+      for (;;) {
+        while (this.#pending.length > 0 && outcomes.length < this.#maxBatch) {
+          const change = this.#pending.shift() as Change;
+          const outcome = await this.#apply(batch, change);
+          if ('error' in outcome && change.retry?.(outcome.error, change.attempt)) {
+            retries.push({ ...change, attempt: change.attempt + 1 });
+          } else outcomes.push(outcome);
+        }
+        if (outcomes.length >= this.#maxBatch) break;
+        if (performance.now() - started >= this.#maxWaitMs) break;
+        // Let the requests that arrived meanwhile reach the store, then take them too.
+        await nextTurn();
+        if (this.#pending.length === 0) break;
+      }
+      await batch.commit();
+    } catch (error) {
+      await batch.rollback().catch(() => undefined);
+      for (const outcome of outcomes) {
+        outcome.change.reject('error' in outcome ? outcome.error : error);
+      }
+      for (const change of retries) change.reject(error);
+      this.#finish();
+      return;
+    }
+    this.#pending.unshift(...retries);
+    for (const outcome of outcomes) {
+      if ('error' in outcome) {
+        outcome.change.reject(outcome.error);
+        continue;
+      }
+      try {
+        for (const callback of outcome.callbacks) callback();
+        outcome.change.resolve(outcome.value);
+      } catch (error) {
+        outcome.change.reject(error);
+      }
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    this.#scheduled = false;
+    this.#schedule();
+  }
+
+  async #apply(batch: BatchTransaction, change: Change): Promise<Outcome> {
+    const callbacks: (() => void)[] = [];
+    await batch.mark();
+    try {
+      const value = await change.fn(batch.tx(callbacks));
+      await batch.keep();
+      return { change, callbacks, value };
+    } catch (error) {
+      if (await batch.undo()) return { change, error };
+      // The database dropped the whole transaction: this change and its batch fail together.
+      change.reject(error);
+      throw error;
+    }
+  }
+}

@@ -27,7 +27,11 @@ export interface BatchTransaction {
   keep(): Promise<void>;
   /** Undoes the change since the last mark; false when the whole transaction is lost. */
   undo(): Promise<boolean>;
-  commit(): Promise<void>;
+  /**
+   * Commits; then runs `callbacks` (each change's after-commit work, in order) once it is their
+   * turn: right away on one database, after other replicas' earlier events on a shared one.
+   */
+  commit(callbacks: (() => void)[]): Promise<void>;
   rollback(): Promise<void>;
 }
 
@@ -40,9 +44,25 @@ interface Change {
   attempt: number;
 }
 
-type Outcome =
-  | { change: Change; callbacks: (() => void)[]; value: unknown }
-  | { change: Change; error: unknown };
+interface Applied {
+  change: Change;
+  callbacks: (() => void)[];
+  value: unknown;
+  callbackError?: unknown;
+}
+
+type Outcome = Applied | { change: Change; error: unknown };
+
+/** One change's after-commit work; a callback that throws fails that change alone. */
+function afterCommit(outcome: Applied): () => void {
+  return () => {
+    try {
+      for (const callback of outcome.callbacks) callback();
+    } catch (error) {
+      outcome.callbackError = error;
+    }
+  };
+}
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -58,6 +78,7 @@ export class GroupCommit {
   readonly #maxWaitMs: number;
   readonly #pending: Change[] = [];
   #scheduled = false;
+  readonly #idle: (() => void)[] = [];
 
   constructor(
     begin: (run: (batch: BatchTransaction) => Promise<void>) => void,
@@ -72,11 +93,6 @@ export class GroupCommit {
     if (!Number.isFinite(this.#maxWaitMs) || this.#maxWaitMs < 0) {
       throw new Error('maxWaitMs must be 0 or more');
     }
-  }
-
-  /** True while changes wait or a batch runs. */
-  get busy(): boolean {
-    return this.#scheduled;
   }
 
   /** Runs `fn` in the next batch; settles once that batch committed (or `fn` failed). */
@@ -128,13 +144,15 @@ export class GroupCommit {
         await nextTurn();
         if (this.#pending.length === 0) break;
       }
-      await batch.commit();
+      await batch.commit(
+        outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
+      );
     } catch (error) {
       await batch.rollback().catch(() => undefined);
       for (const outcome of outcomes) {
         outcome.change.reject('error' in outcome ? outcome.error : error);
       }
-      for (const change of retries) change.reject(error);
+      this.#pending.unshift(...retries);
       this.#finish();
       return;
     }
@@ -144,30 +162,33 @@ export class GroupCommit {
         outcome.change.reject(outcome.error);
         continue;
       }
-      try {
-        for (const callback of outcome.callbacks) callback();
-        outcome.change.resolve(outcome.value);
-      } catch (error) {
-        outcome.change.reject(error);
-      }
+      if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
+      else outcome.change.resolve(outcome.value);
     }
     this.#finish();
+  }
+
+  /** Resolves once no change waits and no batch runs. */
+  whenIdle(): Promise<void> {
+    if (!this.#scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #finish(): void {
     this.#scheduled = false;
     this.#schedule();
+    if (!this.#scheduled) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   async #apply(batch: BatchTransaction, change: Change): Promise<Outcome> {
     const callbacks: (() => void)[] = [];
-    await batch.mark();
     try {
+      await batch.mark();
       const value = await change.fn(batch.tx(callbacks));
       await batch.keep();
       return { change, callbacks, value };
     } catch (error) {
-      if (await batch.undo()) return { change, error };
+      if (await batch.undo().catch(() => false)) return { change, error };
       // The database dropped the whole transaction: this change and its batch fail together.
       change.reject(error);
       throw error;

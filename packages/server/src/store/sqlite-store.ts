@@ -81,8 +81,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       control('RELEASE change');
       return true;
     },
-    async commit() {
+    async commit(callbacks) {
       db.exec('COMMIT');
+      for (const callback of callbacks) callback();
     },
     async rollback() {
       if (db.isTransaction) db.exec('ROLLBACK');
@@ -111,8 +112,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (closed) return;
-      do await enqueue(async () => undefined);
-      while (groupCommit.busy);
+      await groupCommit.whenIdle();
+      await enqueue(async () => undefined);
       closed = true;
       db.close();
     },

@@ -52,6 +52,17 @@ export class PgSession implements SqlSession {
     this.#logLocked = true;
   }
 
+  /** Where a change of a batch starts: what {@link rewind} returns to. */
+  checkpoint(): { events: number; logLocked: boolean } {
+    return { events: this.eventIds.length, logLocked: this.#logLocked };
+  }
+
+  /** Forgets what a change rolled back to its savepoint did, its locks included. */
+  rewind(checkpoint: { events: number; logLocked: boolean }): void {
+    this.eventIds.length = checkpoint.events;
+    this.#logLocked = checkpoint.logLocked;
+  }
+
   async eventAppended(id: number): Promise<void> {
     // Delivered to listeners only when (and if) the transaction commits.
     await this.#client.query('SELECT pg_notify($1, $2)', [this.#channel, String(id)]);

@@ -27,11 +27,14 @@ export interface BatchTransaction {
   keep(): Promise<void>;
   /** Undoes the change since the last mark; false when the whole transaction is lost. */
   undo(): Promise<boolean>;
+  /** Commits; the next batch may begin as soon as this resolves. */
+  commit(): Promise<void>;
   /**
-   * Commits; then runs `callbacks` (each change's after-commit work, in order) once it is their
-   * turn: right away on one database, after other replicas' earlier events on a shared one.
+   * Resolves once the committed batch is durable, having run `callbacks` (each change's
+   * after-commit work, in order) when their turn came: after the fsync on SQLite, after other
+   * replicas' earlier events on PostgreSQL. Batches become durable in commit order.
    */
-  commit(callbacks: (() => void)[]): Promise<void>;
+  durable(callbacks: (() => void)[]): Promise<void>;
   rollback(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export class GroupCommit {
   readonly #maxWaitMs: number;
   readonly #pending: Change[] = [];
   #scheduled = false;
+  #settling = 0;
   readonly #idle: (() => void)[] = [];
 
   constructor(
@@ -144,9 +148,7 @@ export class GroupCommit {
         await nextTurn();
         if (this.#pending.length === 0) break;
       }
-      await batch.commit(
-        outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
-      );
+      await batch.commit();
     } catch (error) {
       await batch.rollback().catch(() => undefined);
       for (const outcome of outcomes) {
@@ -157,27 +159,48 @@ export class GroupCommit {
       return;
     }
     this.#pending.unshift(...retries);
-    for (const outcome of outcomes) {
-      if ('error' in outcome) {
-        outcome.change.reject(outcome.error);
-        continue;
-      }
-      if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
-      else outcome.change.resolve(outcome.value);
-    }
+    // The next batch runs while this one waits to be durable (its fsync off the event loop).
+    this.#settling++;
     this.#finish();
+    void this.#settle(batch, outcomes);
   }
 
-  /** Resolves once no change waits and no batch runs. */
+  async #settle(batch: BatchTransaction, outcomes: Outcome[]): Promise<void> {
+    try {
+      await batch.durable(
+        outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
+      );
+      for (const outcome of outcomes) {
+        if ('error' in outcome) outcome.change.reject(outcome.error);
+        else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
+        else outcome.change.resolve(outcome.value);
+      }
+    } catch (error) {
+      // Committed but not known to be on disk: never acknowledged as durable.
+      for (const outcome of outcomes) {
+        outcome.change.reject('error' in outcome ? outcome.error : error);
+      }
+    } finally {
+      this.#settling--;
+      this.#wakeIdle();
+    }
+  }
+
+  /** Resolves once no change waits, no batch runs and every committed one is settled. */
   whenIdle(): Promise<void> {
-    if (!this.#scheduled) return Promise.resolve();
+    if (!this.#scheduled && this.#settling === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #finish(): void {
     this.#scheduled = false;
     this.#schedule();
-    if (!this.#scheduled) for (const resolve of this.#idle.splice(0)) resolve();
+    this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    if (this.#scheduled || this.#settling > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   async #apply(batch: BatchTransaction, change: Change): Promise<Outcome> {

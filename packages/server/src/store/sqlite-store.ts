@@ -5,6 +5,7 @@ import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './g
 import { storeMethods } from './sql/store-methods.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
+import { walSyncer } from './sqlite-wal-sync.js';
 import type { Store, StoreTx } from './store-types.js';
 
 /** Options for {@link openSqliteStore}. */
@@ -12,8 +13,9 @@ export interface SqliteStoreOptions {
   /** Path of the database file (created with its folder if missing), or `:memory:`. */
   path: string;
   /**
-   * `full` (default) syncs every commit to disk; `normal` survives a process crash but may lose
-   * the last commits on power loss.
+   * `full` (default) acknowledges a transaction only once its commit is synced to disk (an fsync
+   * of the WAL after COMMIT, shared by the batches committed meanwhile); `normal` survives a
+   * process crash but may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
   /** How many concurrent changes share one commit, and how long a batch may stay open. */
@@ -21,8 +23,8 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens (creating and migrating if needed) a SQLite store in WAL mode. One connection; reads and
- * batches of transactions are queued so each runs alone. Transactions that arrive while one runs
+ * Opens (creating and migrating if needed) a SQLite store in WAL mode. One writing connection, on
+ * which batches of transactions run one at a time, and one for reads. Transactions that arrive while one runs
  * share its commit (and its fsync), each in its own savepoint, so each state change still commits
  * with its audit entry and outbox rows, and fails alone.
  */
@@ -30,20 +32,50 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   db.exec('PRAGMA journal_mode = WAL');
-  db.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  // FULL would fsync inside COMMIT, blocking the event loop; the WAL is synced after it instead.
+  db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
+  const syncWal =
+    options.path === ':memory:' || options.synchronous === 'normal'
+      ? undefined
+      : walSyncer(options.path);
   const prepared = new Map<string, StatementSync>();
   const writing = storeMethods(new SqliteSession(db, prepared, true));
-  const reading = storeMethods(new SqliteSession(db, prepared, false));
+  // Reads run on a connection of their own, each in a read transaction: they never wait behind an
+  // open batch and never see its uncommitted changes (WAL serves them the last commit meanwhile).
+  // `:memory:` is one database per connection, so there reads share the queue with the batches.
+  const readerDb =
+    options.path === ':memory:' ? db : new DatabaseSync(options.path, { readOnly: true });
+  if (readerDb !== db) readerDb.exec('PRAGMA busy_timeout = 5000');
+  const reading = storeMethods(
+    new SqliteSession(readerDb, readerDb === db ? prepared : new Map(), false),
+  );
   let queue: Promise<unknown> = Promise.resolve();
+  let readQueue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   function enqueue<T>(work: () => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('The store is closed'));
     const result = queue.then(work, work);
     queue = result.catch(() => undefined);
+    return result;
+  }
+
+  function enqueueRead<T>(work: () => Promise<T>): Promise<T> {
+    if (readerDb === db) return enqueue(work);
+    if (closed) return Promise.reject(new Error('The store is closed'));
+    const consistent = async () => {
+      readerDb.exec('BEGIN');
+      try {
+        return await work();
+      } finally {
+        readerDb.exec('COMMIT');
+      }
+    };
+    const result = readQueue.then(consistent, consistent);
+    readQueue = result.catch(() => undefined);
     return result;
   }
 
@@ -81,8 +113,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       control('RELEASE change');
       return true;
     },
-    async commit(callbacks) {
+    async commit() {
       db.exec('COMMIT');
+    },
+    async durable(callbacks) {
+      await syncWal?.();
       for (const callback of callbacks) callback();
     },
     async rollback() {
@@ -99,7 +134,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return groupCommit.run(fn);
     },
     read(fn) {
-      return enqueue(() => fn(readTx));
+      return enqueueRead(() => fn(readTx));
     },
     async ping() {
       if (closed) return false;
@@ -113,8 +148,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       if (closed) return;
       await groupCommit.whenIdle();
-      await enqueue(async () => undefined);
+      await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
+      if (readerDb !== db) readerDb.close();
       db.close();
     },
   };

@@ -4,7 +4,7 @@ import { fail } from '../../service/failures.js';
 import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from '../group-commit.js';
 import { storeMethods } from '../sql/store-methods.js';
 import type { Store } from '../store-types.js';
-import { EventRelay } from './postgres-event-relay.js';
+import { EventRelay, type Reservation } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
 import { PgSession } from './postgres-session.js';
@@ -114,6 +114,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     let session: PgSession | undefined;
     let checkpoint = { events: 0, logLocked: false };
     let broken = false;
+    let reservation: Reservation | undefined;
     const query = async (text: string) => {
       await (client as pg.PoolClient).query(text);
     };
@@ -154,8 +155,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         (session as PgSession).rewind(checkpoint);
         return true;
       },
-      async commit(callbacks) {
-        const reservation = relay.reserve((session as PgSession).eventIds);
+      async commit() {
+        reservation = relay.reserve((session as PgSession).eventIds);
         try {
           await query('COMMIT');
         } catch (error) {
@@ -163,6 +164,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           throw error;
         }
         release();
+      },
+      async durable(callbacks) {
         // Local listeners hear of these events only after every earlier id, from any replica.
         if (reservation) relay.committed(reservation, callbacks);
         else for (const callback of callbacks) callback();

@@ -117,7 +117,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.exec('COMMIT');
     },
     async durable(callbacks) {
-      await syncWal?.();
+      await syncWal?.sync();
       for (const callback of callbacks) callback();
     },
     async rollback() {
@@ -150,6 +150,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await groupCommit.whenIdle();
       await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
+      await syncWal?.close().catch(() => undefined);
       if (readerDb !== db) readerDb.close();
       db.close();
     },

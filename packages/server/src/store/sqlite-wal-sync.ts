@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
  * WAL file that began after its COMMIT has finished, which is what `synchronous = FULL` does inside
  * COMMIT. Calls made while a sync runs share the next one, so batches become durable in order.
  */
-export function walSyncer(databasePath: string): () => Promise<void> {
+export function walSyncer(databasePath: string): { sync(): Promise<void>; close(): Promise<void> } {
   const wal = `${databasePath}-wal`;
   // The WAL file was just created: make its directory entry durable too, once.
   const directory = openSync(dirname(databasePath), 'r');
@@ -19,13 +19,11 @@ export function walSyncer(databasePath: string): () => Promise<void> {
   }
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
+  // Opened once (the WAL exists from the first write until the last connection closes).
+  let handle: ReturnType<typeof open> | undefined;
   const syncOnce = async () => {
-    const handle = await open(wal, 'r');
-    try {
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    handle ??= open(wal, 'r');
+    await (await handle).datasync();
   };
   const sync = (): Promise<void> => {
     if (!running) {
@@ -41,5 +39,12 @@ export function walSyncer(databasePath: string): () => Promise<void> {
     queued ??= running.then(next, next);
     return queued;
   };
-  return sync;
+  return {
+    sync,
+    async close() {
+      await running;
+      await queued;
+      await (await handle)?.close();
+    },
+  };
 }

@@ -122,6 +122,27 @@ export function describeGroupCommitContract(
       expect(verified).toMatchObject({ ok: true, entries: 4 });
     });
 
+    it('undoes a failing first change of a batch and keeps the ones after it', async () => {
+      subject = await open({ maxBatch: 16, maxWaitMs: 50 });
+      const context = contextOf(subject.store);
+      const results = await Promise.allSettled([
+        context.store.transaction(async (tx) => {
+          await recordChange(context, tx, { request: sampleRequest('req_first'), type: 'created' });
+          throw new Error('the first change fails after writing');
+        }),
+        create(context, 'req_second'),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+      const { events, audit, first } = await subject.store.read(async (tx) => ({
+        events: await tx.listEvents(0, undefined, 100),
+        audit: await tx.listAudit({ limit: 100 }),
+        first: await tx.getRequest('req_first'),
+      }));
+      expect(first).toBeUndefined();
+      expect(events.map((event) => [event.id, event.requestId])).toEqual([['1', 'req_second']]);
+      expect(audit.map((entry) => [entry.seq, entry.requestId])).toEqual([[1, 'req_second']]);
+    });
+
     it('keeps audit entries and event ids in arrival order within and across batches', async () => {
       subject = await open({ maxBatch: 4, maxWaitMs: 50 });
       const context = contextOf(subject.store);

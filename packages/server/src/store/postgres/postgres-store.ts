@@ -108,15 +108,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS;
   };
 
-  /** One batch: one connection, one BEGIN…COMMIT, one savepoint per change, the log lock once. */
+  /**
+   * One batch: one connection, one BEGIN…COMMIT, the log lock taken once, and a savepoint for each
+   * change but the first (which, failing, rolls the still-empty transaction back and begins again).
+   */
   function batchTransaction(): BatchTransaction {
     let client: pg.PoolClient | undefined;
     let session: PgSession | undefined;
+    let methods: ReturnType<typeof storeMethods> | undefined;
     let checkpoint = { events: 0, logLocked: false };
+    let kept = 0;
+    let savepoint = false;
     let broken = false;
     let reservation: Reservation | undefined;
-    const query = async (text: string) => {
-      await (client as pg.PoolClient).query(text);
+    const query = async (text: string, values?: unknown[]) => {
+      await (client as pg.PoolClient).query(text, values);
     };
     const release = () => {
       client?.release(broken);
@@ -125,7 +131,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return {
       async open() {
         client = await pool.connect();
-        session = new PgSession(client, schema, channel, true);
+        session = new PgSession(client, schema, true);
+        methods = storeMethods(session);
         try {
           await query('BEGIN');
         } catch (error) {
@@ -135,29 +142,41 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       },
       tx: (callbacks) => ({
-        ...storeMethods(session as PgSession),
+        ...(methods as ReturnType<typeof storeMethods>),
         afterCommit: (callback) => callbacks.push(callback),
       }),
       async mark() {
         checkpoint = (session as PgSession).checkpoint();
-        await query('SAVEPOINT change');
+        savepoint = kept > 0;
+        if (savepoint) await query('SAVEPOINT change');
       },
       async keep() {
-        await query('RELEASE SAVEPOINT change');
+        if (savepoint) await query('RELEASE SAVEPOINT change');
+        kept++;
       },
       async undo() {
         try {
-          await query('ROLLBACK TO SAVEPOINT change');
-          await query('RELEASE SAVEPOINT change');
+          if (savepoint) {
+            await query('ROLLBACK TO SAVEPOINT change');
+            await query('RELEASE SAVEPOINT change');
+          } else {
+            await query('ROLLBACK');
+            await query('BEGIN');
+          }
         } catch {
+          broken = true;
           return false;
         }
         (session as PgSession).rewind(checkpoint);
         return true;
       },
       async commit() {
-        reservation = relay.reserve((session as PgSession).eventIds);
+        const ids = (session as PgSession).eventIds;
+        reservation = relay.reserve(ids);
         try {
+          // One notification for the batch: the other replicas read every new event on it.
+          if (ids.length > 0)
+            await query('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);
           await query('COMMIT');
         } catch (error) {
           if (reservation) relay.cancel(reservation);
@@ -196,7 +215,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const result = await fn({
-          ...storeMethods(new PgSession(client, schema, channel, false)),
+          ...storeMethods(new PgSession(client, schema, false)),
           afterCommit: () => {
             throw new Error('read() cannot register afterCommit callbacks');
           },

@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditPages, verifyAuditChain } from '../audit/audit-chain.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { type ServeProcess, spawnServe } from '../test-support/serve-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/countersign.js', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'countersign-batch-crash-'));
 const dbPath = join(directory, 'batch.db');
 const children: ChildProcess[] = [];
@@ -19,29 +18,8 @@ afterAll(() => {
 });
 
 /** `countersign serve` holding each batch open up to 30 ms, so a kill lands inside one. */
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--db', dbPath, '--group-commit-max-wait', '30ms'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 10_000);
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /Countersign listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
+function serve(): Promise<ServeProcess> {
+  return spawnServe(['--db', dbPath, '--group-commit-max-wait', '30ms'], children);
 }
 
 describe('kill -9 while a commit batch is open', () => {

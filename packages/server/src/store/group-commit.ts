@@ -30,9 +30,9 @@ export interface BatchTransaction {
   /** Commits; the next batch may begin as soon as this resolves. */
   commit(): Promise<void>;
   /**
-   * Resolves once the committed batch is durable, having run `callbacks` (each change's
-   * after-commit work, in order) when their turn came: after the fsync on SQLite, after other
-   * replicas' earlier events on PostgreSQL. Batches become durable in commit order.
+   * Runs `callbacks` (each change's after-commit work, in order) when their turn comes: at once on
+   * SQLite, after other replicas' earlier events on PostgreSQL; the changes are acknowledged when
+   * it resolves.
    */
   durable(callbacks: (() => void)[]): Promise<void>;
   rollback(): Promise<void>;
@@ -159,7 +159,7 @@ export class GroupCommit {
       return;
     }
     this.#pending.unshift(...retries);
-    // The next batch runs while this one waits to be durable (its fsync off the event loop).
+    // The next batch may begin while this one's callbacks wait for their turn.
     this.#settling++;
     this.#finish();
     void this.#settle(batch, outcomes);

@@ -5,7 +5,6 @@ import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './g
 import { storeMethods } from './sql/store-methods.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
-import { walSyncer } from './sqlite-wal-sync.js';
 import type { Store, StoreTx } from './store-types.js';
 
 /** Options for {@link openSqliteStore}. */
@@ -13,9 +12,8 @@ export interface SqliteStoreOptions {
   /** Path of the database file (created with its folder if missing), or `:memory:`. */
   path: string;
   /**
-   * `full` (default) acknowledges a transaction only once its commit is synced to disk (an fsync
-   * of the WAL after COMMIT, shared by the batches committed meanwhile); `normal` survives a
-   * process crash but may lose the last commits on power loss.
+   * `full` (default) syncs every commit (one per batch of concurrent transactions) to disk;
+   * `normal` survives a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
   /** How many concurrent changes share one commit, and how long a batch may stay open. */
@@ -32,15 +30,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   db.exec('PRAGMA journal_mode = WAL');
-  // FULL would fsync inside COMMIT, blocking the event loop; the WAL is synced after it instead.
-  db.exec('PRAGMA synchronous = NORMAL');
+  // FULL: COMMIT returns once the WAL is synced, so whatever a read can see is already durable.
+  db.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
-  const syncWal =
-    options.path === ':memory:' || options.synchronous === 'normal'
-      ? undefined
-      : walSyncer(options.path);
   const prepared = new Map<string, StatementSync>();
   const writing = storeMethods(new SqliteSession(db, prepared, true));
   // Reads run on a connection of their own, each in a read transaction: they never wait behind an
@@ -117,7 +111,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.exec('COMMIT');
     },
     async durable(callbacks) {
-      await syncWal?.sync();
+      // COMMIT under synchronous=FULL has already synced the WAL.
       for (const callback of callbacks) callback();
     },
     async rollback() {
@@ -150,7 +144,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await groupCommit.whenIdle();
       await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
-      await syncWal?.close().catch(() => undefined);
       if (readerDb !== db) readerDb.close();
       db.close();
     },

@@ -19,6 +19,7 @@ import { observeNodeRoute } from './observability/node-route-observer.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { SlackProgress } from './slack/slack-progress.js';
+import type { GroupCommitOptions } from './store/group-commit.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store-types.js';
@@ -44,6 +45,11 @@ export interface ServerOptions extends Omit<AppOptions, 'store' | 'onWork'> {
   host?: string;
   /** Scheduler tuning. */
   scheduler?: SchedulerOptions;
+  /**
+   * How concurrent state changes share one commit of the store opened from `dbPath` or
+   * `databaseUrl` (default up to 64 changes, a batch open at most 2 ms). Ignored with `store`.
+   */
+  groupCommit?: GroupCommitOptions;
   /** Webhook delivery tuning. */
   outbox?: OutboxWorkerOptions;
   /**

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../auth/api-keys.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { type ServeProcess, spawnServe } from '../test-support/serve-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/countersign.js', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'countersign-crash-'));
 const dbPath = join(directory, 'crash.db');
 const children: ChildProcess[] = [];
@@ -18,27 +17,8 @@ afterAll(() => {
 });
 
 /** Spawns `countersign serve` on a free port and resolves with its URL and what it printed. */
-function serve(path = dbPath): Promise<{ child: ChildProcess; url: string; output: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', path], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 10_000);
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /Countersign listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string, output });
-      }
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
+function serve(path = dbPath): Promise<ServeProcess> {
+  return spawnServe(['--db', path], children);
 }
 
 async function makeKeys() {

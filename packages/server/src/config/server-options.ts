@@ -548,6 +548,24 @@ export const SERVER_OPTIONS = {
       description: 'How many distinct approvals a policy push needs.',
     }),
   },
+  groupCommit: {
+    maxBatch: option({
+      type: integerType(1),
+      default: 64,
+      flag: 'group-commit-max-batch',
+      env: 'COUNTERSIGN_GROUP_COMMIT_MAX_BATCH',
+      description:
+        'Most concurrent state changes that share one database commit (see "Group commit"); 1 commits each alone.',
+    }),
+    maxWaitMs: option({
+      type: durationType({ min: 0, minText: '0ms', examples: '2ms or 10ms' }),
+      default: 2,
+      flag: 'group-commit-max-wait',
+      env: 'COUNTERSIGN_GROUP_COMMIT_MAX_WAIT',
+      description:
+        'Longest time a commit batch stays open for changes arriving meanwhile; a lone change never waits for it.',
+    }),
+  },
 };
 
 /** The effective configuration of `countersign serve`, as `startServer` accepts it. */

@@ -184,7 +184,11 @@ export async function createRequest(
       await assertCallbackAddressAllowed(resolve, body.callbackUrl, callbackField);
     }
   }
-  const bodyHash = createHash('sha256').update(canonicalJson(idempotencyBody)).digest('hex');
+  // Only a keyed create is compared with its replays: the others skip canonical JSON and hashing.
+  const bodyHash =
+    idempotencyKey === undefined
+      ? ''
+      : createHash('sha256').update(canonicalJson(idempotencyBody)).digest('hex');
   return context.store.transaction(async (tx) => {
     if (idempotencyKey !== undefined) {
       const previous = await tx.findIdempotency(principal.id, idempotencyKey);

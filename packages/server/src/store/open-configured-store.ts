@@ -1,4 +1,5 @@
 import { CountersignError } from '@countersign/core/protocol';
+import type { GroupCommitOptions } from './group-commit.js';
 import type { Store } from './store-types.js';
 
 /** What a PostgreSQL connection URL starts with. */
@@ -24,6 +25,8 @@ export interface StoreLocation {
   databaseUrl?: string | undefined;
   /** PostgreSQL schema (default `countersign`). */
   databaseSchema?: string | undefined;
+  /** How concurrent state changes share commits (both databases). */
+  groupCommit?: GroupCommitOptions | undefined;
 }
 
 /**
@@ -34,13 +37,17 @@ export async function openConfiguredStore(location: StoreLocation): Promise<Stor
   const url = location.databaseUrl;
   if (!url) {
     const { openSqliteStore } = await import('./sqlite-store.js');
-    return openSqliteStore({ path: location.dbPath ?? './countersign.db' });
+    return openSqliteStore({
+      path: location.dbPath ?? './countersign.db',
+      ...(location.groupCommit ? { groupCommit: location.groupCommit } : {}),
+    });
   }
   const { openPostgresStore } = await import('./postgres/postgres-store.js');
   try {
     return await openPostgresStore({
       connectionString: url,
       ...(location.databaseSchema === undefined ? {} : { schema: location.databaseSchema }),
+      ...(location.groupCommit ? { groupCommit: location.groupCommit } : {}),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { storeMethods } from './sql/store-methods.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
@@ -11,34 +12,64 @@ export interface SqliteStoreOptions {
   /** Path of the database file (created with its folder if missing), or `:memory:`. */
   path: string;
   /**
-   * `full` (default) syncs every commit to disk; `normal` survives a process crash but may lose
-   * the last commits on power loss.
+   * `full` (default) syncs every commit (one per batch of concurrent transactions) to disk;
+   * `normal` survives a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
+  /** How many concurrent changes share one commit, and how long a batch may stay open. */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
- * Opens (creating and migrating if needed) a SQLite store in WAL mode. One connection; transactions
- * are queued so each runs alone, and each state change commits with its audit entry and outbox rows.
+ * Opens (creating and migrating if needed) a SQLite store in WAL mode. One writing connection, on
+ * which batches of transactions run one at a time, and one for reads. Transactions that arrive while one runs
+ * share its commit (and its fsync), each in its own savepoint, so each state change still commits
+ * with its audit entry and outbox rows, and fails alone.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   db.exec('PRAGMA journal_mode = WAL');
+  // FULL: COMMIT returns once the WAL is synced, so whatever a read can see is already durable.
   db.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
   const prepared = new Map<string, StatementSync>();
   const writing = storeMethods(new SqliteSession(db, prepared, true));
-  const reading = storeMethods(new SqliteSession(db, prepared, false));
+  // Reads run on a connection of their own, each in a read transaction: they never wait behind an
+  // open batch and never see its uncommitted changes (WAL serves them the last commit meanwhile).
+  // `:memory:` is one database per connection, so there reads share the queue with the batches.
+  const readerDb =
+    options.path === ':memory:' ? db : new DatabaseSync(options.path, { readOnly: true });
+  if (readerDb !== db) readerDb.exec('PRAGMA busy_timeout = 5000');
+  const reading = storeMethods(
+    new SqliteSession(readerDb, readerDb === db ? prepared : new Map(), false),
+  );
   let queue: Promise<unknown> = Promise.resolve();
+  let readQueue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   function enqueue<T>(work: () => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('The store is closed'));
     const result = queue.then(work, work);
     queue = result.catch(() => undefined);
+    return result;
+  }
+
+  function enqueueRead<T>(work: () => Promise<T>): Promise<T> {
+    if (readerDb === db) return enqueue(work);
+    if (closed) return Promise.reject(new Error('The store is closed'));
+    const consistent = async () => {
+      readerDb.exec('BEGIN');
+      try {
+        return await work();
+      } finally {
+        readerDb.exec('COMMIT');
+      }
+    };
+    const result = readQueue.then(consistent, consistent);
+    readQueue = result.catch(() => undefined);
     return result;
   }
 
@@ -50,29 +81,54 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
 
-  function txFor(callbacks: (() => void)[]): StoreTx {
-    return { ...writing, afterCommit: (callback) => callbacks.push(callback) };
-  }
+  const control = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    statement.run();
+  };
+  const batch: BatchTransaction = {
+    tx: (callbacks) => ({ ...writing, afterCommit: (callback) => callbacks.push(callback) }),
+    async open() {
+      db.exec('BEGIN IMMEDIATE');
+    },
+    async mark() {
+      control('SAVEPOINT change');
+    },
+    async keep() {
+      control('RELEASE change');
+    },
+    async undo() {
+      // Some errors (a full disk, for one) end the whole transaction, savepoints and all.
+      if (!db.isTransaction) return false;
+      control('ROLLBACK TO change');
+      control('RELEASE change');
+      return true;
+    },
+    async commit() {
+      db.exec('COMMIT');
+    },
+    async durable(callbacks) {
+      // COMMIT under synchronous=FULL has already synced the WAL.
+      for (const callback of callbacks) callback();
+    },
+    async rollback() {
+      if (db.isTransaction) db.exec('ROLLBACK');
+    },
+  };
+  const groupCommit = new GroupCommit((run) => {
+    enqueue(() => run(batch)).catch(() => undefined);
+  }, options.groupCommit);
 
   return {
     transaction(fn) {
-      return enqueue(async () => {
-        const callbacks: (() => void)[] = [];
-        db.exec('BEGIN IMMEDIATE');
-        let result: Awaited<ReturnType<typeof fn>>;
-        try {
-          result = await fn(txFor(callbacks));
-          db.exec('COMMIT');
-        } catch (error) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-        for (const callback of callbacks) callback();
-        return result;
-      });
+      if (closed) return Promise.reject(new Error('The store is closed'));
+      return groupCommit.run(fn);
     },
     read(fn) {
-      return enqueue(() => fn(readTx));
+      return enqueueRead(() => fn(readTx));
     },
     async ping() {
       if (closed) return false;
@@ -85,8 +141,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (closed) return;
-      await enqueue(async () => undefined);
+      await groupCommit.whenIdle();
+      await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
+      if (readerDb !== db) readerDb.close();
       db.close();
     },
   };

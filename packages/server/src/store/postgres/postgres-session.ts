@@ -7,16 +7,14 @@ import { bindValues, type Parameters, type Query, render } from '../sql/sql-temp
 export class PgSession implements SqlSession {
   readonly #client: PoolClient;
   readonly #schema: string;
-  readonly #channel: string;
   readonly locking: boolean;
   /** Event ids appended in this transaction, in order. */
   readonly eventIds: number[] = [];
   #logLocked = false;
 
-  constructor(client: PoolClient, schema: string, channel: string, locking: boolean) {
+  constructor(client: PoolClient, schema: string, locking: boolean) {
     this.#client = client;
     this.#schema = schema;
-    this.#channel = channel;
     this.locking = locking;
   }
 
@@ -52,9 +50,19 @@ export class PgSession implements SqlSession {
     this.#logLocked = true;
   }
 
+  /** Where a change of a batch starts: what {@link rewind} returns to. */
+  checkpoint(): { events: number; logLocked: boolean } {
+    return { events: this.eventIds.length, logLocked: this.#logLocked };
+  }
+
+  /** Forgets what a change rolled back to its savepoint did, its locks included. */
+  rewind(checkpoint: { events: number; logLocked: boolean }): void {
+    this.eventIds.length = checkpoint.events;
+    this.#logLocked = checkpoint.logLocked;
+  }
+
   async eventAppended(id: number): Promise<void> {
-    // Delivered to listeners only when (and if) the transaction commits.
-    await this.#client.query('SELECT pg_notify($1, $2)', [this.#channel, String(id)]);
+    // The batch announces its events with one notification before it commits.
     this.eventIds.push(id);
   }
 }

@@ -1,8 +1,9 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
 import { fail } from '../../service/failures.js';
+import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from '../group-commit.js';
 import { storeMethods } from '../sql/store-methods.js';
-import type { Store, StoreTx } from '../store-types.js';
+import type { Store } from '../store-types.js';
 import { EventRelay, type Reservation } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
    * LISTEN for other replicas' commits (default true); when false, only the poll notices them.
    */
   notifications?: boolean;
+  /** How many concurrent changes share one locked transaction, and how long a batch may stay open. */
+  groupCommit?: GroupCommitOptions;
   /** Called with background failures (the event listener and its poll). */
   onError?: (error: unknown) => void;
 }
@@ -52,8 +55,9 @@ const types = {
 /**
  * Opens (creating and migrating if needed) a PostgreSQL store. Transactions run at READ COMMITTED
  * with row locks on the request they change, an advisory lock around the event stream and audit
- * chain, and `SKIP LOCKED` claims for jobs and webhook messages; deadlocks and serialization
- * failures are retried.
+ * chain, and `SKIP LOCKED` claims for jobs and webhook messages. Concurrent transactions share one
+ * database transaction (group commit, one savepoint each), so the log lock and the commit are paid
+ * once per batch; a change that hits a deadlock or serialization failure is retried in a later one.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? 'countersign';
@@ -99,48 +103,110 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   let closed = false;
 
-  async function attempt<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    const session = new PgSession(client, schema, channel, true);
-    const callbacks: (() => void)[] = [];
-    let reservation: Reservation | undefined;
+  const retryable = (error: unknown, attempt: number) => {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS;
+  };
+
+  /**
+   * One batch: one connection, one BEGIN…COMMIT, the log lock taken once, and a savepoint for each
+   * change but the first (which, failing, rolls the still-empty transaction back and begins again).
+   */
+  function batchTransaction(): BatchTransaction {
+    let client: pg.PoolClient | undefined;
+    let session: PgSession | undefined;
+    let methods: ReturnType<typeof storeMethods> | undefined;
+    let checkpoint = { events: 0, logLocked: false };
+    let kept = 0;
+    let savepoint = false;
     let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn({
-        ...storeMethods(session),
+    let reservation: Reservation | undefined;
+    const query = async (text: string, values?: unknown[]) => {
+      await (client as pg.PoolClient).query(text, values);
+    };
+    const release = () => {
+      client?.release(broken);
+      client = undefined;
+    };
+    return {
+      async open() {
+        client = await pool.connect();
+        session = new PgSession(client, schema, true);
+        methods = storeMethods(session);
+        try {
+          await query('BEGIN');
+        } catch (error) {
+          broken = true;
+          release();
+          throw error;
+        }
+      },
+      tx: (callbacks) => ({
+        ...(methods as ReturnType<typeof storeMethods>),
         afterCommit: (callback) => callbacks.push(callback),
-      });
-      reservation = relay.reserve(session.eventIds);
-      await client.query('COMMIT');
-      if (reservation) relay.committed(reservation, callbacks);
-      else for (const callback of callbacks) callback();
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      if (reservation) relay.cancel(reservation);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+      }),
+      async mark() {
+        checkpoint = (session as PgSession).checkpoint();
+        savepoint = kept > 0;
+        if (savepoint) await query('SAVEPOINT change');
+      },
+      async keep() {
+        if (savepoint) await query('RELEASE SAVEPOINT change');
+        kept++;
+      },
+      async undo() {
+        try {
+          if (savepoint) {
+            await query('ROLLBACK TO SAVEPOINT change');
+            await query('RELEASE SAVEPOINT change');
+          } else {
+            await query('ROLLBACK');
+            await query('BEGIN');
+          }
+        } catch {
+          broken = true;
+          return false;
+        }
+        (session as PgSession).rewind(checkpoint);
+        return true;
+      },
+      async commit() {
+        const ids = (session as PgSession).eventIds;
+        reservation = relay.reserve(ids);
+        try {
+          // One notification for the batch: the other replicas read every new event on it.
+          if (ids.length > 0)
+            await query('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);
+          await query('COMMIT');
+        } catch (error) {
+          if (reservation) relay.cancel(reservation);
+          throw error;
+        }
+        release();
+      },
+      async durable(callbacks) {
+        // Local listeners hear of these events only after every earlier id, from any replica.
+        if (reservation) relay.committed(reservation, callbacks);
+        else for (const callback of callbacks) callback();
+      },
+      async rollback() {
+        if (!client) return;
+        await query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        release();
+      },
+    };
   }
 
+  const groupCommit = new GroupCommit((run) => {
+    void run(batchTransaction());
+  }, options.groupCommit);
+
   return {
-    async transaction(fn) {
-      for (let attemptNumber = 1; ; attemptNumber++) {
-        if (closed) throw new Error('The store is closed');
-        try {
-          return await attempt(fn);
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          if (typeof code !== 'string' || !RETRYABLE.has(code) || attemptNumber >= MAX_ATTEMPTS) {
-            throw error;
-          }
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attemptNumber));
-        }
-      }
+    transaction(fn) {
+      if (closed) return Promise.reject(new Error('The store is closed'));
+      return groupCommit.run(fn, retryable);
     },
     async read(fn) {
       if (closed) throw new Error('The store is closed');
@@ -149,7 +215,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const result = await fn({
-          ...storeMethods(new PgSession(client, schema, channel, false)),
+          ...storeMethods(new PgSession(client, schema, false)),
           afterCommit: () => {
             throw new Error('read() cannot register afterCommit callbacks');
           },
@@ -178,6 +244,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
+      await groupCommit.whenIdle();
       await listener.stop();
       await relay.close();
       await pool.end();

@@ -7,7 +7,8 @@ import type { SqlSession } from './sql-session.js';
 export function workMethods(db: SqlSession): WorkMethods {
   return {
     async replaceJobs(requestId, kinds, jobs) {
-      await db.run(JOBS.deletePending, { requestId, kinds });
+      // No kinds to replace (a new request's first jobs): nothing to delete, so no statement.
+      if (kinds.length > 0) await db.run(JOBS.deletePending, { requestId, kinds });
       for (const job of jobs) await db.run(JOBS.insert, job);
     },
     async clearJobs(requestId) {

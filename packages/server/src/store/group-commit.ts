@@ -1,0 +1,220 @@
+import type { StoreTx } from './store-types.js';
+
+/** How far a batch of concurrent state changes may grow before it commits. */
+export interface GroupCommitOptions {
+  /** Most changes in one transaction (default 64); 1 turns batching off. */
+  maxBatch?: number;
+  /**
+   * Longest time, in ms, a batch stays open collecting changes that arrive while it runs
+   * (default 2). A batch commits as soon as an event-loop turn brings nothing new, so a lone
+   * change waits only that one turn; 0 takes only what is already queued.
+   */
+  maxWaitMs?: number;
+}
+
+/** The defaults of {@link GroupCommitOptions}. */
+export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2 } as const;
+
+/** One open transaction of a batch, on whichever database. */
+export interface BatchTransaction {
+  /** Begins the transaction. */
+  open(): Promise<void>;
+  /** The store's methods for one change, registering its after-commit callbacks in `callbacks`. */
+  tx(callbacks: (() => void)[]): StoreTx;
+  /** Marks the start of one change (a savepoint). */
+  mark(): Promise<void>;
+  /** Keeps the change since the last mark. */
+  keep(): Promise<void>;
+  /** Undoes the change since the last mark; false when the whole transaction is lost. */
+  undo(): Promise<boolean>;
+  /** Commits; the next batch may begin as soon as this resolves. */
+  commit(): Promise<void>;
+  /**
+   * Runs `callbacks` (each change's after-commit work, in order) when their turn comes: at once on
+   * SQLite, after other replicas' earlier events on PostgreSQL; the changes are acknowledged when
+   * it resolves.
+   */
+  durable(callbacks: (() => void)[]): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+interface Change {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Asks for another try in a later batch instead of failing (a deadlock, for example). */
+  retry?: (error: unknown, attempt: number) => boolean;
+  attempt: number;
+}
+
+interface Applied {
+  change: Change;
+  callbacks: (() => void)[];
+  value: unknown;
+  callbackError?: unknown;
+}
+
+type Outcome = Applied | { change: Change; error: unknown };
+
+/** One change's after-commit work; a callback that throws fails that change alone. */
+function afterCommit(outcome: Applied): () => void {
+  return () => {
+    try {
+      for (const callback of outcome.callbacks) callback();
+    } catch (error) {
+      outcome.callbackError = error;
+    }
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Group commit: state changes that arrive while a transaction runs are applied in the next one
+ * together, each inside its own savepoint, and all are acknowledged once that one commit is
+ * durable. A change that throws is rolled back to its savepoint and fails alone; its neighbours
+ * commit. One batch runs at a time, through `begin` (which may queue behind other work).
+ */
+export class GroupCommit {
+  readonly #begin: (run: (batch: BatchTransaction) => Promise<void>) => void;
+  readonly #maxBatch: number;
+  readonly #maxWaitMs: number;
+  readonly #pending: Change[] = [];
+  #scheduled = false;
+  #settling = 0;
+  readonly #idle: (() => void)[] = [];
+
+  constructor(
+    begin: (run: (batch: BatchTransaction) => Promise<void>) => void,
+    options: GroupCommitOptions = {},
+  ) {
+    this.#begin = begin;
+    this.#maxBatch = options.maxBatch ?? GROUP_COMMIT_DEFAULTS.maxBatch;
+    this.#maxWaitMs = options.maxWaitMs ?? GROUP_COMMIT_DEFAULTS.maxWaitMs;
+    if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
+      throw new Error('maxBatch must be a whole number of at least 1');
+    }
+    if (!Number.isFinite(this.#maxWaitMs) || this.#maxWaitMs < 0) {
+      throw new Error('maxWaitMs must be 0 or more');
+    }
+  }
+
+  /** Runs `fn` in the next batch; settles once that batch committed (or `fn` failed). */
+  run<T>(
+    fn: (tx: StoreTx) => Promise<T>,
+    retry?: (error: unknown, attempt: number) => boolean,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({
+        fn,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        attempt: 1,
+        ...(retry ? { retry } : {}),
+      });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    this.#begin((batch) => this.#runBatch(batch));
+  }
+
+  async #runBatch(batch: BatchTransaction): Promise<void> {
+    const outcomes: Outcome[] = [];
+    const retries: Change[] = [];
+    const started = performance.now();
+    try {
+      await batch.open();
+    } catch (error) {
+      for (const change of this.#pending.splice(0, this.#maxBatch)) change.reject(error);
+      this.#finish();
+      return;
+    }
+    try {
+      for (;;) {
+        while (this.#pending.length > 0 && outcomes.length < this.#maxBatch) {
+          const change = this.#pending.shift() as Change;
+          const outcome = await this.#apply(batch, change);
+          if ('error' in outcome && change.retry?.(outcome.error, change.attempt)) {
+            retries.push({ ...change, attempt: change.attempt + 1 });
+          } else outcomes.push(outcome);
+        }
+        if (outcomes.length >= this.#maxBatch) break;
+        if (performance.now() - started >= this.#maxWaitMs) break;
+        // Let the requests that arrived meanwhile reach the store, then take them too.
+        await nextTurn();
+        if (this.#pending.length === 0) break;
+      }
+      await batch.commit();
+    } catch (error) {
+      await batch.rollback().catch(() => undefined);
+      for (const outcome of outcomes) {
+        outcome.change.reject('error' in outcome ? outcome.error : error);
+      }
+      this.#pending.unshift(...retries);
+      this.#finish();
+      return;
+    }
+    this.#pending.unshift(...retries);
+    // The next batch may begin while this one's callbacks wait for their turn.
+    this.#settling++;
+    this.#finish();
+    void this.#settle(batch, outcomes);
+  }
+
+  async #settle(batch: BatchTransaction, outcomes: Outcome[]): Promise<void> {
+    try {
+      await batch.durable(
+        outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
+      );
+      for (const outcome of outcomes) {
+        if ('error' in outcome) outcome.change.reject(outcome.error);
+        else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
+        else outcome.change.resolve(outcome.value);
+      }
+    } catch (error) {
+      // Committed but not known to be on disk: never acknowledged as durable.
+      for (const outcome of outcomes) {
+        outcome.change.reject('error' in outcome ? outcome.error : error);
+      }
+    } finally {
+      this.#settling--;
+      this.#wakeIdle();
+    }
+  }
+
+  /** Resolves once no change waits, no batch runs and every committed one is settled. */
+  whenIdle(): Promise<void> {
+    if (!this.#scheduled && this.#settling === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #finish(): void {
+    this.#scheduled = false;
+    this.#schedule();
+    this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    if (this.#scheduled || this.#settling > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  async #apply(batch: BatchTransaction, change: Change): Promise<Outcome> {
+    const callbacks: (() => void)[] = [];
+    try {
+      await batch.mark();
+      const value = await change.fn(batch.tx(callbacks));
+      await batch.keep();
+      return { change, callbacks, value };
+    } catch (error) {
+      if (await batch.undo().catch(() => false)) return { change, error };
+      // The database dropped the whole transaction: this change and its batch fail together.
+      change.reject(error);
+      throw error;
+    }
+  }
+}

@@ -35,6 +35,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
+  // From here on a busy database is waited for at BEGIN, asynchronously (see `beginImmediate`):
+  // SQLite's own busy handler would block this process's event loop, and with it whatever holds
+  // the lock in this process (an offline CLI command beside a server in one test process, say).
+  db.exec('PRAGMA busy_timeout = 0');
   const prepared = new Map<string, StatementSync>();
   const writing = storeMethods(new SqliteSession(db, prepared, true));
   // Reads run on a connection of their own, each in a read transaction: they never wait behind an
@@ -92,7 +96,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const batch: BatchTransaction = {
     tx: (callbacks) => ({ ...writing, afterCommit: (callback) => callbacks.push(callback) }),
     async open() {
-      db.exec('BEGIN IMMEDIATE');
+      await beginImmediate(db);
     },
     async mark() {
       control('SAVEPOINT change');
@@ -148,4 +152,27 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.close();
     },
   };
+}
+
+/** How long a batch waits for another connection's write lock before it fails. */
+const BUSY_WAIT_MS = 5000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | undefined)?.errcode;
+  // SQLITE_BUSY, and its extended codes (SQLITE_BUSY_SNAPSHOT and the like).
+  return typeof code === 'number' && (code & 0xff) === 5;
+}
+
+/** `BEGIN IMMEDIATE`, retried with short async pauses while another connection writes. */
+async function beginImmediate(db: DatabaseSync): Promise<void> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      if (!isBusy(error) || performance.now() - started >= BUSY_WAIT_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 20)));
+    }
+  }
 }

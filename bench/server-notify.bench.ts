@@ -1,15 +1,18 @@
 // Created → first notification handed over: for 1,000 requests, the time from sending the create
 // to the email reaching an SMTP server on loopback, next to the request.created webhook reaching
 // an HTTP receiver in the same run. One server in this process (SQLite, the default outbox worker
-// woken on each commit); the SMTP server and the receiver run in this process too.
+// woken on each commit); the SMTP server runs in a process of its own (`smtp-sink.ts`), as a relay
+// would, and the webhook receiver in this one.
+
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { addUser, createApiKey, openSqliteStore, startServer } from '@countersign/server';
-import { SMTPServer } from 'smtp-server';
 import { printRows } from './measure.ts';
 import { percentiles } from './server-process.ts';
 
@@ -30,25 +33,15 @@ const record = (into: Map<string, number>, id: string | undefined) => {
   }
 };
 
-const smtp = new SMTPServer({
-  authOptional: true,
-  hideSTARTTLS: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  // Clients keep pooled connections open: closing ends them instead of waiting 30 s.
-  closeTimeout: 100,
-  onData(stream, _session, callback) {
-    let head = '';
-    stream.on('data', (chunk: Buffer) => {
-      if (head.length < 4096) head += chunk.toString('utf8');
-    });
-    stream.on('end', () => {
-      record(mailed, /X-Countersign-Request: (\S+)/i.exec(head)?.[1]);
-      callback();
-    });
-  },
+const smtp = spawn(process.execPath, [join(import.meta.dirname, 'smtp-sink.ts')], {
+  stdio: ['pipe', 'pipe', 'inherit'],
 });
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+const smtpPort = await new Promise<number>((resolve) => {
+  createInterface({ input: smtp.stdout }).on('line', (line) => {
+    if (line.startsWith('port ')) resolve(Number(line.slice(5)));
+    else record(mailed, line);
+  });
+});
 const receiver = createServer((request, response) => {
   let body = '';
   request.on('data', (chunk: Buffer) => {
@@ -68,7 +61,8 @@ const email = process.env.BENCH_EMAIL !== '0';
 const server = await startServer({
   store,
   port: 0,
-  ...(email ? { smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` } : {}),
+  logLevel: 'warn',
+  ...(email ? { smtpUrl: `smtp://127.0.0.1:${smtpPort}` } : {}),
   // BENCH_EMAIL=memory: a channel that only records, to tell the framework's cost from SMTP's.
   ...(process.env.BENCH_EMAIL === 'memory'
     ? {
@@ -137,6 +131,7 @@ printRows(
   [row('request.created webhook', hooked), row('email to SMTP (first notification)', mailed)],
 );
 await server.close();
-await new Promise<void>((resolve) => smtp.close(() => resolve()));
+smtp.stdin.end();
+await new Promise((resolve) => smtp.once('exit', resolve));
 receiver.close();
 rmSync(directory, { recursive: true, force: true });

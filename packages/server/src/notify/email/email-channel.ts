@@ -31,6 +31,8 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
     // Deliveries run concurrently: a few kept-open connections instead of one per message.
     pool: true as const,
     maxConnections: 10,
+    // nodemailer closes a pooled connection after 100 messages by default; a busy relay keeps it.
+    maxMessages: Number.POSITIVE_INFINITY,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

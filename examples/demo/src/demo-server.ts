@@ -34,14 +34,15 @@ export async function startDemoServer(options: {
   const store = openSqliteStore({ path: options.dbPath });
   let server: RunningServer;
   try {
-    server = await startServer({ store, port: options.port, host: '127.0.0.1' });
+    // The demo tells its own story on the terminal: the server's request log would drown it.
+    server = await startServer({ store, port: options.port, host: '127.0.0.1', logLevel: 'warn' });
   } catch (error) {
     if (!addressInUse(error) || options.portExplicit) {
       await store.close();
       throw error;
     }
     // 8787 is taken (perhaps by another Countersign): any free port will do for a demo.
-    server = await startServer({ store, port: 0, host: '127.0.0.1' });
+    server = await startServer({ store, port: 0, host: '127.0.0.1', logLevel: 'warn' });
   }
   const key = async (spec: NewKeyOptions) =>
     (await store.transaction((tx) => createApiKey(tx, spec, new Date()))).key;

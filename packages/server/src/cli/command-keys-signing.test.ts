@@ -2,8 +2,7 @@ import { verifyReceipt } from '@countersign/core';
 import { decodeProtectedHeader } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/start-test-server.js';
-import type { CliIo } from './cli-support.js';
-import { runCli } from './run-cli.js';
+import { runCapturedCli } from '../test-support/captured-cli.js';
 
 const SECRET = 'the-operators-signing-key-secret-0123456789';
 let server: TestServer;
@@ -14,18 +13,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    write: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env,
-  };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCapturedCli;
 
 async function api(method: string, path: string, key: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {

@@ -31,7 +31,7 @@ describe('examples/observability', () => {
     };
     const alerts = rules.groups.flatMap((group) => group.rules);
     expect(alerts.length).toBeGreaterThanOrEqual(8);
-    for (const alert of alerts) expect(alert.annotations.summary).toBeTruthy();
+    for (const alert of alerts) expect(alert.annotations.summary, alert.alert).toMatch(/\w{3,}/);
     const dashboard = await readFile(new URL('grafana-dashboard.json', examples), 'utf8');
     const panels = (JSON.parse(dashboard) as { panels: unknown[] }).panels;
     expect(panels.length).toBeGreaterThanOrEqual(10);

@@ -81,7 +81,9 @@ describe('withApproval: receipts and execution reports, against a real server', 
       fixture.decideNext({ outcome: 'approve' }),
     ]);
     expect(result.steps[0]?.toolResults[0]?.output).toMatchObject({ status: 'sent', amount: 50 });
-    expect(receipts).toEqual([decided.resolution?.receipt]);
-    expect((await fixture.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+    // The receipt re-signed as the call started, which the request keeps.
+    const stored = await fixture.reviewer.get(decided.id);
+    expect(receipts).toEqual([stored.resolution?.receipt]);
+    expect(stored.execution?.state).toBe('succeeded');
   });
 });

@@ -79,12 +79,14 @@ export function countersignMiddleware(options: CountersignMiddlewareOptions = {}
         return denialToolMessage(call, decision);
       }
       if (decision.outcome === 'respond') return responseToolMessage(call, decision);
-      const approved = {
-        ...request,
-        toolCall: decision.edited ? { ...toolCall, args: decision.args } : toolCall,
-        ...(request.tool ? { tool: toolWithApproval(request.tool, decision) } : {}),
-      };
-      const run = await runReported(gate, decision, () => handler(approved));
+      // Built once `executing` went through: the tool gets the receipt the server re-signed then.
+      const run = await runReported(gate, decision, () =>
+        handler({
+          ...request,
+          toolCall: decision.edited ? { ...toolCall, args: decision.args } : toolCall,
+          ...(request.tool ? { tool: toolWithApproval(request.tool, decision) } : {}),
+        }),
+      );
       if (!run.ran) return denialToolMessage(call, run.denial);
       const result = run.value;
       if (!decision.edited || !ToolMessage.isInstance(result)) return result;

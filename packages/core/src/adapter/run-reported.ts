@@ -28,7 +28,9 @@ function refused(decision: GateAllow, error: unknown): GateDeny {
 /**
  * Reports `executing` for an allowed call just before it runs. Resolves with a denial when the
  * server refuses (another attempt ran it, or it is unreachable): the call must not run then.
- * Resolves undefined when it may run (also for calls the policy allowed, which have no request).
+ * Resolves undefined when it may run (also for calls the policy allowed, which have no request);
+ * `decision.receipt` then holds the receipt the server re-signed as the call starts, so read the
+ * approval for the tool (`withApprovalOf`) after this, not before.
  */
 export async function beginReported(
   gate: ReportingGate,
@@ -62,7 +64,8 @@ export async function endReported(
  * Runs an allowed call with its execution reported: `executing` first (when the server refuses,
  * because another attempt ran it or it is unreachable, the call does not run and the denial says
  * why), then `succeeded`, or `failed` with the error (which is rethrown). Every adapter runs tools
- * through it, so users report nothing themselves.
+ * through it, so users report nothing themselves. `run` is called after `executing`, when
+ * `decision.receipt` is the receipt re-signed for this run: read it inside `run`.
  *
  * @example
  * const run = await runReported(gate, decision, () => tool.execute(decision.args));

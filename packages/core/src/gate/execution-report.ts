@@ -1,5 +1,5 @@
 import type { ApprovalService } from '../client/client-types.js';
-import { MAX_EXECUTION_ERROR_LENGTH } from '../protocol/index.js';
+import { type ApprovalRequest, MAX_EXECUTION_ERROR_LENGTH } from '../protocol/index.js';
 import type { ExecutionReportDetails, ExecutionReportState, GateAllow } from './gate-types.js';
 
 // One attempt id per allowed decision: the same decision reporting again repeats its attempt
@@ -25,6 +25,19 @@ export function isReportable(decision: GateAllow): decision is GateAllow & { req
   return decision.requestId !== undefined && decision.expired !== true;
 }
 
+/**
+ * Takes the receipt the server re-signed as the call starts (the answer to `executing`), when it is
+ * for exactly this call: the decision's own may have expired while the call waited to start. The
+ * decision is updated in place, not copied: its attempt id is tied to that object, and the
+ * adapters build the tool's approval from it once `executing` went through.
+ */
+function renewReceipt(decision: GateAllow, answer: ApprovalRequest | undefined): void {
+  const resolution = answer?.resolution;
+  if (resolution?.receipt === undefined || resolution.fingerprint !== decision.fingerprint) return;
+  decision.receipt = resolution.receipt;
+  if (resolution.receiptId !== undefined) decision.receiptId = resolution.receiptId;
+}
+
 /** Sends one execution report; see `Gate.report`. */
 export async function sendExecutionReport(
   service: ApprovalService,
@@ -42,7 +55,7 @@ export async function sendExecutionReport(
   };
   const options = details.signal ? { signal: details.signal } : {};
   if (state === 'executing') {
-    await service.reportExecution(decision.requestId, body, options);
+    renewReceipt(decision, await service.reportExecution(decision.requestId, body, options));
     return;
   }
   // The call has run: a lost after-report must not turn its result into a failure.

@@ -207,7 +207,10 @@ export interface Gate {
    * grant) approved; a call the policy allowed outright has nothing to report (a no-op).
    * `executing` rejects (and the call must not run) when another attempt already reported it, with
    * a `CountersignError` of code `conflict`, or when the service is unreachable; the after-reports
-   * never reject. The adapters call it for you.
+   * never reject. Once `executing` went through, `decision.receipt` (and `receiptId`) hold the
+   * receipt the server re-signed as the call started: hand the tool that one, as it is valid for
+   * the receipt lifetime from now even when the approval came long before. The adapters do all
+   * this for you.
    */
   report(
     decision: GateAllow,

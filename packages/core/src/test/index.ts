@@ -5,3 +5,4 @@ export type {
   FakeCall,
   FakeDecideOptions,
 } from './fake-types.js';
+export { startingLate } from './late-start-service.js';

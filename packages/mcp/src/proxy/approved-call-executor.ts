@@ -99,6 +99,8 @@ export class ApprovedCallExecutor {
       await this.store.complete(requestId, result).catch(() => {});
       return result;
     }
+    // Read after `executing`: the receipt the server re-signed as the call starts, valid even
+    // when the approval came long before (a call left pending and checked again later).
     const meta =
       decision.receipt === undefined ? {} : { meta: { [RECEIPT_META_KEY]: decision.receipt } };
     try {

@@ -9,10 +9,15 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { SubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
+// The proxy's RECEIPT_META_KEY, spelled out: this file also runs on its own under plain Node.
+const RECEIPT_META_KEY = 'countersign/receipt';
+
 /** One executed upstream call, as the test upstream records it. */
 export interface UpstreamCallRecord {
   tool: string;
   args: Record<string, unknown>;
+  /** The decision receipt the proxy forwarded in `_meta`, when it forwarded one. */
+  receipt?: string;
 }
 
 /**
@@ -45,8 +50,9 @@ export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => 
       inputSchema: { path: z.string().min(1) },
       annotations: { destructiveHint: true, readOnlyHint: false },
     },
-    async ({ path }) => {
-      record({ tool: 'delete_file', args: { path } });
+    async ({ path }, extra) => {
+      const receipt = extra._meta?.[RECEIPT_META_KEY];
+      record({ tool: 'delete_file', args: { path }, ...(typeof receipt === 'string' ? { receipt } : {}) });
       return { content: [{ type: 'text', text: `deleted ${path}` }] };
     },
   );

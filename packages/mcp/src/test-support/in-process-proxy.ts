@@ -1,4 +1,4 @@
-import { createGate, type Policy } from '@countersign/core';
+import { type ApprovalService, createGate, type Gate, type Policy } from '@countersign/core';
 import { createFakeApprovalService, type FakeApprovalService } from '@countersign/core/test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -29,6 +29,8 @@ export interface InProcessProxyOptions {
   runId?: string;
   /** Hand the proxy `policy` and `service` to make its own gate, instead of a ready gate. */
   gateFromOptions?: boolean;
+  /** A ready gate instead (over a real server's client, say), with what cancels its requests. */
+  gate?: { gate: Gate; requests: Pick<ApprovalService, 'cancel'> };
   /** The dashboard's public address (links in the approval card and the approval page). */
   publicUrl?: string;
   /** More capabilities the test client declares (e.g. MCP Apps `extensions`). */
@@ -49,9 +51,11 @@ export async function startInProcessProxy(options: InProcessProxyOptions = {}) {
   const service = options.service ?? createFakeApprovalService();
   const store = await PendingCallStore.open(options.stateFile);
   const policy = options.policy ? { policy: options.policy } : {};
-  const gateSource = options.gateFromOptions
-    ? { service, ...policy }
-    : { gate: createGate({ service, ...policy }), requests: service };
+  const gateSource =
+    options.gate ??
+    (options.gateFromOptions
+      ? { service, ...policy }
+      : { gate: createGate({ service, ...policy }), requests: service });
   const factory = createProxyServerFactory({
     upstreams,
     ...gateSource,

@@ -26,3 +26,26 @@ export async function attachReceipt(
   resolution.receipt = await signReceipt(receipts, tx, claims, isoTime(nowMs));
   resolution.receiptId = receiptId;
 }
+
+/**
+ * The request with its receipt signed again now, under the same id: a receipt lasts `ttlMs` from
+ * its signing, while an approval whose call has not started stays good for as long as the request
+ * lives. So the receipt is re-signed where the approval is handed out again (an agent re-attaching)
+ * and when the call starts (`executing`), and the tool gets one that is valid. The id stays, so a
+ * tool server that consumes receipts still runs the approved call at most once. Returns `request`
+ * itself when it has no receipt to renew.
+ */
+export async function renewReceipt(
+  context: ServiceContext,
+  tx: StoreTx,
+  request: ApprovalRequest,
+): Promise<ApprovalRequest> {
+  const { receipts } = context;
+  const resolution = request.resolution;
+  if (!receipts || request.status !== 'approved' || !request.tool) return request;
+  if (resolution?.receiptId === undefined || resolution.fingerprint === undefined) return request;
+  const nowMs = context.clock.now();
+  const claims = receiptClaimsFor(request, resolution.receiptId, nowMs, receipts.ttlMs);
+  const receipt = await signReceipt(receipts, tx, claims, isoTime(nowMs));
+  return { ...request, resolution: { ...resolution, receipt } };
+}

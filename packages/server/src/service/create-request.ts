@@ -16,6 +16,7 @@ import type { Job, StoreTx } from '../store/store-types.js';
 import { assertCallbackAddressAllowed, systemResolver } from '../webhooks/callback-addresses.js';
 import { assertCallbackAllowed } from '../webhooks/callback-hosts.js';
 import { approveByGrant, matchingGrants } from './apply-grant.js';
+import { renewReceipt } from './attach-receipt.js';
 import { assertUsablePolicy } from './edit-policy-check.js';
 import { fail } from './failures.js';
 import { DEFAULT_INPUT_LIMITS, overLimit, type ResolvedInputLimits } from './input-limits.js';
@@ -200,7 +201,10 @@ export async function createRequest(
         }
         const original = await tx.getRequest(previous.requestId);
         if (!original) throw fail('conflict', 'The original request no longer exists');
-        return { request: original, replayed: true };
+        // An agent re-attaching to an approval whose call never started gets a receipt valid now;
+        // one reported executing is never handed out again, so its receipt is not renewed.
+        const handedOut = original.execution ? original : await renewReceipt(context, tx, original);
+        return { request: handedOut, replayed: true };
       }
     }
     if (principal.role === 'agent') await assertNotStopped(tx, principal, body);

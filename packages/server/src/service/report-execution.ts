@@ -7,6 +7,7 @@ import {
 } from '@countersign/core/protocol';
 import type { Principal } from '../auth/principal.js';
 import { isoTime } from '../clock.js';
+import { renewReceipt } from './attach-receipt.js';
 import { fail, requestNotFound } from './failures.js';
 import { nextVersion, recordChange } from './record-change.js';
 import { loadVisible } from './request-access.js';
@@ -53,7 +54,8 @@ function nextExecution(
 /**
  * Records what happened to an approved tool call: `executing` just before it runs (once: a second
  * attempt gets a 409 conflict, so nothing runs twice), then `succeeded` or `failed`. Only the
- * requester or an admin reports; repeating the same report is a no-op.
+ * requester or an admin reports; repeating the same report is a no-op. The answer to `executing`
+ * carries the receipt re-signed as the call starts, which is the one to hand the tool.
  */
 export async function reportExecution(
   context: ServiceContext,
@@ -81,8 +83,11 @@ export async function reportExecution(
     const now = isoTime(context.clock.now());
     const execution = nextExecution(request, principal, report, now);
     if (!execution) return request;
-    const next = nextVersion(request, now);
-    next.execution = execution;
+    const advanced = nextVersion(request, now);
+    advanced.execution = execution;
+    // The call starts now, maybe long after the approval: its tool gets a receipt valid from here.
+    const next =
+      execution.state === 'executing' ? await renewReceipt(context, tx, advanced) : advanced;
     await recordChange(context, tx, {
       request: next,
       previousVersion: request.version,

@@ -85,6 +85,29 @@ describe('receipts on allow and reported execution', () => {
     expect(new Set(reports.map((report) => report.attempt)).size).toBe(1);
   });
 
+  it('hands the tool the receipt the server re-signed at executing, for this exact call only', async () => {
+    const stored = approvedRequest();
+    const resolution = stored.resolution as NonNullable<ApprovalRequest['resolution']>;
+    const answers = [
+      { ...stored, resolution: { ...resolution, receipt: 'head.renewed.signature' } },
+      {
+        ...stored,
+        resolution: { ...resolution, receipt: 'head.other.signature', fingerprint: 'x' },
+      },
+    ];
+    for (const [answer, expected] of [
+      [answers[0], 'head.renewed.signature'],
+      [answers[1], 'head.body.signature'],
+    ] as const) {
+      const { service } = stubService(stored);
+      service.reportExecution = async () => answer as ApprovalRequest;
+      const gate = createGate({ policy, service });
+      const decision = (await gate.check({ toolName: 'pay', args })) as GateAllow;
+      const run = await runReported(gate, decision, () => decision.receipt);
+      expect(run).toEqual({ ran: true, value: expected });
+    }
+  });
+
   it('does not run the call when the server refuses executing, and says it already ran', async () => {
     const { service } = stubService(approvedRequest(), (body) => body.state === 'executing');
     const gate = createGate({ policy, service });

@@ -20,7 +20,9 @@ afterEach(async () => {
 });
 
 const text = (result: unknown) =>
-  (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  (result as CallToolResult).content
+    .map((part) => (part.type === 'text' ? part.text : ''))
+    .join('');
 
 describe('the proxy forwards a receipt valid when the upstream call starts', () => {
   it('re-signed at executing, after a pending call was approved and checked long after', async () => {
@@ -33,7 +35,10 @@ describe('the proxy forwards a receipt valid when the upstream call starts', () 
       gate: { gate: createGate({ policy, service: late }), requests: agent },
       maxWaitMs: 30,
     });
-    const first = await proxy.client.callTool({ name: 'delete_file', arguments: { path: '/late' } });
+    const first = await proxy.client.callTool({
+      name: 'delete_file',
+      arguments: { path: '/late' },
+    });
     const { requestId } = first.structuredContent as { requestId: string };
     const decided = await reviewer.decide(requestId, { outcome: 'approve' });
     await server.clock.advance(LATER_MS);

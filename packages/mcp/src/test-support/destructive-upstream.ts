@@ -52,7 +52,11 @@ export function createDestructiveUpstream(record: (call: UpstreamCallRecord) => 
     },
     async ({ path }, extra) => {
       const receipt = extra._meta?.[RECEIPT_META_KEY];
-      record({ tool: 'delete_file', args: { path }, ...(typeof receipt === 'string' ? { receipt } : {}) });
+      record({
+        tool: 'delete_file',
+        args: { path },
+        ...(typeof receipt === 'string' ? { receipt } : {}),
+      });
       return { content: [{ type: 'text', text: `deleted ${path}` }] };
     },
   );

@@ -44,9 +44,14 @@ describe('receipts of approvals handed out late', () => {
     h = await createHarness({ receipts: { signingKeySecret: SECRET, ttlMs: TTL_MS } });
     const created = await create();
     expect(created.status).toBe(201);
-    const decided = await h.call(h.keys.alice, 'POST', `/v1/requests/${created.body.id}/decisions`, {
-      outcome: 'approve',
-    });
+    const decided = await h.call(
+      h.keys.alice,
+      'POST',
+      `/v1/requests/${created.body.id}/decisions`,
+      {
+        outcome: 'approve',
+      },
+    );
     const { receipt: first, receiptId } = decided.body.resolution;
     expect((await check(first)).jti).toBe(receiptId);
 

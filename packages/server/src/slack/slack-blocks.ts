@@ -2,11 +2,13 @@ import { standingFingerprint } from '@countersign/core/fingerprint';
 import { type ApprovalRequest, approversOf, standingArgs } from '@countersign/core/protocol';
 import type { KnownBlock, View } from '@slack/types';
 import { compactPreview } from '../preview/compact-preview.js';
-import { codeBlock, mrkdwnText, SLACK_LIMITS, truncate } from './slack-text.js';
+import { grantsAllowedFor } from '../service/grant-rules.js';
+import { codeBlock, mrkdwnText, plain, SLACK_LIMITS, truncate } from './slack-text.js';
 
 /** The action ids of the message's buttons and the reject modal's callback id. */
 export const SLACK_ACTIONS = {
   approve: 'countersign_approve',
+  approveWithGrant: 'countersign_approve_grant',
   reject: 'countersign_reject',
   open: 'countersign_open',
   rejectModal: 'countersign_reject_modal',
@@ -32,11 +34,6 @@ export interface SlackMessage {
 const ARGS_LIMIT = 2000;
 // The preview's text is cut at this many characters before it is escaped and fenced.
 const PREVIEW_LIMIT = 2500;
-const plain = (text: string, limit: number = SLACK_LIMITS.sectionText) => ({
-  type: 'plain_text' as const,
-  text: truncate(text === '' ? ' ' : text, limit),
-  emoji: false,
-});
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 
 /** The link to the request in the dashboard, when the server knows its public URL. */
@@ -110,7 +107,10 @@ function approvalsOf(request: ApprovalRequest): number {
   return approversOf(request.decisions, standingFingerprint(request)).length;
 }
 
-/** The message for a pending request: its description with Approve, Reject and Open buttons. */
+/**
+ * The message for a pending request: its description with Approve, Reject and Open buttons, and
+ * "Approve and allow similar…" (a grant, in a modal) when the request's policy rule allows grants.
+ */
 export function pendingMessage(request: ApprovalRequest, publicUrl?: string): SlackMessage {
   const fingerprint = standingFingerprint(request);
   const value = JSON.stringify({
@@ -129,6 +129,16 @@ export function pendingMessage(request: ApprovalRequest, publicUrl?: string): Sl
             text: plain('Approve'),
             value,
           },
+          ...(grantsAllowedFor(request)
+            ? [
+                {
+                  type: 'button' as const,
+                  action_id: SLACK_ACTIONS.approveWithGrant,
+                  text: plain('Approve and allow similar…'),
+                  value,
+                },
+              ]
+            : []),
           {
             type: 'button' as const,
             action_id: SLACK_ACTIONS.reject,
@@ -172,6 +182,12 @@ export function outcomeMessage(request: ApprovalRequest, publicUrl?: string): Sl
   const by = request.resolution?.by ?? [];
   const lines = [
     `*${word}*${by.length > 0 ? ` by ${by.map((who) => mrkdwnText(who, 200)).join(', ')}` : ''}`,
+    ...request.decisions
+      .filter((decision) => decision.addedGrant !== undefined)
+      .map(
+        (decision) =>
+          `${mrkdwnText(decision.principal, 200)} also allowed similar calls (grant \`${decision.addedGrant}\`)`,
+      ),
   ];
   const reason = request.resolution?.reason;
   const blocks = describe(request, publicUrl);

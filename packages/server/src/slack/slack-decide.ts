@@ -3,6 +3,7 @@ import { type ApprovalRequest, CountersignError } from '@countersign/core/protoc
 import { canSee, type Principal } from '../auth/principal.js';
 import { decideRequest } from '../service/decide-request.js';
 import { fail, requestNotFound } from '../service/failures.js';
+import { type GrantForm, grantSpecFromForm } from '../service/grant-choices.js';
 import type { ServiceContext } from '../service/service-context.js';
 
 /** A decision made with a Slack button or the reject modal. */
@@ -13,15 +14,18 @@ export interface SlackDecision {
   fingerprint?: string | undefined;
   outcome: 'approve' | 'reject';
   reason?: string;
+  /** For an approval from the grant modal: the grant it adds. */
+  grant?: GrantForm;
 }
 
 const ATTEMPTS = 5;
 
 /**
  * Decides as `principal` through the one decision service (authorization, quorum, requester never
- * approves), bound to what the message showed: when the standing arguments are no longer the
- * ones in the message (edited meanwhile), nothing is decided. The check and the decision are tied
- * by the version read; a concurrent change (another approver's click) re-reads and tries again.
+ * approves; a grant checked as through the API), bound to what the message showed: when the
+ * standing arguments are no longer the ones in the message (edited meanwhile), nothing is decided.
+ * The check and the decision are tied by the version read; a concurrent change (another
+ * approver's click) re-reads and tries again.
  */
 export async function decideFromSlack(
   context: ServiceContext,
@@ -46,6 +50,7 @@ export async function decideFromSlack(
         {
           outcome: decision.outcome,
           ...(decision.reason ? { reason: decision.reason } : {}),
+          ...(decision.grant ? { grant: grantSpecFromForm(current, decision.grant) } : {}),
           expectedVersion: current.version,
         },
         'slack',

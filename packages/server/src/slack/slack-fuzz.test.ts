@@ -52,6 +52,7 @@ describe('Slack interactions under signed garbage', () => {
     const action = fc.constantFrom(
       'countersign_approve',
       'countersign_reject',
+      'countersign_approve_grant',
       'countersign_open',
       'other',
     );
@@ -64,6 +65,26 @@ describe('Slack interactions under signed garbage', () => {
             who,
             { callback_id: 'countersign_reject_modal', private_metadata: metadata },
             { block: 'countersign_reason', action: 'countersign_reason_input', value: reason },
+          ),
+        ),
+      fc
+        .tuple(user, value, fc.string({ maxLength: 30 }), fc.string({ maxLength: 10 }))
+        .map(([who, metadata, when, scope]) =>
+          modalSubmission(
+            who,
+            { callback_id: 'countersign_grant_modal', private_metadata: metadata },
+            [
+              {
+                block: 'countersign_grant_scope',
+                action: 'countersign_grant_scope_input',
+                selected: scope,
+              },
+              {
+                block: 'countersign_grant_when',
+                action: 'countersign_grant_when_input',
+                value: when,
+              },
+            ],
           ),
         ),
       fc.jsonValue(),

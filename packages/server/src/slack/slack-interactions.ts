@@ -1,13 +1,15 @@
 import { CountersignError } from '@countersign/core/protocol';
 import { Hono } from 'hono';
-import { isEligibleReviewer } from '../auth/principal.js';
 import type { AppEnv } from '../http/auth-middleware.js';
 import { DEFAULT_BODY_LIMIT, readBodyText } from '../http/read-input.js';
 import { fail } from '../service/failures.js';
 import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from '../service/input-limits.js';
 import type { ServiceContext } from '../service/service-context.js';
-import { rejectModal, SLACK_ACTIONS } from './slack-blocks.js';
+import { grantFieldOf } from '../service/grant-choices.js';
+import { SLACK_ACTIONS } from './slack-blocks.js';
 import { decideFromSlack } from './slack-decide.js';
+import { GRANT_MODAL, grantFormOf, grantModalProblem } from './slack-grant-modal.js';
+import { openDecisionModal } from './slack-modal-open.js';
 import type { SlackSetup } from './slack-options.js';
 import { parseInteraction, readButtonValue, type SlackInteraction } from './slack-payload.js';
 import type { SlackPeople } from './slack-people.js';
@@ -16,8 +18,17 @@ import { checkSlackSignature } from './slack-signature.js';
 /** The path Slack's "Interactivity & Shortcuts" Request URL points at. */
 export const SLACK_INTERACTIONS_PATH = '/integrations/slack/interactions';
 
+const DECIDING_ACTIONS = new Set<string>([
+  SLACK_ACTIONS.approve,
+  SLACK_ACTIONS.approveWithGrant,
+  SLACK_ACTIONS.reject,
+]);
+
 type BlockActions = Extract<SlackInteraction, { type: 'block_actions' }>;
 type ViewSubmission = Extract<SlackInteraction, { type: 'view_submission' }>;
+
+const UNLINKED =
+  'You may not decide this: your Slack account is not linked to an active Countersign user.';
 
 /** Why a Slack user's click changed nothing, in words for them. */
 function refusal(error: unknown): string | undefined {
@@ -25,7 +36,15 @@ function refusal(error: unknown): string | undefined {
   if (error.code === 'forbidden' || error.code === 'not_found') {
     return `You may not decide this: ${error.message}.`;
   }
-  if (['already_decided', 'conflict', 'version_conflict', 'unprocessable'].includes(error.code)) {
+  if (
+    [
+      'already_decided',
+      'conflict',
+      'version_conflict',
+      'unprocessable',
+      'validation_failed',
+    ].includes(error.code)
+  ) {
     return `Nothing changed: ${error.message}.`;
   }
   return undefined;
@@ -54,55 +73,23 @@ export function slackInteractionRoutes(
   async function onAction(setup: SlackSetup, payload: BlockActions): Promise<void> {
     const action = payload.actions[0];
     if (!action || action.action_id === SLACK_ACTIONS.open) return;
-    if (action.action_id !== SLACK_ACTIONS.approve && action.action_id !== SLACK_ACTIONS.reject) {
-      return;
-    }
+    if (!DECIDING_ACTIONS.has(action.action_id)) return;
     const value = readButtonValue(action.value);
     const channel = payload.channel?.id;
     const principal = await principalOf(payload.user.id);
     if (!principal) {
-      await tell(
-        channel,
-        payload.user.id,
-        'You may not decide this: your Slack account is not linked to an active Countersign user.',
-      );
+      await tell(channel, payload.user.id, UNLINKED);
       return;
     }
-    if (action.action_id === SLACK_ACTIONS.reject) {
-      const request = await context.store.read((tx) => tx.getRequest(value.id));
-      if (
-        !request ||
-        !isEligibleReviewer(principal, request) ||
-        request.requester === principal.id
-      ) {
-        const why =
-          request?.requester === principal.id
-            ? 'The requester cannot decide its own request'
-            : `${principal.id} is not an assignee of request ${value.id}`;
-        await tell(channel, payload.user.id, `You may not decide this: ${why}.`);
-        return;
-      }
-      if (request.status !== 'pending') {
-        await tell(
-          channel,
-          payload.user.id,
-          `Nothing changed: Request ${request.id} is already ${request.status}.`,
-        );
-        return;
-      }
-      if (!payload.trigger_id)
-        throw fail('validation_failed', 'A reject click needs its trigger_id');
-      const metadata = JSON.stringify({ ...value, ...(channel ? { channel } : {}) });
-      try {
-        await setup.client.views.open({
-          trigger_id: payload.trigger_id,
-          view: rejectModal(request, metadata),
-        });
-      } catch (error) {
-        // Slack refused or is down: the click decided nothing, and the person should know.
-        logError(error);
-        await tell(channel, payload.user.id, 'Slack could not open the form; try the dashboard.');
-      }
+    if (action.action_id !== SLACK_ACTIONS.approve) {
+      const told = await openDecisionModal(
+        context,
+        setup,
+        principal,
+        { actionId: action.action_id, value, channel, triggerId: payload.trigger_id },
+        logError,
+      );
+      if (told !== undefined) await tell(channel, payload.user.id, told);
       return;
     }
     try {
@@ -118,8 +105,31 @@ export function slackInteractionRoutes(
     }
   }
 
-  /** The reject modal's submission: decides, or shows why not inside the modal. */
+  /** The grant modal's submission: approves and adds the grant, or shows why not in the modal. */
+  async function onGrantSubmit(
+    payload: ViewSubmission,
+  ): Promise<Record<string, unknown> | undefined> {
+    const value = readButtonValue(payload.view.private_metadata);
+    const principal = await principalOf(payload.user.id);
+    if (!principal) return grantModalProblem('scope', UNLINKED);
+    try {
+      await decideFromSlack(context, principal, {
+        id: value.id,
+        fingerprint: value.fingerprint,
+        outcome: 'approve',
+        grant: grantFormOf(payload.view.state?.values ?? {}),
+      });
+      return undefined;
+    } catch (error) {
+      const text = refusal(error);
+      if (text === undefined) throw error;
+      return grantModalProblem(grantFieldOf(error), text);
+    }
+  }
+
+  /** A modal's submission: decides, or shows why not inside the modal. */
   async function onSubmit(payload: ViewSubmission): Promise<Record<string, unknown> | undefined> {
+    if (payload.view.callback_id === GRANT_MODAL.callbackId) return onGrantSubmit(payload);
     if (payload.view.callback_id !== SLACK_ACTIONS.rejectModal) return undefined;
     const value = readButtonValue(payload.view.private_metadata);
     const reason =
@@ -132,10 +142,7 @@ export function slackInteractionRoutes(
     });
     if (!reason) return problem('A rejection needs a reason.');
     const principal = await principalOf(payload.user.id);
-    if (!principal)
-      return problem(
-        'You may not decide this: your Slack account is not linked to an active Countersign user.',
-      );
+    if (!principal) return problem(UNLINKED);
     try {
       await decideFromSlack(context, principal, {
         id: value.id,

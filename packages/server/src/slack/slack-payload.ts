@@ -34,7 +34,13 @@ const viewSubmission = z.looseObject({
       .looseObject({
         values: z.record(
           z.string(),
-          z.record(z.string(), z.looseObject({ value: z.string().nullish() })),
+          z.record(
+            z.string(),
+            z.looseObject({
+              value: z.string().nullish(),
+              selected_option: z.looseObject({ value: z.string().max(200) }).nullish(),
+            }),
+          ),
         ),
       })
       .optional(),

@@ -52,15 +52,28 @@ export function mrkdwnText(text: string, limit: number): string {
 }
 
 /**
- * JSON for a code block: pretty, with backticks broken up so it cannot close the block, escaped
- * for mrkdwn's `&<>`, and cut to `limit` with the closing fence kept.
+ * Text for a code block: backticks broken up so it cannot close the block, escaped for mrkdwn's
+ * `&<>`, and cut to `limit` with the closing fence kept.
  */
-export function codeBlock(value: unknown, limit: number): string {
-  const json = JSON.stringify(value, null, 2) ?? 'null';
-  const inert = json
+export function codeText(text: string, limit: number): string {
+  const inert = text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/`/g, '`\u200b');
   return `\`\`\`\n${truncate(inert, limit - 8)}\n\`\`\``;
+}
+
+/** JSON for a code block, pretty; see {@link codeText}. */
+export function codeBlock(value: unknown, limit: number): string {
+  return codeText(JSON.stringify(value, null, 2) ?? 'null', limit);
+}
+
+/** A plain text object (Slack never parses it for mentions or links), cut to `limit`. */
+export function plain(text: string, limit: number = SLACK_LIMITS.sectionText) {
+  return {
+    type: 'plain_text' as const,
+    text: truncate(text === '' ? ' ' : text, limit),
+    emoji: false,
+  };
 }

@@ -1,5 +1,6 @@
 export {
   buttonClick,
+  type ModalInput,
   modalSubmission,
   type SignedInteraction,
   signBody,

@@ -68,27 +68,37 @@ export function buttonClick(
   };
 }
 
-/** A `view_submission` payload for a submitted modal with one text input. */
+/** One field of a submitted modal: a text (or number) input's `value`, or the option chosen. */
+export interface ModalInput {
+  block: string;
+  action: string;
+  /** What was typed in a text or number input. */
+  value?: string;
+  /** The value of the option chosen in radio buttons or a select menu. */
+  selected?: string;
+}
+
+/** A `view_submission` payload for a submitted modal with these inputs, as Slack sends it. */
 export function modalSubmission(
   slackUserId: string,
   view: { callback_id: string; private_metadata?: string },
-  input: { block: string; action: string; value: string },
+  inputs: ModalInput | ModalInput[],
 ): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const input of Array.isArray(inputs) ? inputs : [inputs]) {
+    values[input.block] = {
+      [input.action]:
+        input.selected === undefined
+          ? { type: 'plain_text_input', value: input.value ?? null }
+          : { type: 'static_select', selected_option: { value: input.selected } },
+    };
+  }
   return {
     type: 'view_submission',
     team: { id: 'T0001', domain: 'example' },
     user: { id: slackUserId, team_id: 'T0001' },
     api_app_id: 'A0001',
     trigger_id: `${Date.now()}.2.abcdef`,
-    view: {
-      id: 'V0001',
-      type: 'modal',
-      ...view,
-      state: {
-        values: {
-          [input.block]: { [input.action]: { type: 'plain_text_input', value: input.value } },
-        },
-      },
-    },
+    view: { id: 'V0001', type: 'modal', ...view, state: { values } },
   };
 }

@@ -1,12 +1,19 @@
-import { CountersignError } from '@countersign/core/protocol';
+import { CountersignError, type GrantSpec } from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
 import { userPrincipal } from '../../auth/principal.js';
 import type { AppEnv } from '../../http/auth-middleware.js';
 import { readBodyText } from '../../http/read-input.js';
 import { decideRequest } from '../../service/decide-request.js';
+import {
+  type GrantForm,
+  grantChoicesFor,
+  grantFieldOf,
+  grantSpecFromForm,
+} from '../../service/grant-choices.js';
 import type { ServiceContext } from '../../service/service-context.js';
 import { confirmationPage, messagePage } from './decision-page.js';
-import { type RefusedLink, readLink } from './link-state.js';
+import { grantFormOf } from './grant-section.js';
+import { type RefusedLink, readLink, type UsableLink } from './link-state.js';
 
 // The token rides in the URL: keep it out of Referer headers, caches and frames.
 const HEADERS = {
@@ -20,6 +27,15 @@ const HEADERS = {
 
 const html = (c: Context<AppEnv>, status: number, body: string) =>
   c.body(body, status as 200, HEADERS);
+
+/** The page's status for a refused decision (409 for the rest: it changed, or was decided). */
+const STATUS_OF: Partial<Record<string, number>> = {
+  forbidden: 403,
+  validation_failed: 400,
+  unprocessable: 422,
+};
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** What the confirmation form may send: a decision, a reason (for reject) and a comment. */
 function decisionFrom(form: URLSearchParams):
@@ -48,6 +64,31 @@ function decisionFrom(form: URLSearchParams):
  */
 export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  /** The page for `link`; after a refused grant, with the reviewer's choices and why. */
+  const confirmation = (
+    path: string,
+    link: UsableLink,
+    refused?: { form: GrantForm & { enabled: boolean }; error: unknown },
+  ) => {
+    const choices = grantChoicesFor(context, link.request);
+    const grant = choices && {
+      choices,
+      ...(refused
+        ? {
+            form: refused.form,
+            problem: { field: grantFieldOf(refused.error), message: messageOf(refused.error) },
+          }
+        : {}),
+    };
+    return confirmationPage(
+      link.request,
+      link.user.displayName ?? link.user.name,
+      path,
+      context.notifier?.dashboardLink(link.request.id) ?? '/',
+      context.clock.now(),
+      grant,
+    );
+  };
   const refusal = (c: Context<AppEnv>, link: RefusedLink) =>
     html(
       c,
@@ -74,13 +115,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
     }
     const link = await readLink(context, notifier, c.req.param('token'));
     if ('status' in link) return refusal(c, link);
-    const dashboard = notifier.dashboardLink(link.request.id);
-    const name = link.user.displayName ?? link.user.name;
-    return html(
-      c,
-      200,
-      confirmationPage(link.request, name, c.req.path, dashboard, context.clock.now()),
-    );
+    return html(c, 200, confirmation(c.req.path, link));
   });
 
   app.post('/d/:token', async (c) => {
@@ -105,6 +140,21 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
     if ('status' in link) return refusal(c, link);
     const { claims, request, user } = link;
     const dashboard = notifier.dashboardLink(request.id);
+    const grantForm = grantFormOf(form);
+    const withGrant = decision.outcome === 'approve' && grantForm.enabled;
+    // A grant whose fields do not even parse is shown again before the link is spent.
+    let grant: GrantSpec | undefined;
+    try {
+      if (withGrant) grant = grantSpecFromForm(request, grantForm);
+    } catch (error) {
+      return html(
+        c,
+        400,
+        grantChoicesFor(context, request)
+          ? confirmation(c.req.path, link, { form: grantForm, error })
+          : messagePage('Nothing was decided', messageOf(error), dashboard),
+      );
+    }
     const at = new Date(context.clock.now()).toISOString();
     if (!(await context.store.transaction((tx) => tx.claimLink(claims.nonce, request.id, at)))) {
       return refusal(c, {
@@ -121,25 +171,34 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
         request.id,
         {
           ...decision,
+          ...(grant ? { grant } : {}),
           expectedVersion: request.version,
         },
         'email_link',
       );
       const word = decision.outcome === 'approve' ? 'Approved' : 'Rejected';
       const state = decided.status === 'pending' ? ' It waits for more approvals.' : '';
+      const added = decided.decisions.at(-1)?.addedGrant;
+      const granted = added
+        ? ` Calls like it are now approved at once for ${grant?.lifetime ?? '1h'} (grant ${added}).`
+        : '';
       return html(
         c,
         200,
         messagePage(
           `${word}. Thank you.`,
-          `Your decision on “${request.action}” is recorded.${state}`,
+          `Your decision on “${request.action}” is recorded.${state}${granted}`,
           dashboard,
         ),
       );
     } catch (error) {
       await context.store.transaction((tx) => tx.releaseLink(claims.nonce));
       if (!CountersignError.isInstance(error)) throw error;
-      const status = error.code === 'forbidden' ? 403 : 409;
+      const status = STATUS_OF[error.code] ?? 409;
+      // A grant the decision refused (a bad condition, too long): the page again, to fix it.
+      if (withGrant && status !== 403 && grantChoicesFor(context, request)) {
+        return html(c, status, confirmation(c.req.path, link, { form: grantForm, error }));
+      }
       return html(c, status, messagePage('Nothing was decided', error.message, dashboard));
     }
   });

@@ -71,4 +71,45 @@ describe('decision link from an email', () => {
     expect(dashboard.errors).toEqual([]);
     await dashboard.page.context().close();
   });
+
+  it('adds a grant from the page on a phone, and the grant approves the next call', async () => {
+    const payment = (amount: number) => ({
+      action: `Pay ${amount} to acme`,
+      tool: { name: 'pay', args: { amount, to: 'acme' } },
+      assignees: ['user:alice'],
+      policy: {
+        rule: 'payments',
+        rules: [{ name: 'payments', action: 'require' as const }],
+        default: { action: 'require' as const },
+      },
+    });
+    const request = await harness.createRequest(payment(120));
+    const [, mail] = await smtp.received(2);
+    const link = /Review and decide: (\S+)/.exec(mail?.text ?? '')?.[1] as string;
+
+    const { page, errors } = await harness.newPage({ phone: true });
+    await page.goto(link);
+    await page.getByText('Also allow similar calls (a grant)').tap();
+    await page.getByLabel('Add this grant when I approve').check();
+    await page.getByLabel(/Every number up to its value/).check();
+    await page.getByLabel('For how long').selectOption('4h');
+    await page.getByLabel(/At most this many calls/).fill('2');
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await page.locator('script').count()).toBe(0);
+    await harness.screenshot(page, 'decision-link-grant-phone');
+    await page.getByRole('button', { name: 'Approve' }).tap();
+    await page.getByRole('heading', { name: 'Approved. Thank you.' }).waitFor();
+    await page.getByText(/approved at once for 4h \(grant g_/).waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    const decided = await harness.getRequest(request.id);
+    const grantId = decided.decisions[0]?.addedGrant;
+    expect(grantId).toMatch(/^g_/);
+    const next = await harness.createRequest(payment(90));
+    expect(next).toMatchObject({ status: 'approved', resolution: { grant: { id: grantId } } });
+  });
 });

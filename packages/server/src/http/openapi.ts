@@ -265,7 +265,8 @@ function paths(): Record<string, unknown> {
         responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
       }),
       post: operation({
-        summary: 'Decide through a signed link (form: decision=approve|reject, reason, comment)',
+        summary:
+          'Decide through a signed link (form: decision=approve|reject, reason, comment; with approve, grant=on and grant_scope, grant_when, grant_lifetime, grant_uses, grant_for add a grant)',
         public: true,
         responses: { '200': { description: 'The outcome page', content: { 'text/html': {} } } },
       }),

@@ -7,7 +7,7 @@ export function slackOpenApi(): Record<string, unknown> {
     [SLACK_INTERACTIONS_PATH]: {
       post: {
         summary:
-          'Slack interactivity: Approve and Reject clicks and the reject modal (404 when Slack is off)',
+          'Slack interactivity: the Approve, Approve and allow similar… and Reject clicks, the grant and reject modals (404 when Slack is off)',
         security: [],
         parameters: [
           {

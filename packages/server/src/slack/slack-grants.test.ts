@@ -85,7 +85,7 @@ describe('grants from Slack: "Approve and allow similar…"', () => {
     expect(view.callback_id).toBe('countersign_grant_modal');
     const element = (block: string) => view.blocks.find((b) => b.block_id === block)?.element;
     const optionsOf = (block: string) =>
-      (element(block)?.options as { value: string }[]).map((option) => option.value);
+      ((element(block)?.options ?? []) as { value: string }[]).map((option) => option.value);
     expect(optionsOf(FIELDS.scope)).toEqual(['exact', 'bounded', 'custom']);
     expect(element(FIELDS.when)?.initial_value).toBe(
       'args.service == "web" && args.replicas <= 3 && args.size() == 2',

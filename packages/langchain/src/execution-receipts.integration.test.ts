@@ -1,34 +1,14 @@
 import { verifyReceipt } from '@countersign/core';
-import { AIMessage, createAgent, fakeModel, tool } from 'langchain';
+import { AIMessage, createAgent, fakeModel } from 'langchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { approvalOf } from './index.js';
 import { countersignMiddleware } from './middleware.js';
-import { bankPolicy, toolMessages } from './test-support/fixtures.js';
+import { bankPolicy, receiptTool, toolMessages } from './test-support/fixtures.js';
 import { startCountersign } from './test-support/server-fixture.js';
 import { withApproval } from './with-approval.js';
 
 type Countersign = Awaited<ReturnType<typeof startCountersign>>;
 const ask = { messages: [{ role: 'user', content: 'pay' }] };
 const bob = { name: 'transfer_funds', args: { to: 'bob', amount: 500 }, id: 'call_bob' };
-
-/** A transfer tool that keeps the receipt it was handed, and fails when told to. */
-function receiptTool(fail = false) {
-  const receipts: (string | undefined)[] = [];
-  const transfer = tool(
-    async (args, config) => {
-      receipts.push(approvalOf(config)?.receipt);
-      if (fail) throw new Error('the bank is closed');
-      return `sent ${args.amount} to ${args.to}`;
-    },
-    {
-      name: 'transfer_funds',
-      description: 'Send money to someone',
-      schema: z.object({ to: z.string().min(1), amount: z.number().positive() }),
-    },
-  );
-  return { transfer, receipts };
-}
 
 describe('LangChain adapters: receipts and execution reports, against a real server', () => {
   let countersign: Countersign;

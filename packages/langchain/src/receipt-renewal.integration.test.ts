@@ -1,11 +1,9 @@
 import { verifyReceipt } from '@countersign/core';
 import { startingLate } from '@countersign/core/test';
-import { AIMessage, createAgent, fakeModel, tool } from 'langchain';
+import { AIMessage, createAgent, fakeModel } from 'langchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { approvalOf } from './index.js';
 import { countersignMiddleware } from './middleware.js';
-import { bankPolicy, toolMessages } from './test-support/fixtures.js';
+import { bankPolicy, receiptTool, toolMessages } from './test-support/fixtures.js';
 import { startCountersign } from './test-support/server-fixture.js';
 import { withApproval } from './with-approval.js';
 
@@ -14,22 +12,6 @@ type Countersign = Awaited<ReturnType<typeof startCountersign>>;
 const LATER_MS = 11 * 60_000;
 const ask = { messages: [{ role: 'user', content: 'pay' }] };
 const bob = { name: 'transfer_funds', args: { to: 'bob', amount: 500 }, id: 'call_late' };
-
-function receiptTool() {
-  const receipts: (string | undefined)[] = [];
-  const transfer = tool(
-    async (args, config) => {
-      receipts.push(approvalOf(config)?.receipt);
-      return `sent ${args.amount} to ${args.to}`;
-    },
-    {
-      name: 'transfer_funds',
-      description: 'Send money to someone',
-      schema: z.object({ to: z.string().min(1), amount: z.number().positive() }),
-    },
-  );
-  return { transfer, receipts };
-}
 
 describe('LangChain adapters: a call that starts after its approval’s receipt expired (manual clock)', () => {
   let countersign: Countersign;

@@ -1,4 +1,5 @@
 import { definePolicy, type Policy, type PolicyDefinition } from '@countersign/core';
+import { approvalOf } from '@countersign/core/adapter';
 import { type BaseMessage, tool } from 'langchain';
 import { z } from 'zod';
 
@@ -17,6 +18,24 @@ export function transferTool() {
     },
   );
   return { transfer, executed };
+}
+
+/** A transfer tool that keeps the receipt it was handed, and fails when told to. */
+export function receiptTool(fail = false) {
+  const receipts: (string | undefined)[] = [];
+  const transfer = tool(
+    async (args, config) => {
+      receipts.push(approvalOf(config)?.receipt);
+      if (fail) throw new Error('the bank is closed');
+      return `sent ${args.amount} to ${args.to}`;
+    },
+    {
+      name: 'transfer_funds',
+      description: 'Send money to someone',
+      schema: z.object({ to: z.string().min(1), amount: z.number().positive() }),
+    },
+  );
+  return { transfer, receipts };
 }
 
 /** A read-only tool the policy lets through. */

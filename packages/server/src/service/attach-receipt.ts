@@ -1,7 +1,7 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import { isoTime } from '../clock.js';
 import { newId } from '../ids.js';
-import { signReceipt } from '../receipts/receipt-signer.js';
+import { type ReceiptIssuer, signReceipt } from '../receipts/receipt-signer.js';
 import type { StoreTx } from '../store/store-types.js';
 import { receiptClaimsFor } from './receipt-claims.js';
 import type { ServiceContext } from './service-context.js';
@@ -20,11 +20,22 @@ export async function attachReceipt(
   const resolution = request.resolution;
   if (!receipts || request.status !== 'approved' || !request.tool || !resolution) return;
   if (resolution.receipt !== undefined || resolution.fingerprint === undefined) return;
-  const nowMs = context.clock.now();
   const receiptId = newId('rct');
-  const claims = receiptClaimsFor(request, receiptId, nowMs, receipts.ttlMs);
-  resolution.receipt = await signReceipt(receipts, tx, claims, isoTime(nowMs));
+  resolution.receipt = await signNow(context, receipts, tx, request, receiptId);
   resolution.receiptId = receiptId;
+}
+
+/** The receipt `receiptId` of an approved request, signed at the service clock's now. */
+function signNow(
+  context: ServiceContext,
+  receipts: ReceiptIssuer,
+  tx: StoreTx,
+  request: ApprovalRequest,
+  receiptId: string,
+): Promise<string> {
+  const nowMs = context.clock.now();
+  const claims = receiptClaimsFor(request, receiptId, nowMs, receipts.ttlMs);
+  return signReceipt(receipts, tx, claims, isoTime(nowMs));
 }
 
 /**
@@ -44,8 +55,6 @@ export async function renewReceipt(
   const resolution = request.resolution;
   if (!receipts || request.status !== 'approved' || !request.tool) return request;
   if (resolution?.receiptId === undefined || resolution.fingerprint === undefined) return request;
-  const nowMs = context.clock.now();
-  const claims = receiptClaimsFor(request, resolution.receiptId, nowMs, receipts.ttlMs);
-  const receipt = await signReceipt(receipts, tx, claims, isoTime(nowMs));
+  const receipt = await signNow(context, receipts, tx, request, resolution.receiptId);
   return { ...request, resolution: { ...resolution, receipt } };
 }

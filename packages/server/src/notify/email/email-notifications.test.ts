@@ -1,6 +1,10 @@
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../server.js';
+import {
+  decisionLinkIn as linkIn,
+  postDecisionForm as post,
+} from '../../test-support/decision-link-calls.js';
 import { useServerCalls } from '../../test-support/server-calls.js';
 import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
 import { signDecisionToken } from '../links/decision-token.js';
@@ -15,22 +19,6 @@ afterEach(async () => {
 });
 
 const HOSTILE = '<script>alert("owned")</script><img src=x onerror=alert(1)>';
-
-/** The decision link in a mail's plain text. */
-function linkIn(mail: ParsedMail): string {
-  const match = /Review and decide: (\S+)/.exec(mail.text ?? '');
-  if (!match?.[1]) throw new Error(`No decision link in:\n${mail.text}`);
-  return match[1];
-}
-
-async function post(link: string, form: Record<string, string>) {
-  const response = await fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 async function setUp(options: { manualClock?: boolean } = {}) {
   const started = await start({

@@ -1,5 +1,9 @@
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  decisionLinkIn,
+  postDecisionForm as post,
+} from '../../test-support/decision-link-calls.js';
 import { useServerCalls } from '../../test-support/server-calls.js';
 import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
 
@@ -28,15 +32,6 @@ const payment = (args: Record<string, unknown>, policy = scope()) => ({
   policy,
 });
 
-async function post(link: string, form: Record<string, string>) {
-  const response = await fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: response.status, text: await response.text() };
-}
-
 async function setUp() {
   const started = await start({
     smtpUrl: smtp.url,
@@ -54,8 +49,7 @@ async function setUp() {
     expect(created.status).toBe(201);
     mails += 1;
     const mail = (await smtp.received(mails)).at(-1) as ParsedMail;
-    const link = /Review and decide: (\S+)/.exec(mail.text ?? '')?.[1] as string;
-    return { request: created.body, link };
+    return { request: created.body, link: decisionLinkIn(mail) };
   };
   const grants = async () =>
     (await call(server.adminKey, 'GET', '/v1/grants?status=all')).body.items;

@@ -18,7 +18,7 @@ const maxUses = z
   .max(1_000_000)
   .describe('How many requests the grant may approve; absent: any number until it expires');
 const lifetime = durationSchema.describe(
-  'How long the grant lives, e.g. "1h" (default 1h; capped by the server and the policy rule)',
+  'How long the grant lives, e.g. "1h" (default 1h, or the cap when shorter; capped by the server and the policy rule)',
 );
 
 /** A grant a reviewer adds to an approval: "allow calls like this". Every field has a default. */

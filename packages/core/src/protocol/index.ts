@@ -54,6 +54,12 @@ export {
   GRANT_CONDITION_MAX_LENGTH,
 } from './grant-conditions.js';
 export {
+  type GrantChoices,
+  type GrantOptions,
+  grantChoicesSchema,
+  grantOptionsSchema,
+} from './grant-options.js';
+export {
   type CreateGrantInput,
   createGrantBodySchema,
   type Grant,

@@ -3,12 +3,19 @@ import {
   type ApprovalRequest,
   type DecisionInput,
   type Grant,
+  type GrantOptions,
   InvalidResponseError,
   isErrorCode,
   type RequestList,
   ServiceUnavailableError,
 } from '@countersign/core/protocol';
-import { type Me, parseApprovalRequest, parseMe, parseRequestList } from './parse-response';
+import {
+  type Me,
+  parseApprovalRequest,
+  parseGrantOptions,
+  parseMe,
+  parseRequestList,
+} from './parse-response';
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -135,6 +142,12 @@ export class ApiClient {
   /** One request. */
   async getRequest(id: string): Promise<ApprovalRequest> {
     return parseApprovalRequest(await this.#json('GET', `/v1/requests/${encodeURIComponent(id)}`));
+  }
+
+  /** Whether approving the request may add a grant, and the choices within the server's caps. */
+  async grantOptions(id: string): Promise<GrantOptions> {
+    const path = `/v1/requests/${encodeURIComponent(id)}/grant-options`;
+    return parseGrantOptions(await this.#json('GET', path));
   }
 
   /** The grants this key may see; `all` includes revoked, expired and used-up ones. */

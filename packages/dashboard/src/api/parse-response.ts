@@ -1,5 +1,6 @@
 import {
   type ApprovalRequest,
+  type GrantOptions,
   InvalidResponseError,
   REQUEST_KINDS,
   REQUEST_STATUSES,
@@ -90,4 +91,24 @@ export function parseMe(value: unknown): Me {
     ? value.groups.filter((g) => typeof g === 'string')
     : [];
   return { ...(value as unknown as Me), groups };
+}
+
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** Checks the answer of `GET /v1/requests/{id}/grant-options`. */
+export function parseGrantOptions(value: unknown): GrantOptions {
+  if (isObject(value) && value.allowed === false) return { allowed: false };
+  if (
+    !isObject(value) ||
+    value.allowed !== true ||
+    typeof value.exact !== 'string' ||
+    (value.bounded !== undefined && typeof value.bounded !== 'string') ||
+    !isStrings(value.lifetimes) ||
+    !value.lifetimes.includes(value.defaultLifetime as string) ||
+    !isStrings(value.appliesTo)
+  ) {
+    return invalid('grant options', value);
+  }
+  return value as unknown as GrantOptions;
 }

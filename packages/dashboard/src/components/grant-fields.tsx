@@ -1,14 +1,11 @@
 import {
   type ApprovalRequest,
-  boundedArgsCondition,
-  exactArgsCondition,
   GRANT_CONDITION_MAX_LENGTH,
   type GrantAppliesTo,
+  type GrantChoices,
   type GrantSpec,
 } from '@countersign/core/protocol';
 import { useState } from 'preact/hooks';
-
-const LIFETIMES = ['15m', '1h', '4h', '8h', '24h'] as const;
 
 type Scope = 'exact' | 'bounded' | 'custom';
 
@@ -18,24 +15,31 @@ export interface GrantChoice {
 }
 
 /**
- * "Also allow calls like this one": a grant added to the approval. The condition is prefilled
- * from the request (exactly these arguments, or every number bounded by its value) and editable;
- * the server checks it, the lifetime and the policy rule before anything is recorded.
+ * "Also allow calls like this one": a grant added to the approval, with the choices the server
+ * computed for the request (`GET /v1/requests/{id}/grant-options`, as the Slack modal and the
+ * email page offer them): the condition prefilled (exactly these arguments, or every number
+ * bounded by its value) and editable, and only lifetimes within the server's and the rule's caps.
+ * The server checks everything again before anything is recorded.
  */
 export function GrantFields(props: {
   request: ApprovalRequest;
+  choices: GrantChoices;
   onChange: (choice: GrantChoice) => void;
 }) {
   const tool = props.request.tool;
+  const { exact, bounded } = props.choices;
   const [enabled, setEnabled] = useState(false);
   const [scope, setScope] = useState<Scope>('exact');
-  const exact = tool ? exactArgsCondition(tool.args) : '';
-  const bounded = tool ? boundedArgsCondition(tool.args) : undefined;
   const [custom, setCustom] = useState(bounded ?? exact);
   const [appliesTo, setAppliesTo] = useState<GrantAppliesTo>('agent');
-  const [lifetime, setLifetime] = useState('1h');
+  const [lifetime, setLifetime] = useState(props.choices.defaultLifetime);
   const [uses, setUses] = useState('');
   if (!tool) return null;
+  const forWhom: Record<GrantAppliesTo, string> = {
+    agent: `This agent (${props.request.requester})`,
+    run: 'This run only',
+    any: 'Any agent',
+  };
 
   const report = (
     next: Partial<{
@@ -137,9 +141,11 @@ export function GrantFields(props: {
                 report({ appliesTo: value });
               }}
             >
-              <option value="agent">This agent ({props.request.requester})</option>
-              {props.request.runId !== undefined && <option value="run">This run only</option>}
-              <option value="any">Any agent</option>
+              {props.choices.appliesTo.map((value) => (
+                <option key={value} value={value}>
+                  {forWhom[value]}
+                </option>
+              ))}
             </select>
           </div>
           <div class="field">
@@ -152,7 +158,7 @@ export function GrantFields(props: {
                 report({ lifetime: event.currentTarget.value });
               }}
             >
-              {LIFETIMES.map((value) => (
+              {props.choices.lifetimes.map((value) => (
                 <option key={value} value={value}>
                   {value}
                 </option>

@@ -28,7 +28,7 @@ async function run(argv: string[], key: string) {
   return { code, out: out.join(''), err: err.join('\n') };
 }
 
-async function createPayment(amount: number) {
+async function createPayment(amount: number, grants?: { maxLifetime: string }) {
   const response = await fetch(`${server.url}/v1/requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${agentKey}`, 'content-type': 'application/json' },
@@ -37,7 +37,7 @@ async function createPayment(amount: number) {
       tool: { name: 'pay', args: { amount } },
       policy: {
         rule: 'pay',
-        rules: [{ name: 'pay', action: 'require' }],
+        rules: [{ name: 'pay', action: 'require', ...(grants ? { grants } : {}) }],
         default: { action: 'require' },
       },
     }),
@@ -94,5 +94,18 @@ describe('countersign approve --grant, grants ls and grants revoke', () => {
     });
     expect((await createPayment(5)).status).toBe('approved');
     expect((await createPayment(50)).status).toBe('pending');
+  });
+
+  it("gives a grant without --grant-lifetime 1 h, or the rule's cap when shorter", async () => {
+    const capped = await createPayment(7, { maxLifetime: '10m' });
+    const approve = await run(['approve', capped.id, '--grant'], reviewerKey);
+    expect(approve.code, approve.err).toBe(0);
+    const grantId = /added (g_\S+)/.exec(approve.out)?.[1] as string;
+    const grant = await fetch(`${server.url}/v1/grants/${grantId}`, {
+      headers: { authorization: `Bearer ${reviewerKey}` },
+    });
+    const { createdAt, expiresAt } = (await grant.json()) as Record<string, string>;
+    expect(Date.parse(expiresAt) - Date.parse(createdAt)).toBe(10 * 60_000);
+    expect((await createPayment(7, { maxLifetime: '10m' })).status).toBe('approved');
   });
 });

@@ -23,6 +23,11 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/v1/requests/:id', expect: [401, 200, 404, 200, 404, 200] },
   {
     method: 'GET',
+    path: '/v1/requests/:id/grant-options',
+    expect: [401, 200, 404, 200, 404, 200],
+  },
+  {
+    method: 'GET',
     path: '/v1/requests/:id/wait?timeout=0',
     expect: [401, 200, 404, 200, 404, 200],
   },

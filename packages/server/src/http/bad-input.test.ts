@@ -109,6 +109,7 @@ describe('bad input', () => {
       '/v1/requests/:id',
       '/v1/requests/:id/decisions',
       '/v1/requests/:id/cancel',
+      '/v1/requests/:id/grant-options',
       '/v1/requests/:id/wait',
       '/v1/requests/:id/events',
       '/v1/events',

@@ -52,6 +52,14 @@ function paths(): Record<string, unknown> {
         body: 'UpdateRequestBody',
       }),
     },
+    '/v1/requests/{id}/grant-options': {
+      parameters: [requestId],
+      get: operation({
+        summary:
+          'Whether approving the request may add a grant, and the choices: conditions, lifetimes within the caps, the default lifetime, whom it may cover',
+        answer: 'GrantOptions',
+      }),
+    },
     '/v1/requests/{id}/decisions': {
       parameters: [requestId],
       post: operation({ summary: 'Decide', answer: 'ApprovalRequest', body: 'DecisionBody' }),

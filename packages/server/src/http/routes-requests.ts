@@ -2,6 +2,7 @@ import {
   cancelBodySchema,
   createRequestBodySchema,
   decisionBodySchema,
+  type GrantOptions,
   requestKindSchema,
   requestStatusSchema,
   updateRequestBodySchema,
@@ -14,6 +15,7 @@ import { cancelRequest, updateRequest } from '../service/change-request.js';
 import { createRequest } from '../service/create-request.js';
 import { decideRequest } from '../service/decide-request.js';
 import { fail, requestNotFound } from '../service/failures.js';
+import { grantChoicesFor } from '../service/grant-choices.js';
 import { loadVisible } from '../service/request-access.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { AppEnv } from './auth-middleware.js';
@@ -60,7 +62,7 @@ export function idempotencyKeyOf(c: Context): string | undefined {
   return key;
 }
 
-/** Create, list, read, decide, cancel and change requests. */
+/** Create, list, read, decide, cancel and change requests, and read their grant options. */
 export function requestRoutes(context: ServiceContext, listPageMaxBytes: number): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -91,11 +93,21 @@ export function requestRoutes(context: ServiceContext, listPageMaxBytes: number)
     return c.json(pageWithCursor(page));
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
+  // Read as the request itself is: whoever may see it (404 for the others).
+  const readVisible = async (c: Context<AppEnv>) => {
+    const id = c.req.param('id') as string;
     const request = await context.store.read((tx) => loadVisible(tx, c.get('principal'), id));
     if (!request) throw requestNotFound(id);
-    return c.json(request);
+    return request;
+  };
+
+  app.get('/:id', async (c) => c.json(await readVisible(c)));
+
+  // The grant choices the Slack modal and the email page offer, for the dashboard's form.
+  app.get('/:id/grant-options', async (c) => {
+    const choices = grantChoicesFor(context, await readVisible(c));
+    const options: GrantOptions = choices ? { allowed: true, ...choices } : { allowed: false };
+    return c.json(options);
   });
 
   app.patch('/:id', async (c) => {

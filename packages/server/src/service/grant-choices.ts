@@ -4,37 +4,24 @@ import {
   CountersignError,
   exactArgsCondition,
   formatDuration,
-  type GrantAppliesTo,
+  type GrantChoices,
   type GrantSpec,
   grantSpecSchema,
   parseDuration,
 } from '@countersign/core/protocol';
 import { fail } from './failures.js';
 import { grantsAllowedFor } from './grant-rules.js';
-import { DEFAULT_GRANT_LIFETIME_MS, DEFAULT_MAX_GRANT_LIFETIME_MS } from './new-grant.js';
+import { defaultGrantLifetimeMs, grantLifetimeCapMs } from './new-grant.js';
 import type { ServiceContext } from './service-context.js';
 
-/** The lifetimes a form offers, as far as the caps allow (the dashboard's list). */
+/** The lifetimes a form offers, as far as the caps allow. */
 const LIFETIMES = ['15m', '1h', '4h', '8h', '24h'] as const;
-
-/** What a reviewer may choose for a grant added to an approval from a form without script. */
-export interface GrantChoices {
-  /** The condition for exactly the request's arguments. */
-  exact: string;
-  /** Every number bounded by its value, the other arguments exact; absent without numbers. */
-  bounded?: string;
-  /** The lifetimes offered, shortest first, none past the server's or the rule's cap. */
-  lifetimes: string[];
-  /** The lifetime chosen unless the reviewer picks another: 1 h, or the cap when shorter. */
-  defaultLifetime: string;
-  /** Whom the grant may cover; `run` only for a request with a run id. */
-  appliesTo: GrantAppliesTo[];
-}
 
 /**
  * The grant choices for an approval of `request` from a form (the email link page, the Slack
- * modal), prefilled as the dashboard does; undefined when its policy rule forbids grants, so the
- * form offers none. The decision checks everything again: a form may have been forged.
+ * modal, the dashboard through `GET /v1/requests/{id}/grant-options`); undefined when its policy
+ * rule forbids grants, so the form offers none. The decision checks everything again: a form may
+ * have been forged.
  */
 export function grantChoicesFor(
   context: Pick<ServiceContext, 'maxGrantLifetimeMs'>,
@@ -42,21 +29,19 @@ export function grantChoicesFor(
 ): GrantChoices | undefined {
   const allowed = grantsAllowedFor(request);
   if (!allowed || !request.tool) return undefined;
-  const cap = Math.min(
-    context.maxGrantLifetimeMs ?? DEFAULT_MAX_GRANT_LIFETIME_MS,
-    allowed.maxLifetimeMs ?? Number.POSITIVE_INFINITY,
-  );
+  const cap = grantLifetimeCapMs(context, allowed);
   const lifetimes: string[] = LIFETIMES.filter((text) => (parseDuration(text) as number) <= cap);
   const longest = parseDuration(LIFETIMES.at(-1) as string) as number;
   if (cap < longest && !lifetimes.includes(formatDuration(cap)))
     lifetimes.push(formatDuration(cap));
-  const standard = formatDuration(DEFAULT_GRANT_LIFETIME_MS);
   const bounded = boundedArgsCondition(request.tool.args);
   return {
     exact: exactArgsCondition(request.tool.args),
     ...(bounded === undefined ? {} : { bounded }),
     lifetimes,
-    defaultLifetime: lifetimes.includes(standard) ? standard : (lifetimes.at(-1) as string),
+    // One hour or the cap when shorter: always in the list, as the cap is when under 24h.
+    defaultLifetime: formatDuration(defaultGrantLifetimeMs(context, allowed)),
+    maxLifetime: formatDuration(cap),
     appliesTo: request.runId === undefined ? ['agent', 'any'] : ['agent', 'run', 'any'],
   };
 }

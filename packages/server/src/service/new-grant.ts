@@ -15,16 +15,38 @@ import { fail } from './failures.js';
 import { assertUsableCondition, grantsAllowedFor } from './grant-rules.js';
 import type { ServiceContext } from './service-context.js';
 
-/** A grant's lifetime when none is given. */
-export const DEFAULT_GRANT_LIFETIME_MS = 3_600_000;
+/** A grant's lifetime when none is given and no cap is shorter. */
+const DEFAULT_GRANT_LIFETIME_MS = 3_600_000;
 /** The default of the server's cap on grant lifetimes: one day. */
 export const DEFAULT_MAX_GRANT_LIFETIME_MS = 24 * 3_600_000;
 /** The job that records a grant's expiry in the audit log is keyed by the grant id. */
 const EXPIRY_JOB = 'grant-expiry' as const;
 
+/**
+ * The longest grant the server accepts and, for a grant added while approving, the request's
+ * policy rule (`allowed`, from `grantsAllowedFor`).
+ */
+export function grantLifetimeCapMs(
+  context: Pick<ServiceContext, 'maxGrantLifetimeMs'>,
+  allowed: { maxLifetimeMs?: number } = {},
+): number {
+  return Math.min(
+    context.maxGrantLifetimeMs ?? DEFAULT_MAX_GRANT_LIFETIME_MS,
+    allowed.maxLifetimeMs ?? Number.POSITIVE_INFINITY,
+  );
+}
+
+/** A grant's lifetime when none is given: one hour, or the caps when shorter (every channel). */
+export function defaultGrantLifetimeMs(
+  context: Pick<ServiceContext, 'maxGrantLifetimeMs'>,
+  allowed: { maxLifetimeMs?: number } = {},
+): number {
+  return Math.min(DEFAULT_GRANT_LIFETIME_MS, grantLifetimeCapMs(context, allowed));
+}
+
 function lifetimeOf(context: ServiceContext, lifetime: string | undefined): number {
-  const cap = context.maxGrantLifetimeMs ?? DEFAULT_MAX_GRANT_LIFETIME_MS;
-  if (lifetime === undefined) return Math.min(DEFAULT_GRANT_LIFETIME_MS, cap);
+  const cap = grantLifetimeCapMs(context);
+  if (lifetime === undefined) return defaultGrantLifetimeMs(context);
   const ms = parseDuration(lifetime) as number;
   if (ms > cap) {
     throw fail(
@@ -96,7 +118,8 @@ export function newGrant(
 /**
  * The grant a reviewer adds while approving `request`, checked before the decision's transaction:
  * the rule must allow grants (and the lifetime fit its cap), the condition must be safe to run.
- * Prefilled from the request: its tool, exactly its arguments, the requesting agent, one hour.
+ * Prefilled from the request: its tool, exactly its arguments, the requesting agent, and one
+ * hour or the caps when shorter.
  */
 export function grantFromDecision(
   context: ServiceContext,
@@ -134,7 +157,8 @@ export function grantFromDecision(
     ...(appliesTo === 'any' ? {} : { agent: request.requester }),
     ...(appliesTo === 'run' ? { runId: request.runId } : {}),
     assignees: [...request.assignees],
-    lifetime: spec.lifetime,
+    // Without a lifetime the grant fits the rule's cap too, so leaving it out never fails.
+    lifetime: spec.lifetime ?? formatDuration(defaultGrantLifetimeMs(context, allowed)),
     maxUses: spec.maxUses,
     fromRequest: request.id,
   });

@@ -1,6 +1,6 @@
-import type { ApprovalRequest } from '@countersign/core/protocol';
+import type { ApprovalRequest, GrantChoices } from '@countersign/core/protocol';
 import type { PlainTextOption, View } from '@slack/types';
-import type { GrantChoices, GrantField, GrantForm } from '../service/grant-choices.js';
+import type { GrantField, GrantForm } from '../service/grant-choices.js';
 import { codeText, mrkdwnText, plain, SLACK_LIMITS, truncate } from './slack-text.js';
 
 /** The grant modal's callback id and the block and action id of each of its fields. */

@@ -1,5 +1,9 @@
-import { type ApprovalRequest, GRANT_CONDITION_MAX_LENGTH } from '@countersign/core/protocol';
-import type { GrantChoices, GrantField, GrantForm } from '../../service/grant-choices.js';
+import {
+  type ApprovalRequest,
+  GRANT_CONDITION_MAX_LENGTH,
+  type GrantChoices,
+} from '@countersign/core/protocol';
+import type { GrantField, GrantForm } from '../../service/grant-choices.js';
 import { escapeHtml } from '../request-facts.js';
 
 /** The page's grant section: the choices, and what was sent and refused, if it comes back. */

@@ -104,7 +104,10 @@ describe('countersign approve --grant, grants ls and grants revoke', () => {
     const grant = await fetch(`${server.url}/v1/grants/${grantId}`, {
       headers: { authorization: `Bearer ${reviewerKey}` },
     });
-    const { createdAt, expiresAt } = (await grant.json()) as Record<string, string>;
+    const { createdAt, expiresAt } = (await grant.json()) as {
+      createdAt: string;
+      expiresAt: string;
+    };
     expect(Date.parse(expiresAt) - Date.parse(createdAt)).toBe(10 * 60_000);
     expect((await createPayment(7, { maxLifetime: '10m' })).status).toBe('approved');
   });

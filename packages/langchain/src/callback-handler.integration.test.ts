@@ -1,4 +1,6 @@
 import { MAX_EXECUTION_ERROR_LENGTH, verifyReceipt } from '@countersign/core';
+import type { CallbackManagerForToolRun } from '@langchain/core/callbacks/manager';
+import { StructuredTool } from '@langchain/core/tools';
 import { AIMessage, createAgent, fakeModel, tool } from 'langchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -112,6 +114,29 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
     expect(seen).toEqual([
       { receipt: decided.resolution?.receipt, stateWhileRunning: 'executing' },
     ]);
+    expect((await countersign.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+  });
+
+  it('a StructuredTool subclass finds its approval through its run manager', async () => {
+    const receipts: (string | undefined)[] = [];
+    class Transfer extends StructuredTool {
+      name = 'transfer_funds';
+      description = 'Send money to someone';
+      schema = z.object({ to: z.string(), amount: z.number() });
+      protected override async _call(
+        args: { to: string; amount: number },
+        runManager?: CallbackManagerForToolRun,
+      ) {
+        receipts.push(approvalOf(runManager)?.receipt);
+        return `sent ${args.amount} to ${args.to}`;
+      }
+    }
+    const [, decided] = await Promise.all([
+      // A subclass is serialized without its name: the run name tells the handler which tool it is.
+      new Transfer().invoke(bob.args, { callbacks: [handler()], runName: 'transfer_funds' }),
+      approveNext(),
+    ]);
+    expect(receipts).toEqual([decided.resolution?.receipt]);
     expect((await countersign.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
   });
 });

@@ -1,17 +1,9 @@
-import type { GateAllow, GateDeny } from '@countersign/core';
 import {
-  beginReported,
-  endReported,
-  type ReportingGate,
+  type ReportedRunEntry,
+  ReportedRuns,
+  type RunStore,
   type ToolApprovalInfo,
-  toolApprovalInfo,
 } from '@countersign/core/adapter';
-
-interface BridgedRun {
-  gate: ReportingGate;
-  decision: GateAllow;
-  approval: ToolApprovalInfo;
-}
 
 /** One call as the SDK names it to `toolApproval`, `execute` and `onToolExecutionEnd` alike. */
 export interface BridgedCall {
@@ -28,31 +20,34 @@ export interface ToolExecutionEndInfo {
   readonly toolOutput: { readonly type: string; readonly error?: unknown };
 }
 
-// A call `countersignToolApproval` approved runs inside the SDK, whose `execute` options carry no
-// data of ours. Keyed by the step's messages array and the tool call id: concurrent runs never see
-// each other's approvals (even with the same ids), and nothing outlives the step's messages.
-const runs = new WeakMap<object, Map<string, BridgedRun>>();
+// Keyed by the step's messages array, then the tool call id: concurrent runs never see each
+// other's approvals (even with the same ids), and nothing outlives the step's messages.
+class StepStore implements RunStore<BridgedCall> {
+  readonly #steps = new WeakMap<object, Map<string, ReportedRunEntry>>();
+
+  get(call: BridgedCall): ReportedRunEntry | undefined {
+    return this.#steps.get(call.messages)?.get(call.toolCallId);
+  }
+
+  set(call: BridgedCall, entry: ReportedRunEntry): void {
+    let step = this.#steps.get(call.messages);
+    if (step === undefined) {
+      step = new Map();
+      this.#steps.set(call.messages, step);
+    }
+    step.set(call.toolCallId, entry);
+  }
+
+  delete(call: BridgedCall): void {
+    this.#steps.get(call.messages)?.delete(call.toolCallId);
+  }
+}
 
 /**
- * Reports `executing` for a call the bridge is about to approve and remembers its approval for the
- * tool's `execute`; resolves with a denial when the server refuses (the call must not run then).
+ * The calls `countersignToolApproval` approved: they run inside the SDK, whose `execute` options
+ * carry no data of ours, so the tool finds its approval here (see `approvalOf`).
  */
-export async function beginBridgedRun(
-  gate: ReportingGate,
-  decision: GateAllow,
-  call: BridgedCall,
-): Promise<GateDeny | undefined> {
-  const refused = await beginReported(gate, decision);
-  if (refused) return refused;
-  if (decision.requestId === undefined) return undefined;
-  let step = runs.get(call.messages);
-  if (step === undefined) {
-    step = new Map();
-    runs.set(call.messages, step);
-  }
-  step.set(call.toolCallId, { gate, decision, approval: toolApprovalInfo(decision) });
-  return undefined;
-}
+export const bridgedRuns = new ReportedRuns<BridgedCall>(new StepStore());
 
 /** The approval of the call whose `execute` got `options`, if the bridge approved it. */
 export function bridgedApproval(options: unknown): ToolApprovalInfo | undefined {
@@ -61,19 +56,14 @@ export function bridgedApproval(options: unknown): ToolApprovalInfo | undefined 
   if (typeof messages !== 'object' || messages === null || typeof toolCallId !== 'string') {
     return undefined;
   }
-  return runs.get(messages)?.get(toolCallId)?.approval;
+  return bridgedRuns.approval({ messages, toolCallId });
 }
 
-/** Reports `succeeded`, or `failed` with the error, for a call begun by {@link beginBridgedRun}. */
-export async function endBridgedRun(event: ToolExecutionEndInfo): Promise<void> {
-  const step = runs.get(event.messages);
-  const run = step?.get(event.toolCall.toolCallId);
-  if (step === undefined || run === undefined) return;
-  step.delete(event.toolCall.toolCallId);
+/** Reports `succeeded`, or `failed` with the error, for a call the bridge approved. */
+export function endBridgedRun(event: ToolExecutionEndInfo): Promise<void> {
   const { toolOutput } = event;
-  await endReported(
-    run.gate,
-    run.decision,
+  return bridgedRuns.end(
+    { messages: event.messages, toolCallId: event.toolCall.toolCallId },
     toolOutput.type === 'tool-error' ? { error: toolOutput.error } : undefined,
   );
 }

@@ -1,6 +1,6 @@
 import type { ModelMessage, Tool, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
 import { approvalStatusFor } from './approval-status.js';
-import { beginBridgedRun, endBridgedRun, type ToolExecutionEndInfo } from './bridged-runs.js';
+import { bridgedRuns, endBridgedRun, type ToolExecutionEndInfo } from './bridged-runs.js';
 import { checkCall } from './check-call.js';
 import {
   type CountersignCallOptions,
@@ -116,10 +116,8 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
     }
     const status = approvalStatusFor(decision, { toolRunsEdits: isWrappedTool(tool) });
     if (decision.outcome !== 'allow' || !approves(status) || !runsUnwrapped(tool)) return status;
-    const refused = await beginBridgedRun(resolved.gate, decision, {
-      messages,
-      toolCallId: toolCall.toolCallId,
-    });
+    const bridged = { messages, toolCallId: toolCall.toolCallId };
+    const refused = await bridgedRuns.begin(bridged, resolved.gate, decision);
     return refused ? { type: 'denied', reason: refused.message } : status;
   };
   return Object.assign(approve, {

@@ -3,7 +3,7 @@ import { type GateSourceOptions, resolveGate } from '@countersign/core/adapter';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { decideToolCall } from './gate-call.js';
-import { beginHandlerRun, endHandlerRun } from './handler-runs.js';
+import { handlerRuns } from './handler-runs.js';
 import type { FinalDecision } from './pending.js';
 import { responseText } from './tool-messages.js';
 
@@ -83,17 +83,17 @@ export class CountersignCallbackHandler extends BaseCallbackHandler {
     });
     const refused =
       decision.outcome === 'allow' && !decision.edited
-        ? await beginHandlerRun(this.gate, runId, decision)
+        ? await handlerRuns.begin(runId, this.gate, decision)
         : decision;
     if (refused) throw new ToolBlockedError(refused, blockMessage(toolName, refused));
   }
 
   override async handleToolEnd(_output: unknown, runId: string): Promise<void> {
-    await endHandlerRun(runId);
+    await handlerRuns.end(runId);
   }
 
   override async handleToolError(error: unknown, runId: string): Promise<void> {
-    await endHandlerRun(runId, { error });
+    await handlerRuns.end(runId, { error });
   }
 }
 

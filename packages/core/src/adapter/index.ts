@@ -15,6 +15,7 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
+export { type ReportedRunEntry, ReportedRuns, type RunStore } from './reported-runs.js';
 export {
   beginReported,
   endReported,

@@ -8,6 +8,7 @@
 export { invalidOptions } from '../errors/index.js';
 export type { EditValidator } from '../gate/gate-types.js';
 export { isJsonObject } from '../protocol/index.js';
+export { type ReportedRunEntry, ReportedRuns, type RunStore } from './reported-runs.js';
 export {
   type AdapterGate,
   type GateMethod,
@@ -15,7 +16,6 @@ export {
   type ResolveGateOptions,
   resolveGate,
 } from './resolve-gate.js';
-export { type ReportedRunEntry, ReportedRuns, type RunStore } from './reported-runs.js';
 export {
   beginReported,
   endReported,

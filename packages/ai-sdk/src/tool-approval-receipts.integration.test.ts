@@ -1,10 +1,11 @@
-import { MAX_EXECUTION_ERROR_LENGTH, verifyReceipt } from '@countersign/core';
+import { createGate, MAX_EXECUTION_ERROR_LENGTH, verifyReceipt } from '@countersign/core';
+import { startingLate } from '@countersign/core/test';
 import { generateText, isStepCount, type ModelMessage, streamText, tool } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { approvalOf } from './index.js';
 import { scriptedModel, scriptedStreamModel, toolOutputsSeen } from './test-support/models.js';
-import { type Fixture, startFixture } from './test-support/server-fixture.js';
+import { type Fixture, startFixture, testPolicy } from './test-support/server-fixture.js';
 import { countersignToolApproval } from './tool-approval.js';
 
 const pay = (id: string, amount = 50) => ({
@@ -178,6 +179,54 @@ describe('countersignToolApproval: receipts and execution reports, against a rea
     expect(seen).toEqual([
       { receipt: decided.resolution?.receipt, stateWhileRunning: 'executing' },
     ]);
+    expect((await fixture.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+  });
+});
+
+describe('countersignToolApproval: a call that starts after its receipt expired (manual clock)', () => {
+  let fixture: Fixture;
+  beforeEach(async () => {
+    fixture = await startFixture({ manualClock: true });
+  });
+  afterEach(() => fixture.close());
+
+  it('execute gets the receipt the server re-signed as the call started', async () => {
+    const receipts: (string | undefined)[] = [];
+    const transfer_funds = tool({
+      inputSchema: z.object({ to: z.string(), amount: z.number() }),
+      execute: async (_input, options) => {
+        receipts.push(approvalOf(options)?.receipt);
+        return 'sent';
+      },
+    });
+    // Past the server's default receipt lifetime (10 minutes) between approval and start.
+    const service = startingLate(fixture.agent, () => fixture.server.clock.advance(11 * 60_000));
+    const toolApproval = countersignToolApproval({
+      gate: createGate({ policy: testPolicy, service }),
+      runId: 'run-late',
+    });
+    const [, decided] = await Promise.all([
+      generateText({
+        model: scriptedModel([pay('call-1')]),
+        tools: { transfer_funds },
+        prompt: 'pay',
+        stopWhen: isStepCount(3),
+        toolApproval,
+        onToolExecutionEnd: toolApproval.onToolExecutionEnd,
+      }),
+      fixture.decideNext({ outcome: 'approve' }),
+    ]);
+    const verifiesNow = async (receipt: string | undefined) =>
+      verifyReceipt(receipt, {
+        toolName: 'transfer_funds',
+        args: { to: 'bob', amount: 50 },
+        jwks: await fixture.agent.signingKeys(),
+        now: new Date(fixture.server.clock.now()),
+      });
+    await expect(verifiesNow(decided.resolution?.receipt)).rejects.toMatchObject({
+      reason: 'expired',
+    });
+    expect((await verifiesNow(receipts[0])).sub).toBe(decided.id);
     expect((await fixture.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
   });
 });

@@ -65,11 +65,14 @@ export function createChatRoute(options: ChatRouteOptions) {
       }));
       return sendJson(response, 202, { status: 'pending', requests });
     }
+    const toolApproval = countersignToolApproval({ gate: options.gate, runId, waitTimeoutMs: 0 });
     const result = streamText({
       model: options.model,
       tools: options.tools,
       messages: await convertToModelMessages(settled.messages),
-      toolApproval: countersignToolApproval({ gate: options.gate, runId, waitTimeoutMs: 0 }),
+      toolApproval,
+      // Reports each approved transfer succeeded or failed, next to the approval on the dashboard.
+      onToolExecutionEnd: toolApproval.onToolExecutionEnd,
       experimental_toolApprovalSecret: options.approvalSecret,
       stopWhen: isStepCount(5),
       abortSignal: abort.signal,

@@ -1,5 +1,7 @@
-export { approvalOf, type ToolApprovalInfo } from '@countersign/core/adapter';
+export type { ToolApprovalInfo } from '@countersign/core/adapter';
+export { approvalOf } from './approval-of.js';
 export { approvalStatusFor, type StatusMapping } from './approval-status.js';
+export type { ToolExecutionEndInfo } from './bridged-runs.js';
 export { type DeniedToolResult, deniedToolResult, isDeniedToolResult } from './denial.js';
 export type { CountersignCallOptions, GateLike, ToolCallInfo } from './gate-options.js';
 export type {

@@ -1,5 +1,6 @@
-import type { ModelMessage, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
+import type { ModelMessage, Tool, ToolApprovalStatus, ToolSet, TypedToolCall } from 'ai';
 import { approvalStatusFor } from './approval-status.js';
+import { bridgedRuns, endBridgedRun, type ToolExecutionEndInfo } from './bridged-runs.js';
 import { checkCall } from './check-call.js';
 import {
   type CountersignCallOptions,
@@ -22,14 +23,24 @@ export interface CountersignToolApprovalOptions extends CountersignCallOptions {
   abortSignal?: AbortSignal;
 }
 
-/** A generic `toolApproval` function; it fits any tool context and runtime context type. */
-export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = (options: {
+/**
+ * A generic `toolApproval` function; it fits any tool context and runtime context type. Its
+ * `onToolExecutionEnd` goes to the same call's `onToolExecutionEnd` option.
+ */
+export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = ((options: {
   toolCall: TypedToolCall<TOOLS>;
   tools: TOOLS | undefined;
   toolsContext: unknown;
   runtimeContext: unknown;
   messages: ModelMessage[];
-}) => Promise<ToolApprovalStatus>;
+}) => Promise<ToolApprovalStatus>) & {
+  /**
+   * Reports `succeeded`, or `failed` with the error, for the calls this function approved: pass
+   * it as `onToolExecutionEnd` to `generateText`, `streamText` or `ToolLoopAgent` (call it from
+   * your own callback if you have one). Without it those calls stay `executing` on the server.
+   */
+  onToolExecutionEnd: (event: ToolExecutionEndInfo) => Promise<void>;
+};
 
 /**
  * A `toolApproval` function for `generateText`, `streamText` and `ToolLoopAgent` that asks Countersign and
@@ -49,8 +60,18 @@ export type CountersignToolApprovalFunction<TOOLS extends ToolSet = ToolSet> = (
  * rule's approval spec. When the SDK re-validates a client-supplied approval (continuation) and the
  * Countersign request is still undecided, the call is denied: only a Countersign decision approves it.
  *
+ * Execution: an approved call of a tool that is not wrapped by `withApproval` is reported `executing` here,
+ * the last point where Countersign can still stop it (the server refusing, because another attempt ran it,
+ * denies the call), and `succeeded` / `failed` by the function's `onToolExecutionEnd`. Its `execute` reads
+ * the approval, with the signed receipt, with `approvalOf(options)`. A wrapped tool reports from its own
+ * `execute`.
+ *
  * Works with `experimental_toolApprovalSecret` (the SDK signs the requests we cause and verifies them on
  * continuation; a tampered input also changes the fingerprint, which is a different request).
+ *
+ * @example
+ * const toolApproval = countersignToolApproval({ gate });
+ * await generateText({ model, tools, prompt, toolApproval, onToolExecutionEnd: toolApproval.onToolExecutionEnd });
  */
 export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
   options: CountersignToolApprovalOptions,
@@ -93,9 +114,24 @@ export function countersignToolApproval<TOOLS extends ToolSet = ToolSet>(
         reason: `Not approved on Countersign yet (request ${decision.requestId} is still pending); the tool did not run.`,
       };
     }
-    return approvalStatusFor(decision, { toolRunsEdits: isWrappedTool(tool) });
+    const status = approvalStatusFor(decision, { toolRunsEdits: isWrappedTool(tool) });
+    if (decision.outcome !== 'allow' || !approves(status) || !runsUnwrapped(tool)) return status;
+    const bridged = { messages, toolCallId: toolCall.toolCallId };
+    const refused = await bridgedRuns.begin(bridged, resolved.gate, decision);
+    return refused ? { type: 'denied', reason: refused.message } : status;
   };
-  return approve as CountersignToolApprovalFunction<TOOLS>;
+  return Object.assign(approve, {
+    onToolExecutionEnd: endBridgedRun,
+  }) as CountersignToolApprovalFunction<TOOLS>;
+}
+
+function approves(status: ToolApprovalStatus): boolean {
+  return status === 'approved' || (typeof status === 'object' && status.type === 'approved');
+}
+
+// The SDK runs the tool's own `execute`; a wrapped one reports itself, a client-side one runs elsewhere.
+function runsUnwrapped(tool: Tool | undefined): boolean {
+  return typeof tool?.execute === 'function' && !isWrappedTool(tool);
 }
 
 function lookup<T>(record: Record<string, T> | undefined, key: string): T | undefined {

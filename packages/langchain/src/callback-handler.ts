@@ -3,6 +3,7 @@ import { type GateSourceOptions, resolveGate } from '@countersign/core/adapter';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { decideToolCall } from './gate-call.js';
+import { handlerRuns } from './handler-runs.js';
 import type { FinalDecision } from './pending.js';
 import { responseText } from './tool-messages.js';
 
@@ -36,6 +37,10 @@ export class ToolBlockedError extends CountersignError {
  * It really blocks: it is constructed with `raiseError: true`, which also makes LangChain await the
  * handler, so the tool waits for the decision and does not run unless allowed.
  *
+ * An approved run is reported `executing` from `handleToolStart` (refused by the server: the tool
+ * does not run) and `succeeded` / `failed` from `handleToolEnd` / `handleToolError`; the tool reads
+ * its approval, with the signed receipt, with `approvalOf(config)`.
+ *
  * Limits, by the nature of callbacks (prefer `countersignMiddleware` or `withApproval`):
  * - it can only stop a tool, not change what runs: a human edit is refused (the tool does not run
  *   and the model is told the reviewer wanted other arguments), and a human answer is delivered as
@@ -61,7 +66,7 @@ export class CountersignCallbackHandler extends BaseCallbackHandler {
   override async handleToolStart(
     tool: Serialized,
     input: string,
-    _runId: string,
+    runId: string,
     _parentRunId?: string,
     _tags?: string[],
     metadata?: Record<string, unknown>,
@@ -76,8 +81,19 @@ export class CountersignCallbackHandler extends BaseCallbackHandler {
       runId: typeof metadata?.thread_id === 'string' ? metadata.thread_id : undefined,
       context: this.context,
     });
-    if (decision.outcome === 'allow' && !decision.edited) return;
-    throw new ToolBlockedError(decision, blockMessage(toolName, decision));
+    const refused =
+      decision.outcome === 'allow' && !decision.edited
+        ? await handlerRuns.begin(runId, this.gate, decision)
+        : decision;
+    if (refused) throw new ToolBlockedError(refused, blockMessage(toolName, refused));
+  }
+
+  override async handleToolEnd(_output: unknown, runId: string): Promise<void> {
+    await handlerRuns.end(runId);
+  }
+
+  override async handleToolError(error: unknown, runId: string): Promise<void> {
+    await handlerRuns.end(runId, { error });
   }
 }
 

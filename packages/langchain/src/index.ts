@@ -1,8 +1,9 @@
 export type {
   AdapterGate as CountersignGate,
   GateSourceOptions,
+  ToolApprovalInfo,
 } from '@countersign/core/adapter';
-export { approvalOf, type ToolApprovalInfo } from '@countersign/core/adapter';
+export { approvalOf } from './approval-of.js';
 export {
   CountersignCallbackHandler,
   type CountersignCallbackHandlerOptions,

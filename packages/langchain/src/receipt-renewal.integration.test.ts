@@ -2,6 +2,7 @@ import { verifyReceipt } from '@countersign/core';
 import { startingLate } from '@countersign/core/test';
 import { AIMessage, createAgent, fakeModel } from 'langchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CountersignCallbackHandler } from './callback-handler.js';
 import { countersignMiddleware } from './middleware.js';
 import { bankPolicy, receiptTool, toolMessages } from './test-support/fixtures.js';
 import { startCountersign } from './test-support/server-fixture.js';
@@ -66,6 +67,23 @@ describe('LangChain adapters: a call that starts after its approval’s receipt 
     const guarded = withApproval(transfer, { policy: bankPolicy(), service: lateService() });
     const [result, decided] = await Promise.all([
       guarded.invoke(bob.args, { configurable: { thread_id: 'late-2' } }),
+      approveNext(),
+    ]);
+    expect(result).toBe('sent 500 to bob');
+    await expect(verifiesNow(decided.resolution?.receipt)).rejects.toMatchObject({
+      reason: 'expired',
+    });
+    expect((await verifiesNow(receipts[0])).sub).toBe(decided.id);
+  });
+
+  it('callback handler: the tool gets the receipt re-signed as the call starts', async () => {
+    const { transfer, receipts } = receiptTool();
+    const handler = new CountersignCallbackHandler({
+      policy: bankPolicy(),
+      service: lateService(),
+    });
+    const [result, decided] = await Promise.all([
+      transfer.invoke(bob.args, { callbacks: [handler] }),
       approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');

@@ -6,6 +6,7 @@ describe('@countersign/core/adapter', () => {
     expect(Object.keys(adapter).sort()).toEqual([
       'APPROVAL_KEY',
       'PREVIEW_META_KEY',
+      'ReportedRuns',
       'approvalOf',
       'beginReported',
       'endReported',

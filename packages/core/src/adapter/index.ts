@@ -8,6 +8,7 @@
 export { invalidOptions } from '../errors/index.js';
 export type { EditValidator } from '../gate/gate-types.js';
 export { isJsonObject } from '../protocol/index.js';
+export { type ReportedRunEntry, ReportedRuns, type RunStore } from './reported-runs.js';
 export {
   type AdapterGate,
   type GateMethod,

@@ -1,10 +1,13 @@
 import { webFingerprint } from '../fingerprint/web-fingerprint.js';
+import { joseSignature } from './jose-signature.js';
 import { receiptVerifier } from './verify-receipt.js';
 
 export {
   type FingerprintOf,
   type ReceiptKey,
   receiptVerifier,
+  type SignatureCheck,
+  type SignedReceipt,
   type VerifyReceipt,
   type VerifyReceiptOptions,
 } from './verify-receipt.js';
@@ -19,4 +22,4 @@ export {
  * const jwks = await (await fetch(`${server}/.well-known/jwks.json`)).json();
  * const claims = await verifyReceipt(receipt, { toolName: 'transfer_funds', args, jwks });
  */
-export const verifyReceipt = receiptVerifier(webFingerprint);
+export const verifyReceipt = receiptVerifier(webFingerprint, joseSignature);

@@ -1,16 +1,6 @@
-import {
-  type CryptoKey,
-  createLocalJWKSet,
-  errors,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  type JWTVerifyGetKey,
-  jwtVerify,
-  type KeyObject,
-} from 'jose';
-import { ReceiptInvalidError } from '../errors/receipt-invalid-error.js';
-import { RECEIPT_ISSUER, RECEIPT_TYPE, type ReceiptClaims } from '../protocol/receipt-claims.js';
+import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyGetKey, KeyObject } from 'jose';
+import type { ReceiptClaims } from '../protocol/receipt-claims.js';
+import { checkClaims, receiptParts, refuse } from './receipt-checks.js';
 
 /** A key a receipt may be verified with: a public JWK, or a `CryptoKey` / `KeyObject`. */
 export type ReceiptKey = JWK | CryptoKey | KeyObject;
@@ -23,7 +13,8 @@ export interface VerifyReceiptOptions {
   args: unknown;
   /**
    * The server's public keys: the JSON of `GET /.well-known/jwks.json`, or a key resolver such as
-   * jose's `createRemoteJWKSet(new URL('/.well-known/jwks.json', serverUrl))`.
+   * jose's `createRemoteJWKSet(new URL('/.well-known/jwks.json', serverUrl))`. A key set object
+   * is read once (its keys imported on first use); pass a new object after fetching new keys.
    */
   jwks?: JSONWebKeySet | JWTVerifyGetKey;
   /** One public key instead of `jwks`. */
@@ -34,75 +25,22 @@ export interface VerifyReceiptOptions {
   clockToleranceSeconds?: number;
 }
 
-// Building a key set or importing a key costs more than verifying; reuse them per object.
-const keySets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
-const importedKeys = new WeakMap<object, Promise<CryptoKey | KeyObject | Uint8Array>>();
-
-function keyFor(options: VerifyReceiptOptions): JWTVerifyGetKey | Promise<unknown> {
-  const { jwks, key } = options;
-  if (typeof jwks === 'function') return jwks;
-  if (jwks !== undefined) {
-    let set = keySets.get(jwks);
-    if (!set) {
-      set = createLocalJWKSet(jwks);
-      keySets.set(jwks, set);
-    }
-    return set;
-  }
-  if (key === undefined || key === null || typeof key !== 'object') {
-    throw new TypeError('verifyReceipt needs options.jwks or options.key');
-  }
-  if ('kty' in key) {
-    let imported = importedKeys.get(key);
-    if (!imported) {
-      imported = importJWK(key as JWK, 'EdDSA');
-      importedKeys.set(key, imported);
-    }
-    return imported;
-  }
-  return Promise.resolve(key);
+/** A receipt whose signature checked out: its protected header and its decoded payload. */
+export interface SignedReceipt {
+  header: Record<string, unknown>;
+  payload: unknown;
 }
 
-function refuse(reason: ReceiptInvalidError['reason'], message: string, cause?: unknown): never {
-  throw new ReceiptInvalidError({ reason, message, ...(cause === undefined ? {} : { cause }) });
-}
-
-async function verifySignature(receipt: string, options: VerifyReceiptOptions) {
-  const key = keyFor(options);
-  const verifyOptions = {
-    algorithms: ['EdDSA', 'Ed25519'],
-    issuer: RECEIPT_ISSUER,
-    typ: RECEIPT_TYPE,
-    requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-    ...(options.now ? { currentDate: options.now } : {}),
-    ...(options.clockToleranceSeconds ? { clockTolerance: options.clockToleranceSeconds } : {}),
-  };
-  try {
-    if (typeof key === 'function') return (await jwtVerify(receipt, key, verifyOptions)).payload;
-    const resolved = (await key) as CryptoKey;
-    return (await jwtVerify(receipt, resolved, verifyOptions)).payload;
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) refuse('expired', 'it has expired', error);
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      if (error.claim === 'nbf' || error.claim === 'iat') {
-        refuse('expired', 'it is not valid yet', error);
-      }
-      refuse('malformed', `its ${error.claim} claim is wrong`, error);
-    }
-    if (error instanceof errors.JWSSignatureVerificationFailed) {
-      refuse(
-        'signature',
-        'the signature does not match (changed, or signed by another key)',
-        error,
-      );
-    }
-    if (error instanceof errors.JWKSNoMatchingKey) {
-      refuse('signature', 'no published key matches its key id', error);
-    }
-    if (error instanceof errors.JOSEError) refuse('malformed', error.message, error);
-    throw error;
-  }
-}
+/**
+ * How a verifier checks the compact JWS (split by `receiptParts`): the header (`checkHeader`)
+ * before choosing a key, then the signature; refuses with `ReceiptInvalidError` (`malformed` or
+ * `signature`).
+ */
+export type SignatureCheck = (
+  receipt: string,
+  parts: [string, string, string],
+  options: VerifyReceiptOptions,
+) => Promise<SignedReceipt>;
 
 /** How a verifier computes the fingerprint of the call about to run. */
 export type FingerprintOf = (toolName: string, args: unknown) => string | Promise<string>;
@@ -114,25 +52,28 @@ export type VerifyReceipt = (
 ) => Promise<ReceiptClaims>;
 
 /**
- * A `verifyReceipt` that fingerprints with `fingerprintOf`: `node:crypto` on Node (the root
- * entry, faster), Web Crypto elsewhere (`@countersign/core/receipts`). Both give the same result.
+ * A `verifyReceipt` on a signature check and a fingerprint: `node:crypto` for both on Node (the
+ * root entry, faster), jose's Web Crypto and a Web Crypto hash elsewhere
+ * (`@countersign/core/receipts`). Both accept and refuse the same receipts.
  */
-export function receiptVerifier(fingerprintOf: FingerprintOf): VerifyReceipt {
+export function receiptVerifier(
+  fingerprintOf: FingerprintOf,
+  checkSignature: SignatureCheck,
+): VerifyReceipt {
   return async function verifyReceipt(receipt, options) {
-    if (typeof receipt !== 'string' || receipt.split('.').length !== 3) {
-      refuse('malformed', 'a receipt is a compact JWS string');
-    }
-    const payload = (await verifySignature(receipt, options)) as Partial<ReceiptClaims>;
-    if (typeof payload.tool !== 'string' || typeof payload.fingerprint !== 'string') {
+    const parts = receiptParts(receipt);
+    const { header, payload } = await checkSignature(receipt as string, parts, options);
+    const claims = checkClaims(header, payload, options) as Partial<ReceiptClaims>;
+    if (typeof claims.tool !== 'string' || typeof claims.fingerprint !== 'string') {
       refuse('malformed', 'it names no tool or fingerprint');
     }
-    if (payload.tool !== options.toolName) {
-      refuse('tool', `it approves tool "${payload.tool}", not "${options.toolName}"`);
+    if (claims.tool !== options.toolName) {
+      refuse('tool', `it approves tool "${claims.tool}", not "${options.toolName}"`);
     }
     const actual = await fingerprintOf(options.toolName, options.args);
-    if (payload.fingerprint !== actual) {
+    if (claims.fingerprint !== actual) {
       refuse('fingerprint', 'the arguments differ from the ones that were approved');
     }
-    return payload as ReceiptClaims;
+    return claims as ReceiptClaims;
   };
 }

@@ -1,7 +1,7 @@
 import { definePolicy, type Policy, type PolicyDefinition } from '@countersign/core';
-import { approvalOf } from '@countersign/core/adapter';
 import { type BaseMessage, tool } from 'langchain';
 import { z } from 'zod';
+import { approvalOf } from '../approval-of.js';
 
 /** A money-moving tool that records every execution. */
 export function transferTool() {

@@ -6,6 +6,7 @@ import { decideToolCall } from './gate-call.js';
 import { handlerRuns } from './handler-runs.js';
 import type { FinalDecision } from './pending.js';
 import { responseText } from './tool-messages.js';
+import { DispatchedToolCalls, toolRunName } from './tool-run-name.js';
 
 /** Options for {@link CountersignCallbackHandler}. */
 export interface CountersignCallbackHandlerOptions extends GateSourceOptions {
@@ -49,12 +50,16 @@ export class ToolBlockedError extends CountersignError {
  *   `"Error: …\n Please fix your mistakes."`); elsewhere the error propagates to the caller;
  * - it cannot pause a durable run; it waits for the decision (or the request's deadline);
  * - the handler must be passed per run (`invoke(input, { callbacks: [handler] })`) or on the tool;
- *   setting `raiseError` on an existing handler instance does not work (see the notes).
+ *   setting `raiseError` on an existing handler instance does not work (see the notes);
+ * - LangChain does not hand a callback the tool's `name` (a `StructuredTool` subclass arrives under
+ *   its class name), so the handler takes it from the run name or from the tool call its tools
+ *   node was started with, and blocks a tool it cannot name (see `toolRunName`).
  */
 export class CountersignCallbackHandler extends BaseCallbackHandler {
   name = 'CountersignCallbackHandler';
   private readonly gate;
   private readonly context: JsonObject | undefined;
+  private readonly dispatched = new DispatchedToolCalls();
 
   constructor(options: CountersignCallbackHandlerOptions = {}) {
     // raiseError in the constructor input (not as a field) is what turns awaitHandlers on.
@@ -63,17 +68,45 @@ export class CountersignCallbackHandler extends BaseCallbackHandler {
     this.context = options.context;
   }
 
+  // Only the first three parameters: the declared order of the rest differs from LangChain's call.
+  override handleChainStart(_chain: Serialized, inputs: unknown, runId: string): void {
+    this.dispatched.record(runId, inputs);
+  }
+
+  override handleChainEnd(_outputs: unknown, runId: string): void {
+    this.dispatched.forget(runId);
+  }
+
+  override handleChainError(_error: unknown, runId: string): void {
+    this.dispatched.forget(runId);
+  }
+
   override async handleToolStart(
     tool: Serialized,
     input: string,
     runId: string,
-    _parentRunId?: string,
+    parentRunId?: string,
     _tags?: string[],
     metadata?: Record<string, unknown>,
     runName?: string,
     toolCallId?: string,
   ): Promise<void> {
-    const toolName = runName ?? toolNameOf(tool);
+    const callNames = this.dispatched.namesOf(parentRunId, toolCallId);
+    const node = metadata?.langgraph_node;
+    // No parent run: nothing above the tool had callbacks to start a child run, so the run name of
+    // the LangGraph node it runs in reached the tool unchanged.
+    const leaked = parentRunId === undefined && typeof node === 'string' && runName === node;
+    const named = toolRunName({
+      serialized: tool,
+      runName,
+      callNames,
+      outsideNode: leaked ? node : undefined,
+    });
+    if ('problem' in named) {
+      const unnamed: FinalDecision = { outcome: 'deny', reason: 'invalid', message: named.problem };
+      throw new ToolBlockedError(unnamed, named.problem);
+    }
+    const toolName = named.name;
     const decision = await decideToolCall(this.gate, {
       toolName,
       args: parseInput(input),
@@ -115,11 +148,4 @@ function parseInput(input: string): unknown {
     // A string tool's raw input: the gate refuses non-object arguments, failing closed.
     return input;
   }
-}
-
-function toolNameOf(tool: Serialized): string {
-  const named = (tool as { name?: unknown }).name;
-  if (typeof named === 'string') return named;
-  const id = (tool as { id?: unknown }).id;
-  return Array.isArray(id) ? String(id.at(-1)) : 'tool';
 }

@@ -154,7 +154,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
       setImmediate(() => {
         if (closing) return;
         scheduler.runDue().catch(logError);
-        outbox.runDue().catch(logError);
+        outbox.wake();
       }),
     );
   };

@@ -2,12 +2,8 @@ import type { RequestEvent } from '@countersign/core/protocol';
 import { newId } from '../ids.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { StoreTx } from '../store/store-types.js';
-import { NOTIFY_PREFIX, type Notification } from './notification-types.js';
+import { type Notification, notificationUrl } from './notification-types.js';
 import { planNotifications } from './plan-notifications.js';
-
-/** The outbox `url` of a notification: `notify:CHANNEL:ADDRESS`. */
-export const notificationUrl = (channel: string, address: string) =>
-  `${NOTIFY_PREFIX}${channel}:${address}`;
 
 /**
  * Plans the notifications of an event and writes one outbox row each, in the caller's

@@ -8,15 +8,14 @@
 // BENCH_CHANNELS (default `email,slack`) picks the channels; `none` runs the webhook alone and
 // `memory` a channel that only records, to tell the framework's cost from the clients'.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { addUser, createApiKey, openSqliteStore, startServer } from '@countersign/server';
 import { printRows } from './measure.ts';
 import { percentiles } from './server-process.ts';
+import { startSinks } from './sinks-process.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
@@ -36,18 +35,7 @@ const record = (kind: string, id: string, at: number) => {
   if ([...arrivals.values()].every((arrived) => arrived.size >= REQUESTS)) done();
 };
 
-const sinks = spawn(process.execPath, [join(import.meta.dirname, 'notify-sinks.ts')], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const addresses = new Map<string, string>();
-await new Promise<void>((resolve) => {
-  createInterface({ input: sinks.stdout }).on('line', (line) => {
-    const [kind = '', value = '', at] = line.split(' ');
-    if (at === undefined) addresses.set(kind, value);
-    else record(kind, value, Number(at));
-    if (addresses.size === 3) resolve();
-  });
-});
+const sinks = await startSinks(record);
 
 const directory = mkdtempSync(join(tmpdir(), 'countersign-bench-notify-'));
 const store = openSqliteStore({ path: join(directory, 'bench.db'), synchronous: 'normal' });
@@ -55,13 +43,13 @@ const server = await startServer({
   store,
   port: 0,
   logLevel: 'warn',
-  ...(channels.has('email') ? { smtpUrl: `smtp://127.0.0.1:${addresses.get('smtp')}` } : {}),
+  ...(channels.has('email') ? { smtpUrl: sinks.smtpUrl } : {}),
   ...(channels.has('slack')
     ? {
         slack: {
           botToken: 'xoxb-bench-token-01',
           signingSecret: 'benchsigningsecret01',
-          apiUrl: addresses.get('slack') as string,
+          apiUrl: sinks.slackApiUrl,
         },
       }
     : {}),
@@ -93,7 +81,7 @@ const post = (key: string, path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 await post(keys.admin, '/v1/webhooks', {
-  url: addresses.get('webhook'),
+  url: sinks.webhookUrl,
   events: ['request.created'],
 });
 
@@ -144,6 +132,5 @@ printRows(
   ]),
 );
 await server.close();
-sinks.stdin.end();
-await new Promise((resolve) => sinks.once('exit', resolve));
+await sinks.stop();
 rmSync(directory, { recursive: true, force: true });

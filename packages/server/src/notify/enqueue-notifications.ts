@@ -7,15 +7,17 @@ import { planNotifications } from './plan-notifications.js';
 
 /**
  * Plans the notifications of an event and writes one outbox row each, in the caller's
- * transaction, so a change and the messages about it commit together.
+ * transaction, so a change and the messages about it commit together; resolves with the
+ * channels written to.
  */
 export async function enqueueNotifications(
   context: ServiceContext,
   tx: StoreTx,
   event: RequestEvent,
-): Promise<void> {
+): Promise<Set<string>> {
+  const channels = new Set<string>();
   const notifier = context.notifier;
-  if (!notifier || notifier.channels.size === 0) return;
+  if (!notifier || notifier.channels.size === 0) return channels;
   const now = context.clock.now();
   for (const planned of await planNotifications(tx, event, notifier.channels)) {
     const url = notificationUrl(planned.channel, planned.address);
@@ -35,5 +37,7 @@ export async function enqueueNotifications(
       createdAt: now,
       status: 'pending',
     });
+    channels.add(planned.channel);
   }
+  return channels;
 }

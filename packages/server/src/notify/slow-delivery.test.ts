@@ -19,7 +19,7 @@ const outbox = { pollIntervalMs: 3_600_000 };
 function heldChannel(name: string) {
   const begun: NotificationDelivery[] = [];
   const waiters = new Set<() => void>();
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
@@ -47,7 +47,7 @@ function heldChannel(name: string) {
 
 /** A channel that hands each delivery to whoever waits for it. */
 function promptChannel(name: string) {
-  let next = (_delivery: NotificationDelivery) => undefined as void;
+  let next: (delivery: NotificationDelivery) => void = () => undefined;
   const channel: NotificationChannel = {
     name,
     addressOf: (user) => user.name,

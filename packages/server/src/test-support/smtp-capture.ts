@@ -100,8 +100,8 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       refusals = { count, code };
     },
     hold(recipient) {
-      let arrived = () => undefined as void;
-      let release = () => undefined as void;
+      let arrived: () => void = () => undefined;
+      let release: () => void = () => undefined;
       const hold = {
         arrived: new Promise<void>((resolve) => {
           arrived = resolve;

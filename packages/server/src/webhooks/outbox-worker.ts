@@ -11,7 +11,7 @@ import {
 import type { DeliveryResult } from '../observability/server-metrics.js';
 import { inSpan } from '../observability/server-tracing.js';
 import { fail } from '../service/failures.js';
-import type { ServiceContext } from '../service/service-context.js';
+import type { OutboxWrites, ServiceContext } from '../service/service-context.js';
 import type { OutboxLane, OutboxMessage } from '../store/store-types.js';
 import {
   linkLocalMessage,
@@ -59,6 +59,8 @@ export class OutboxWorker {
   #timer: NodeJS.Timeout | undefined;
   // Woken by commits: webhooks, and one lane per configured channel so that a slow channel never
   // holds another's slots.
+  readonly #webhooks: DeliveryLane;
+  readonly #channels: ReadonlyMap<string, DeliveryLane>;
   readonly #lanes: DeliveryLane[];
   // Rows of a channel that is no longer configured (they fail): looked for on the poll only.
   readonly #leftovers: DeliveryLane;
@@ -96,7 +98,9 @@ export class OutboxWorker {
       throw fail('validation_failed', 'maxDelayMs must be at least baseDelayMs');
     }
     const channels = [...(context.notifier?.channels.keys() ?? [])];
-    this.#lanes = [this.#lane('webhooks'), ...channels.map((channel) => this.#lane({ channel }))];
+    this.#webhooks = this.#lane('webhooks');
+    this.#channels = new Map(channels.map((channel) => [channel, this.#lane({ channel })]));
+    this.#lanes = [this.#webhooks, ...this.#channels.values()];
     this.#leftovers = this.#lane('notifications');
   }
 
@@ -143,9 +147,17 @@ export class OutboxWorker {
     this.#callbackAgent = undefined;
   }
 
-  /** Claims newly committed rows into the free slots of each lane, without waiting. */
-  wake(): void {
-    for (const lane of this.#lanes) lane.wake();
+  /**
+   * Claims newly committed rows into the free slots of their lanes, without waiting: the lanes a
+   * commit wrote to, or every lane when it is not known.
+   */
+  wake(writes?: OutboxWrites): void {
+    if (!writes) {
+      for (const lane of this.#lanes) lane.wake();
+      return;
+    }
+    if (writes.webhooks) this.#webhooks.wake();
+    for (const channel of writes.channels) this.#channels.get(channel)?.wake();
   }
 
   /**

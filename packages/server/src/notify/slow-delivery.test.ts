@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServerCalls } from '../test-support/server-calls.js';
-import { type SmtpCapture, startSmtpCapture } from '../test-support/smtp-capture.js';
+import { useSmtpCapture } from '../test-support/smtp-capture.js';
 import type { NotificationChannel, NotificationDelivery } from './notification-types.js';
 
 const start = useServerCalls();
-let smtp: SmtpCapture;
-beforeEach(async () => {
-  smtp = await startSmtpCapture();
-});
-afterEach(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpCapture();
 
 // Only a commit's wake can deliver a new row in these tests: the poll would come too late.
 const outbox = { pollIntervalMs: 3_600_000 };

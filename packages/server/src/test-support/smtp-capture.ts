@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterEach, beforeEach } from 'vitest';
 
 /** A real SMTP server on a loopback port that keeps every message it accepts, parsed. */
 export interface SmtpCapture {
@@ -114,5 +115,39 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       return { arrived: hold.arrived, release };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** For a test file: a fresh {@link SmtpCapture} for each test, closed after it. */
+export function useSmtpCapture(): SmtpCapture {
+  let current: SmtpCapture | undefined;
+  beforeEach(async () => {
+    current = await startSmtpCapture();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('The SMTP capture runs only during a test');
+    return current;
+  };
+  return {
+    get url() {
+      return now().url;
+    },
+    get port() {
+      return now().port;
+    },
+    get messages() {
+      return now().messages;
+    },
+    get secure() {
+      return now().secure;
+    },
+    received: (count, timeoutMs) => now().received(count, timeoutMs),
+    refuseNext: (count, code) => now().refuseNext(count, code),
+    hold: (recipient) => now().hold(recipient),
+    close: () => now().close(),
   };
 }

@@ -62,14 +62,9 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
       const message = renderEmail(delivery, domain(), options.now());
       try {
         await transport.send({
+          ...message,
           from: from(),
           to: delivery.notification.address,
-          subject: message.subject,
-          text: message.text,
-          html: message.html,
-          messageId: message.messageId,
-          ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
-          ...(message.references ? { references: message.references } : {}),
           headers: { 'X-Countersign-Request': delivery.request.id },
         });
       } catch (error) {

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServerCalls } from '../../test-support/server-calls.js';
-import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
+import { useSmtpCapture } from '../../test-support/smtp-capture.js';
 
 const start = useServerCalls();
-let smtp: SmtpCapture;
-beforeEach(async () => {
-  smtp = await startSmtpCapture();
-});
-afterEach(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpCapture();
 
 describe('the email of a request with a preview', () => {
   it('shows the call as its effect, with agent HTML sanitized and the arguments after it', async () => {

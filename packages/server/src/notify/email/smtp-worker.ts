@@ -5,17 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { EmailMessage } from './email-message.js';
 
-/** One message, rendered, as nodemailer takes it. */
-export interface SmtpMail {
+/** One rendered message with its envelope, as nodemailer takes it. */
+export interface SmtpMail extends EmailMessage {
   from: string;
   to: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  inReplyTo?: string;
-  references?: string;
   headers: Record<string, string>;
 }
 

@@ -1,12 +1,45 @@
 // Decision → resume latency for 1,000 concurrent waiters over SSE and long-poll, against a client
-// polling every 3 seconds, all against one `countersign serve` process on loopback.
+// polling every 3 seconds, on a `countersign serve` process on loopback; and the same on a second
+// process with email and Slack notifications on (an SMTP relay and the Slack stand-in in a process
+// of their own), where every create and decision also sends notifications, to show they cost the
+// waiters nothing.
 import { performance } from 'node:perf_hooks';
 import { printRows } from './measure.ts';
-import { percentiles, startServerProcess } from './server-process.ts';
+import { percentiles, type ServerProcess, startServerProcess } from './server-process.ts';
+import { startSinks } from './sinks-process.ts';
 
 const WAITERS = Number(process.env.BENCH_WAITERS ?? 1000);
-const server = await startServerProcess();
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+// Arrivals of the notifying server's first messages (an email and a Slack post per request).
+const arrived = { email: 0, slack: 0 };
+let created = 0;
+const sinks = await startSinks((kind) => {
+  if (kind === 'email' || kind === 'slack') arrived[kind] += 1;
+});
+const quiet = await startServerProcess();
+// BENCH_CHANNELS (default `email,slack`) picks the notifying server's channels.
+const channels = new Set((process.env.BENCH_CHANNELS ?? 'email,slack').split(','));
+const notifying = await startServerProcess({
+  args: [
+    ...(channels.has('email') ? ['--smtp-url', sinks.smtpUrl] : []),
+    ...(channels.has('slack')
+      ? [
+          ...['--slack-api-url', sinks.slackApiUrl, '--slack-bot-token', 'xoxb-bench-token-01'],
+          ...['--slack-signing-secret', 'benchsigningsecret'],
+        ]
+      : []),
+  ],
+});
+// The reviewer has an address on both channels; the other server has no channels to use them.
+for (const server of [quiet, notifying]) {
+  const response = await fetch(`${server.url}/v1/users/bench-reviewer`, {
+    method: 'PATCH',
+    headers: { ...auth(server.keys.admin), 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'reviewer@example.test', slackUserId: 'U0REVIEWER' }),
+  });
+  if (!response.ok) throw new Error(`PATCH /v1/users answered ${response.status}`);
+}
+let server: ServerProcess = quiet;
 
 async function createRequests(count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -17,6 +50,7 @@ async function createRequests(count: number): Promise<string[]> {
         headers: { ...auth(server.keys.agent), 'content-type': 'application/json' },
         body: JSON.stringify({
           action: 'bench',
+          assignees: ['user:bench-reviewer'],
           tool: { name: 'deploy', args: { n: ids.length } },
         }),
       });
@@ -105,6 +139,15 @@ async function run(name: string, makeWaiter: (id: string) => Waiter) {
   const ids = await createRequests(WAITERS);
   const waiters = ids.map((id) => makeWaiter(id));
   await Promise.all(waiters.map((waiter) => waiter.ready));
+  if (server === notifying) {
+    // Decide once the creates' messages are out: the decisions' own notifications are measured,
+    // not the backlog of a thousand creates.
+    created += ids.length;
+    const short = (kind: 'email' | 'slack') => channels.has(kind) && arrived[kind] < created;
+    while (short('email') || short('slack')) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   const decidedAt: number[] = [];
   for (const id of ids) {
     decidedAt.push(performance.now());
@@ -121,22 +164,43 @@ async function run(name: string, makeWaiter: (id: string) => Waiter) {
   return { name, ...percentiles(latencies) };
 }
 
+async function on(target: ServerProcess, name: string, makeWaiter: (id: string) => Waiter) {
+  server = target;
+  return { notifications: target === notifying ? 'on' : 'off', ...(await run(name, makeWaiter)) };
+}
 const results = [
-  await run('3 s polling client (baseline)', (id) => pollingWaiter(id, 3000)),
-  await run('long-poll /wait', longPollWaiter),
-  await run('SSE /events', sseWaiter),
+  await on(quiet, '3 s polling client (baseline)', (id) => pollingWaiter(id, 3000)),
+  await on(quiet, 'long-poll /wait', longPollWaiter),
+  await on(notifying, 'long-poll /wait', longPollWaiter),
+  await on(quiet, 'SSE /events', sseWaiter),
+  await on(notifying, 'SSE /events', sseWaiter),
 ];
 const baseline = results[0] as (typeof results)[number];
+const off = (name: string) =>
+  results.find((row) => row.name === name && row.notifications === 'off');
 printRows(
   `Decision → resume latency, ${WAITERS} concurrent waiters, decisions one after another (ms; target p99 ≤ 10)`,
-  ['transport', 'p50 ms', 'p99 ms', 'max ms', 'p50 vs polling', 'p99 vs polling'],
+  [
+    'transport',
+    'notifications',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'p50 vs polling',
+    'p99 vs polling',
+    'p99 vs off',
+  ],
   results.map((row) => [
     row.name,
+    row.notifications,
     row.p50.toFixed(2),
     row.p99.toFixed(2),
     row.max.toFixed(2),
     `${(row.p50 / baseline.p50).toFixed(4)}x`,
     `${(row.p99 / baseline.p99).toFixed(4)}x`,
+    `${(row.p99 / (off(row.name)?.p99 ?? Number.NaN)).toFixed(2)}x`,
   ]),
 );
-await server.stop();
+await quiet.stop();
+await notifying.stop();
+await sinks.stop();

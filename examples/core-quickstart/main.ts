@@ -1,7 +1,13 @@
 // The core on its own: load a policy, see what it decides, and run the gate against an in-memory
 // approval service with a scripted reviewer. Run it with `pnpm start` at the repository root.
 import { fileURLToPath } from 'node:url';
-import { createGate, type GateDecision, loadPolicy, parsePolicy } from '@countersign/core';
+import {
+  createGate,
+  type GateDecision,
+  loadPolicy,
+  parsePolicy,
+  renderPreviewText,
+} from '@countersign/core';
 import { createFakeApprovalService } from '@countersign/core/test';
 
 const policyFile = fileURLToPath(new URL('./countersign.yaml', import.meta.url));
@@ -14,6 +20,7 @@ console.log('What the policy decides (synchronous, no I/O):');
 for (const [toolName, args] of [
   ['get_user', { id: 42 }],
   ['db__drop_table', { table: 'users' }],
+  ['db__execute', { database: 'billing', sql: "UPDATE invoices SET status = 'void'" }],
   ['transfer_funds', { amount: 250, to: 'acct-7' }],
   ['transfer_funds', { amount: 5000, to: 'acct-7' }],
   ['send_email', { to: 'ceo@example.test' }],
@@ -36,20 +43,31 @@ try {
   console.log(`  ${(error as Error).message}`);
 }
 
-// The reviewer: approves the first transfer, edits the second, rejects the third.
+// The reviewer: approves the first transfer, edits the second, rejects the third, and narrows
+// the SQL statement to the one invoice it should touch.
+const narrowed = "UPDATE invoices SET status = 'void' WHERE id = 1042";
 const service = createFakeApprovalService();
 const gate = createGate({ policy, service });
 const script = [
   { outcome: 'approve', comment: 'Looks right' },
   { outcome: 'edit', args: { amount: 2000, to: 'acct-7' } },
   { outcome: 'reject', reason: 'That account is not on the vendor list' },
+  { outcome: 'edit', args: { database: 'billing', sql: narrowed } },
 ] as const;
+const preview = (label: string, id: string) => {
+  const shown = service.requests().find((request) => request.id === id)?.preview;
+  if (!shown) return;
+  console.log(`  ${label}:`);
+  for (const line of renderPreviewText(shown).split('\n')) console.log(`    | ${line}`);
+};
 void (async () => {
   for (const [index, decision] of script.entries()) {
     const request = await service.waitForRequest(
       (candidate) => candidate.id === `req_00000${index + 1}`,
     );
+    if (request.preview) preview('the reviewer sees', request.id);
     await service.decide(request.id, decision, { principal: 'user:alice' });
+    if (decision.outcome === 'edit' && request.preview) preview('after the edit', request.id);
   }
 })();
 
@@ -74,4 +92,9 @@ show('transfer 5000 (edited)', await gate.check({ ...bigTransfer, toolCallId: 'c
 const suspicious = { ...run, toolName: 'transfer_funds', args: { amount: 9000, to: 'acct-666' } };
 show('transfer 9000 (rejected)', await gate.check({ ...suspicious, toolCallId: 'call-3' }));
 show('same call again', await gate.check({ ...suspicious, toolCallId: 'call-4' }));
+const statement = { database: 'billing', sql: "UPDATE invoices SET status = 'void'" };
+show(
+  'db__execute (edited)',
+  await gate.check({ ...run, toolName: 'db__execute', args: statement }),
+);
 console.log(`\nRequests the reviewer saw: ${service.requests().length}`);

@@ -13,9 +13,12 @@ describe('examples/core-quickstart (its start script)', () => {
     run = await startExample('core-quickstart');
     expect(await run.finished()).toBe(0);
     const out = run.output();
-    expect(out).toContain('Loaded 4 rules from countersign.yaml (default: require)');
+    expect(out).toContain('Loaded 5 rules from countersign.yaml (default: require)');
     expect(out).toContain('get_user {"id":42} → allow (rule reads-are-free)');
     expect(out).toContain('db__drop_table {"table":"users"} → deny (rule never-drop)');
+    expect(out).toContain(
+      `db__execute {"database":"billing","sql":"UPDATE invoices SET status = 'void'"} → require (rule database-writes)`,
+    );
     expect(out).toContain(
       'transfer_funds {"amount":250,"to":"acct-7"} → allow (rule small-transfers)',
     );
@@ -35,6 +38,16 @@ describe('examples/core-quickstart (its start script)', () => {
     );
     expect(out).toMatch(/same call again → deny: .*already rejected this exact call/);
     // The remembered rejection is answered without asking the reviewer again.
-    expect(out).toContain('Requests the reviewer saw: 3');
+    // The SQL statement is shown as SQL, then as the reviewer narrowed it, which is what runs.
+    expect(out).toContain(
+      "the reviewer sees:\n    | The statement as it will run\n    | \n    | Database: billing\n    | UPDATE invoices SET status = 'void'\n    | WARNING: UPDATE without WHERE",
+    );
+    expect(out).toContain(
+      "after the edit:\n    | The statement as it will run\n    | \n    | Database: billing\n    | UPDATE invoices SET status = 'void' WHERE id = 1042\n",
+    );
+    expect(out).toContain(
+      `db__execute (edited) → allow: run with {"database":"billing","sql":"UPDATE invoices SET status = 'void' WHERE id = 1042"} (edited by a human)`,
+    );
+    expect(out).toContain('Requests the reviewer saw: 4');
   });
 });

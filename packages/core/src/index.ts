@@ -88,7 +88,12 @@ export {
   runPolicyCases,
   type ScopeMatch,
 } from './policy/index.js';
-export { type PreviewCall, type ResolvePreviewOptions, resolvePreview } from './preview/index.js';
+export {
+  type PreviewCall,
+  type ResolvePreviewOptions,
+  resolvePreview,
+  standingPreview,
+} from './preview/index.js';
 export type { DiffLine, PathSegment, PreviewFormat, PreviewPath } from './protocol/index.js';
 export {
   type ApiErrorBody,

@@ -18,6 +18,7 @@ import { createLogger } from './observability/logger.js';
 import { observeNodeRoute } from './observability/node-route-observer.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import type { OutboxWrites } from './service/service-context.js';
 import { SlackProgress } from './slack/slack-progress.js';
 import type { GroupCommitOptions } from './store/group-commit.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
@@ -112,7 +113,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const identityProvider = await identityProviderFor(options);
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
-  let wake = () => undefined as undefined;
+  let wake = (_writes?: OutboxWrites) => undefined as undefined;
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   let linkBase = () => 'http://127.0.0.1';
   const channels = [...(options.notificationChannels ?? [])];
@@ -132,7 +133,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     logger,
     store,
     notificationChannels: channels,
-    onWork: () => wake(),
+    onWork: (writes) => wake(writes),
     ...(identityProvider ? { identityProvider } : {}),
   });
   linkBase = () => context.notifier?.publicUrl ?? 'http://127.0.0.1';
@@ -148,13 +149,13 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
   const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
-  wake = () => {
+  wake = (writes) => {
     // Background work starts in no trace: it is not part of the request whose commit woke it.
     traceContext.with(ROOT_CONTEXT, () =>
       setImmediate(() => {
         if (closing) return;
         scheduler.runDue().catch(logError);
-        outbox.runDue().catch(logError);
+        outbox.wake(writes);
       }),
     );
   };

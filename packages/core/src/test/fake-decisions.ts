@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/index.js';
 import { standingFingerprint } from '../fingerprint/index.js';
+import { standingPreview } from '../preview/index.js';
 import {
   type ApprovalRequest,
   approversOf,
@@ -84,6 +85,8 @@ export function applyFakeDecision(
     throw refuse('conflict', `${principal} already approved this request`);
   }
   request.decisions.push(decision);
+  const preview = body.outcome === 'edit' ? standingPreview(request) : undefined;
+  if (preview) request.preview = preview;
   const bound = standingFingerprint(request);
   if (bound !== undefined) decision.fingerprint = bound;
   const resolution = resolve(request, request.fingerprint, decision);

@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/index.js';
 import { fingerprint } from '../fingerprint/index.js';
+import { standingPreview } from '../preview/index.js';
 import {
   type ApprovalRequest,
   type CreateRequestBody,
@@ -70,6 +71,8 @@ export function buildRequest(
   if (body.tool !== undefined) {
     request.tool = body.tool;
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
+    const preview = standingPreview(request);
+    if (preview) request.preview = preview;
   }
   if (body.responseSchema !== undefined) request.responseSchema = body.responseSchema;
   if (body.callbackUrl !== undefined) request.callbackUrl = body.callbackUrl;

@@ -53,6 +53,7 @@ describe('server configuration from flags, environment and file', () => {
         maxDelayMs: 3_600_000,
         giveUpAfterMs: 25 * 3_600_000,
         requestTimeoutMs: 10_000,
+        concurrency: 50,
       },
       decisionLinks: 'decide',
       oidc: { groupsClaim: 'groups', scopes: 'openid email profile' },

@@ -305,6 +305,14 @@ export const SERVER_OPTIONS = {
       env: 'COUNTERSIGN_WEBHOOK_TIMEOUT',
       description: 'Timeout of one delivery attempt.',
     }),
+    concurrency: option({
+      type: integerType(1),
+      default: 50,
+      flag: 'webhook-concurrency',
+      env: 'COUNTERSIGN_WEBHOOK_CONCURRENCY',
+      description:
+        'Delivery attempts in flight at once for webhooks, and for each notification channel; more are claimed as attempts end.',
+    }),
   },
   publicUrl: option({
     type: urlType(['http', 'https']),

@@ -70,7 +70,7 @@ export interface AppOptions {
   /** Folder of the built dashboard (default `dist/dashboard` of this package). */
   dashboardDir?: string;
   /** Called after commits that may have created due work (wakes the workers). */
-  onWork?: () => void;
+  onWork?: ServiceContext['onWork'];
   /** Receives unexpected errors (default: `console.error`). */
   logError?: (error: unknown) => void;
   /**

@@ -2,24 +2,22 @@ import type { RequestEvent } from '@countersign/core/protocol';
 import { newId } from '../ids.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { StoreTx } from '../store/store-types.js';
-import { NOTIFY_PREFIX, type Notification } from './notification-types.js';
+import { type Notification, notificationUrl } from './notification-types.js';
 import { planNotifications } from './plan-notifications.js';
-
-/** The outbox `url` of a notification: `notify:CHANNEL:ADDRESS`. */
-export const notificationUrl = (channel: string, address: string) =>
-  `${NOTIFY_PREFIX}${channel}:${address}`;
 
 /**
  * Plans the notifications of an event and writes one outbox row each, in the caller's
- * transaction, so a change and the messages about it commit together.
+ * transaction, so a change and the messages about it commit together; resolves with the
+ * channels written to.
  */
 export async function enqueueNotifications(
   context: ServiceContext,
   tx: StoreTx,
   event: RequestEvent,
-): Promise<void> {
+): Promise<Set<string>> {
+  const channels = new Set<string>();
   const notifier = context.notifier;
-  if (!notifier || notifier.channels.size === 0) return;
+  if (!notifier || notifier.channels.size === 0) return channels;
   const now = context.clock.now();
   for (const planned of await planNotifications(tx, event, notifier.channels)) {
     const url = notificationUrl(planned.channel, planned.address);
@@ -39,5 +37,7 @@ export async function enqueueNotifications(
       createdAt: now,
       status: 'pending',
     });
+    channels.add(planned.channel);
   }
+  return channels;
 }

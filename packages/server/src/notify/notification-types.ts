@@ -7,6 +7,10 @@ export type NotificationKind = 'request' | 'reminder' | 'escalation' | 'outcome'
 /** The prefix of a notification's outbox `url`: `notify:CHANNEL:ADDRESS`. */
 export const NOTIFY_PREFIX = 'notify:';
 
+/** The outbox `url` of a notification: `notify:CHANNEL:ADDRESS`. */
+export const notificationUrl = (channel: string, address: string) =>
+  `${NOTIFY_PREFIX}${channel}:${address}`;
+
 /** One planned message to one address on one channel, as its outbox row carries it. */
 export interface Notification {
   /** The outbox row id; stable across retries (an idempotency key for the channel). */

@@ -37,6 +37,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #precise: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  // A call during a run that may be past its last claim (the clock moved, a job was committed).
+  #again = false;
   readonly #retentionMs: number;
   #nextPurgeAt = Number.NEGATIVE_INFINITY;
 
@@ -71,9 +73,13 @@ export class Scheduler {
     await this.#running?.catch(() => undefined);
   }
 
-  /** Applies every job due now; resolves with how many ran. Concurrent calls share one run. */
+  /**
+   * Applies every job due now; resolves with how many ran. Concurrent calls share one run, which
+   * then looks again before it ends, so a job due by the time of the call is never missed.
+   */
   runDue(): Promise<number> {
-    if (!this.#running) {
+    if (this.#running) this.#again = true;
+    else {
       this.#running = this.#drain().finally(() => {
         this.#running = undefined;
       });
@@ -82,6 +88,17 @@ export class Scheduler {
   }
 
   async #drain(): Promise<number> {
+    let count = 0;
+    do {
+      this.#again = false;
+      count += await this.#claimEachDue();
+      await this.#purgeIdempotency();
+      await this.#armPreciseTimer();
+    } while (this.#again);
+    return count;
+  }
+
+  async #claimEachDue(): Promise<number> {
     let count = 0;
     for (;;) {
       const ran = await this.#context.store.transaction(async (tx) => {
@@ -105,12 +122,9 @@ export class Scheduler {
         tx.afterCommit(() => this.#context.metrics?.schedulerLag(job.kind, lagMs));
         return true;
       });
-      if (!ran) break;
+      if (!ran) return count;
       count++;
     }
-    await this.#purgeIdempotency();
-    await this.#armPreciseTimer();
-    return count;
   }
 
   // Each batch is its own short transaction so a large backlog never holds locks for long; a run

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolvePreview } from '@countersign/core';
+import { standingPreview } from '@countersign/core';
 import { fingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
@@ -65,13 +65,8 @@ export function buildRequest(
     request.fingerprint = fingerprint(body.tool.name, body.tool.args);
     // Rendered here, from the arguments that will run: a preview the agent wrote out itself could
     // show one thing while another runs.
-    if (body.tool.preview) {
-      request.preview = resolvePreview(body.tool.preview, {
-        toolName: body.tool.name,
-        args: body.tool.args,
-        ...(body.context === undefined ? {} : { context: body.context }),
-      });
-    }
+    const preview = standingPreview(request);
+    if (preview) request.preview = preview;
   }
   const copied = [
     'responseSchema',

@@ -1,3 +1,4 @@
+import { standingPreview } from '@countersign/core';
 import { standingFingerprint } from '@countersign/core/fingerprint';
 import {
   type ApprovalRequest,
@@ -85,6 +86,9 @@ function applyDecision(
   const before = standingFingerprint(request);
   const next = nextVersion(request, now);
   next.decisions = [...request.decisions, decision];
+  // Edited arguments are what will run now: the preview shows them, not the agent's.
+  const preview = body.outcome === 'edit' ? standingPreview(next) : undefined;
+  if (preview) next.preview = preview;
   const bound = standingFingerprint(next);
   if (bound !== undefined) decision.fingerprint = bound;
   if (body.outcome === 'approve' && approversOf(request.decisions, before).includes(principal.id)) {

@@ -66,8 +66,8 @@ export async function recordChange(
       ...data,
     },
   });
-  await enqueueWebhooks(tx, event, context.clock.now());
-  await enqueueNotifications(context, tx, event);
+  const webhooks = (await enqueueWebhooks(tx, event, context.clock.now())) > 0;
+  const channels = await enqueueNotifications(context, tx, event);
   // A finished policy review activates (or rejects) its version in this same transaction.
   await settlePolicyPush(context, tx, request);
   tx.afterCommit(() => {
@@ -75,7 +75,7 @@ export async function recordChange(
     context.metrics?.changed(request, change.type, change.channel, outcome);
     traceChange({ request, type: change.type, channel: change.channel, outcome }, startedAt);
     context.bus.publish(event);
-    context.onWork?.();
+    context.onWork?.({ webhooks, channels });
   });
   return event;
 }

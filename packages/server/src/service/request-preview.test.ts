@@ -78,4 +78,51 @@ describe('previews on the server', () => {
     expect(error.code).toBe('validation_failed');
     expect(JSON.stringify(created.json)).toContain('has no part');
   });
+
+  it('renders the preview again from a reviewer’s edited arguments, which are what will run', async () => {
+    const reviewers = await Promise.all(
+      ['alice', 'bob'].map((name) => server.createKey({ role: 'reviewer', name })),
+    );
+    const created = await create({
+      action: 'Run a statement on billing',
+      assignees: ['user:alice', 'user:bob'],
+      quorum: 2,
+      tool: {
+        name: 'db__execute',
+        args: { database: 'billing', sql: "UPDATE invoices SET status = 'void'" },
+        preview: { kind: 'sql', fields: { statement: 'args.sql', database: 'args.database' } },
+      },
+    });
+    const id = (created.json as unknown as ApprovalRequest).id;
+    const decide = (key: string, body: unknown) =>
+      fetch(`${server.url}/v1/requests/${id}/decisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({
+        status: response.status,
+        request: (await response.json()) as ApprovalRequest,
+      }));
+    const narrowed = "UPDATE invoices SET status = 'void' WHERE id = 1042";
+    const edited = await decide(reviewers[0] as string, {
+      outcome: 'edit',
+      args: { database: 'billing', sql: narrowed },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.request.status).toBe('pending');
+    expect(edited.request.preview).toEqual({
+      kind: 'sql',
+      parts: { statement: narrowed, database: 'billing' },
+      paths: { statement: 'args.sql', database: 'args.database' },
+    });
+    const read = await fetch(`${server.url}/v1/requests/${id}`, {
+      headers: { authorization: `Bearer ${reviewers[1]}` },
+    });
+    expect(((await read.json()) as ApprovalRequest).preview?.parts.statement).toBe(narrowed);
+    // An approval of the other reviewer's edit leaves the preview as it stands.
+    const approved = await decide(reviewers[1] as string, { outcome: 'approve' });
+    expect(approved.request.status).toBe('approved');
+    expect(approved.request.resolution?.args).toEqual({ database: 'billing', sql: narrowed });
+    expect(approved.request.preview?.parts.statement).toBe(narrowed);
+  });
 });

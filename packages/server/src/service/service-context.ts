@@ -10,6 +10,12 @@ import type { EventBus } from './event-bus.js';
 import type { ResolvedInputLimits } from './input-limits.js';
 import type { SchemaChecker } from './schema-checker.js';
 
+/** The outbox rows one commit wrote: webhook or callback rows, and the channels notified. */
+export interface OutboxWrites {
+  webhooks: boolean;
+  channels: ReadonlySet<string>;
+}
+
 /** What every service operation needs. */
 export interface ServiceContext {
   store: Store;
@@ -31,8 +37,11 @@ export interface ServiceContext {
   maxGrantLifetimeMs?: number;
   /** Signs the decision receipt of every approved tool call (unset: approvals carry none). */
   receipts?: ReceiptIssuer;
-  /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
-  onWork?: () => void;
+  /**
+   * Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers);
+   * `outbox` says which outbox lanes the commit wrote to (unset: any of them may have rows).
+   */
+  onWork?: (outbox?: OutboxWrites) => void;
   /** The notification channels and link settings; unset: nobody is notified. */
   notifier?: Notifier;
   /** The Prometheus metrics, when `/metrics` is enabled (counted after each commit). */

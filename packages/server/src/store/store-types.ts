@@ -282,8 +282,11 @@ export interface SlackMessageRef {
   shownVersion: number;
 }
 
-/** The rows one claim takes: webhooks and callbacks, or notifications (`notify:` urls). */
-export type OutboxLane = 'webhooks' | 'notifications';
+/**
+ * The rows one claim takes: webhooks and callbacks, every notification (`notify:` urls), or the
+ * notifications of one channel (`notify:CHANNEL:` urls).
+ */
+export type OutboxLane = 'webhooks' | 'notifications' | { channel: string };
 
 /** Everything the service reads and writes; each method is one statement or a small group. */
 export interface StoreTx {

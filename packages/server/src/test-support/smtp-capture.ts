@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterEach, beforeEach } from 'vitest';
 
 /** A real SMTP server on a loopback port that keeps every message it accepts, parsed. */
 export interface SmtpCapture {
@@ -14,6 +15,11 @@ export interface SmtpCapture {
   received(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   /** Makes the next `count` messages fail with `code` (e.g. 451 to retry, 550 for good). */
   refuseNext(count: number, code: number): void;
+  /**
+   * Holds the next message to `recipient` in the middle of its DATA (a slow relay) until
+   * `release()`; `arrived` resolves once the relay is receiving it.
+   */
+  hold(recipient: string): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -32,6 +38,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
   const secure: boolean[] = [];
   const waiters = new Set<() => void>();
   let refusals = { count: 0, code: 451 };
+  const holds = new Map<string, { arrived(): void; released: Promise<void> }>();
   const server = new SMTPServer({
     authOptional: true,
     // A plain relay unless asked: a client upgrading verifies the (self-signed) certificate.
@@ -48,8 +55,14 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
         );
         return;
       }
+      const held = session.envelope.rcptTo
+        .map(({ address }) => holds.get(address.toLowerCase()))
+        .find((hold) => hold !== undefined);
+      for (const { address } of session.envelope.rcptTo) holds.delete(address.toLowerCase());
+      held?.arrived();
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          await held?.released;
           secure.push(session.secure);
           messages.push(parsed);
           for (const waiter of waiters) waiter();
@@ -87,6 +100,54 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
     refuseNext(count, code) {
       refusals = { count, code };
     },
+    hold(recipient) {
+      let arrived: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const hold = {
+        arrived: new Promise<void>((resolve) => {
+          arrived = resolve;
+        }),
+        released: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      };
+      holds.set(recipient.toLowerCase(), { arrived, released: hold.released });
+      return { arrived: hold.arrived, release };
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** For a test file: a fresh {@link SmtpCapture} for each test, closed after it. */
+export function useSmtpCapture(): SmtpCapture {
+  let current: SmtpCapture | undefined;
+  beforeEach(async () => {
+    current = await startSmtpCapture();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('The SMTP capture runs only during a test');
+    return current;
+  };
+  return {
+    get url() {
+      return now().url;
+    },
+    get port() {
+      return now().port;
+    },
+    get messages() {
+      return now().messages;
+    },
+    get secure() {
+      return now().secure;
+    },
+    received: (count, timeoutMs) => now().received(count, timeoutMs),
+    refuseNext: (count, code) => now().refuseNext(count, code),
+    hold: (recipient) => now().hold(recipient),
+    close: () => now().close(),
   };
 }

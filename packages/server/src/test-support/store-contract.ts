@@ -1,7 +1,7 @@
 import type { ApprovalRequest } from '@countersign/core/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../audit/audit-chain.js';
-import type { OutboxMessage, Store } from '../store/store-types.js';
+import type { OutboxLane, OutboxMessage, Store } from '../store/store-types.js';
 import { describePolicyStoreContract } from './policy-store-contract.js';
 
 /** Opens a fresh, empty store and the function that disposes of it. */
@@ -271,6 +271,31 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await claim()).toEqual(['m5', 'm1']);
       expect(await claim()).toEqual(['m2', 'm3']);
       expect(await claim()).toEqual(['m4']);
+    });
+
+    it('claims by lane: webhooks, every notification, or exactly one channel', async () => {
+      const urls = {
+        hook: 'http://127.0.0.1:9/hook',
+        mail: 'notify:email:a@example.com',
+        // `_` is no wildcard and case counts: neither row belongs to the `e_mail` lane alone.
+        other: 'notify:eXmail:b@example.com',
+        upper: 'notify:E_MAIL:c@example.com',
+        lane: 'notify:e_mail:d@example.com',
+        chat: 'notify:chat:#ops',
+      };
+      await store.transaction(async (tx) => {
+        for (const [id, url] of Object.entries(urls)) {
+          await tx.enqueueOutbox({ ...sampleMessage(id, 100), webhookId: null, url });
+        }
+      });
+      const claim = (lane: OutboxLane) =>
+        store.transaction(async (tx) =>
+          (await tx.claimDueOutbox(1000, 5000, 10, lane)).map((message) => message.id).sort(),
+        );
+      expect(await claim({ channel: 'e_mail' })).toEqual(['lane']);
+      expect(await claim({ channel: 'chat' })).toEqual(['chat']);
+      expect(await claim('webhooks')).toEqual(['hook']);
+      expect(await claim('notifications')).toEqual(['mail', 'other', 'upper']);
     });
 
     it('ends a request page early at its byte budget, never empty, and the next pages lose nothing', async () => {

@@ -22,13 +22,13 @@ export function webhookEventType(event: RequestEvent): string {
 
 /**
  * Writes one outbox row per destination (the request's callback URL and each enabled subscription
- * that wants this type), in the caller's transaction.
+ * that wants this type), in the caller's transaction; resolves with how many.
  */
 export async function enqueueWebhooks(
   tx: StoreTx,
   event: RequestEvent,
   now: number,
-): Promise<void> {
+): Promise<number> {
   const type = webhookEventType(event);
   const body = JSON.stringify({ type, timestamp: event.at, data: event });
   const destinations: { webhookId: string | null; url: string; secret: string; body: string }[] =
@@ -59,6 +59,7 @@ export async function enqueueWebhooks(
       status: 'pending',
     });
   }
+  return destinations.length;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import type { DeliveryResult } from '../observability/server-metrics.js';
 import { inSpan } from '../observability/server-tracing.js';
 import { fail } from '../service/failures.js';
-import type { ServiceContext } from '../service/service-context.js';
+import type { OutboxWrites, ServiceContext } from '../service/service-context.js';
 import type { OutboxLane, OutboxMessage } from '../store/store-types.js';
 import {
   linkLocalMessage,
@@ -19,6 +19,7 @@ import {
   linkLocalTarget,
   systemResolver,
 } from './callback-addresses.js';
+import { DeliveryLane } from './delivery-lane.js';
 import { signWebhook } from './signer.js';
 
 /** Options for {@link OutboxWorker}; the defaults retry for a little over 24 hours. */
@@ -33,15 +34,16 @@ export interface OutboxWorkerOptions {
   giveUpAfterMs?: number;
   /** Per-attempt timeout in real milliseconds (default 10 s). */
   requestTimeoutMs?: number;
+  /**
+   * Attempts in flight at once per lane: webhooks, and each notification channel (default 50).
+   * More rows are claimed as attempts end, so one slow attempt holds up nothing but its slot.
+   */
+  concurrency?: number;
   /** Random source in [0, 1) for jitter. */
   random?: () => number;
   /** Called when a run fails unexpectedly. */
   onError?: (error: unknown) => void;
 }
-
-/** Messages claimed per run of a lane. */
-const BATCH = 50;
-const LANES: readonly OutboxLane[] = ['webhooks', 'notifications'];
 
 type Outcome =
   | { ok: true; status?: number }
@@ -55,8 +57,16 @@ export class OutboxWorker {
   readonly #context: ServiceContext;
   readonly #options: Required<OutboxWorkerOptions>;
   #timer: NodeJS.Timeout | undefined;
-  readonly #running = new Map<OutboxLane, Promise<number>>();
-  readonly #again = new Set<OutboxLane>();
+  // Woken by commits: webhooks, and one lane per configured channel so that a slow channel never
+  // holds another's slots.
+  readonly #webhooks: DeliveryLane;
+  readonly #channels: ReadonlyMap<string, DeliveryLane>;
+  readonly #lanes: DeliveryLane[];
+  // Rows of a channel that is no longer configured (they fail): looked for on the poll only.
+  readonly #leftovers: DeliveryLane;
+  // Ids of the attempts in flight: a row claimed again meanwhile (its lease ran out under a clock
+  // that jumped) is settled by the attempt already running, not sent twice.
+  readonly #attempting = new Set<string>();
   #callbackAgent: Agent | undefined;
 
   constructor(context: ServiceContext, options: OutboxWorkerOptions = {}) {
@@ -67,6 +77,7 @@ export class OutboxWorker {
       maxDelayMs: 3_600_000,
       giveUpAfterMs: 25 * 3_600_000,
       requestTimeoutMs: 10_000,
+      concurrency: 50,
       random: Math.random,
       onError: () => undefined,
       ...options,
@@ -77,6 +88,7 @@ export class OutboxWorker {
       'maxDelayMs',
       'giveUpAfterMs',
       'requestTimeoutMs',
+      'concurrency',
     ] as const) {
       const value = this.#options[name];
       if (!Number.isFinite(value) || value < 1)
@@ -85,13 +97,43 @@ export class OutboxWorker {
     if (this.#options.maxDelayMs < this.#options.baseDelayMs) {
       throw fail('validation_failed', 'maxDelayMs must be at least baseDelayMs');
     }
+    const channels = [...(context.notifier?.channels.keys() ?? [])];
+    this.#webhooks = this.#lane('webhooks');
+    this.#channels = new Map(channels.map((channel) => [channel, this.#lane({ channel })]));
+    this.#lanes = [this.#webhooks, ...this.#channels.values()];
+    this.#leftovers = this.#lane('notifications');
+  }
+
+  #lane(lane: OutboxLane): DeliveryLane {
+    const { store, clock } = this.#context;
+    return new DeliveryLane(
+      {
+        claim: (limit) => {
+          const now = clock.now();
+          const leaseUntil = now + this.#options.requestTimeoutMs * 3;
+          return store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, limit, lane));
+        },
+        deliver: async (message) => {
+          if (this.#attempting.has(message.id)) return;
+          this.#attempting.add(message.id);
+          try {
+            await this.#deliver(message);
+          } finally {
+            this.#attempting.delete(message.id);
+          }
+        },
+        onError: this.#options.onError,
+      },
+      Math.floor(this.#options.concurrency),
+    );
   }
 
   /** Starts polling the outbox. */
   start(): void {
     if (this.#timer) return;
+    // The poll finds retries that came due; new rows are claimed on their commit's wake.
     this.#timer = setInterval(() => {
-      this.runDue().catch(this.#options.onError);
+      for (const lane of [...this.#lanes, this.#leftovers]) lane.wake();
     }, this.#options.pollIntervalMs);
     this.#timer.unref();
   }
@@ -100,43 +142,31 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await Promise.all([...this.#running.values()].map((run) => run.catch(() => undefined)));
+    await Promise.all([...this.#lanes, this.#leftovers].map((lane) => lane.stop()));
     await this.#callbackAgent?.close();
     this.#callbackAgent = undefined;
   }
 
   /**
-   * Attempts every due message once; resolves with how many were attempted. Webhooks and
-   * notifications are claimed in lanes of their own, so a slow channel never holds up webhooks
-   * (nor the reverse). A call during a lane's run joins it and makes it look again when done, so
-   * rows committed meanwhile (a burst of creates) go out now rather than at the next poll; a full
-   * batch is followed by the next at once.
+   * Claims newly committed rows into the free slots of their lanes, without waiting: the lanes a
+   * commit wrote to, or every lane when it is not known.
+   */
+  wake(writes?: OutboxWrites): void {
+    if (!writes) {
+      for (const lane of this.#lanes) lane.wake();
+      return;
+    }
+    if (writes.webhooks) this.#webhooks.wake();
+    for (const channel of writes.channels) this.#channels.get(channel)?.wake();
+  }
+
+  /**
+   * Attempts every due message and resolves, with how many attempts ended, once no lane has
+   * anything due or in flight (rows committed meanwhile included).
    */
   async runDue(): Promise<number> {
-    const counts = await Promise.all(LANES.map((lane) => this.#runLane(lane)));
+    const counts = await Promise.all([...this.#lanes, this.#leftovers].map((lane) => lane.drain()));
     return counts.reduce((sum, count) => sum + count, 0);
-  }
-
-  #runLane(lane: OutboxLane): Promise<number> {
-    const running = this.#running.get(lane);
-    if (running) {
-      this.#again.add(lane);
-      return running;
-    }
-    const run = this.#drain(lane).finally(() => this.#running.delete(lane));
-    this.#running.set(lane, run);
-    return run;
-  }
-
-  async #drain(lane: OutboxLane): Promise<number> {
-    let total = 0;
-    for (;;) {
-      this.#again.delete(lane);
-      const attempted = await this.#runOnce(lane);
-      total += attempted;
-      const more = attempted === BATCH || this.#again.has(lane);
-      if (!more || this.#timer === undefined) return total;
-    }
   }
 
   /** The delay before attempt `attempts + 1`: exponential with jitter, capped. */
@@ -144,17 +174,6 @@ export class OutboxWorker {
     const { baseDelayMs, maxDelayMs, random } = this.#options;
     const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
     return Math.round(exponential * (0.5 + random() * 0.5));
-  }
-
-  async #runOnce(lane: OutboxLane): Promise<number> {
-    const { store, clock } = this.#context;
-    const now = clock.now();
-    const leaseUntil = now + this.#options.requestTimeoutMs * 3;
-    const messages = await store.transaction((tx) =>
-      tx.claimDueOutbox(now, leaseUntil, BATCH, lane),
-    );
-    await Promise.all(messages.map((message) => this.#deliver(message)));
-    return messages.length;
   }
 
   #deliver(message: OutboxMessage): Promise<void> {

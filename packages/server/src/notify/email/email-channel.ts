@@ -1,9 +1,9 @@
-import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { ServerConfigError } from '../../config/server-config-error.js';
 import { redactUrl } from '../../store/open-configured-store.js';
 import { type NotificationChannel, PermanentDeliveryError } from '../notification-types.js';
 import { renderEmail } from './email-message.js';
+import { SmtpError, SmtpThread } from './smtp-thread.js';
 
 /** Options for {@link emailChannel}. */
 export interface EmailChannelOptions {
@@ -37,7 +37,8 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   };
-  const transport = nodemailer.createTransport(settings);
+  // The SMTP exchange runs on a thread of its own, off the server's busy event loop.
+  const transport = new SmtpThread(settings);
   const from = () => options.from ?? `Countersign <countersign@${hostOf(options.publicUrl())}>`;
   const domain = () => /@([^>\s]+)>?\s*$/.exec(from())?.[1] ?? hostOf(options.publicUrl());
   return {
@@ -60,28 +61,20 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
     async deliver(delivery) {
       const message = renderEmail(delivery, domain(), options.now());
       try {
-        await transport.sendMail({
+        await transport.send({
+          ...message,
           from: from(),
           to: delivery.notification.address,
-          subject: message.subject,
-          text: message.text,
-          html: message.html,
-          messageId: message.messageId,
-          ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
-          ...(message.references ? { references: message.references } : {}),
           headers: { 'X-Countersign-Request': delivery.request.id },
         });
       } catch (error) {
-        const code = (error as { responseCode?: number }).responseCode;
         // 5xx is the relay refusing this message for good (no such mailbox, say); the rest retries.
-        if (typeof code === 'number' && code >= 500) {
-          throw new PermanentDeliveryError((error as Error).message, { cause: error });
+        if (error instanceof SmtpError && (error.responseCode ?? 0) >= 500) {
+          throw new PermanentDeliveryError(error.message, { cause: error });
         }
         throw error;
       }
     },
-    async close() {
-      transport.close();
-    },
+    close: () => transport.close(),
   };
 }

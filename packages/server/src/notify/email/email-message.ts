@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApprovalRequest } from '@countersign/core/protocol';
+import { type ApprovalRequest, standingArgs } from '@countersign/core/protocol';
 import { compactPreview } from '../../preview/compact-preview.js';
 import type { NotificationDelivery } from '../notification-types.js';
 import {
@@ -75,7 +75,8 @@ function sections(request: ApprovalRequest): Section[] {
     });
   }
   if (request.tool) {
-    const args = prettyJson(request.tool.args, MAX_JSON_CHARS);
+    // The arguments that will run: a reviewer's edit, once there is one.
+    const args = prettyJson(standingArgs(request) ?? request.tool.args, MAX_JSON_CHARS);
     found.push({
       title: `Tool ${request.tool.name}`,
       body: args.cut ? `${args.text}\n(cut: open the request for all arguments)` : args.text,

@@ -1,22 +1,16 @@
 import type { ParsedMail } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../../server.js';
 import {
   decisionLinkIn as linkIn,
   postDecisionForm as post,
 } from '../../test-support/decision-link-calls.js';
 import { useServerCalls } from '../../test-support/server-calls.js';
-import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
+import { startSmtpCapture, useSmtpCapture } from '../../test-support/smtp-capture.js';
 import { signDecisionToken } from '../links/decision-token.js';
 
 const start = useServerCalls();
-let smtp: SmtpCapture;
-beforeEach(async () => {
-  smtp = await startSmtpCapture();
-});
-afterEach(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpCapture();
 
 const HOSTILE = '<script>alert("owned")</script><img src=x onerror=alert(1)>';
 

@@ -74,6 +74,10 @@ export const OUTBOX = {
   claimDueNotifications: sql`SELECT * FROM outbox WHERE status = 'pending'
     AND next_attempt_at <= :now AND url LIKE 'notify:%' ORDER BY next_attempt_at, id
     LIMIT :limit${skipLocked}`,
+  // An exact prefix: LIKE would read `_` in a channel name as a wildcard (and ignore case on SQLite).
+  claimDueWithPrefix: sql`SELECT * FROM outbox WHERE status = 'pending'
+    AND next_attempt_at <= :now AND substr(url, 1, CAST(:prefixLength AS INTEGER)) = :prefix
+    ORDER BY next_attempt_at, id LIMIT :limit${skipLocked}`,
   lease: sql`UPDATE outbox SET next_attempt_at = :leaseUntil WHERE ${inList('id', 'ids')}`,
   update: sql`UPDATE outbox SET attempts = :attempts, next_attempt_at = :nextAttemptAt,
     status = :status, last_error = :lastError WHERE id = :id`,

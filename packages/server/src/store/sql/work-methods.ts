@@ -1,7 +1,10 @@
+import { notificationUrl } from '../../notify/notification-types.js';
 import { type OutboxRow, toOutboxMessage, type WorkMethods } from '../store-rows.js';
 import type { Backlog, Job } from '../store-types.js';
 import { BACKLOG, JOBS, OUTBOX, USED_LINKS } from './queries.js';
 import type { SqlSession } from './sql-session.js';
+
+const prefixOf = (prefix: string) => ({ prefix, prefixLength: prefix.length });
 
 /** Scheduler jobs and the webhook outbox; claims skip rows another replica holds. */
 export function workMethods(db: SqlSession): WorkMethods {
@@ -36,13 +39,21 @@ export function workMethods(db: SqlSession): WorkMethods {
       });
     },
     async claimDueOutbox(now, leaseUntil, limit, lane) {
-      const query =
-        lane === 'webhooks'
-          ? OUTBOX.claimDueWebhooks
-          : lane === 'notifications'
-            ? OUTBOX.claimDueNotifications
-            : OUTBOX.claimDue;
-      const rows = await db.rows<OutboxRow>(query, { now, limit });
+      const rows =
+        typeof lane === 'object'
+          ? await db.rows<OutboxRow>(OUTBOX.claimDueWithPrefix, {
+              now,
+              limit,
+              ...prefixOf(notificationUrl(lane.channel, '')),
+            })
+          : await db.rows<OutboxRow>(
+              lane === 'webhooks'
+                ? OUTBOX.claimDueWebhooks
+                : lane === 'notifications'
+                  ? OUTBOX.claimDueNotifications
+                  : OUTBOX.claimDue,
+              { now, limit },
+            );
       if (rows.length > 0) {
         await db.run(OUTBOX.lease, { leaseUntil, ids: rows.map((row) => row.id) });
       }

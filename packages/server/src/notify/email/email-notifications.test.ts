@@ -98,6 +98,30 @@ describe('email notifications and signed decision links', () => {
     expect(audit.filter((entry) => entry.type === 'notification.delivered')).toHaveLength(2);
   });
 
+  it('shows on the page the arguments that stand after another reviewer edited them', async () => {
+    const { server, call, agent } = await setUp({ manualClock: true });
+    const bob = await server.createKey({ role: 'reviewer', name: 'bob' });
+    const created = await call(agent, 'POST', '/v1/requests', {
+      action: 'Refund order 7',
+      assignees: ['user:alice', 'user:bob'],
+      quorum: 2,
+      tool: { name: 'refund', args: { order: 7, amount: 900 } },
+      timeout: '48h',
+      reminders: ['24h'],
+    });
+    await smtp.received(1);
+    const edited = await call(bob, 'POST', `/v1/requests/${created.body.id}/decisions`, {
+      outcome: 'edit',
+      args: { order: 7, amount: 90 },
+    });
+    expect(edited.body.status).toBe('pending');
+    await server.clock.advance(24 * 3_600_000);
+    const [, reminder] = await smtp.received(2);
+    const html = await (await fetch(linkIn(reminder as ParsedMail))).text();
+    expect(html).toContain('&quot;amount&quot;: 90\n');
+    expect(html).not.toContain('&quot;amount&quot;: 900');
+  });
+
   it('refuses forged, wrong-version, stale and expired links with a clear page', async () => {
     const { server, call, agent, alice } = await setUp({ manualClock: true });
     const created = await call(agent, 'POST', '/v1/requests', {

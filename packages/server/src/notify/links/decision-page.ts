@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '@countersign/core/protocol';
+import { type ApprovalRequest, standingArgs } from '@countersign/core/protocol';
 import { escapeHtml, prettyJson, requestFacts } from '../request-facts.js';
 import { type GrantSection, grantSectionHtml } from './grant-section.js';
 
@@ -64,7 +64,7 @@ ${grant ? grantSectionHtml(request, grant) : ''}
     `<p>Deciding as <strong>${escapeHtml(recipient)}</strong>.</p>
 <p>${escapeHtml(request.action)}</p><table>${facts}</table>
 ${request.question ? `<h2>Question</h2><p>${escapeHtml(request.question)}</p>` : ''}
-${request.tool ? json(`Tool ${request.tool.name}`, request.tool.args) : ''}
+${request.tool ? json(`Tool ${request.tool.name}`, standingArgs(request) ?? request.tool.args) : ''}
 ${Object.keys(request.context).length > 0 ? json('Context', request.context) : ''}
 ${approve}
 <form method="post" action="${escapeHtml(action)}"><input type="hidden" name="decision" value="reject">

@@ -49,7 +49,7 @@ describe('an AI SDK tool declares its preview in metadata', () => {
     expect(decided.tool?.preview).toEqual(emailPreview);
     expect(decided.preview).toEqual({
       kind: 'email',
-      parts: { to: 'ceo@example.com', subject: 'Q3', body: 'Up 4%' },
+      parts: { to: 'ceo@example.com', subject: 'Q3 (draft)', body: 'Up 4%' },
       paths: { to: 'args.to', subject: 'args.subject', body: 'args.body' },
     });
     expect(sent).toEqual([{ to: 'ceo@example.com', subject: 'Q3 (draft)', body: 'Up 4%' }]);

@@ -84,7 +84,9 @@ describe.each(['stdio', 'http'] as const)('proxy over %s with the real server', 
     const result = await rejected;
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('production data');
-    expect(await upstreamCalls()).toEqual([{ tool: 'delete_file', args: { path: '/ok' } }]);
+    expect(await upstreamCalls()).toEqual([
+      { tool: 'delete_file', args: { path: '/ok' }, receipt: expect.any(String) },
+    ]);
   });
 });
 
@@ -152,7 +154,9 @@ describe('proxy over stdio with the real server', () => {
       );
     expect(text(await check())).toBe('deleted /late');
     expect(text(await check())).toBe('deleted /late');
-    expect(await upstreamCalls()).toEqual([{ tool: 'delete_file', args: { path: '/late' } }]);
+    expect(await upstreamCalls()).toEqual([
+      { tool: 'delete_file', args: { path: '/late' }, receipt: expect.any(String) },
+    ]);
   });
 
   it('asks in the client with --elicit and falls back to the server without the capability', async () => {
@@ -182,7 +186,8 @@ describe('proxy over stdio with the real server', () => {
     expect(text(await calling)).toBe('deleted /server');
     expect(await upstreamCalls()).toEqual([
       { tool: 'delete_file', args: { path: '/yes' } },
-      { tool: 'delete_file', args: { path: '/server' } },
+      // Only the server's approval comes with a signed receipt; a local elicitation has none.
+      { tool: 'delete_file', args: { path: '/server' }, receipt: expect.any(String) },
     ]);
   });
 });

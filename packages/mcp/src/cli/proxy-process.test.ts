@@ -220,7 +220,9 @@ describe('a Streamable HTTP upstream', () => {
       expect(calls).toEqual([]);
       await reviewer.decide(request.id, { outcome: 'approve' });
       expect(text(await calling)).toBe('deleted /http');
-      expect(calls).toEqual([{ tool: 'delete_file', args: { path: '/http' } }]);
+      expect(calls).toEqual([
+        { tool: 'delete_file', args: { path: '/http' }, receipt: expect.any(String) },
+      ]);
     } finally {
       await upstream.close();
     }

@@ -49,7 +49,7 @@ describe('proxy with the Countersign server restarted mid-wait', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'deleted /restart' }]);
     const calls = (await readFile(callLog, 'utf8')).split('\n').filter(Boolean);
     expect(calls.map((line) => JSON.parse(line))).toEqual([
-      { tool: 'delete_file', args: { path: '/restart' } },
+      { tool: 'delete_file', args: { path: '/restart' }, receipt: expect.any(String) },
     ]);
   });
 });

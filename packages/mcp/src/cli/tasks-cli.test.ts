@@ -98,7 +98,9 @@ describe.each(['stdio', 'http'] as const)('MCP tasks over %s with the real serve
     await reviewer.decide(request.id, { outcome: 'approve' });
     await taskUntil(client, task.taskId, (t) => t.status === 'completed');
     expect(resultText(await taskResult(client, task.taskId))).toBe(`deleted ${path}`);
-    expect(await upstreamCalls()).toEqual([{ tool: 'delete_file', args: { path } }]);
+    expect(await upstreamCalls()).toEqual([
+      { tool: 'delete_file', args: { path }, receipt: expect.any(String) },
+    ]);
   });
 
   it('proxy: an expired request ends the task with an error result that is not a rejection', async () => {
@@ -143,7 +145,9 @@ describe.each(['stdio', 'http'] as const)('MCP tasks over %s with the real serve
     ]);
     expect(resultText(viaTask)).toBe(`deleted ${path}`);
     expect(resultText(viaCheck)).toBe(`deleted ${path}`);
-    expect(await upstreamCalls()).toEqual([{ tool: 'delete_file', args: { path } }]);
+    expect(await upstreamCalls()).toEqual([
+      { tool: 'delete_file', args: { path }, receipt: expect.any(String) },
+    ]);
   });
 
   it('serve: request_approval as a task; tasks/cancel withdraws the request', async () => {

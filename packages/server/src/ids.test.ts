@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { intentIdFor, requestIdFor } from './axme/axme-ids.js';
 import { newId } from './ids.js';
 
 describe('newId', () => {
-  it('is the prefix, 8 time characters and the random bytes in base64url', () => {
-    expect(newId('req')).toMatch(/^req_[\w-]{8}[\w-]{16}$/);
-    expect(newId('dec', 3)).toMatch(/^dec_[\w-]{8}[\w-]{4}$/);
-    expect(newId('big', 5000)).toHaveLength(4 + 8 + Math.ceil((5000 * 4) / 3));
+  it('is the prefix and 12 bytes in base64url, so every request id is also an AXME intent id', () => {
+    const id = newId('req');
+    expect(id).toMatch(/^req_[\w-]{16}$/);
+    expect(requestIdFor(intentIdFor(id) as string)).toBe(id);
+    expect(newId('big', 5000)).toMatch(/^big_[\w-]{6667}$/);
   });
 
   it('never repeats, across refills of the random pool', () => {
@@ -13,11 +15,14 @@ describe('newId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('sorts ids made in a later millisecond after earlier ones, as text', async () => {
-    const earlier = newId('req');
-    const start = Date.now();
-    while (Date.now() === start) await new Promise((resolve) => setImmediate(resolve));
-    const later = newId('req');
-    expect(later.slice(0, 12) > earlier.slice(0, 12)).toBe(true);
+  it('starts with the time: ids made in the same millisecond share their first characters', () => {
+    for (;;) {
+      const start = Date.now();
+      const [first, second] = [newId('req'), newId('req')] as [string, string];
+      if (Date.now() !== start) continue;
+      expect(second.slice(0, 9)).toBe(first.slice(0, 9));
+      expect(second).not.toBe(first);
+      return;
+    }
   });
 });

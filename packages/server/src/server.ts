@@ -18,6 +18,7 @@ import { createLogger } from './observability/logger.js';
 import { observeNodeRoute } from './observability/node-route-observer.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import type { BackgroundWork } from './service/service-context.js';
 import { SlackProgress } from './slack/slack-progress.js';
 import type { GroupCommitOptions } from './store/group-commit.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
@@ -112,7 +113,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const identityProvider = await identityProviderFor(options);
   const store = options.store ?? (await openConfiguredStore(options));
   const { host } = options;
-  let wake = () => undefined as undefined;
+  let wake: (worker?: BackgroundWork) => void = () => undefined;
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   let linkBase = () => 'http://127.0.0.1';
   const channels = [...(options.notificationChannels ?? [])];
@@ -132,7 +133,7 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
     logger,
     store,
     notificationChannels: channels,
-    onWork: () => wake(),
+    onWork: (worker) => wake(worker),
     ...(identityProvider ? { identityProvider } : {}),
   });
   linkBase = () => context.notifier?.publicUrl ?? 'http://127.0.0.1';
@@ -148,13 +149,21 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
   const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
-  wake = () => {
+  // The workers woken in the next turn: the commits of one batch wake each at most once.
+  const woken = new Set<BackgroundWork>();
+  wake = (worker) => {
+    const size = woken.size;
+    if (worker !== 'outbox') woken.add('scheduler');
+    if (worker !== 'scheduler') woken.add('outbox');
+    if (size > 0) return;
     // Background work starts in no trace: it is not part of the request whose commit woke it.
     traceContext.with(ROOT_CONTEXT, () =>
       setImmediate(() => {
+        const due = [...woken];
+        woken.clear();
         if (closing) return;
-        scheduler.runDue().catch(logError);
-        outbox.runDue().catch(logError);
+        if (due.includes('scheduler')) scheduler.runDue().catch(logError);
+        if (due.includes('outbox')) outbox.runDue().catch(logError);
       }),
     );
   };

@@ -25,7 +25,7 @@ import { fail } from '../service/failures.js';
 import { type InputLimits, resolveInputLimits } from '../service/input-limits.js';
 import { DEFAULT_MAX_GRANT_LIFETIME_MS } from '../service/new-grant.js';
 import { SchemaChecker } from '../service/schema-checker.js';
-import type { ServiceContext } from '../service/service-context.js';
+import type { BackgroundWork, ServiceContext } from '../service/service-context.js';
 import { slackChannel } from '../slack/slack-channel.js';
 import { slackDirectory } from '../slack/slack-directory.js';
 import { slackInteractionRoutes } from '../slack/slack-interactions.js';
@@ -69,8 +69,11 @@ export interface AppOptions {
   keepAliveMs?: number;
   /** Folder of the built dashboard (default `dist/dashboard` of this package). */
   dashboardDir?: string;
-  /** Called after commits that may have created due work (wakes the workers). */
-  onWork?: () => void;
+  /**
+   * Called after commits that may have created due work (wakes the workers): `worker` names the
+   * one with new work, none means both.
+   */
+  onWork?: (worker?: BackgroundWork) => void;
   /** Receives unexpected errors (default: `console.error`). */
   logError?: (error: unknown) => void;
   /**

@@ -11,16 +11,17 @@ export const notificationUrl = (channel: string, address: string) =>
 
 /**
  * Plans the notifications of an event and writes one outbox row each, in the caller's
- * transaction, so a change and the messages about it commit together.
+ * transaction, so a change and the messages about it commit together; resolves with how many.
  */
 export async function enqueueNotifications(
   context: ServiceContext,
   tx: StoreTx,
   event: RequestEvent,
-): Promise<void> {
+): Promise<number> {
   const notifier = context.notifier;
-  if (!notifier || notifier.channels.size === 0) return;
+  if (!notifier || notifier.channels.size === 0) return 0;
   const now = context.clock.now();
+  let queued = 0;
   for (const planned of await planNotifications(tx, event, notifier.channels)) {
     const url = notificationUrl(planned.channel, planned.address);
     const id = newId('ntf');
@@ -39,5 +40,7 @@ export async function enqueueNotifications(
       createdAt: now,
       status: 'pending',
     });
+    queued++;
   }
+  return queued;
 }

@@ -155,7 +155,8 @@ export async function decideRequest(
   // Edited args, answers and grants are prepared from the request before its transaction (schemas
   // are checked off the event loop); a plain approve or reject needs only the checks inside it.
   if (body.outcome === 'edit' || body.outcome === 'respond' || body.grant) {
-    const before = await context.store.read(load);
+    // Checked here and again in the transaction: what it saw is never the answer.
+    const before = await context.store.read(load, { unsynced: true });
     if (before.status === 'pending' && !isOverdue(before, context.clock.now())) {
       loadPending(before, body.expectedVersion);
       checkDecision(principal, before, body);

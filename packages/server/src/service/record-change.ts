@@ -66,8 +66,9 @@ export async function recordChange(
       ...data,
     },
   });
-  await enqueueWebhooks(tx, event, context.clock.now());
-  await enqueueNotifications(context, tx, event);
+  const queued =
+    (await enqueueWebhooks(tx, event, context.clock.now())) +
+    (await enqueueNotifications(context, tx, event));
   // A finished policy review activates (or rejects) its version in this same transaction.
   await settlePolicyPush(context, tx, request);
   tx.afterCommit(() => {
@@ -75,7 +76,9 @@ export async function recordChange(
     context.metrics?.changed(request, change.type, change.channel, outcome);
     traceChange({ request, type: change.type, channel: change.channel, outcome }, startedAt);
     context.bus.publish(event);
-    context.onWork?.();
+    // The scheduler re-arms its timer for what the change did to the request's jobs; the outbox
+    // looks only when this change gave it rows (its poll finds the rows of other replicas).
+    context.onWork?.(queued > 0 ? undefined : 'scheduler');
   });
   return event;
 }

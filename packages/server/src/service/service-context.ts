@@ -10,6 +10,9 @@ import type { EventBus } from './event-bus.js';
 import type { ResolvedInputLimits } from './input-limits.js';
 import type { SchemaChecker } from './schema-checker.js';
 
+/** A background worker that a commit can give work: the scheduler's jobs, the outbox's rows. */
+export type BackgroundWork = 'scheduler' | 'outbox';
+
 /** What every service operation needs. */
 export interface ServiceContext {
   store: Store;
@@ -31,8 +34,11 @@ export interface ServiceContext {
   maxGrantLifetimeMs?: number;
   /** Signs the decision receipt of every approved tool call (unset: approvals carry none). */
   receipts?: ReceiptIssuer;
-  /** Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers). */
-  onWork?: () => void;
+  /**
+   * Called after commit when new scheduler jobs or outbox rows may be due (wakes the workers):
+   * `worker` names the one with new work, none means both.
+   */
+  onWork?: (worker?: BackgroundWork) => void;
   /** The notification channels and link settings; unset: nobody is notified. */
   notifier?: Notifier;
   /** The Prometheus metrics, when `/metrics` is enabled (counted after each commit). */

@@ -155,11 +155,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (closed) return Promise.reject(new Error('The store is closed'));
       return groupCommit.run(fn);
     },
-    async read(fn) {
+    async read(fn, readOptions) {
       const result = await enqueueRead(() => fn(readTx));
       // What a read saw may include a commit whose sync is still running: it answers once that is
       // on disk, so nobody acts on a change a power loss could still take back.
-      if (walSync) await walSync.drained();
+      if (walSync && !readOptions?.unsynced) await walSync.drained();
       return result;
     },
     async ping() {

@@ -75,7 +75,9 @@ describe('SQLite: a commit counts once its log is synced', () => {
     // Committed (another connection sees it) but neither acknowledged, published nor readable.
     expect(committed()).toBe(1);
     const read = watch(store.read((tx) => tx.getRequest('req_a')));
-    // The read has run (it saw req_a) and now waits for the sync of what it saw.
+    // A read that only checks (authentication) may see it at once.
+    expect(await store.read((tx) => tx.getRequest('req_a'), { unsynced: true })).toBeDefined();
+    // The other read has run (it saw req_a) and now waits for the sync of what it saw.
     await turns(1);
     // Changes that come in meanwhile commit in the next batch, and wait for a sync that starts
     // after theirs.

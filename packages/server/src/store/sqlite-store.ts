@@ -108,7 +108,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     statement.run();
   };
   const batch: BatchTransaction = {
-    tx: (callbacks) => ({ ...writing, afterCommit: (callback) => callbacks.push(callback) }),
+    // The methods are shared, not copied for each change: only `afterCommit` is the change's own.
+    tx: (callbacks) =>
+      Object.create(writing, {
+        afterCommit: { value: (callback: () => void) => callbacks.push(callback) },
+      }) as StoreTx,
     async open() {
       // After a failed sync nothing more is written: it could never be acknowledged.
       if (walSync?.failure !== undefined) throw walSync.failure;

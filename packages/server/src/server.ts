@@ -149,13 +149,25 @@ export async function startServer(given: ServerOptions = {}): Promise<RunningSer
   const outbox = new OutboxWorker(context, { onError: logError, ...options.outbox });
   const slackProgress = slack ? new SlackProgress(context, slack, logError) : undefined;
   let closing = false;
+  // The commits of one turn (one batch) wake the workers once, with every outbox lane they wrote to.
+  let woken: { any: boolean; webhooks: boolean; channels: Set<string> } | undefined;
   wake = (writes) => {
+    const first = woken === undefined;
+    woken ??= { any: false, webhooks: false, channels: new Set() };
+    if (!writes) woken.any = true;
+    else {
+      woken.webhooks ||= writes.webhooks;
+      for (const channel of writes.channels) woken.channels.add(channel);
+    }
+    if (!first) return;
     // Background work starts in no trace: it is not part of the request whose commit woke it.
     traceContext.with(ROOT_CONTEXT, () =>
       setImmediate(() => {
-        if (closing) return;
+        const due = woken;
+        woken = undefined;
+        if (closing || !due) return;
         scheduler.runDue().catch(logError);
-        outbox.wake(writes);
+        outbox.wake(due.any ? undefined : due);
       }),
     );
   };

@@ -131,7 +131,11 @@ export class Authenticator {
   }
 
   async #fromKey(key: string): Promise<Principal> {
-    const resolved = await this.#options.store.read((tx) => resolveKey(tx, key));
+    // Checked, not shown: a write it lets through is acknowledged once its own commit is synced,
+    // which covers every commit before it, and a key reaches a client only once durable.
+    const resolved = await this.#options.store.read((tx) => resolveKey(tx, key), {
+      unsynced: true,
+    });
     if ('refused' in resolved) {
       throw fail(
         'unauthorized',

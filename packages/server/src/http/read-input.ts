@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { fail } from '../service/failures.js';
 import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from '../service/input-limits.js';
 import { assertDepthWithinLimit, assertSizeWithinLimits } from './bounded-json.js';
+import { readBody } from './read-body.js';
 
 /**
  * Reads and validates a JSON body. Wrong content type is 415, malformed JSON 400 `invalid_json`,
@@ -14,10 +15,7 @@ export async function readJson<S extends z.ZodType>(
   schema: S,
   options: { optional?: boolean } = {},
 ): Promise<z.output<S>> {
-  const text = await readBodyText(
-    c.req.raw,
-    (c.get('bodyLimit') as number | undefined) ?? DEFAULT_BODY_LIMIT,
-  );
+  const text = await readBody(c, (c.get('bodyLimit') as number | undefined) ?? DEFAULT_BODY_LIMIT);
   if (text.trim() === '' && options.optional) return parseWith(schema, {});
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -54,31 +52,6 @@ export function parseBoundedJson(
 
 /** The body size limit when the app sets none. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-/** Reads a body as UTF-8, refusing it with 413 as soon as it grows past `limit` bytes. */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
-  if (!request.body) return '';
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function tooLarge(limit: number) {
-  return fail('payload_too_large', `The body is larger than ${limit} bytes`, { limit });
-}
 
 /** Validates the query string (single values only) against a schema. */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -1,29 +1,25 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import type { ReceiptKeySet } from '@countersign/core/protocol';
-import {
-  type CryptoKey,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { SigningKeyRecord, StoreTx } from '../store/store-types.js';
 import { decryptPrivateKey, encryptionKeyFrom, encryptPrivateKey } from './key-encryption.js';
 
-/** A private key ready to sign, with its id. */
+/**
+ * A private key ready to sign, with its id. A Node key object: it signs synchronously, where
+ * WebCrypto would take a trip through the thread pool while the approval's batch stays open.
+ */
 export interface ActiveSigningKey {
   id: string;
-  key: CryptoKey;
+  key: KeyObject;
 }
 
 /** Makes a new Ed25519 key pair and its stored record, the private half encrypted. */
 export async function newSigningKey(
   encryptionKey: Buffer,
   now: string,
-): Promise<{ record: SigningKeyRecord; key: CryptoKey }> {
-  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const privateJwk = await exportJWK(privateKey);
+): Promise<{ record: SigningKeyRecord; key: KeyObject }> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
   const { d: _d, ...publicJwk } = privateJwk;
   const id = await calculateJwkThumbprint(publicJwk);
   const record: SigningKeyRecord = {
@@ -32,7 +28,7 @@ export async function newSigningKey(
     privateKey: encryptPrivateKey(encryptionKey, id, JSON.stringify(privateJwk)),
     createdAt: now,
   };
-  return { record, key: privateKey as CryptoKey };
+  return { record, key: privateKey };
 }
 
 /**
@@ -42,7 +38,7 @@ export async function newSigningKey(
  */
 export class SigningKeys {
   readonly #encryptionKey: Buffer;
-  readonly #usable = new Map<string, CryptoKey>();
+  readonly #usable = new Map<string, KeyObject>();
   readonly #foreign = new Set<string>();
   #active: ActiveSigningKey | undefined;
   /** True when the secret came from the operator (not a per-process random one). */
@@ -54,7 +50,7 @@ export class SigningKeys {
   }
 
   /** Encrypts a new key with this secret (for `keys rotate-signing`). */
-  create(now: string): Promise<{ record: SigningKeyRecord; key: CryptoKey }> {
+  create(now: string): Promise<{ record: SigningKeyRecord; key: KeyObject }> {
     return newSigningKey(this.#encryptionKey, now);
   }
 
@@ -83,7 +79,7 @@ export class SigningKeys {
     return made;
   }
 
-  async #open(record: SigningKeyRecord): Promise<CryptoKey | undefined> {
+  async #open(record: SigningKeyRecord): Promise<KeyObject | undefined> {
     const known = this.#usable.get(record.id);
     if (known || this.#foreign.has(record.id)) return known;
     const plaintext = decryptPrivateKey(this.#encryptionKey, record.id, record.privateKey);
@@ -91,7 +87,7 @@ export class SigningKeys {
       this.#foreign.add(record.id);
       return undefined;
     }
-    const key = (await importJWK(JSON.parse(plaintext) as JWK, 'EdDSA')) as CryptoKey;
+    const key = createPrivateKey({ key: JSON.parse(plaintext) as JWK, format: 'jwk' });
     this.#usable.set(record.id, key);
     return key;
   }

@@ -155,13 +155,18 @@ export async function decideRequest(
     if (!visible) throw requestNotFound(id);
     return visible;
   };
-  const before = await context.store.read(load);
   let grant: GrantRecord | undefined;
-  if (before.status === 'pending' && !isOverdue(before, context.clock.now())) {
-    loadPending(before, body.expectedVersion);
-    checkDecision(principal, before, body);
-    await checkAgainstSchemas(context, before, body);
-    if (body.grant) grant = grantFromDecision(context, principal, before, body.grant);
+  // Edited args, answers and grants are prepared from the request before its transaction (schemas
+  // are checked off the event loop); a plain approve or reject needs only the checks inside it.
+  if (body.outcome === 'edit' || body.outcome === 'respond' || body.grant) {
+    // Checked here and again in the transaction: what it saw is never the answer.
+    const before = await context.store.read(load, { unsynced: true });
+    if (before.status === 'pending' && !isOverdue(before, context.clock.now())) {
+      loadPending(before, body.expectedVersion);
+      checkDecision(principal, before, body);
+      await checkAgainstSchemas(context, before, body);
+      if (body.grant) grant = grantFromDecision(context, principal, before, body.grant);
+    }
   }
   return changeUnlessOverdue(context, load, async (tx, visible) => {
     const request = loadPending(visible, body.expectedVersion);

@@ -1,7 +1,8 @@
 import { CountersignError } from '@countersign/core/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/auth-middleware.js';
-import { DEFAULT_BODY_LIMIT, readBodyText } from '../http/read-input.js';
+import { readBody } from '../http/read-body.js';
+import { DEFAULT_BODY_LIMIT } from '../http/read-input.js';
 import { fail } from '../service/failures.js';
 import { grantFieldOf } from '../service/grant-choices.js';
 import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from '../service/input-limits.js';
@@ -160,8 +161,8 @@ export function slackInteractionRoutes(
 
   app.post(SLACK_INTERACTIONS_PATH, async (c) => {
     if (!slack) throw fail('not_found', 'Slack is not configured on this server');
-    const body = await readBodyText(
-      c.req.raw,
+    const body = await readBody(
+      c,
       (c.get('bodyLimit') as number | undefined) ?? DEFAULT_BODY_LIMIT,
     );
     const refused = checkSlackSignature(

@@ -3,38 +3,50 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { storeMethods } from './sql/store-methods.js';
+import { beginImmediate } from './sqlite-begin.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
 import type { Store, StoreTx } from './store-types.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import { datasyncFile, fsyncDirectory, type SyncFile, WalSync } from './wal-sync.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
   /** Path of the database file (created with its folder if missing), or `:memory:`. */
   path: string;
   /**
-   * `full` (default) syncs every commit (one per batch of concurrent transactions) to disk;
-   * `normal` survives a process crash but may lose the last commits on power loss.
+   * `full` (default) acknowledges a commit (one per batch of concurrent transactions), and lets
+   * reads show it, only once it is synced to disk; `normal` survives a process crash but may lose
+   * the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
   /** How many concurrent changes share one commit, and how long a batch may stay open. */
   groupCommit?: GroupCommitOptions;
+  /**
+   * How `full` flushes the write-ahead log after a commit (default: `fdatasync` on the thread
+   * pool). Tests pass their own to hold a sync back.
+   */
+  syncFile?: SyncFile;
 }
 
 /**
  * Opens (creating and migrating if needed) a SQLite store in WAL mode. One writing connection, on
  * which batches of transactions run one at a time, and one for reads. Transactions that arrive while one runs
  * share its commit (and its fsync), each in its own savepoint, so each state change still commits
- * with its audit entry and outbox rows, and fails alone.
+ * with its audit entry and outbox rows, and fails alone. The event loop never waits for the disk:
+ * the log is synced on the thread pool ({@link WalSync}) and checkpointed in a worker thread
+ * ({@link WalCheckpointer}).
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA journal_mode = WAL');
-  // FULL: COMMIT returns once the WAL is synced, so whatever a read can see is already durable.
-  db.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string };
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
+  const wal = mode.journal_mode === 'wal' && options.path !== ':memory:';
+  const walSync = syncedLog(db, options, wal);
+  const checkpointer = wal ? new WalCheckpointer(db, options.path) : undefined;
   // From here on a busy database is waited for at BEGIN, asynchronously (see `beginImmediate`):
   // SQLite's own busy handler would block this process's event loop, and with it whatever holds
   // the lock in this process (an offline CLI command beside a server in one test process, say).
@@ -85,6 +97,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
 
+  // One per commit whose log sync is outstanding, in commit order (`durable` follows `commit`).
+  const syncs: Promise<void>[] = [];
   const control = (sql: string) => {
     let statement = prepared.get(sql);
     if (!statement) {
@@ -94,8 +108,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     statement.run();
   };
   const batch: BatchTransaction = {
-    tx: (callbacks) => ({ ...writing, afterCommit: (callback) => callbacks.push(callback) }),
+    // The methods are shared, not copied for each change: only `afterCommit` is the change's own.
+    tx: (callbacks) =>
+      Object.create(writing, {
+        afterCommit: { value: (callback: () => void) => callbacks.push(callback) },
+      }) as StoreTx,
     async open() {
+      // After a failed sync nothing more is written: it could never be acknowledged.
+      if (walSync?.failure !== undefined) throw walSync.failure;
       await beginImmediate(db);
     },
     async mark() {
@@ -113,9 +133,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async commit() {
       db.exec('COMMIT');
+      if (walSync) {
+        const synced = walSync.request();
+        // Awaited in `durable`; a failure there fails the batch, not the process.
+        synced.catch(() => undefined);
+        syncs.push(synced);
+      }
+      checkpointer?.committed();
     },
     async durable(callbacks) {
-      // COMMIT under synchronous=FULL has already synced the WAL.
+      // Acknowledged (and published to waiters) only once the commit is on disk.
+      await syncs.shift();
       for (const callback of callbacks) callback();
     },
     async rollback() {
@@ -131,11 +159,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (closed) return Promise.reject(new Error('The store is closed'));
       return groupCommit.run(fn);
     },
-    read(fn) {
-      return enqueueRead(() => fn(readTx));
+    async read(fn, readOptions) {
+      const result = await enqueueRead(() => fn(readTx));
+      // What a read saw may include a commit whose sync is still running: it answers once that is
+      // on disk, so nobody acts on a change a power loss could still take back.
+      if (walSync && !readOptions?.unsynced) await walSync.drained();
+      return result;
     },
     async ping() {
-      if (closed) return false;
+      if (closed || walSync?.failure !== undefined) return false;
       try {
         db.prepare('SELECT 1').get();
         return true;
@@ -148,31 +180,35 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await groupCommit.whenIdle();
       await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
+      await checkpointer?.close();
       if (readerDb !== db) readerDb.close();
       db.close();
     },
   };
 }
 
-/** How long a batch waits for another connection's write lock before it fails. */
-const BUSY_WAIT_MS = 5000;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { errcode?: unknown } | undefined)?.errcode;
-  // SQLITE_BUSY, and its extended codes (SQLITE_BUSY_SNAPSHOT and the like).
-  return typeof code === 'number' && (code & 0xff) === 5;
-}
-
-/** `BEGIN IMMEDIATE`, retried with short async pauses while another connection writes. */
-async function beginImmediate(db: DatabaseSync): Promise<void> {
-  const started = performance.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (error) {
-      if (!isBusy(error) || performance.now() - started >= BUSY_WAIT_MS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 20)));
-    }
+/**
+ * Sets the writer's `synchronous` level; returns the log to sync after each commit when `full`
+ * is kept that way (WAL on a file), or nothing when COMMIT itself is as durable as asked.
+ */
+function syncedLog(
+  db: DatabaseSync,
+  options: SqliteStoreOptions,
+  wal: boolean,
+): WalSync | undefined {
+  if (options.synchronous === 'normal') {
+    // Survives a process crash; the last commits may be lost on power loss.
+    db.exec('PRAGMA synchronous = NORMAL');
+    return undefined;
   }
+  if (!wal) {
+    db.exec('PRAGMA synchronous = FULL');
+    return undefined;
+  }
+  // NORMAL leaves the sync of each commit to WalSync; checkpoints still sync the log before they
+  // copy it into the database file, and sync the database file after.
+  db.exec('PRAGMA synchronous = NORMAL');
+  // FULL would also sync the folder on the log's first sync, so the newly created log is found.
+  fsyncDirectory(dirname(options.path));
+  return new WalSync(`${options.path}-wal`, options.syncFile ?? datasyncFile);
 }

@@ -479,15 +479,28 @@ export interface Backlog {
   oldestOutboxAt?: number;
 }
 
+/** How {@link Store.read} may answer. */
+export interface ReadOptions {
+  /**
+   * What `fn` reads is only checked, never shown (authenticating a request, a check that its
+   * transaction repeats), so it may include commits whose sync to disk is still running. Without
+   * it a SQLite read answers once what it saw is durable; PostgreSQL never shows such commits.
+   */
+  unsynced?: boolean;
+}
+
 /**
  * The storage boundary. Every method is async and every write happens inside `transaction`, so a
  * PostgreSQL store can follow without touching the service logic.
  */
 export interface Store {
-  /** Runs `fn` in one transaction: all of its writes commit together or not at all. */
+  /**
+   * Runs `fn` in one transaction: all of its writes commit together or not at all; resolves once
+   * they are durable.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Runs read-only `fn` against a consistent view. */
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Runs read-only `fn` against a consistent view of what is committed. */
+  read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T>;
   /** Answers whether the database is reachable. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -30,10 +30,15 @@ export async function enqueueWebhooks(
   now: number,
 ): Promise<number> {
   const type = webhookEventType(event);
-  const body = JSON.stringify({ type, timestamp: event.at, data: event });
+  // Written out only for a change that has somewhere to go: most have nowhere.
+  let envelope: string | undefined;
+  const body = () => {
+    envelope ??= JSON.stringify({ type, timestamp: event.at, data: event });
+    return envelope;
+  };
   const destinations: { webhookId: string | null; url: string; secret: string; body: string }[] =
     [];
-  const callback = callbackBody(event, body);
+  const callback = event.request.callbackUrl ? callbackBody(event, body) : undefined;
   if (event.request.callbackUrl && callback !== undefined) {
     destinations.push({
       webhookId: null,
@@ -45,7 +50,12 @@ export async function enqueueWebhooks(
   for (const webhook of await tx.listWebhooks()) {
     if (!webhook.enabled) continue;
     if (webhook.events.length > 0 && !webhook.events.includes(type)) continue;
-    destinations.push({ webhookId: webhook.id, url: webhook.url, secret: webhook.secret, body });
+    destinations.push({
+      webhookId: webhook.id,
+      url: webhook.url,
+      secret: webhook.secret,
+      body: body(),
+    });
   }
   for (const destination of destinations) {
     await tx.enqueueOutbox({
@@ -66,8 +76,8 @@ export async function enqueueWebhooks(
  * The request's own callback body for this event, or undefined when it gets none: an Ambedo
  * `webhookUrl` receives only the change that resolves the request, as Ambedo's payload.
  */
-function callbackBody(event: RequestEvent, envelope: string): string | undefined {
-  if (event.request.callbackFormat !== 'ambedo') return envelope;
+function callbackBody(event: RequestEvent, envelope: () => string): string | undefined {
+  if (event.request.callbackFormat !== 'ambedo') return envelope();
   if (event.request.status === 'pending') return undefined;
   return JSON.stringify(ambedoPause(event.request));
 }

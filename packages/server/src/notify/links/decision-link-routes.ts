@@ -2,7 +2,7 @@ import { CountersignError, type GrantSpec } from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
 import { userPrincipal } from '../../auth/principal.js';
 import type { AppEnv } from '../../http/auth-middleware.js';
-import { readBodyText } from '../../http/read-input.js';
+import { readBody } from '../../http/read-body.js';
 import { decideRequest } from '../../service/decide-request.js';
 import {
   type GrantForm,
@@ -127,7 +127,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
         messagePage('Sign in to decide', 'This server takes decisions in the dashboard only.'),
       );
     }
-    const form = new URLSearchParams(await readBodyText(c.req.raw, 64 * 1024));
+    const form = new URLSearchParams(await readBody(c, 64 * 1024));
     const decision = decisionFrom(form);
     if (!decision) {
       return html(

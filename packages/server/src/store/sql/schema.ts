@@ -222,4 +222,11 @@ export const MIGRATIONS: readonly Query[] = [
     PRIMARY KEY (name, active_version, shadow_version)
   );
   `,
+  // A request's pending jobs (deleted by a decision, a cancel, a new deadline) are found through
+  // its own rows: with only jobs(request_id) beside jobs(done, due_at), SQLite took the latter for
+  // `request_id = ? AND done = FALSE` and read every pending job of every request.
+  sql`
+  CREATE INDEX jobs_request_pending ON jobs(request_id, done);
+  DROP INDEX jobs_request;
+  `,
 ];

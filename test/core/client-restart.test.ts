@@ -122,21 +122,26 @@ describe('the gate with the client defaults across a restart of two seconds and 
   const defaultClient = (options: { reconnectWindowMs?: number } = {}) =>
     new CountersignClient({ baseUrl: server.url, apiKey: agentKey, ...options });
 
-  async function pendingRequest(): Promise<ApprovalRequest> {
-    const reviewer = client(reviewerKey);
-    for (;;) {
-      const [pending] = (await reviewer.list({ status: 'pending' })).items;
-      if (pending) return pending;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /**
+   * The request the gate created, once the gate has its answer and waits on it: a create can be
+   * readable before its answer reaches the client (the answer waits for the disk), and a create
+   * cut off by the crash is retried only within the client's create budget, shorter than DOWN_MS.
+   */
+  async function pendingRequest(waiting: Promise<void>): Promise<ApprovalRequest> {
+    await waiting;
+    const [pending] = (await client(reviewerKey).list({ status: 'pending' })).items;
+    if (!pending) throw new Error('the gate waits on no pending request');
+    return pending;
   }
+  const gateWaits = () => requestSent(/^\/v1\/requests\/[^/?]+\/(events|wait)(\?|$)/);
 
   it('keeps waiting while the server is down and runs the call once approved after the restart', async () => {
     const policy = definePolicy({ version: 1, default: 'require' });
     const gate = createGate({ policy, service: defaultClient() });
     const args = { amount: 7, to: 'acc_3' };
+    const waiting = gateWaits();
     const checking = gate.check({ toolName: 'transfer_funds', args, runId: 'r', toolCallId: 'd' });
-    const pending = await pendingRequest();
+    const pending = await pendingRequest(waiting);
     await server.kill();
     await down();
     await server.start();
@@ -147,8 +152,9 @@ describe('the gate with the client defaults across a restart of two seconds and 
   it('fails closed as unavailable once the reconnect window passes, and says how long it waited', async () => {
     const policy = definePolicy({ version: 1, default: 'require' });
     const gate = createGate({ policy, service: defaultClient({ reconnectWindowMs: 300 }) });
+    const waiting = gateWaits();
     const checking = gate.check({ toolName: 'transfer_funds', args: { amount: 1 } });
-    const pending = await pendingRequest();
+    const pending = await pendingRequest(waiting);
     await server.kill();
     const decision = await checking;
     expect(decision).toMatchObject({

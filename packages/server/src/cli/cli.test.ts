@@ -113,7 +113,8 @@ describe('countersign CLI', () => {
     expect(exported.out.trim().split('\n')).toHaveLength(3);
     expect(exported.out).toContain('user:ops-lead');
     expect((await run(['audit', 'verify', '--db', server.dbPath])).code).toBe(0);
-    const db = new DatabaseSync(server.dbPath);
+    // The server is live: wait for its checkpoint or batch to let go of the file, as any other writer would.
+    const db = new DatabaseSync(server.dbPath, { timeout: 5_000 });
     db.exec(`UPDATE audit SET actor = 'user:mallory' WHERE seq = 2`);
     db.close();
     const broken = await run(['audit', 'verify', '--db', server.dbPath]);

@@ -14,6 +14,8 @@ import { type ServerProcess, startServerProcess, waitForUrl } from './server-pro
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_MS ?? 3000) / 1000;
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 32;
+// BENCH_STORES=postgres (or sqlite) runs the cases of one store only, next to the same baselines.
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const IDLE_WAITERS = 1000;
 // The server caps open waits per key (1,000 by default): spread the idle waiters over this many.
 const WAITER_KEYS = 4;
@@ -176,16 +178,18 @@ const echoResult = await single(
 row('Hono JSON-echo POST /echo (baseline)', CONNECTIONS, echoResult);
 baselines.kill('SIGTERM');
 
-const sqlite = await startServerProcess({ args: SERVE_ARGS });
-row(
-  'SQLite: GET /healthz',
-  CONNECTIONS,
-  await single(job(sqlite.urls, CONNECTIONS, { method: 'GET', path: '/healthz' })),
-);
-await measureServer('SQLite', sqlite);
-await sqlite.stop();
+if (STORES.includes('sqlite')) {
+  const sqlite = await startServerProcess({ args: SERVE_ARGS });
+  row(
+    'SQLite: GET /healthz',
+    CONNECTIONS,
+    await single(job(sqlite.urls, CONNECTIONS, { method: 'GET', path: '/healthz' })),
+  );
+  await measureServer('SQLite', sqlite);
+  await sqlite.stop();
+}
 
-const postgres = await postgresReachable();
+const postgres = STORES.includes('postgres') && (await postgresReachable());
 if (postgres) {
   for (const replicas of [1, 2]) {
     const server = await startServerProcess({
@@ -202,7 +206,7 @@ if (postgres) {
 }
 
 printRows(
-  `Requests per second from autocannon in its own process, ${DURATION_SECONDS} s per case (decisions alone: until as many requests as the creates made are approved); SQLite WAL, acknowledged once synced; per-key rate limit off${postgres ? '' : '; PostgreSQL skipped (not reachable at BENCH_POSTGRES_URL)'}`,
+  `Requests per second from autocannon in its own process, ${DURATION_SECONDS} s per case (decisions alone: until as many requests as the creates made are approved); SQLite WAL, acknowledged once synced; per-key rate limit off${postgres || !STORES.includes('postgres') ? '' : '; PostgreSQL skipped (not reachable at BENCH_POSTGRES_URL)'}`,
   ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs Hono echo POST', 'note'],
   rows.map((result) => [
     result.name,

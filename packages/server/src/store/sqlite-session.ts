@@ -43,7 +43,13 @@ export class SqliteSession implements SqlSession {
     return Number(statement.run(...values).changes);
   }
 
-  async lockLog(): Promise<void> {}
+  async write(query: Query, parameters: Parameters = {}): Promise<void> {
+    await this.run(query, parameters);
+  }
+
+  async lockLog(): Promise<undefined> {
+    return undefined;
+  }
 
   async lockName(_name: string): Promise<void> {}
 

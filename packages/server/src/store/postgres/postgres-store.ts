@@ -1,10 +1,11 @@
 import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
 import { fail } from '../../service/failures.js';
-import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from '../group-commit.js';
+import { GroupCommit, type GroupCommitOptions } from '../group-commit.js';
 import { storeMethods } from '../sql/store-methods.js';
 import type { Store } from '../store-types.js';
-import { EventRelay, type Reservation } from './postgres-event-relay.js';
+import { batchTransaction } from './postgres-batch.js';
+import { EventRelay } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
 import { PgSession } from './postgres-session.js';
@@ -58,6 +59,7 @@ const types = {
  * chain, and `SKIP LOCKED` claims for jobs and webhook messages. Concurrent transactions share one
  * database transaction (group commit, one savepoint each), so the log lock and the commit are paid
  * once per batch; a change that hits a deadlock or serialization failure is retried in a later one.
+ * Connections pipeline, so statements whose answer is not needed at once cost no round trip.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? 'countersign';
@@ -72,6 +74,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    // Statements nobody waits for (writes, locks, savepoints) travel with the next one that does.
+    pipeline: true,
     options: `-c search_path=${schema}`,
     types,
   });
@@ -108,99 +112,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS;
   };
 
-  /**
-   * One batch: one connection, one BEGIN…COMMIT, the log lock taken once, and a savepoint for each
-   * change but the first (which, failing, rolls the still-empty transaction back and begins again).
-   */
-  function batchTransaction(): BatchTransaction {
-    let client: pg.PoolClient | undefined;
-    let session: PgSession | undefined;
-    let methods: ReturnType<typeof storeMethods> | undefined;
-    let checkpoint = { events: 0, logLocked: false };
-    let kept = 0;
-    let savepoint = false;
-    let broken = false;
-    let reservation: Reservation | undefined;
-    const query = async (text: string, values?: unknown[]) => {
-      await (client as pg.PoolClient).query(text, values);
-    };
-    const release = () => {
-      client?.release(broken);
-      client = undefined;
-    };
-    return {
-      async open() {
-        client = await pool.connect();
-        session = new PgSession(client, schema, true);
-        methods = storeMethods(session);
-        try {
-          await query('BEGIN');
-        } catch (error) {
-          broken = true;
-          release();
-          throw error;
-        }
-      },
-      tx: (callbacks) => ({
-        ...(methods as ReturnType<typeof storeMethods>),
-        afterCommit: (callback) => callbacks.push(callback),
-      }),
-      async mark() {
-        checkpoint = (session as PgSession).checkpoint();
-        savepoint = kept > 0;
-        if (savepoint) await query('SAVEPOINT change');
-      },
-      async keep() {
-        if (savepoint) await query('RELEASE SAVEPOINT change');
-        kept++;
-      },
-      async undo() {
-        try {
-          if (savepoint) {
-            await query('ROLLBACK TO SAVEPOINT change');
-            await query('RELEASE SAVEPOINT change');
-          } else {
-            await query('ROLLBACK');
-            await query('BEGIN');
-          }
-        } catch {
-          broken = true;
-          return false;
-        }
-        (session as PgSession).rewind(checkpoint);
-        return true;
-      },
-      async commit() {
-        const ids = (session as PgSession).eventIds;
-        reservation = relay.reserve(ids);
-        try {
-          // One notification for the batch: the other replicas read every new event on it.
-          if (ids.length > 0)
-            await query('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);
-          await query('COMMIT');
-        } catch (error) {
-          if (reservation) relay.cancel(reservation);
-          throw error;
-        }
-        release();
-      },
-      async durable(callbacks) {
-        // Local listeners hear of these events only after every earlier id, from any replica.
-        if (reservation) relay.committed(reservation, callbacks);
-        else for (const callback of callbacks) callback();
-      },
-      async rollback() {
-        if (!client) return;
-        await query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        release();
-      },
-    };
-  }
-
+  const batch = { pool, schema, channel, relay };
   const groupCommit = new GroupCommit((run) => {
-    void run(batchTransaction());
+    void run(batchTransaction(batch));
   }, options.groupCommit);
 
   return {
@@ -211,25 +125,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async read(fn) {
       if (closed) throw new Error('The store is closed');
       const client = await pool.connect();
-      let broken = false;
+      const session = new PgSession(client, schema, false);
+      session.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let result: Awaited<ReturnType<typeof fn>>;
       try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const result = await fn({
-          ...storeMethods(new PgSession(client, schema, false)),
+        result = await fn({
+          ...storeMethods(session),
           afterCommit: () => {
             throw new Error('read() cannot register afterCommit callbacks');
           },
         });
-        await client.query('COMMIT');
-        return result;
+        await session.confirm();
       } catch (error) {
+        let broken = false;
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
-        throw error;
-      } finally {
         client.release(broken);
+        throw error;
       }
+      // It only read: the answer need not wait for its COMMIT, the connection's next user does.
+      const commit = session.send('COMMIT');
+      void commit.done.then(() => client.release(commit.failed !== undefined));
+      return result;
     },
     async ping() {
       if (closed) return false;

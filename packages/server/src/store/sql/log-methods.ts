@@ -8,14 +8,15 @@ import type { SqlSession } from './sql-session.js';
 export function logMethods(db: SqlSession): LogMethods {
   return {
     async appendEvent(event) {
-      await db.lockLog();
-      const id = (await db.one<{ id: number }>(EVENTS.nextId))?.id ?? 1;
+      const head = await db.lockLog();
+      const id = head ? head.eventId + 1 : ((await db.one<{ id: number }>(EVENTS.nextId))?.id ?? 1);
       const stored: RequestEvent = { id: String(id), ...event };
-      await db.run(EVENTS.insert, {
+      await db.write(EVENTS.insert, {
         id,
         requestId: event.requestId,
         doc: JSON.stringify(stored),
       });
+      if (head) head.eventId = id;
       await db.eventAppended(id);
       return stored;
     },
@@ -30,13 +31,15 @@ export function logMethods(db: SqlSession): LogMethods {
       return (await db.one<{ id: number }>(EVENTS.latestId))?.id ?? 0;
     },
     async lastAudit() {
-      await db.lockLog();
+      const head = await db.lockLog();
+      if (head) return head.audit;
       const row = await db.one<AuditRow>(AUDIT.last);
       return row ? toAuditEntry(row) : undefined;
     },
     async appendAudit(entry) {
-      await db.lockLog();
-      await db.run(AUDIT.insert, { ...entry, data: JSON.stringify(entry.data) });
+      const head = await db.lockLog();
+      await db.write(AUDIT.insert, { ...entry, data: JSON.stringify(entry.data) });
+      if (head) head.audit = { ...entry };
     },
     async listAudit(query) {
       const audit = auditQuery(query);

@@ -45,6 +45,10 @@ export const EVENTS = {
 
 export const AUDIT = {
   last: sql`SELECT * FROM audit ORDER BY seq DESC LIMIT 1`,
+  // The head of both logs in one statement, read once the log lock is held.
+  head: sql`SELECT (SELECT COALESCE(MAX(id), 0) FROM events) AS event_id, last.*
+    FROM (SELECT 1) AS one LEFT JOIN (SELECT * FROM audit ORDER BY seq DESC LIMIT 1) AS last
+    ON TRUE`,
   insert: sql`INSERT INTO audit (seq, at, type, request_id, actor, data, prev_hash, hash)
     VALUES (:seq, :at, :type, :requestId, :actor, :data, :prevHash, :hash)`,
 };
@@ -228,6 +232,22 @@ export const STOPS = {
     ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason, actor = excluded.actor,
     at = excluded.at`,
   delete: sql`DELETE FROM stops WHERE scope = :scope`,
+};
+
+/**
+ * Tables every write of which holds the log lock (the PostgreSQL session takes it before any of
+ * these writes), so a holder of the lock may keep what it read of them until it commits: no other
+ * transaction can change them meanwhile. The reads take no parameters.
+ */
+export const LOG_LOCKED = {
+  reads: new Set([STOPS.list, WEBHOOKS.list]),
+  writes: new Set([
+    STOPS.save,
+    STOPS.delete,
+    WEBHOOKS.insert,
+    WEBHOOKS.setEnabled,
+    WEBHOOKS.delete,
+  ]),
 };
 
 export const SHADOW_REPORTS = {

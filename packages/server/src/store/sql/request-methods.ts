@@ -26,7 +26,7 @@ export function requestMethods(db: SqlSession): RequestMethods {
       return row ? parse(row) : undefined;
     },
     async insertRequest(request) {
-      await db.run(REQUESTS.insert, columns(request));
+      await db.write(REQUESTS.insert, columns(request));
     },
     async updateRequest(request, previousVersion) {
       return (await db.run(REQUESTS.update, { ...columns(request), previousVersion })) === 1;
@@ -42,7 +42,7 @@ export function requestMethods(db: SqlSession): RequestMethods {
       return row ? { bodyHash: row.body_hash, requestId: row.request_id } : undefined;
     },
     async saveIdempotency(principal, key, bodyHash, requestId, createdAt) {
-      await db.run(IDEMPOTENCY.save, { principal, key, bodyHash, requestId, createdAt });
+      await db.write(IDEMPOTENCY.save, { principal, key, bodyHash, requestId, createdAt });
     },
     purgeIdempotency: (before, limit) => db.run(IDEMPOTENCY.purge, { before, limit }),
   };

@@ -11,11 +11,11 @@ export function workMethods(db: SqlSession): WorkMethods {
   return {
     async replaceJobs(requestId, kinds, jobs) {
       // No kinds to replace (a new request's first jobs): nothing to delete, so no statement.
-      if (kinds.length > 0) await db.run(JOBS.deletePending, { requestId, kinds });
-      for (const job of jobs) await db.run(JOBS.insert, job);
+      if (kinds.length > 0) await db.write(JOBS.deletePending, { requestId, kinds });
+      for (const job of jobs) await db.write(JOBS.insert, job);
     },
     async clearJobs(requestId) {
-      await db.run(JOBS.deleteAllPending, { requestId });
+      await db.write(JOBS.deleteAllPending, { requestId });
     },
     async claimDueJob(now) {
       const row = await db.one<{
@@ -32,7 +32,7 @@ export function workMethods(db: SqlSession): WorkMethods {
       return (await db.one<{ due: number | null }>(JOBS.nextDue))?.due ?? undefined;
     },
     async enqueueOutbox(message) {
-      await db.run(OUTBOX.insert, {
+      await db.write(OUTBOX.insert, {
         ...message,
         lastError: message.lastError ?? null,
         requestId: message.requestId ?? null,

@@ -23,10 +23,19 @@ export interface BatchTransaction {
   tx(callbacks: (() => void)[]): StoreTx;
   /** Marks the start of one change (a savepoint). */
   mark(): Promise<void>;
-  /** Keeps the change since the last mark. */
+  /**
+   * Keeps the change since the last mark. A database that checks the change's writes later (at
+   * the latest in `commit`) names it through `culprit` if one fails.
+   */
   keep(): Promise<void>;
   /** Undoes the change since the last mark; false when the whole transaction is lost. */
   undo(): Promise<boolean>;
+  /**
+   * Once the transaction is lost: the change (counted from 0, in the order of `mark`) whose write
+   * failed first, with that failure, when it was one of them. It alone fails; the others of the
+   * batch did nothing wrong and run again in a later one.
+   */
+  culprit?(): { index: number; error: unknown } | undefined;
   /** Commits; the next batch may begin as soon as this resolves. */
   commit(): Promise<void>;
   /**
@@ -124,7 +133,9 @@ export class GroupCommit {
 
   async #runBatch(batch: BatchTransaction): Promise<void> {
     const outcomes: Outcome[] = [];
-    const retries: Change[] = [];
+    // Every change the batch began, in order (what `culprit` counts), and the retries it queues.
+    const begun: Change[] = [];
+    const retries = new Map<Change, Change>();
     const started = performance.now();
     try {
       await batch.open();
@@ -137,9 +148,10 @@ export class GroupCommit {
       for (;;) {
         while (this.#pending.length > 0 && outcomes.length < this.#maxBatch) {
           const change = this.#pending.shift() as Change;
+          begun.push(change);
           const outcome = await this.#apply(batch, change);
           if ('error' in outcome && change.retry?.(outcome.error, change.attempt)) {
-            retries.push({ ...change, attempt: change.attempt + 1 });
+            retries.set(change, { ...change, attempt: change.attempt + 1 });
           } else outcomes.push(outcome);
         }
         if (outcomes.length >= this.#maxBatch) break;
@@ -151,14 +163,31 @@ export class GroupCommit {
       await batch.commit();
     } catch (error) {
       await batch.rollback().catch(() => undefined);
-      for (const outcome of outcomes) {
-        outcome.change.reject('error' in outcome ? outcome.error : error);
+      const named = batch.culprit?.();
+      const guilty = named && begun[named.index];
+      // Only a change it kept can be to blame; otherwise the whole batch fails, as it would anyway.
+      const culprit =
+        guilty &&
+        !retries.has(guilty) &&
+        outcomes.some((o) => o.change === guilty && !('error' in o))
+          ? named
+          : undefined;
+      const again: Change[] = [];
+      for (const [index, change] of begun.entries()) {
+        const retry = retries.get(change);
+        const outcome = outcomes.find((candidate) => candidate.change === change);
+        if (retry) again.push(retry);
+        else if (outcome && 'error' in outcome) change.reject(outcome.error);
+        else if (!culprit) change.reject(error);
+        else if (index === culprit.index) change.reject(culprit.error);
+        // It did nothing wrong: it runs again in the next batch.
+        else again.push(change);
       }
-      this.#pending.unshift(...retries);
+      this.#pending.unshift(...again);
       this.#finish();
       return;
     }
-    this.#pending.unshift(...retries);
+    this.#pending.unshift(...retries.values());
     // The next batch may begin while this one's callbacks wait for their turn.
     this.#settling++;
     this.#finish();
@@ -212,8 +241,7 @@ export class GroupCommit {
       return { change, callbacks, value };
     } catch (error) {
       if (await batch.undo().catch(() => false)) return { change, error };
-      // The database dropped the whole transaction: this change and its batch fail together.
-      change.reject(error);
+      // The database dropped the whole transaction: the batch is lost.
       throw error;
     }
   }

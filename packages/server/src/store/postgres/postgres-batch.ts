@@ -17,7 +17,8 @@ export interface BatchContext {
  * One batch: one connection, one BEGIN…COMMIT, the log lock taken once, and a savepoint for each
  * change but the first (which, failing, rolls the still-empty transaction back and begins again).
  * BEGIN, savepoints, locks and writes are pipelined: a change waits only for what it reads, and
- * once at its end, for its writes.
+ * the batch once more, for COMMIT. A write that fails after its change ended fails a later
+ * statement; the batch is then lost, that change alone fails, and the others run again.
  */
 export function batchTransaction({ pool, schema, channel, relay }: BatchContext): BatchTransaction {
   let client: pg.PoolClient | undefined;
@@ -25,6 +26,7 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
   let methods: ReturnType<typeof storeMethods> | undefined;
   let checkpoint: Checkpoint = { events: 0, head: undefined };
   let kept = 0;
+  let begun = 0;
   let savepoint: Sent | undefined;
   let broken = false;
   let reservation: Reservation | undefined;
@@ -46,14 +48,15 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
     }),
     async mark() {
       checkpoint = session.checkpoint();
+      session.owner = begun++;
       savepoint = kept > 0 ? session.send('SAVEPOINT change') : undefined;
     },
     async keep() {
-      // A change counts as done only once its writes have answered.
-      await session.confirm();
+      // Its writes may still be on their way: a failure fails a later statement, and `culprit`.
       if (savepoint) session.send('RELEASE SAVEPOINT change');
       kept++;
     },
+    culprit: () => session.culprit(),
     async undo() {
       try {
         if (savepoint) {
@@ -66,7 +69,10 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
         } else {
           await (client as pg.PoolClient).query('ROLLBACK');
           session.rewind(checkpoint);
+          const owner = session.owner;
+          session.owner = undefined;
           session.send('BEGIN');
+          session.owner = owner;
         }
       } catch {
         broken = true;
@@ -77,6 +83,7 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
     async commit() {
       const ids = session.eventIds;
       reservation = relay.reserve(ids);
+      session.owner = undefined;
       try {
         // One notification for the batch: the other replicas read every new event on it.
         if (ids.length > 0) session.send('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);

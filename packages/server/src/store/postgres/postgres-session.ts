@@ -1,4 +1,4 @@
-import type { PoolClient, QueryResult } from 'pg';
+import { DatabaseError, type PoolClient, type QueryResult } from 'pg';
 import { POSTGRES } from '../sql/dialect.js';
 import { AUDIT, LOG_LOCKED } from '../sql/queries.js';
 import type { LogHead, SqlSession } from '../sql/sql-session.js';
@@ -39,6 +39,9 @@ export class PgSession implements SqlSession {
   readonly #kept = new Map<Query, object[]>();
   #unconfirmed: Sent[] = [];
   #corked = false;
+  /** The change of a batch (counted from 0) sending now; undefined for the batch's own statements. */
+  owner: number | undefined;
+  #firstFailure: { owner: number | undefined; error: unknown } | undefined;
 
   constructor(client: PoolClient, schema: string, locking: boolean) {
     this.#client = client;
@@ -49,10 +52,12 @@ export class PgSession implements SqlSession {
   /** Sends a statement without waiting; its failure surfaces at the next wait or {@link confirm}. */
   send(text: string, values?: unknown[]): Sent {
     const sent: Sent = { done: Promise.resolve() };
+    const owner = this.owner;
     sent.done = this.#queryNow(text, values).then(
       () => undefined,
       (error: unknown) => {
         sent.failed = { error };
+        this.#firstFailure ??= { owner, error };
       },
     );
     this.#unconfirmed.push(sent);
@@ -62,6 +67,7 @@ export class PgSession implements SqlSession {
   /** Sends a statement and waits for its answer. */
   async query(text: string, values?: unknown[]): Promise<QueryResult> {
     const earlier = this.#unconfirmed.slice();
+    const owner = this.owner;
     try {
       const result = await this.#queryNow(text, values);
       // In order: what was sent before it succeeded too.
@@ -69,9 +75,21 @@ export class PgSession implements SqlSession {
       if (last >= 0) this.#unconfirmed.splice(0, last + 1);
       return result;
     } catch (error) {
+      this.#firstFailure ??= { owner, error };
       // The first failure is the cause; the statements after it only saw an aborted transaction.
-      throw (await this.#firstFailure(earlier)) ?? error;
+      throw (await this.#failureAmong(earlier)) ?? error;
     }
+  }
+
+  /**
+   * The change whose statement the database refused first, once the transaction is lost. Only a
+   * refusal counts: the transaction then never commits, so the other changes may run again. A lost
+   * connection says nothing of what the database did (it may even have committed).
+   */
+  culprit(): { index: number; error: unknown } | undefined {
+    const first = this.#firstFailure;
+    if (first?.owner === undefined || !(first.error instanceof DatabaseError)) return undefined;
+    return { index: first.owner, error: first.error };
   }
 
   /**
@@ -94,11 +112,11 @@ export class PgSession implements SqlSession {
 
   /** Waits for every statement sent so far; throws the first one's failure. */
   async confirm(): Promise<void> {
-    const failure = await this.#firstFailure(this.#unconfirmed.splice(0));
+    const failure = await this.#failureAmong(this.#unconfirmed.splice(0));
     if (failure !== undefined) throw failure;
   }
 
-  async #firstFailure(sent: Sent[]): Promise<unknown> {
+  async #failureAmong(sent: Sent[]): Promise<unknown> {
     await Promise.all(sent.map((statement) => statement.done));
     return sent.find((statement) => statement.failed)?.failed?.error;
   }
@@ -186,6 +204,7 @@ export class PgSession implements SqlSession {
     this.eventIds.length = checkpoint.events;
     this.#head = checkpoint.head && { ...checkpoint.head };
     this.#unconfirmed = [];
+    this.#firstFailure = undefined;
     // What it kept may hold the rolled-back change's own writes.
     this.#kept.clear();
   }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BatchTransaction } from '../group-commit.js';
 import { storeMethods } from '../sql/store-methods.js';
 import type { EventRelay, Reservation } from './postgres-event-relay.js';
-import { type Checkpoint, PgSession, type Sent } from './postgres-session.js';
+import { type Checkpoint, PgSession } from './postgres-session.js';
 
 /** What a batch needs of its store. */
 export interface BatchContext {
@@ -15,21 +15,20 @@ export interface BatchContext {
 
 /**
  * One batch: one connection, one BEGIN…COMMIT, the log lock taken once, and a savepoint for each
- * change but the first (which, failing, rolls the still-empty transaction back and begins again).
- * BEGIN, savepoints, locks and writes are pipelined: a change waits only for what it reads, and
- * the batch once more, for COMMIT. A write that fails after its change ended fails a later
- * statement; the batch is then lost, that change alone fails, and the others run again.
+ * change that sends a statement before it ends. Everything is pipelined: a change waits only for
+ * what it reads, and the batch once more, for COMMIT. A write that fails after its change ended
+ * fails a later statement; the batch is then lost, that change alone fails (`culprit`), and the
+ * others run again.
  */
 export function batchTransaction({ pool, schema, channel, relay }: BatchContext): BatchTransaction {
   let client: pg.PoolClient | undefined;
-  let session = undefined as unknown as PgSession;
+  let session: PgSession | undefined;
   let methods: ReturnType<typeof storeMethods> | undefined;
   let checkpoint: Checkpoint = { events: 0, head: undefined };
-  let kept = 0;
   let begun = 0;
-  let savepoint: Sent | undefined;
   let broken = false;
   let reservation: Reservation | undefined;
+  const live = () => session as PgSession;
   const release = () => {
     client?.release(broken);
     client = undefined;
@@ -40,57 +39,42 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
       session = new PgSession(client, schema, true);
       methods = storeMethods(session);
       // Its failure fails the first statement that waits.
-      session.send('BEGIN');
+      session.pipeline.send('BEGIN');
     },
     tx: (callbacks) => ({
       ...(methods as ReturnType<typeof storeMethods>),
       afterCommit: (callback) => callbacks.push(callback),
     }),
     async mark() {
-      checkpoint = session.checkpoint();
-      session.owner = begun++;
-      savepoint = kept > 0 ? session.send('SAVEPOINT change') : undefined;
+      checkpoint = live().checkpoint();
+      live().pipeline.beginChange(begun++);
     },
     async keep() {
-      // Its writes may still be on their way: a failure fails a later statement, and `culprit`.
-      if (savepoint) session.send('RELEASE SAVEPOINT change');
-      kept++;
+      live().pipeline.endChange();
     },
-    culprit: () => session.culprit(),
+    culprit: () => live().pipeline.culprit(),
     async undo() {
       try {
-        if (savepoint) {
-          // Without its own savepoint, the rollback would undo the changes before it.
-          await savepoint.done;
-          if (savepoint.failed) throw savepoint.failed.error;
-          await (client as pg.PoolClient).query('ROLLBACK TO SAVEPOINT change');
-          session.rewind(checkpoint);
-          session.send('RELEASE SAVEPOINT change');
-        } else {
-          await (client as pg.PoolClient).query('ROLLBACK');
-          session.rewind(checkpoint);
-          const owner = session.owner;
-          session.owner = undefined;
-          session.send('BEGIN');
-          session.owner = owner;
-        }
+        if (!(await live().pipeline.undoChange())) return false;
       } catch {
         broken = true;
         return false;
       }
+      live().rewind(checkpoint);
       return true;
     },
     async commit() {
-      const ids = session.eventIds;
+      const ids = live().eventIds;
       reservation = relay.reserve(ids);
-      session.owner = undefined;
+      const { pipeline } = live();
       try {
         // One notification for the batch: the other replicas read every new event on it.
-        if (ids.length > 0) session.send('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);
-        const result = await session.query('COMMIT');
+        if (ids.length > 0)
+          pipeline.send('SELECT pg_notify($1, $2)', [channel, String(ids.at(-1))]);
+        const result = await pipeline.query('COMMIT');
         // A transaction that failed somewhere answers COMMIT with ROLLBACK.
         if (result.command !== 'COMMIT') throw new Error('The batch transaction was rolled back');
-        await session.confirm();
+        await pipeline.confirm();
       } catch (error) {
         if (reservation) relay.cancel(reservation);
         throw error;

@@ -126,7 +126,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (closed) throw new Error('The store is closed');
       const client = await pool.connect();
       const session = new PgSession(client, schema, false);
-      session.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      session.pipeline.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       let result: Awaited<ReturnType<typeof fn>>;
       try {
         result = await fn({
@@ -135,7 +135,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             throw new Error('read() cannot register afterCommit callbacks');
           },
         });
-        await session.confirm();
+        await session.pipeline.confirm();
       } catch (error) {
         let broken = false;
         await client.query('ROLLBACK').catch(() => {
@@ -145,7 +145,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         throw error;
       }
       // It only read: the answer need not wait for its COMMIT, the connection's next user does.
-      const commit = session.send('COMMIT');
+      const commit = session.pipeline.send('COMMIT');
       void commit.done.then(() => client.release(commit.failed !== undefined));
       return result;
     },

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { POSTGRES } from '../sql/dialect.js';
-import { AUDIT, LOG_LOCKED } from '../sql/queries.js';
+import { AUDIT, LOCKED_REQUEST, LOG_LOCKED } from '../sql/queries.js';
 import type { LogHead, SqlSession } from '../sql/sql-session.js';
 import { bindValues, type Parameters, type Query, render } from '../sql/sql-template.js';
 import { type AuditRow, toAuditEntry } from '../store-rows.js';
@@ -29,6 +29,8 @@ export class PgSession implements SqlSession {
   #reading: Promise<LogHead> | undefined;
   /** Rows of {@link LOG_LOCKED} reads made while holding the log lock. */
   readonly #kept = new Map<Query, object[]>();
+  /** The version of each request this transaction holds locked (see {@link LOCKED_REQUEST}). */
+  readonly #lockedVersions = new Map<unknown, unknown>();
   readonly pipeline: Pipeline;
 
   constructor(client: PoolClient, schema: string, locking: boolean) {
@@ -50,6 +52,9 @@ export class PgSession implements SqlSession {
     if (kept) return copies(kept) as T[];
     const { rows } = await this.pipeline.query(...this.#rendered(query, parameters));
     if (keep) this.#kept.set(query, copies(rows));
+    if (query === LOCKED_REQUEST.read && this.locking && rows[0]) {
+      this.#lockedVersions.set(parameters.id, rows[0].version);
+    }
     return rows as T[];
   }
 
@@ -59,6 +64,14 @@ export class PgSession implements SqlSession {
 
   async run(query: Query, parameters: Parameters = {}): Promise<number> {
     await this.#beforeWrite(query);
+    if (
+      query === LOCKED_REQUEST.update &&
+      this.#lockedVersions.get(parameters.id) === parameters.previousVersion
+    ) {
+      this.pipeline.write(...this.#rendered(query, parameters));
+      this.#lockedVersions.set(parameters.id, parameters.version);
+      return 1;
+    }
     return (await this.pipeline.query(...this.#rendered(query, parameters))).rowCount ?? 0;
   }
 
@@ -118,8 +131,9 @@ export class PgSession implements SqlSession {
   rewind(checkpoint: Checkpoint): void {
     this.eventIds.length = checkpoint.events;
     this.#head = checkpoint.head && { ...checkpoint.head };
-    // What it kept may hold the rolled-back change's own writes.
+    // What it kept may hold the rolled-back change's own writes, and its row locks may be gone.
     this.#kept.clear();
+    this.#lockedVersions.clear();
   }
 
   async eventAppended(id: number): Promise<void> {

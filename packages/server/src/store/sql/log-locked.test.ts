@@ -10,7 +10,7 @@ const statements = Object.entries(queries).flatMap(([group, members]) =>
         .filter((entry): entry is [string, Query] => entry[1] instanceof Query)
         .map(([name, query]) => ({ name: `${group}.${name}`, query })),
 );
-const LOCKED_TABLES = /^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+(stops|webhooks)\b/i;
+const LOCKED_TABLES = /^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+(stops|webhooks|signing_keys)\b/i;
 
 describe('tables kept under the log lock', () => {
   it('lists every statement that writes them, so each takes the lock', () => {

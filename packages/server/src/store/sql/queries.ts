@@ -15,13 +15,19 @@ import { sql } from './sql-template.js';
 export const REQUESTS = {
   get: sql`SELECT doc FROM requests WHERE id = :id`,
   // Inside a transaction the row stays locked until commit, so concurrent deciders queue.
-  getForUpdate: sql`SELECT doc FROM requests WHERE id = :id${forUpdate}`,
+  getForUpdate: sql`SELECT doc, version FROM requests WHERE id = :id${forUpdate}`,
   insert: sql`INSERT INTO requests (id, status, kind, requester, assignees, version, doc)
     VALUES (:id, :status, :kind, :requester, :assignees, :version, :doc)`,
   update: sql`UPDATE requests SET status = :status, assignees = :assignees, version = :version,
     doc = :doc WHERE id = :id AND version = :previousVersion`,
   docs: sql`SELECT doc FROM requests WHERE ${inList('seq', 'seqs')} ORDER BY seq DESC`,
 };
+
+/**
+ * A request read with `getForUpdate` stays locked at the version read until commit, so an update
+ * from that version changes exactly that row: a session may send it without waiting for the count.
+ */
+export const LOCKED_REQUEST = { read: REQUESTS.getForUpdate, update: REQUESTS.update };
 
 export const IDEMPOTENCY = {
   find: sql`SELECT body_hash, request_id FROM idempotency WHERE principal = :principal AND key = :key`,
@@ -240,13 +246,14 @@ export const STOPS = {
  * transaction can change them meanwhile. The reads take no parameters.
  */
 export const LOG_LOCKED = {
-  reads: new Set([STOPS.list, WEBHOOKS.list]),
+  reads: new Set([STOPS.list, WEBHOOKS.list, SIGNING_KEYS.newest]),
   writes: new Set([
     STOPS.save,
     STOPS.delete,
     WEBHOOKS.insert,
     WEBHOOKS.setEnabled,
     WEBHOOKS.delete,
+    SIGNING_KEYS.insert,
   ]),
 };
 

@@ -32,15 +32,25 @@ export class PgSession implements SqlSession {
   /** The version of each request this transaction holds locked (see {@link LOCKED_REQUEST}). */
   readonly #lockedVersions = new Map<unknown, unknown>();
   readonly pipeline: Pipeline;
+  /** Admits a single SELECT (outside any transaction) and refuses everything after it. */
+  readonly #oneStatement: boolean;
+  #statements = 0;
+  /** Asked for more than {@link #oneStatement} admits: it must run again in a transaction. */
+  outgrown = false;
 
-  constructor(client: PoolClient, schema: string, locking: boolean) {
+  constructor(client: PoolClient, schema: string, locking: boolean, oneStatement = false) {
     this.pipeline = new Pipeline(client);
     this.#schema = schema;
     this.locking = locking;
+    this.#oneStatement = oneStatement;
   }
 
   #rendered(query: Query, parameters: Parameters): [string, unknown[]] {
     const rendered = render(query, POSTGRES);
+    if (this.#oneStatement && (this.#statements++ > 0 || !/^SELECT\s/.test(rendered.text))) {
+      this.outgrown = true;
+      throw new Error('This read needs a transaction: it sends more than one SELECT');
+    }
     return [rendered.text, bindValues(rendered, POSTGRES, parameters)];
   }
 

@@ -36,6 +36,36 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('answers a one-statement read without a transaction, and runs a longer one on one snapshot', async () => {
+    const schema = testSchema();
+    const store = await openTestPostgresStore(schema);
+    try {
+      await store.transaction((tx) => tx.setSetting('mood', 'calm'));
+      let runs = 0;
+      expect(
+        await store.read(async (tx) => {
+          runs++;
+          return tx.getSetting('mood');
+        }),
+      ).toBe('calm');
+      expect(runs).toBe(1);
+      runs = 0;
+      const seen = await store.read(async (tx) => {
+        runs++;
+        const before = await tx.getSetting('mood');
+        // Committed between the two reads of the run inside a transaction, which must not see it.
+        if (runs === 2) await store.transaction((other) => other.setSetting('mood', 'stormy'));
+        return [before, await tx.getSetting('mood')];
+      });
+      expect(runs).toBe(2);
+      expect(seen).toEqual(['calm', 'calm']);
+      expect(await store.read((tx) => tx.getSetting('mood'))).toBe('stormy');
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('fails to open when the server is unreachable', async () => {
     await expect(
       openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }),

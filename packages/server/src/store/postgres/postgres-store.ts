@@ -2,13 +2,12 @@ import type { RequestEvent } from '@countersign/core/protocol';
 import pg from 'pg';
 import { fail } from '../../service/failures.js';
 import { GroupCommit, type GroupCommitOptions } from '../group-commit.js';
-import { storeMethods } from '../sql/store-methods.js';
 import type { Store } from '../store-types.js';
 import { batchTransaction } from './postgres-batch.js';
 import { EventRelay } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
-import { PgSession } from './postgres-session.js';
+import { readSnapshot } from './postgres-read.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -124,30 +123,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     async read(fn) {
       if (closed) throw new Error('The store is closed');
-      const client = await pool.connect();
-      const session = new PgSession(client, schema, false);
-      session.pipeline.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      let result: Awaited<ReturnType<typeof fn>>;
-      try {
-        result = await fn({
-          ...storeMethods(session),
-          afterCommit: () => {
-            throw new Error('read() cannot register afterCommit callbacks');
-          },
-        });
-        await session.pipeline.confirm();
-      } catch (error) {
-        let broken = false;
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        client.release(broken);
-        throw error;
-      }
-      // It only read: the answer need not wait for its COMMIT, the connection's next user does.
-      const commit = session.pipeline.send('COMMIT');
-      void commit.done.then(() => client.release(commit.failed !== undefined));
-      return result;
+      return readSnapshot(pool, schema, fn);
     },
     async ping() {
       if (closed) return false;

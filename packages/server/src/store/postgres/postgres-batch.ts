@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { BatchTransaction } from '../group-commit.js';
 import { storeMethods } from '../sql/store-methods.js';
 import type { EventRelay, Reservation } from './postgres-event-relay.js';
+import { Pipeline } from './postgres-pipeline.js';
 import { type Checkpoint, PgSession } from './postgres-session.js';
 
 /** What a batch needs of its store. */
@@ -36,7 +37,7 @@ export function batchTransaction({ pool, schema, channel, relay }: BatchContext)
   return {
     async open() {
       client = await pool.connect();
-      session = new PgSession(client, schema, true);
+      session = new PgSession(new Pipeline(client), schema, true);
       methods = storeMethods(session);
       // Its failure fails the first statement that waits.
       session.pipeline.send('BEGIN');

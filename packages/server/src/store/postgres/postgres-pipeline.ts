@@ -34,8 +34,16 @@ export class Pipeline {
   /** A savepoint of an earlier change is still open; the next one releases it first. */
   #open = false;
 
-  constructor(client: PoolClient) {
+  /** When statements sent together leave: before the next I/O, or on the event loop's next turn. */
+  readonly #hold: (flush: () => void) => void;
+
+  /**
+   * `holdUntil: 'turn'` lets everything sent during one turn of the event loop (many requests'
+   * reads, on a shared connection) leave in one write.
+   */
+  constructor(client: PoolClient, holdUntil: 'tick' | 'turn' = 'tick') {
     this.#client = client;
+    this.#hold = holdUntil === 'turn' ? (flush) => setImmediate(flush) : process.nextTick;
   }
 
   /** Sends a statement of the batch itself (BEGIN, a notification), outside any change. */
@@ -154,7 +162,7 @@ export class Pipeline {
       const stream = this.#client.connection.stream;
       stream.cork();
       this.#corked = true;
-      process.nextTick(() => {
+      this.#hold(() => {
         this.#corked = false;
         stream.uncork();
       });

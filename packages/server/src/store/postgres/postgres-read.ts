@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { storeMethods } from '../sql/store-methods.js';
 import type { StoreTx } from '../store-types.js';
+import { Pipeline } from './postgres-pipeline.js';
 import { PgSession } from './postgres-session.js';
+import type { StatementReader } from './statement-reader.js';
 
 const readOnly = (session: PgSession): StoreTx => ({
   ...storeMethods(session),
@@ -12,30 +14,26 @@ const readOnly = (session: PgSession): StoreTx => ({
 
 /**
  * Runs `fn` on one snapshot, read only. Most reads are one SELECT, which sees one snapshot by
- * itself: `fn` first runs without a transaction (one statement instead of three), and one that
- * sends a second statement, or a write, runs again from the start inside REPEATABLE READ READ
- * ONLY. Running it twice is safe because a read changes nothing.
+ * itself: `fn` first runs without a transaction, on the connection the reader shares (one
+ * statement instead of three, and one write for many reads), and one that sends a second
+ * statement, or a write, runs again from the start inside REPEATABLE READ READ ONLY on a
+ * connection of its own. Running it twice is safe because a read changes nothing.
  */
 export async function readSnapshot<T>(
   pool: pg.Pool,
+  reader: StatementReader,
   schema: string,
   fn: (tx: StoreTx) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  const alone = new PgSession(client, schema, false, true);
+  const alone = new PgSession(await reader.pipeline(), schema, false, true);
   try {
     const result = await fn(readOnly(alone));
-    if (!alone.outgrown) {
-      client.release();
-      return result;
-    }
+    if (!alone.outgrown) return result;
   } catch (error) {
-    if (!alone.outgrown) {
-      client.release();
-      throw error;
-    }
+    if (!alone.outgrown) throw error;
   }
-  const session = new PgSession(client, schema, false);
+  const client = await pool.connect();
+  const session = new PgSession(new Pipeline(client), schema, false);
   session.pipeline.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let result: T;
   try {

@@ -1,10 +1,9 @@
-import type { PoolClient } from 'pg';
 import { POSTGRES } from '../sql/dialect.js';
 import { AUDIT, LOCKED_REQUEST, LOG_LOCKED } from '../sql/queries.js';
 import type { LogHead, SqlSession } from '../sql/sql-session.js';
 import { bindValues, type Parameters, type Query, render } from '../sql/sql-template.js';
 import { type AuditRow, toAuditEntry } from '../store-rows.js';
-import { Pipeline } from './postgres-pipeline.js';
+import type { Pipeline } from './postgres-pipeline.js';
 
 /** Rows the caller may change without changing the kept ones. */
 const copies = (rows: readonly object[]) => rows.map((row) => ({ ...row }));
@@ -38,8 +37,8 @@ export class PgSession implements SqlSession {
   /** Asked for more than {@link #oneStatement} admits: it must run again in a transaction. */
   outgrown = false;
 
-  constructor(client: PoolClient, schema: string, locking: boolean, oneStatement = false) {
-    this.pipeline = new Pipeline(client);
+  constructor(pipeline: Pipeline, schema: string, locking: boolean, oneStatement = false) {
+    this.pipeline = pipeline;
     this.#schema = schema;
     this.locking = locking;
     this.#oneStatement = oneStatement;

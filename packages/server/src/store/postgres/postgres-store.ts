@@ -8,6 +8,7 @@ import { EventRelay } from './postgres-event-relay.js';
 import { startListener } from './postgres-listener.js';
 import { migrate, SCHEMA_NAME } from './postgres-migrations.js';
 import { readSnapshot } from './postgres-read.js';
+import { StatementReader } from './statement-reader.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -112,6 +113,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 
   const batch = { pool, schema, channel, relay };
+  const reader = new StatementReader(pool);
   const groupCommit = new GroupCommit((run) => {
     void run(batchTransaction(batch));
   }, options.groupCommit);
@@ -123,7 +125,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     async read(fn) {
       if (closed) throw new Error('The store is closed');
-      return readSnapshot(pool, schema, fn);
+      return readSnapshot(pool, reader, schema, fn);
     },
     async ping() {
       if (closed) return false;
@@ -139,6 +141,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (closed) return;
       closed = true;
       await groupCommit.whenIdle();
+      await reader.close();
       await listener.stop();
       await relay.close();
       await pool.end();

@@ -13,6 +13,8 @@ export interface LoadJob {
   durationSeconds: number;
   /** Stops after this many responses instead (autocannon lets it override the duration). */
   amount?: number;
+  /** Requests per second over all connections (default: as fast as the server answers). */
+  overallRate?: number;
   method: 'GET' | 'POST';
   /** Request path; `:id` is replaced by the next id from the shared queue when `takeIds` is set. */
   path: string;

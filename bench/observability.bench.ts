@@ -4,7 +4,11 @@
 // span over OTLP/HTTP to a collector stand-in in a process of its own (`otlp-sink.ts`). Both log at
 // `warn`, so the request lines (a constant cost of their own) do not blur the comparison. The
 // servers are measured in turn, in an order that rotates each round, and each ratio is the median
-// of the rounds' own ratios. BENCH_ROUNDS (default 5) and BENCH_DURATION_MS keep runs short;
+// of the rounds' own ratios. Throughput on a shared machine swings with its other load and with
+// fsync latency, so the same creates and decisions also run at a fixed rate (BENCH_RATE, 300/s)
+// that leaves the machine idle most of the time, where the server's CPU time per request is the
+// observability layer's cost itself: the main thread (where requests run) and all threads (the
+// span export thread too). BENCH_ROUNDS (default 5) and BENCH_DURATION_MS keep runs short;
 // BENCH_BASELINE_BIN (another build's `packages/server/bin/countersign.js`) adds that build's
 // off and on servers to the same run, to compare a change with the build before it.
 import { spawn } from 'node:child_process';
@@ -13,12 +17,18 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { type LoadJob, type LoadResult, runLoad } from './load.ts';
 import { printRows } from './measure.ts';
-import { percentiles, type ServerProcess, startServerProcess } from './server-process.ts';
+import {
+  type CpuTime,
+  percentiles,
+  type ServerProcess,
+  startServerProcess,
+} from './server-process.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_MS ?? 2000) / 1000;
 const CONNECTIONS = 16;
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
 const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
 const METRICS_TOKEN = 'bench-metrics-token-0123';
 
@@ -104,32 +114,52 @@ async function resumeLatencies(server: ServerProcess, count: number): Promise<nu
   return latencies;
 }
 
+/** Server CPU time per request at the fixed rate, in microseconds. */
+interface CpuPerRequest {
+  main: number;
+  all: number;
+}
+
 interface Measured {
   creates: LoadResult;
   decisions: LoadResult;
-  /** Server CPU time per request, all threads, in microseconds: steadier than req/s on a shared machine. */
-  createCpu: number;
-  decisionCpu: number;
+  createCpu: CpuPerRequest;
+  decisionCpu: CpuPerRequest;
   resume: { p50: number; p99: number };
 }
 
+/** Runs `job` and returns what it measured, the ids it collected and the server's CPU per request. */
+async function cpuPerRequest(server: ServerProcess, job: LoadJob, ids: string[] = []) {
+  const before: CpuTime = server.cpuMs();
+  const output = await runLoad({ jobs: [job], ids });
+  const after = server.cpuMs();
+  const { requests } = output.results[0] as LoadResult;
+  const cpu = {
+    main: ((after.main - before.main) * 1000) / requests,
+    all: ((after.all - before.all) * 1000) / requests,
+  };
+  return { output, cpu };
+}
+
 async function measure(server: ServerProcess): Promise<Measured> {
-  const cpu0 = server.cpuMs();
   const created = await runLoad({ jobs: [createJob(server)], ids: [] });
-  const cpu1 = server.cpuMs();
   const decided = await runLoad({
     jobs: [decideJob(server, created.queue.length)],
     ids: created.queue,
   });
-  const cpu2 = server.cpuMs();
+  const paced = await cpuPerRequest(server, { ...createJob(server), overallRate: RATE });
+  const pacedIds = paced.output.queue;
+  const pacedDecisions = await cpuPerRequest(
+    server,
+    { ...decideJob(server, pacedIds.length), overallRate: RATE },
+    pacedIds,
+  );
   const resume = percentiles(await resumeLatencies(server, RESUMES));
-  const creates = created.results[0] as LoadResult;
-  const decisions = decided.results[0] as LoadResult;
   return {
-    creates,
-    decisions,
-    createCpu: ((cpu1 - cpu0) * 1000) / creates.requests,
-    decisionCpu: ((cpu2 - cpu1) * 1000) / decisions.requests,
+    creates: created.results[0] as LoadResult,
+    decisions: decided.results[0] as LoadResult,
+    createCpu: paced.cpu,
+    decisionCpu: pacedDecisions.cpu,
     resume,
   };
 }
@@ -183,8 +213,10 @@ try {
   const cases: [string, (m: Measured) => number, number][] = [
     ['POST /v1/requests (durable create), req/s', (m) => m.creates.perSecond, 0],
     ['POST …/decisions (approve), req/s', (m) => m.decisions.perSecond, 0],
-    ['durable create, server CPU µs/request', (m) => m.createCpu, 0],
-    ['decision, server CPU µs/request', (m) => m.decisionCpu, 0],
+    [`create at ${RATE}/s, main-thread CPU µs/request`, (m) => m.createCpu.main, 0],
+    [`create at ${RATE}/s, all-threads CPU µs/request`, (m) => m.createCpu.all, 0],
+    [`decision at ${RATE}/s, main-thread CPU µs/request`, (m) => m.decisionCpu.main, 0],
+    [`decision at ${RATE}/s, all-threads CPU µs/request`, (m) => m.decisionCpu.all, 0],
     ['decision → long-poll resume p50, ms', (m) => m.resume.p50, 2],
     ['decision → long-poll resume p99, ms', (m) => m.resume.p99, 2],
   ];

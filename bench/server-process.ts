@@ -17,8 +17,8 @@ export interface ServerProcess {
   keys: { agent: string; reviewer: string; admin: string };
   /** Resident set size of the server process, in MiB. */
   rssMiB(): number;
-  /** CPU time the server process has used so far, all its threads, in milliseconds. */
-  cpuMs(): number;
+  /** CPU time the server process has used so far, in milliseconds: its main thread, and all. */
+  cpuMs(): CpuTime;
   /** Creates another key through the admin API. */
   createKey(role: 'agent' | 'reviewer', name: string): Promise<string>;
   /** Stops the process and starts a fresh one on the same database (url and pid change). */
@@ -74,22 +74,29 @@ export function rssOf(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time of a process in milliseconds: its main thread (where requests run), and all threads. */
+export interface CpuTime {
+  main: number;
+  all: number;
+}
+
 /**
- * CPU time of every thread of `pid` so far, in milliseconds, from the scheduler's own
- * nanosecond counts (finer than the 10 ms ticks of `/proc/PID/stat`).
+ * The CPU time of `pid` so far, from the scheduler's own nanosecond counts per thread (finer than
+ * the 10 ms ticks of `/proc/PID/stat`). The main thread's id is the process id.
  */
-export function cpuMsOf(pid: number): number {
-  let nanoseconds = 0;
+export function cpuMsOf(pid: number): CpuTime {
+  const time = { main: 0, all: 0 };
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
-      nanoseconds += Number(
-        readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0],
-      );
+      const [onCpu] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ');
+      const ms = Number(onCpu) / 1e6;
+      time.all += ms;
+      if (task === String(pid)) time.main = ms;
     } catch {
       // The thread ended between the listing and the read.
     }
   }
-  return nanoseconds / 1e6;
+  return time;
 }
 
 export async function startServerProcess(

@@ -53,13 +53,10 @@ const scopes = new Map<number, Scope>();
 
 function contextOf(wire: WireContext): SpanContext {
   const [traceId, spanId, traceFlags, isRemote, traceState] = wire;
-  return {
-    traceId,
-    spanId,
-    traceFlags,
-    ...(isRemote === null ? {} : { isRemote }),
-    ...(traceState === null ? {} : { traceState: createTraceState(traceState) }),
-  };
+  const context: SpanContext = { traceId, spanId, traceFlags };
+  if (isRemote !== null) context.isRemote = isRemote;
+  if (traceState !== null) context.traceState = createTraceState(traceState);
+  return context;
 }
 
 /** A finished span rebuilt from its wire form: what the processor and exporter read. */
@@ -92,11 +89,12 @@ class ThreadSpan implements ReadableSpan {
     this.duration = wire[6];
     this.status = wire[7];
     this.attributes = wire[8];
-    this.links = wire[9].map(([context, attributes, droppedAttributesCount]) => ({
-      context: contextOf(context),
-      ...(attributes === null ? {} : { attributes }),
-      ...(droppedAttributesCount === null ? {} : { droppedAttributesCount }),
-    }));
+    this.links = wire[9].map(([context, attributes, droppedAttributesCount]) => {
+      const link: Link = { context: contextOf(context) };
+      if (attributes !== null) link.attributes = attributes;
+      if (droppedAttributesCount !== null) link.droppedAttributesCount = droppedAttributesCount;
+      return link;
+    });
     this.events = wire[10];
     this.droppedAttributesCount = wire[11];
     this.droppedEventsCount = wire[12];

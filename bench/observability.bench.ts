@@ -5,10 +5,10 @@
 // `warn`, so the request lines (a constant cost of their own) do not blur the comparison. The
 // servers are measured in turn, in an order that rotates each round, and each ratio is the median
 // of the rounds' own ratios. Throughput on a shared machine swings with its other load and with
-// fsync latency, so the same creates and decisions also run at a fixed rate (BENCH_RATE, 300/s)
-// that leaves the machine idle most of the time, where the server's CPU time per request is the
-// observability layer's cost itself: the main thread (where requests run) and all threads (the
-// span export thread too). BENCH_ROUNDS (default 5) and BENCH_DURATION_MS keep runs short;
+// fsync latency, so each round also sends creates, then decisions, at a fixed rate (BENCH_RATE,
+// 200/s) to every server at once, and reports the server's CPU time per request: the main thread
+// (where requests run) and all threads (the span export thread too). Measured side by side, the
+// machine's other load weighs on every server alike. BENCH_ROUNDS (default 5) and BENCH_DURATION_MS keep runs short;
 // BENCH_BASELINE_BIN (another build's `packages/server/bin/countersign.js`) adds that build's
 // off and on servers to the same run, to compare a change with the build before it.
 import { spawn } from 'node:child_process';
@@ -28,7 +28,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_MS ?? 2000) / 1000;
 const CONNECTIONS = 16;
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const RATE = Number(process.env.BENCH_RATE ?? 300);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
 const METRICS_TOKEN = 'bench-metrics-token-0123';
 
@@ -141,27 +141,38 @@ async function cpuPerRequest(server: ServerProcess, job: LoadJob, ids: string[] 
   return { output, cpu };
 }
 
-async function measure(server: ServerProcess): Promise<Measured> {
+/** Saturating creates and decisions, then sequential resumes, on one server (the others idle). */
+async function throughput(server: ServerProcess) {
   const created = await runLoad({ jobs: [createJob(server)], ids: [] });
   const decided = await runLoad({
     jobs: [decideJob(server, created.queue.length)],
     ids: created.queue,
   });
-  const paced = await cpuPerRequest(server, { ...createJob(server), overallRate: RATE });
-  const pacedIds = paced.output.queue;
-  const pacedDecisions = await cpuPerRequest(
-    server,
-    { ...decideJob(server, pacedIds.length), overallRate: RATE },
-    pacedIds,
-  );
-  const resume = percentiles(await resumeLatencies(server, RESUMES));
   return {
     creates: created.results[0] as LoadResult,
     decisions: decided.results[0] as LoadResult,
-    createCpu: paced.cpu,
-    decisionCpu: pacedDecisions.cpu,
-    resume,
+    resume: percentiles(await resumeLatencies(server, RESUMES)),
   };
+}
+
+/**
+ * Creates, then decisions, at the fixed rate on every server at once (a load generator each),
+ * so that whatever else the machine does at that moment weighs on all of them alike.
+ */
+async function pacedCpu(list: ServerProcess[]) {
+  const creates = await Promise.all(
+    list.map((server) => cpuPerRequest(server, { ...createJob(server), overallRate: RATE })),
+  );
+  const decisions = await Promise.all(
+    list.map((server, index) => {
+      const ids = creates[index]?.output.queue ?? [];
+      return cpuPerRequest(server, { ...decideJob(server, ids.length), overallRate: RATE }, ids);
+    }),
+  );
+  return list.map((_, index) => ({
+    createCpu: creates[index]?.cpu as CpuPerRequest,
+    decisionCpu: decisions[index]?.cpu as CpuPerRequest,
+  }));
 }
 
 /** One build's pair of servers: observability off, and metrics + tracing on. */
@@ -204,10 +215,16 @@ try {
   // noise and any drift (the databases grow) spread over all of them.
   const results = new Map<ServerProcess, Measured[]>(servers.map((server) => [server, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
+    const saturated = new Map<ServerProcess, Awaited<ReturnType<typeof throughput>>>();
     for (let turn = 0; turn < servers.length; turn += 1) {
       const server = servers[(round + turn) % servers.length] as ServerProcess;
-      results.get(server)?.push(await measure(server));
+      saturated.set(server, await throughput(server));
     }
+    const paced = await pacedCpu(servers);
+    servers.forEach((server, index) => {
+      const measured = { ...saturated.get(server), ...paced[index] } as Measured;
+      results.get(server)?.push(measured);
+    });
   }
   // Each case: its name, what it reads, and the digits to print.
   const cases: [string, (m: Measured) => number, number][] = [

@@ -51,18 +51,19 @@ export async function startTracing(
   env: Environment = process.env,
 ): Promise<TracingHandle | undefined> {
   if (!tracingWanted(env)) return undefined;
+  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
+  // The thread loads the exporter while this one loads the rest.
+  const processor = new ThreadSpanProcessor({
+    url: tracesUrl(env),
+    ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
+  });
   const [{ TracerProvider }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] =
     await Promise.all([
       import('@opentelemetry/sdk-trace'),
       import('@opentelemetry/context-async-hooks'),
       import('@opentelemetry/resources'),
+      processor.ready,
     ]);
-  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
-  const processor = new ThreadSpanProcessor({
-    url: tracesUrl(env),
-    ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
-  });
-  await processor.ready;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
     idGenerator: new PooledIdGenerator(),

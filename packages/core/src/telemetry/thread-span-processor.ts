@@ -142,7 +142,15 @@ export class ThreadSpanProcessor implements SpanProcessor {
     this.#timer = undefined;
     if (this.#spans.length === 0 && call === undefined) return;
     const message: ToThread = {};
-    if (this.#spans.length > 0) message.spans = JSON.stringify(this.#spans);
+    if (this.#spans.length > 0) {
+      try {
+        message.spans = JSON.stringify(this.#spans);
+      } catch (error) {
+        // The SDK keeps attributes to plain values; should one slip through, lose the batch, never
+        // the process (this runs on a timer).
+        diag.error(`span export thread: ${this.#spans.length} spans dropped: ${String(error)}`);
+      }
+    }
     if (this.#resources.length > 0) message.resources = this.#resources;
     if (this.#scopes.length > 0) message.scopes = this.#scopes;
     if (call !== undefined) message.call = call;

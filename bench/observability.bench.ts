@@ -15,14 +15,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { type LoadJob, type LoadResult, runLoad } from './load.ts';
-import { printRows } from './measure.ts';
 import {
-  type CpuTime,
-  percentiles,
-  type ServerProcess,
-  startServerProcess,
-} from './server-process.ts';
+  type CpuPerRequest,
+  type LoadJob,
+  type LoadResult,
+  runLoad,
+  runLoadWithCpu,
+} from './load.ts';
+import { printRows } from './measure.ts';
+import { percentiles, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_MS ?? 2000) / 1000;
 const CONNECTIONS = 16;
@@ -114,31 +115,12 @@ async function resumeLatencies(server: ServerProcess, count: number): Promise<nu
   return latencies;
 }
 
-/** Server CPU time per request at the fixed rate, in microseconds. */
-interface CpuPerRequest {
-  main: number;
-  all: number;
-}
-
 interface Measured {
   creates: LoadResult;
   decisions: LoadResult;
   createCpu: CpuPerRequest;
   decisionCpu: CpuPerRequest;
   resume: { p50: number; p99: number };
-}
-
-/** Runs `job` and returns what it measured, the ids it collected and the server's CPU per request. */
-async function cpuPerRequest(server: ServerProcess, job: LoadJob, ids: string[] = []) {
-  const before: CpuTime = server.cpuMs();
-  const output = await runLoad({ jobs: [job], ids });
-  const after = server.cpuMs();
-  const { requests } = output.results[0] as LoadResult;
-  const cpu = {
-    main: ((after.main - before.main) * 1000) / requests,
-    all: ((after.all - before.all) * 1000) / requests,
-  };
-  return { output, cpu };
 }
 
 /** Saturating creates and decisions, then sequential resumes, on one server (the others idle). */
@@ -161,12 +143,17 @@ async function throughput(server: ServerProcess) {
  */
 async function pacedCpu(list: ServerProcess[]) {
   const creates = await Promise.all(
-    list.map((server) => cpuPerRequest(server, { ...createJob(server), overallRate: RATE })),
+    list.map((server) =>
+      runLoadWithCpu(server, { jobs: [{ ...createJob(server), overallRate: RATE }], ids: [] }),
+    ),
   );
   const decisions = await Promise.all(
     list.map((server, index) => {
       const ids = creates[index]?.output.queue ?? [];
-      return cpuPerRequest(server, { ...decideJob(server, ids.length), overallRate: RATE }, ids);
+      return runLoadWithCpu(server, {
+        jobs: [{ ...decideJob(server, ids.length), overallRate: RATE }],
+        ids,
+      });
     }),
   );
   return list.map((_, index) => ({

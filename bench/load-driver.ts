@@ -41,6 +41,7 @@ function run(job: LoadJob): Promise<LoadResult> {
         connections: job.connections,
         duration: job.durationSeconds,
         ...(job.amount === undefined ? {} : { amount: job.amount }),
+        ...(job.overallRate === undefined ? {} : { overallRate: job.overallRate }),
         requests: [request],
         timeout: 30,
       },

@@ -1,6 +1,7 @@
 // Runs load from outside: autocannon in its own process (load-driver.ts), against servers in theirs.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ServerProcess } from './server-process.ts';
 
 const DRIVER = fileURLToPath(new URL('./load-driver.ts', import.meta.url));
 
@@ -13,6 +14,8 @@ export interface LoadJob {
   durationSeconds: number;
   /** Stops after this many responses instead (autocannon lets it override the duration). */
   amount?: number;
+  /** Requests per second over all connections (default: as fast as the server answers). */
+  overallRate?: number;
   method: 'GET' | 'POST';
   /** Request path; `:id` is replaced by the next id from the shared queue when `takeIds` is set. */
   path: string;
@@ -64,4 +67,28 @@ export async function runLoad(spec: LoadSpec): Promise<LoadOutput> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`load driver exited with ${code}`);
   return JSON.parse(output) as LoadOutput;
+}
+
+/** A server's CPU time per request, in microseconds: its main thread, and all its threads. */
+export interface CpuPerRequest {
+  main: number;
+  all: number;
+}
+
+/** Runs `spec` (its first job's requests count) and returns the CPU time `server` spent on each. */
+export async function runLoadWithCpu(
+  server: ServerProcess,
+  spec: LoadSpec,
+): Promise<{ output: LoadOutput; cpu: CpuPerRequest }> {
+  const before = server.cpuMs();
+  const output = await runLoad(spec);
+  const after = server.cpuMs();
+  const { requests } = output.results[0] as LoadResult;
+  return {
+    output,
+    cpu: {
+      main: ((after.main - before.main) * 1000) / requests,
+      all: ((after.all - before.all) * 1000) / requests,
+    },
+  };
 }

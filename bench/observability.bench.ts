@@ -1,31 +1,46 @@
 // Metrics and tracing on versus off: durable creates, decisions and decision → resume latency,
 // against two `countersign serve` processes on SQLite in the same run. "On" serves /metrics on a
 // loopback port (scraped every second, as Prometheus would, a little more often) and exports every
-// span over OTLP/HTTP to a collector stand-in in this process. Both log at `warn`, so the request
-// lines (a constant cost of their own) do not blur the comparison. Keep runs short: BENCH_DURATION_MS.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// span over OTLP/HTTP to a collector stand-in in a process of its own (`otlp-sink.ts`). Both log at
+// `warn`, so the request lines (a constant cost of their own) do not blur the comparison. The
+// servers are measured in turn, in an order that rotates each round, and each ratio is the median
+// of the rounds' own ratios. Throughput on a shared machine swings with its other load and with
+// fsync latency, so each round also sends creates, then decisions, at a fixed rate (BENCH_RATE,
+// 200/s) to every server at once, and reports the server's CPU time per request: the main thread
+// (where requests run) and all threads (the span export thread too). Measured side by side, the
+// machine's other load weighs on every server alike. BENCH_ROUNDS (default 5) and BENCH_DURATION_MS keep runs short;
+// BENCH_BASELINE_BIN (another build's `packages/server/bin/countersign.js`) adds that build's
+// off and on servers to the same run, to compare a change with the build before it.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type LoadJob, type LoadResult, runLoad } from './load.ts';
+import { createInterface } from 'node:readline';
+import {
+  type CpuPerRequest,
+  type LoadJob,
+  type LoadResult,
+  runLoad,
+  runLoadWithCpu,
+} from './load.ts';
 import { printRows } from './measure.ts';
 import { percentiles, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_MS ?? 2000) / 1000;
 const CONNECTIONS = 16;
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
+const METRICS_TOKEN = 'bench-metrics-token-0123';
 
-// Accepts OTLP/HTTP exports and counts their bytes, like a collector that drops everything.
-let exportedBytes = 0;
-const collector = createServer((request, response) => {
-  request.on('data', (chunk: Buffer) => {
-    exportedBytes += chunk.length;
-  });
-  request.on('end', () =>
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
-  );
+const sink = spawn(process.execPath, [join(import.meta.dirname, 'otlp-sink.ts')], {
+  stdio: ['pipe', 'pipe', 'inherit'],
 });
-await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+const sinkLines = createInterface({ input: sink.stdout });
+const sinkPort = await new Promise<number>((resolve) => {
+  sinkLines.once('line', (line) => resolve(Number(line.replace('port ', ''))));
+});
+const collectorUrl = `http://127.0.0.1:${sinkPort}`;
 
 const json = (key: string) => ({
   authorization: `Bearer ${key}`,
@@ -103,67 +118,137 @@ async function resumeLatencies(server: ServerProcess, count: number): Promise<nu
 interface Measured {
   creates: LoadResult;
   decisions: LoadResult;
+  createCpu: CpuPerRequest;
+  decisionCpu: CpuPerRequest;
   resume: { p50: number; p99: number };
 }
 
-async function measure(server: ServerProcess): Promise<Measured> {
+/** Saturating creates and decisions, then sequential resumes, on one server (the others idle). */
+async function throughput(server: ServerProcess) {
   const created = await runLoad({ jobs: [createJob(server)], ids: [] });
   const decided = await runLoad({
     jobs: [decideJob(server, created.queue.length)],
     ids: created.queue,
   });
-  const resume = percentiles(await resumeLatencies(server, RESUMES));
   return {
     creates: created.results[0] as LoadResult,
     decisions: decided.results[0] as LoadResult,
-    resume,
+    resume: percentiles(await resumeLatencies(server, RESUMES)),
   };
 }
 
-const off = await startServerProcess({ args: ['--log-level', 'warn'] });
-const on = await startServerProcess({
-  args: [
-    '--log-level',
-    'warn',
-    '--metrics-port',
-    '0',
-    '--metrics-token',
-    'bench-metrics-token-0123',
-  ],
-  env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_SERVICE_NAME: 'countersign-bench' },
-});
-const scraper = setInterval(() => {
-  fetch(`${on.url}/metrics`, { headers: { authorization: 'Bearer bench-metrics-token-0123' } })
-    .then((response) => response.text())
-    .catch(() => undefined);
-}, 1000);
-try {
-  // Off, on, off, on: the machine is shared, so alternating spreads its noise over both.
-  const rounds: { off: Measured[]; on: Measured[] } = { off: [], on: [] };
-  for (let round = 0; round < 2; round += 1) {
-    rounds.off.push(await measure(off));
-    rounds.on.push(await measure(on));
-  }
-  const best = (list: Measured[], pick: (m: Measured) => number, higher: boolean) =>
-    list.map(pick).reduce((a, b) => (higher ? Math.max(a, b) : Math.min(a, b)));
-  const cases: [string, (m: Measured) => number, boolean, string][] = [
-    ['POST /v1/requests (durable create), req/s', (m) => m.creates.perSecond, true, ''],
-    ['POST …/decisions (approve), req/s', (m) => m.decisions.perSecond, true, ''],
-    ['decision → long-poll resume p50, ms', (m) => m.resume.p50, false, ''],
-    ['decision → long-poll resume p99, ms', (m) => m.resume.p99, false, ''],
-  ];
-  printRows(
-    `Metrics + tracing on vs off, SQLite, ${DURATION_SECONDS} s per throughput case, ${CONNECTIONS} connections, ${RESUMES} sequential resumes; best of 2 alternating rounds; ${Math.round(exportedBytes / 1024)} KiB of spans exported`,
-    ['case', 'off', 'on', 'on / off'],
-    cases.map(([name, pick, higher]) => {
-      const a = best(rounds.off, pick, higher);
-      const b = best(rounds.on, pick, higher);
-      return [name, a.toFixed(higher ? 0 : 2), b.toFixed(higher ? 0 : 2), (b / a).toFixed(3)];
+/**
+ * Creates, then decisions, at the fixed rate on every server at once (a load generator each),
+ * so that whatever else the machine does at that moment weighs on all of them alike.
+ */
+async function pacedCpu(list: ServerProcess[]) {
+  const creates = await Promise.all(
+    list.map((server) =>
+      runLoadWithCpu(server, { jobs: [{ ...createJob(server), overallRate: RATE }], ids: [] }),
+    ),
+  );
+  const decisions = await Promise.all(
+    list.map((server, index) => {
+      const ids = creates[index]?.output.queue ?? [];
+      return runLoadWithCpu(server, {
+        jobs: [{ ...decideJob(server, ids.length), overallRate: RATE }],
+        ids,
+      });
     }),
+  );
+  return list.map((_, index) => ({
+    createCpu: creates[index]?.cpu as CpuPerRequest,
+    decisionCpu: decisions[index]?.cpu as CpuPerRequest,
+  }));
+}
+
+/** One build's pair of servers: observability off, and metrics + tracing on. */
+interface Build {
+  name: string;
+  off: ServerProcess;
+  on: ServerProcess;
+}
+
+async function startBuild(name: string, bin: string | undefined): Promise<Build> {
+  const args = ['--log-level', 'warn'];
+  const off = await startServerProcess({ args, ...(bin ? { bin } : {}) });
+  const on = await startServerProcess({
+    args: [...args, '--metrics-port', '0', '--metrics-token', METRICS_TOKEN],
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_SERVICE_NAME: 'countersign-bench' },
+    ...(bin ? { bin } : {}),
+  });
+  return { name, off, on };
+}
+
+const builds = [await startBuild('this build', undefined)];
+if (BASELINE_BIN) builds.push(await startBuild('baseline build', BASELINE_BIN));
+const servers = builds.flatMap((build) => [build.off, build.on]);
+const scraper = setInterval(() => {
+  for (const { on } of builds) {
+    fetch(`${on.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      .then((response) => response.text())
+      .catch(() => undefined);
+  }
+}, 1000);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle)
+    ? ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+    : (sorted[Math.floor(middle)] as number);
+};
+try {
+  // The machine is shared: every server runs once per round, in an order that rotates, so the
+  // noise and any drift (the databases grow) spread over all of them.
+  const results = new Map<ServerProcess, Measured[]>(servers.map((server) => [server, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const saturated = new Map<ServerProcess, Awaited<ReturnType<typeof throughput>>>();
+    for (let turn = 0; turn < servers.length; turn += 1) {
+      const server = servers[(round + turn) % servers.length] as ServerProcess;
+      saturated.set(server, await throughput(server));
+    }
+    const paced = await pacedCpu(servers);
+    servers.forEach((server, index) => {
+      const measured = { ...saturated.get(server), ...paced[index] } as Measured;
+      results.get(server)?.push(measured);
+    });
+  }
+  // Each case: its name, what it reads, and the digits to print.
+  const cases: [string, (m: Measured) => number, number][] = [
+    ['POST /v1/requests (durable create), req/s', (m) => m.creates.perSecond, 0],
+    ['POST …/decisions (approve), req/s', (m) => m.decisions.perSecond, 0],
+    [`create at ${RATE}/s, main-thread CPU µs/request`, (m) => m.createCpu.main, 0],
+    [`create at ${RATE}/s, all-threads CPU µs/request`, (m) => m.createCpu.all, 0],
+    [`decision at ${RATE}/s, main-thread CPU µs/request`, (m) => m.decisionCpu.main, 0],
+    [`decision at ${RATE}/s, all-threads CPU µs/request`, (m) => m.decisionCpu.all, 0],
+    ['decision → long-poll resume p50, ms', (m) => m.resume.p50, 2],
+    ['decision → long-poll resume p99, ms', (m) => m.resume.p99, 2],
+  ];
+  sink.stdin.end();
+  const bytes = await new Promise<number>((resolve) => {
+    sinkLines.on('line', (line) => {
+      if (line.startsWith('bytes ')) resolve(Number(line.slice(6)));
+    });
+  });
+  const columns = builds.flatMap((build) => {
+    const suffix = builds.length > 1 ? ` (${build.name})` : '';
+    return [`off${suffix}`, `on${suffix}`, `on / off${suffix}`];
+  });
+  printRows(
+    `Metrics + tracing on vs off, SQLite, ${DURATION_SECONDS} s per throughput case, ${CONNECTIONS} connections, ${RESUMES} sequential resumes; medians of ${ROUNDS} rotating rounds (on / off: the median of each round's ratio); ${Math.round(bytes / 1024)} KiB of spans exported`,
+    ['case', ...columns],
+    cases.map(([name, pick, digits]) => [
+      name,
+      ...builds.flatMap((build) => {
+        const off = (results.get(build.off) ?? []).map(pick);
+        const on = (results.get(build.on) ?? []).map(pick);
+        const ratio = median(on.map((value, round) => value / (off[round] as number)));
+        return [median(off).toFixed(digits), median(on).toFixed(digits), ratio.toFixed(3)];
+      }),
+    ]),
   );
 } finally {
   clearInterval(scraper);
-  await off.stop();
-  await on.stop();
-  collector.close();
+  await Promise.all(servers.map((server) => server.stop()));
+  sink.kill();
 }

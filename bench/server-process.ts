@@ -1,6 +1,6 @@
 // Starts `countersign serve` in its own process on a temporary database, for the server benchmarks.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ export interface ServerProcess {
   keys: { agent: string; reviewer: string; admin: string };
   /** Resident set size of the server process, in MiB. */
   rssMiB(): number;
+  /** CPU time the server process has used so far, in milliseconds: its main thread, and all. */
+  cpuMs(): CpuTime;
   /** Creates another key through the admin API. */
   createKey(role: 'agent' | 'reviewer', name: string): Promise<string>;
   /** Stops the process and starts a fresh one on the same database (url and pid change). */
@@ -34,12 +36,14 @@ export interface ServerProcessOptions {
   args?: string[];
   /** More environment variables for the server processes (such as `OTEL_*`). */
   env?: Record<string, string>;
+  /** Another build's `bin/countersign.js`, to compare two builds in one run (default: this one). */
+  bin?: string;
 }
 
-function createKey(storeFlags: string[], role: string, name: string): string {
+function createKey(bin: string, storeFlags: string[], role: string, name: string): string {
   const result = spawnSync(
     process.execPath,
-    [BIN, 'keys', 'create', '--role', role, '--name', name, ...storeFlags],
+    [bin, 'keys', 'create', '--role', role, '--name', name, ...storeFlags],
     {
       encoding: 'utf8',
     },
@@ -70,6 +74,31 @@ export function rssOf(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time of a process in milliseconds: its main thread (where requests run), and all threads. */
+export interface CpuTime {
+  main: number;
+  all: number;
+}
+
+/**
+ * The CPU time of `pid` so far, from the scheduler's own nanosecond counts per thread (finer than
+ * the 10 ms ticks of `/proc/PID/stat`). The main thread's id is the process id.
+ */
+export function cpuMsOf(pid: number): CpuTime {
+  const time = { main: 0, all: 0 };
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [onCpu] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ');
+      const ms = Number(onCpu) / 1e6;
+      time.all += ms;
+      if (task === String(pid)) time.main = ms;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return time;
+}
+
 export async function startServerProcess(
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
@@ -79,14 +108,15 @@ export async function startServerProcess(
     options.databaseUrl === undefined
       ? ['--db', join(directory, 'bench.db')]
       : ['--database-url', options.databaseUrl, '--schema', schema];
+  const bin = options.bin ?? BIN;
   const keys = {
-    agent: createKey(storeFlags, 'agent', 'bench-bot'),
-    reviewer: createKey(storeFlags, 'reviewer', 'bench-reviewer'),
-    admin: createKey(storeFlags, 'admin', 'bench-admin'),
+    agent: createKey(bin, storeFlags, 'agent', 'bench-bot'),
+    reviewer: createKey(bin, storeFlags, 'reviewer', 'bench-reviewer'),
+    admin: createKey(bin, storeFlags, 'admin', 'bench-admin'),
   };
   const startOne = async () => {
     const flags = ['serve', '--port', '0', ...storeFlags, ...(options.args ?? [])];
-    const child = spawn(process.execPath, [BIN, ...flags], {
+    const child = spawn(process.execPath, [bin, ...flags], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
@@ -108,6 +138,7 @@ export async function startServerProcess(
     pid: first().child.pid as number,
     keys,
     rssMiB: () => rssOf(first().child.pid as number),
+    cpuMs: () => cpuMsOf(first().child.pid as number),
     async createKey(role, name) {
       const response = await fetch(`${handle.url}/v1/keys`, {
         method: 'POST',

@@ -1,4 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
+import { PooledIdGenerator } from './random-ids.js';
+import { ThreadSpanProcessor } from './thread-span-processor.js';
 
 /** A started tracing SDK. */
 export interface TracingHandle {
@@ -37,37 +39,35 @@ function tracesUrl(env: Environment): string {
 
 /**
  * Starts the OpenTelemetry SDK when {@link tracingWanted}: a tracer provider exporting OTLP/HTTP
- * (JSON) in batches, with the AsyncLocalStorage context manager, registered globally;
- * `service.name` from `OTEL_SERVICE_NAME` (default `serviceName`). Returns undefined, loading
- * nothing, otherwise. `countersign serve` and the MCP proxy call it at start; an application that
- * runs its own SDK does not need it. The SDK packages are optional peer dependencies of
- * `@countersign/core` (the server and the proxy install them), imported only here.
+ * (JSON) in batches from a worker thread ({@link ThreadSpanProcessor}), with the AsyncLocalStorage
+ * context manager, registered globally; `service.name` from `OTEL_SERVICE_NAME` (default
+ * `serviceName`). Returns undefined, loading nothing, otherwise. `countersign serve` and the MCP
+ * proxy call it at start; an application that runs its own SDK does not need it. The SDK packages
+ * are optional peer dependencies of `@countersign/core` (the server and the proxy install them),
+ * imported only here and in the export thread.
  */
 export async function startTracing(
   serviceName: string,
   env: Environment = process.env,
 ): Promise<TracingHandle | undefined> {
   if (!tracingWanted(env)) return undefined;
-  const [
-    { TracerProvider, BatchSpanProcessor },
-    { OTLPTraceExporter },
-    { AsyncLocalStorageContextManager },
-  ] = await Promise.all([
-    import('@opentelemetry/sdk-trace'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/context-async-hooks'),
-  ]);
-  const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const exporter = new OTLPTraceExporter({ url: tracesUrl(env) });
   const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
+  // The thread loads the exporter while this one loads the rest.
+  const processor = new ThreadSpanProcessor({
+    url: tracesUrl(env),
+    ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
+  });
+  const [{ TracerProvider }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace'),
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/resources'),
+      processor.ready,
+    ]);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter,
-        ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
-      }),
-    ],
+    idGenerator: new PooledIdGenerator(),
+    spanProcessors: [processor],
   });
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);

@@ -43,7 +43,7 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
     c.set('requestId', requestId);
     // Before the handler: a streamed answer has sent its headers by the time it returns.
     c.header('x-request-id', requestId);
-    const traceparent = context.with(active, () => currentTraceparent(received));
+    const traceparent = currentTraceparent(received, active);
     if (traceparent !== undefined) c.set('traceparent', traceparent);
     try {
       await context.with(active, () => next());

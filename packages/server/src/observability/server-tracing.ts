@@ -1,4 +1,4 @@
-import { contextFromTraceparent, traceparentOf } from '@countersign/core/telemetry';
+import { contextFromTraceparent, isTraceparent, traceparentOf } from '@countersign/core/telemetry';
 import {
   type Attributes,
   type Context,
@@ -78,11 +78,14 @@ export function inSpan<T>(
 }
 
 /**
- * The `traceparent` to store on a new request or send with a webhook: the active span's (a
- * server span when an SDK runs), else the one the client sent.
+ * The `traceparent` to store on a new request or send with a webhook: the span active in `from`
+ * (default: the current context; a server span when an SDK runs), else the one the client sent.
  */
-export function currentTraceparent(received?: string): string | undefined {
-  return traceparentOf() ?? (contextFromTraceparent(received) ? received : undefined);
+export function currentTraceparent(
+  received?: string,
+  from: Context = context.active(),
+): string | undefined {
+  return traceparentOf(from) ?? (isTraceparent(received) ? received : undefined);
 }
 
 function errorName(error: unknown): string {

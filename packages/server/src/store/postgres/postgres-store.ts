@@ -57,9 +57,10 @@ const types = {
  * Opens (creating and migrating if needed) a PostgreSQL store. Transactions run at READ COMMITTED
  * with row locks on the request they change, an advisory lock around the event stream and audit
  * chain, and `SKIP LOCKED` claims for jobs and webhook messages. Concurrent transactions share one
- * database transaction (group commit, one savepoint each), so the log lock and the commit are paid
- * once per batch; a change that hits a deadlock or serialization failure is retried in a later one.
- * Connections pipeline, so statements whose answer is not needed at once cost no round trip.
+ * database transaction (group commit, a savepoint for each change that needs one), so the log lock
+ * and the commit are paid once per batch; a change that hits a deadlock or serialization failure
+ * is retried in a later one. Connections pipeline (see postgres-pipeline.ts), so statements whose
+ * answer is not needed at once cost no round trip, and one-SELECT reads share one connection.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? 'countersign';

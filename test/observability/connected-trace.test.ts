@@ -93,14 +93,23 @@ async function inAgentSpan(name: string, work: () => Promise<unknown>): Promise<
  * agent's root has its parent in the trace.
  */
 async function connectedTrace(traceId: string, names: string[]): Promise<CollectedSpan[]> {
+  const rootsOf = (spans: CollectedSpan[]) => {
+    const ids = new Set(spans.map((span) => span.spanId));
+    return spans.filter((span) => !ids.has(span.parentSpanId));
+  };
+  // Each process exports on its own schedule: a parent may arrive after its children.
   await collector.until(
-    () => names.every((name) => collector.trace(traceId).some((span) => span.name === name)),
-    `the spans ${names.join(', ')} in trace ${traceId}`,
+    () => {
+      const spans = collector.trace(traceId);
+      return (
+        names.every((name) => spans.some((span) => span.name === name)) &&
+        rootsOf(spans).length === 1
+      );
+    },
+    `the spans ${names.join(', ')} in trace ${traceId}, as one tree`,
   );
   const spans = collector.trace(traceId);
-  const ids = new Set(spans.map((span) => span.spanId));
-  const roots = spans.filter((span) => !ids.has(span.parentSpanId));
-  expect(roots.map((span) => span.name)).toHaveLength(1);
+  expect(rootsOf(spans).map((span) => span.name)).toHaveLength(1);
   return spans;
 }
 

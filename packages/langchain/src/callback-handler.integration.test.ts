@@ -111,10 +111,11 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
       approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');
-    expect(seen).toEqual([
-      { receipt: decided.resolution?.receipt, stateWhileRunning: 'executing' },
-    ]);
-    expect((await countersign.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+    // The tool gets the receipt the server re-signed as the call started (same id, fresh times).
+    const ran = await countersign.reviewer.get(decided.id);
+    expect(seen).toEqual([{ receipt: ran.resolution?.receipt, stateWhileRunning: 'executing' }]);
+    expect(ran.resolution?.receiptId).toBe(decided.resolution?.receiptId);
+    expect(ran.execution?.state).toBe('succeeded');
   });
 
   it('a StructuredTool subclass finds its approval through its run manager', async () => {
@@ -136,7 +137,8 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
       new Transfer().invoke(bob.args, { callbacks: [handler()], runName: 'transfer_funds' }),
       approveNext(),
     ]);
-    expect(receipts).toEqual([decided.resolution?.receipt]);
-    expect((await countersign.reviewer.get(decided.id)).execution?.state).toBe('succeeded');
+    const ran = await countersign.reviewer.get(decided.id);
+    expect(receipts).toEqual([ran.resolution?.receipt]);
+    expect(ran.execution?.state).toBe('succeeded');
   });
 });

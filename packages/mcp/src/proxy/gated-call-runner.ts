@@ -221,6 +221,14 @@ export class GatedCallRunner {
           result: await this.#executor.execute(decision.requestId, tool, decision),
         };
       case 'deny': {
+        // Another caller here (a task and check_request after a restart) may have started this
+        // approval a moment earlier: the server refuses a second start, and this caller shares
+        // the one run's result.
+        const running =
+          decision.reason === 'already_ran' && decision.requestId !== undefined
+            ? this.#executor.settled(decision.requestId)
+            : undefined;
+        if (running) return { requestId: decision.requestId, result: await running };
         const result = textResult(decision.message, true);
         if (decision.requestId !== undefined && FINAL_DENIALS.has(decision.reason)) {
           await this.#remember(decision.requestId, tool, input, 'done', result);

@@ -117,7 +117,7 @@ const byName = (spans: CollectedSpan[], name: string) =>
   spans.find((span) => span.name === name) as CollectedSpan;
 
 /** The server side every adapter's trace must contain, parented as designed. */
-function expectServerStory(spans: CollectedSpan[]): void {
+async function expectServerStory(spans: CollectedSpan[]): Promise<void> {
   const gate = byName(spans, 'countersign.gate');
   const create = byName(spans, 'POST /v1/requests');
   expect(create.parentSpanId).toBe(gate.spanId);
@@ -132,9 +132,14 @@ function expectServerStory(spans: CollectedSpan[]): void {
     'countersign.decision.channel': 'api',
     'countersign.request.status': 'approved',
   });
-  const reviewerCall = collector.spans.find(
-    (span) => span.spanId === decided.links[0]?.spanId,
-  ) as CollectedSpan;
+  // The reviewer's call is in a trace of its own, exported on that trace's schedule.
+  const linked = decided.links[0]?.spanId;
+  expect(linked).toBeDefined();
+  await collector.until(
+    () => collector.spans.some((span) => span.spanId === linked),
+    `the reviewer's call ${linked}, linked from the decision`,
+  );
+  const reviewerCall = collector.spans.find((span) => span.spanId === linked) as CollectedSpan;
   expect(reviewerCall.name).toBe('POST /v1/requests/:id/decisions');
   expect(reviewerCall.traceId).not.toBe(decided.traceId);
   const delivery = byName(spans, 'countersign.webhook.deliver');
@@ -207,7 +212,7 @@ describe('one trace from the agent through the human decision to the call', () =
     );
     await approved;
     expect(ran).toEqual([{ to: 'bob', amount: 5 }]);
-    expectServerStory(await connectedTrace(traceId, SERVER_SPANS));
+    await expectServerStory(await connectedTrace(traceId, SERVER_SPANS));
   });
 
   it('LangChain: a createAgent run with the Countersign middleware', async () => {
@@ -244,7 +249,7 @@ describe('one trace from the agent through the human decision to the call', () =
     );
     await approved;
     expect(ran).toEqual([{ to: 'bob', amount: 7 }]);
-    expectServerStory(await connectedTrace(traceId, SERVER_SPANS));
+    await expectServerStory(await connectedTrace(traceId, SERVER_SPANS));
   });
 
   it('MCP: a call through the countersign-mcp proxy process', async () => {
@@ -300,7 +305,7 @@ describe('one trace from the agent through the human decision to the call', () =
       const call = byName(spans, 'tools/call transfer_funds');
       expect(call.service).toBe('mcp-proxy');
       expect(byName(spans, 'countersign.gate').parentSpanId).toBe(call.spanId);
-      expectServerStory(spans);
+      await expectServerStory(spans);
       const logged = stderr
         .trim()
         .split('\n')

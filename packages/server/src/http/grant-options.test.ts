@@ -124,3 +124,33 @@ describe('a grant without a lifetime', () => {
     expect(Date.parse(direct.body.expiresAt) - Date.parse(direct.body.createdAt)).toBe(45 * 60_000);
   });
 });
+
+describe('a grant added after an edit', () => {
+  it('covers the arguments the approvals stand for, never the ones the edit replaced', async () => {
+    h = await createHarness();
+    // Two approvals needed, grants allowed by the rule: alice edits, bob approves and grants.
+    const id = await create(payment({}, { quorum: 2 }));
+    const edited = { amount: 40, to: 'acme' };
+    const edit = await h.call(h.keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'edit',
+      args: edited,
+    });
+    expect(edit.status, edit.text).toBe(200);
+    expect((await options(id, h.keys.bob)).body).toMatchObject({
+      exact: exactArgsCondition(edited),
+      bounded: 'args.amount <= 40 && args.to == "acme" && args.size() == 2',
+    });
+    const approved = await h.call(h.keys.bob, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'approve',
+      grant: {},
+    });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    const grantId = approved.body.decisions.at(-1).addedGrant;
+    const grant = await h.call(h.keys.bob, 'GET', `/v1/grants/${grantId}`);
+    expect(grant.body.when).toBe(exactArgsCondition(edited));
+    // The agent's first arguments (120) were approved by no one: a call with them waits.
+    const original = await h.call(h.keys.agent, 'POST', '/v1/requests', payment({}, { quorum: 2 }));
+    expect(original.body.status).toBe('pending');
+  });
+});

@@ -132,6 +132,16 @@ describe('grants from the email decision page', () => {
     expect(more.body.status).toBe('pending');
   });
 
+  it('says how long the added grant lives when the form names no lifetime: the capped default', async () => {
+    const { ask, grants } = await setUp();
+    const { link } = await ask(payment({ amount: 7 }, scope({ grants: { maxLifetime: '20m' } })));
+    const approved = await post(link, { decision: 'approve', grant: 'on' });
+    expect(approved.status, approved.text).toBe(200);
+    const [grant] = await grants();
+    expect(Date.parse(grant.expiresAt) - Date.parse(grant.createdAt)).toBe(20 * 60_000);
+    expect(approved.text).toContain(`approved at once for 20m (grant ${grant.id})`);
+  });
+
   it('offers no grant where the rule forbids grants, and refuses a forged one', async () => {
     const { call, agent, ask, grants } = await setUp();
     const { request, link } = await ask(payment({ amount: 5 }, scope({ grants: false })));

@@ -179,8 +179,10 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
       const word = decision.outcome === 'approve' ? 'Approved' : 'Rejected';
       const state = decided.status === 'pending' ? ' It waits for more approvals.' : '';
       const added = decided.decisions.at(-1)?.addedGrant;
+      // Without a lifetime the grant got the default, which the caps may shorten below 1 h.
+      const lifetime = grant?.lifetime ?? grantChoicesFor(context, request)?.defaultLifetime;
       const granted = added
-        ? ` Calls like it are now approved at once for ${grant?.lifetime ?? '1h'} (grant ${added}).`
+        ? ` Calls like it are now approved at once for ${lifetime} (grant ${added}).`
         : '';
       return html(
         c,

@@ -55,9 +55,11 @@ export interface GrantForm {
   scope?: string | undefined;
   /** For `custom`: the CEL condition. */
   when?: string | undefined;
+  /** How long the grant lives, one of the offered lifetimes (default: the capped 1 h). */
   lifetime?: string | undefined;
   /** At most this many calls; empty: no limit. */
   maxUses?: string | undefined;
+  /** Whom it covers: `agent` (default), `run` or `any`. */
   appliesTo?: string | undefined;
 }
 

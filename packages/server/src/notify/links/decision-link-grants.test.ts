@@ -1,20 +1,14 @@
 import type { ParsedMail } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decisionLinkIn,
   postDecisionForm as post,
 } from '../../test-support/decision-link-calls.js';
 import { useServerCalls } from '../../test-support/server-calls.js';
-import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
+import { useSmtpCapture } from '../../test-support/smtp-capture.js';
 
 const start = useServerCalls();
-let smtp: SmtpCapture;
-beforeEach(async () => {
-  smtp = await startSmtpCapture();
-});
-afterEach(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpCapture();
 
 /** The policy scope a gate sends: the rule that asked, with its grants setting. */
 function scope(rule: Record<string, unknown> = {}) {

@@ -1,4 +1,9 @@
-import type { CreateRequestInput, Grant, ScopeGrants } from '@countersign/core';
+import {
+  type CreateRequestInput,
+  exactArgsCondition,
+  type Grant,
+  type ScopeGrants,
+} from '@countersign/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardHarness, startHarness } from './browser-harness';
 
@@ -94,6 +99,37 @@ describe('dashboard: grants', () => {
       expect(errors).toEqual([]);
       await page.context().close();
     }
+  });
+
+  it('offers a grant for the arguments as they stand when another reviewer edits them meanwhile', async () => {
+    const request = await refund(80, { quorum: 2, policy: refundsWith({}) });
+    const { page, errors } = await openApproveForm(request.id);
+    await page.getByLabel(GRANT_BOX).waitFor();
+    const refetched = page.waitForResponse((response) =>
+      response.url().endsWith(`/v1/requests/${request.id}/grant-options`),
+    );
+    const edited = { amount: 40, order: 'o-1' };
+    const edit = await fetch(`${harness.server.url}/v1/requests/${request.id}/decisions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${harness.keys.bob}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ outcome: 'edit', args: edited }),
+    });
+    expect(edit.status).toBe(200);
+    // The page follows the request live; its grant choices must follow the edit too.
+    await refetched;
+    await page.getByLabel(GRANT_BOX).check();
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    const approved = await harness.waitForStatus(request.id, 'approved');
+    const grantId = approved.decisions.at(-1)?.addedGrant as string;
+    const response = await fetch(`${harness.server.url}/v1/grants/${grantId}`, {
+      headers: { authorization: `Bearer ${harness.keys.admin}` },
+    });
+    expect(((await response.json()) as Grant).when).toBe(exactArgsCondition(edited));
+    expect(errors).toEqual([]);
+    await page.context().close();
   });
 
   it("offers only lifetimes within the rule's cap, and chooses the cap when under 1 h", async () => {

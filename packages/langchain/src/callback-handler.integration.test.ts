@@ -51,17 +51,13 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
       model: fakeModel().respondWithTools([bob]).respond(new AIMessage('done')),
       tools: [transfer],
     });
-  const approveNext = async () => {
-    const request = await countersign.nextPending();
-    return countersign.reviewer.decide(request.id, { outcome: 'approve' });
-  };
 
   it('createAgent: the tool gets a receipt for its exact call, reported executing then succeeded', async () => {
     const { transfer, seen } = receiptTool();
     const config = { callbacks: [handler()], configurable: { thread_id: 'cb-receipt-1' } };
     const [out, decided] = await Promise.all([
       agentWith(transfer).invoke(ask, config),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(toolMessages(out.messages)[0]?.content).toBe('sent 500 to bob');
     expect(seen).toEqual([{ receipt: expect.any(String), stateWhileRunning: 'executing' }]);
@@ -88,7 +84,7 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
     const config = { callbacks: [handler()], configurable: { thread_id: 'cb-receipt-2' } };
     const [out, decided] = await Promise.all([
       agentWith(transfer).invoke(ask, config),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(toolMessages(out.messages)[0]?.status).toBe('error');
     const stored = await countersign.reviewer.get(decided.id);
@@ -108,7 +104,7 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
     const { transfer, seen } = receiptTool();
     const [result, decided] = await Promise.all([
       transfer.invoke(bob.args, { callbacks: [handler()] }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');
     // The tool gets the receipt the server re-signed as the call started (same id, fresh times).
@@ -135,7 +131,7 @@ describe('CountersignCallbackHandler: receipts and execution reports, against a 
     const [, decided] = await Promise.all([
       // A subclass is serialized without its name: the run name tells the handler which tool it is.
       new Transfer().invoke(bob.args, { callbacks: [handler()], runName: 'transfer_funds' }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     const ran = await countersign.reviewer.get(decided.id);
     expect(receipts).toEqual([ran.resolution?.receipt]);

@@ -19,11 +19,6 @@ describe('LangChain adapters: receipts and execution reports, against a real ser
     await countersign.server.close();
   });
 
-  async function approveNext() {
-    const request = await countersign.nextPending();
-    return countersign.reviewer.decide(request.id, { outcome: 'approve' });
-  }
-
   it('createAgent + middleware: the tool gets a valid receipt in its config; executing then succeeded', async () => {
     const { transfer, receipts } = receiptTool();
     const agent = createAgent({
@@ -35,7 +30,7 @@ describe('LangChain adapters: receipts and execution reports, against a real ser
     });
     const [out, decided] = await Promise.all([
       agent.invoke(ask, { configurable: { thread_id: 'receipt-1' } }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(toolMessages(out.messages)[0]?.content).toBe('sent 500 to bob');
     const jwks = await countersign.agentClient.signingKeys();
@@ -64,7 +59,7 @@ describe('LangChain adapters: receipts and execution reports, against a real ser
       agent()
         .invoke(ask, config)
         .catch(() => undefined),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     const stored = await countersign.reviewer.get(decided.id);
     expect(stored.execution).toMatchObject({ state: 'failed' });
@@ -84,7 +79,7 @@ describe('LangChain adapters: receipts and execution reports, against a real ser
     });
     const [result, decided] = await Promise.all([
       guarded.invoke(bob.args, { configurable: { thread_id: 'receipt-3' } }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');
     // The receipt re-signed as the call started, which the request keeps.

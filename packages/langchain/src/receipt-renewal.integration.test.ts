@@ -36,11 +36,6 @@ describe('LangChain adapters: a call that starts after its approval’s receipt 
     });
   }
 
-  async function approveNext() {
-    const request = await countersign.nextPending();
-    return countersign.reviewer.decide(request.id, { outcome: 'approve' });
-  }
-
   it('createAgent + middleware: the tool gets the receipt re-signed as the call starts', async () => {
     const { transfer, receipts } = receiptTool();
     const agent = createAgent({
@@ -50,7 +45,7 @@ describe('LangChain adapters: a call that starts after its approval’s receipt 
     });
     const [out, decided] = await Promise.all([
       agent.invoke(ask, { configurable: { thread_id: 'late-1' } }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(toolMessages(out.messages)[0]?.content).toBe('sent 500 to bob');
     await expect(verifiesNow(decided.resolution?.receipt)).rejects.toMatchObject({
@@ -67,7 +62,7 @@ describe('LangChain adapters: a call that starts after its approval’s receipt 
     const guarded = withApproval(transfer, { policy: bankPolicy(), service: lateService() });
     const [result, decided] = await Promise.all([
       guarded.invoke(bob.args, { configurable: { thread_id: 'late-2' } }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');
     await expect(verifiesNow(decided.resolution?.receipt)).rejects.toMatchObject({
@@ -84,7 +79,7 @@ describe('LangChain adapters: a call that starts after its approval’s receipt 
     });
     const [result, decided] = await Promise.all([
       transfer.invoke(bob.args, { callbacks: [handler] }),
-      approveNext(),
+      countersign.approveNext(),
     ]);
     expect(result).toBe('sent 500 to bob');
     await expect(verifiesNow(decided.resolution?.receipt)).rejects.toMatchObject({

@@ -4,8 +4,11 @@ import { type ToolApprovalInfo, toolApprovalInfo } from './tool-approval-info.js
 
 /** One call {@link ReportedRuns} let run: how to report it, and what its tool is handed. */
 export interface ReportedRunEntry {
+  /** The gate that reported `executing`, and reports the outcome. */
   gate: ReportingGate;
+  /** The allowed decision, holding the receipt re-signed as the call started. */
   decision: GateAllow;
+  /** What the tool is handed about its approval (`approvalOf`). */
   approval: ToolApprovalInfo;
 }
 

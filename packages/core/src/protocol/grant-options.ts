@@ -5,7 +5,11 @@ const duration = z.string();
 
 /** What a reviewer may choose for a grant added to an approval of one request. */
 export const grantChoicesSchema = z.object({
-  exact: z.string().describe("The condition for exactly the request's arguments"),
+  exact: z
+    .string()
+    .describe(
+      "The condition for exactly the arguments approving would approve (a reviewer's edit, if any)",
+    ),
   bounded: z
     .string()
     .optional()

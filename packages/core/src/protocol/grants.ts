@@ -30,7 +30,7 @@ export const grantSpecSchema = z
     when: condition
       .optional()
       .describe(
-        "A CEL condition over args, context, tool and run (default: exactly the request's arguments)",
+        "A CEL condition over args, context, tool and run (default: exactly the arguments approved, a reviewer's edit if there is one)",
       ),
     lifetime: lifetime.optional(),
     maxUses: maxUses.optional(),

@@ -62,6 +62,23 @@ function numericDate(claims: Record<string, unknown>, claim: string): number | u
 }
 
 /**
+ * The time to check expiry at, in whole seconds, and the skew allowed. An invalid date or an
+ * infinite (or NaN) tolerance would make every comparison false, so no receipt would ever expire:
+ * such options are refused, as a caller's mistake.
+ */
+function expiryClock(options: Pick<VerifyReceiptOptions, 'now' | 'clockToleranceSeconds'>) {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  if (!Number.isFinite(now)) throw new TypeError('verifyReceipt: options.now is not a valid date');
+  const tolerance = options.clockToleranceSeconds ?? 0;
+  if (!Number.isFinite(tolerance) || tolerance < 0) {
+    throw new TypeError(
+      'verifyReceipt: options.clockToleranceSeconds must be a number of at least 0',
+    );
+  }
+  return { now, tolerance };
+}
+
+/**
  * The checks after the signature, as a JWT: the receipt's `typ`, the issuer, the required
  * claims, not before `nbf` and not at or after `exp` (JWT semantics, in whole seconds).
  */
@@ -78,8 +95,7 @@ export function checkClaims(
     if (!(claim in payload)) refuse('malformed', `its ${claim} claim is wrong`);
   }
   if (payload.iss !== RECEIPT_ISSUER) refuse('malformed', 'its iss claim is wrong');
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const tolerance = options.clockToleranceSeconds ?? 0;
+  const { now, tolerance } = expiryClock(options);
   numericDate(payload, 'iat');
   const nbf = numericDate(payload, 'nbf');
   if (nbf !== undefined && nbf > now + tolerance) refuse('expired', 'it is not valid yet');

@@ -236,6 +236,22 @@ describe('verifyReceipt on node:crypto and on Web Crypto, against jose', () => {
     expect(await outcome(verifyAnywhere, twin, options)).toBe('signature');
   });
 
+  it('refuses options that would switch expiry off: an invalid now, a tolerance not a finite count', async () => {
+    const expired = await sign({ ...claims, exp: nowSeconds - 3600 });
+    for (const extra of [
+      { now: new Date('not a date') },
+      { clockToleranceSeconds: Number.POSITIVE_INFINITY },
+      { clockToleranceSeconds: Number.NaN },
+      { clockToleranceSeconds: -5 },
+    ]) {
+      for (const verify of [verifyOnNode, verifyAnywhere]) {
+        await expect(verify(expired, { toolName, args, jwks, now, ...extra })).rejects.toThrow(
+          TypeError,
+        );
+      }
+    }
+  });
+
   it('reads a key set once: keys added to the same object later are not seen', async () => {
     const set: JSONWebKeySet = { keys: [jwkA] };
     const options = { toolName, args, jwks: set, now };

@@ -19,9 +19,9 @@ export interface VerifyReceiptOptions {
   jwks?: JSONWebKeySet | JWTVerifyGetKey;
   /** One public key instead of `jwks`. */
   key?: ReceiptKey;
-  /** The time to check expiry against (default: now). */
+  /** The time to check expiry against (default: now); an invalid date is a `TypeError`. */
   now?: Date;
-  /** Seconds of clock skew to tolerate on `exp` (default 0). */
+  /** Seconds of clock skew to tolerate on `exp` (default 0): a finite number, at least 0. */
   clockToleranceSeconds?: number;
 }
 

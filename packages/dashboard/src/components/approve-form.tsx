@@ -24,8 +24,14 @@ export function ApproveForm(props: {
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
   const id = props.request.id;
+  const version = props.request.version;
   const isToolCall = props.request.tool !== undefined;
+  // Loaded again at each change of the request: after another reviewer's edit the choices (and
+  // the grant chosen from them) would be for arguments that no longer stand. None until they load.
   useEffect(() => {
+    setOptions(undefined);
+    setOptionsFailed(false);
+    setGrant({});
     if (!isToolCall) return;
     let current = true;
     api.grantOptions(id).then(
@@ -35,7 +41,7 @@ export function ApproveForm(props: {
     return () => {
       current = false;
     };
-  }, [api, id, isToolCall]);
+  }, [api, id, version, isToolCall]);
 
   const submit = (event: Event) => {
     event.preventDefault();

@@ -22,6 +22,12 @@ export async function startCountersign(options: { manualClock?: boolean } = {}) 
     throw new Error('no matching pending request within 10 s');
   }
 
+  /** Approves, as the reviewer, the next pending request; resolves with it decided. */
+  async function approveNext() {
+    const request = await nextPending();
+    return reviewer.decide(request.id, { outcome: 'approve' });
+  }
+
   /** Decides, as the reviewer, the pending request of each tool call id as it appears. */
   async function decideEach(decisions: Record<string, DecisionInput>) {
     for (const [toolCallId, decision] of Object.entries(decisions)) {
@@ -36,5 +42,5 @@ export async function startCountersign(options: { manualClock?: boolean } = {}) 
     return (await admin.list({ limit: 100 })).items;
   }
 
-  return { server, agentClient, reviewer, nextPending, decideEach, allRequests };
+  return { server, agentClient, reviewer, nextPending, approveNext, decideEach, allRequests };
 }

@@ -1,5 +1,6 @@
 import { exactArgsCondition, type ScopeGrants } from '@countersign/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decideRequest } from '../service/decide-request.js';
 import { createHarness, type Harness } from '../test-support/harness.js';
 
 const HOUR = 3_600_000;
@@ -122,5 +123,79 @@ describe('a grant without a lifetime', () => {
     });
     expect(direct.status, direct.text).toBe(201);
     expect(Date.parse(direct.body.expiresAt) - Date.parse(direct.body.createdAt)).toBe(45 * 60_000);
+  });
+});
+
+describe('a grant added after an edit', () => {
+  it('covers the arguments the approvals stand for, never the ones the edit replaced', async () => {
+    h = await createHarness();
+    // Two approvals needed, grants allowed by the rule: alice edits, bob approves and grants.
+    const id = await create(payment({}, { quorum: 2 }));
+    const edited = { amount: 40, to: 'acme' };
+    const edit = await h.call(h.keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'edit',
+      args: edited,
+    });
+    expect(edit.status, edit.text).toBe(200);
+    expect((await options(id, h.keys.bob)).body).toMatchObject({
+      exact: exactArgsCondition(edited),
+      bounded: 'args.amount <= 40 && args.to == "acme" && args.size() == 2',
+    });
+    const approved = await h.call(h.keys.bob, 'POST', `/v1/requests/${id}/decisions`, {
+      outcome: 'approve',
+      grant: {},
+    });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    const grantId = approved.body.decisions.at(-1).addedGrant;
+    const grant = await h.call(h.keys.bob, 'GET', `/v1/grants/${grantId}`);
+    expect(grant.body.when).toBe(exactArgsCondition(edited));
+    // The agent's first arguments (120) were approved by no one: a call with them waits.
+    const original = await h.call(h.keys.agent, 'POST', '/v1/requests', payment({}, { quorum: 2 }));
+    expect(original.body.status).toBe('pending');
+  });
+});
+
+describe('a grant racing an edit', () => {
+  it('is not added for arguments that changed between its checks and its transaction', async () => {
+    h = await createHarness();
+    const id = await create(payment({}, { quorum: 2 }));
+    const bob = {
+      id: 'user:bob',
+      role: 'reviewer' as const,
+      name: 'bob',
+      groups: ['ops'],
+      keyId: '',
+    };
+    const store = h.context.store;
+    let edited = false;
+    // Alice's edit lands right after bob's decision read the request to prepare its grant.
+    const racing = Object.create(store) as typeof store;
+    racing.read = async (work, options) => {
+      const seen = await store.read(work, options);
+      if (options?.unsynced && !edited) {
+        edited = true;
+        const edit = await h.call(h.keys.alice, 'POST', `/v1/requests/${id}/decisions`, {
+          outcome: 'edit',
+          args: { amount: 40, to: 'acme' },
+        });
+        expect(edit.status, edit.text).toBe(200);
+      }
+      return seen;
+    };
+    const deciding = decideRequest(
+      { ...h.context, store: racing },
+      bob,
+      id,
+      {
+        outcome: 'approve',
+        grant: {},
+      },
+      'api',
+    );
+    await expect(deciding).rejects.toMatchObject({ code: 'version_conflict' });
+    expect(edited).toBe(true);
+    const grants = await h.call(h.keys.admin, 'GET', '/v1/grants');
+    expect(grants.body.items).toEqual([]);
   });
 });

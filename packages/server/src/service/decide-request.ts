@@ -155,7 +155,7 @@ export async function decideRequest(
     if (!visible) throw requestNotFound(id);
     return visible;
   };
-  let grant: GrantRecord | undefined;
+  let grant: { record: GrantRecord; version: number } | undefined;
   // Edited args, answers and grants are prepared from the request before its transaction (schemas
   // are checked off the event loop); a plain approve or reject needs only the checks inside it.
   if (body.outcome === 'edit' || body.outcome === 'respond' || body.grant) {
@@ -165,18 +165,22 @@ export async function decideRequest(
       loadPending(before, body.expectedVersion);
       checkDecision(principal, before, body);
       await checkAgainstSchemas(context, before, body);
-      if (body.grant) grant = grantFromDecision(context, principal, before, body.grant);
+      if (body.grant) {
+        const record = grantFromDecision(context, principal, before, body.grant);
+        grant = { record, version: before.version };
+      }
     }
   }
   return changeUnlessOverdue(context, load, async (tx, visible) => {
-    const request = loadPending(visible, body.expectedVersion);
+    // A grant is made from the arguments it saw: an edit since then would have it grant others.
+    const request = loadPending(visible, grant?.version ?? body.expectedVersion);
     checkDecision(principal, request, body);
     const next = applyDecision(principal, request, body, isoTime(context.clock.now()));
     if (next.status !== 'pending') await tx.clearJobs(id);
     const decision = next.decisions.at(-1) as Decision;
     if (grant) {
-      decision.addedGrant = grant.id;
-      await saveDecisionGrant(context, tx, grant);
+      decision.addedGrant = grant.record.id;
+      await saveDecisionGrant(context, tx, grant.record);
     }
     await recordChange(context, tx, {
       request: next,
@@ -190,7 +194,7 @@ export async function decideRequest(
         ...(decision.reason ? { reason: decision.reason } : {}),
         ...(decision.comment ? { comment: decision.comment } : {}),
         ...(decision.fingerprint ? { decisionFingerprint: decision.fingerprint } : {}),
-        ...(grant ? { addedGrant: grant.id } : {}),
+        ...(grant ? { addedGrant: grant.record.id } : {}),
       },
     });
     return next;

@@ -8,6 +8,7 @@ import {
   type GrantSpec,
   grantSpecSchema,
   parseDuration,
+  standingArgs,
 } from '@countersign/core/protocol';
 import { fail } from './failures.js';
 import { grantsAllowedFor } from './grant-rules.js';
@@ -34,9 +35,11 @@ export function grantChoicesFor(
   const longest = parseDuration(LIFETIMES.at(-1) as string) as number;
   if (cap < longest && !lifetimes.includes(formatDuration(cap)))
     lifetimes.push(formatDuration(cap));
-  const bounded = boundedArgsCondition(request.tool.args);
+  // The arguments the approvals stand for: after an edit, the edited ones, never the agent's.
+  const args = standingArgs(request) ?? request.tool.args;
+  const bounded = boundedArgsCondition(args);
   return {
-    exact: exactArgsCondition(request.tool.args),
+    exact: exactArgsCondition(args),
     ...(bounded === undefined ? {} : { bounded }),
     lifetimes,
     // One hour or the cap when shorter: always in the list, as the cap is when under 24h.
@@ -52,9 +55,11 @@ export interface GrantForm {
   scope?: string | undefined;
   /** For `custom`: the CEL condition. */
   when?: string | undefined;
+  /** How long the grant lives, one of the offered lifetimes (default: the capped 1 h). */
   lifetime?: string | undefined;
   /** At most this many calls; empty: no limit. */
   maxUses?: string | undefined;
+  /** Whom it covers: `agent` (default), `run` or `any`. */
   appliesTo?: string | undefined;
 }
 
@@ -73,7 +78,7 @@ export function grantSpecFromForm(request: ApprovalRequest, form: GrantForm): Gr
   const scope = form.scope ?? 'exact';
   let when: string | undefined;
   if (scope === 'bounded') {
-    when = boundedArgsCondition(request.tool?.args ?? {});
+    when = boundedArgsCondition(standingArgs(request) ?? {});
     if (when === undefined) throw invalid('scope', 'This call has no number to bound');
   } else if (scope === 'custom') {
     when = form.when?.trim();

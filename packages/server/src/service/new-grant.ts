@@ -5,6 +5,7 @@ import {
   GRANT_CONDITION_MAX_LENGTH,
   type GrantSpec,
   parseDuration,
+  standingArgs,
 } from '@countersign/core/protocol';
 import { appendAudit } from '../audit/audit-chain.js';
 import type { Principal } from '../auth/principal.js';
@@ -118,8 +119,8 @@ export function newGrant(
 /**
  * The grant a reviewer adds while approving `request`, checked before the decision's transaction:
  * the rule must allow grants (and the lifetime fit its cap), the condition must be safe to run.
- * Prefilled from the request: its tool, exactly its arguments, the requesting agent, and one
- * hour or the caps when shorter.
+ * Prefilled from the request: its tool, exactly its arguments as they stand (edited, if they
+ * were), the requesting agent, and one hour or the caps when shorter.
  */
 export function grantFromDecision(
   context: ServiceContext,
@@ -135,7 +136,8 @@ export function grantFromDecision(
       { requestId: request.id, rule: request.policy?.rule ?? null },
     );
   }
-  const when = spec.when ?? exactArgsCondition(request.tool.args);
+  // Exactly what the approval is bound to: after an edit, the edited arguments, not the agent's.
+  const when = spec.when ?? exactArgsCondition(standingArgs(request) ?? request.tool.args);
   if (when.length > GRANT_CONDITION_MAX_LENGTH) {
     throw fail(
       'validation_failed',

@@ -144,7 +144,10 @@ describe('grants from Slack: "Approve and allow similar…"', () => {
     expect(Date.parse(grant.expiresAt) - Date.parse(grant.createdAt)).toBe(4 * 3_600_000);
     const decided = await scenario.auditOf(id, 'decided');
     expect(decided[0]?.data).toMatchObject({ outcome: 'approve', addedGrant: grantId });
-    for (const update of standIn.callsOf('chat.update')) {
+    // Every message about the request says so, not just some (nor none).
+    const updates = standIn.callsOf('chat.update');
+    expect(updates).toHaveLength(standIn.callsOf('chat.postMessage').length);
+    for (const update of updates) {
       expect(JSON.stringify(update.args.blocks)).toContain(
         `user:bob also allowed similar calls (grant \`${grantId}\`)`,
       );

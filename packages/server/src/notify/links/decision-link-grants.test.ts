@@ -1,20 +1,14 @@
 import type { ParsedMail } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decisionLinkIn,
   postDecisionForm as post,
 } from '../../test-support/decision-link-calls.js';
 import { useServerCalls } from '../../test-support/server-calls.js';
-import { type SmtpCapture, startSmtpCapture } from '../../test-support/smtp-capture.js';
+import { useSmtpCapture } from '../../test-support/smtp-capture.js';
 
 const start = useServerCalls();
-let smtp: SmtpCapture;
-beforeEach(async () => {
-  smtp = await startSmtpCapture();
-});
-afterEach(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpCapture();
 
 /** The policy scope a gate sends: the rule that asked, with its grants setting. */
 function scope(rule: Record<string, unknown> = {}) {
@@ -130,6 +124,16 @@ describe('grants from the email decision page', () => {
     });
     const more = await call(agent, 'POST', '/v1/requests', payment({ amount: 121, to: 'acme' }));
     expect(more.body.status).toBe('pending');
+  });
+
+  it('says how long the added grant lives when the form names no lifetime: the capped default', async () => {
+    const { ask, grants } = await setUp();
+    const { link } = await ask(payment({ amount: 7 }, scope({ grants: { maxLifetime: '20m' } })));
+    const approved = await post(link, { decision: 'approve', grant: 'on' });
+    expect(approved.status, approved.text).toBe(200);
+    const [grant] = await grants();
+    expect(Date.parse(grant.expiresAt) - Date.parse(grant.createdAt)).toBe(20 * 60_000);
+    expect(approved.text).toContain(`approved at once for 20m (grant ${grant.id})`);
   });
 
   it('offers no grant where the rule forbids grants, and refuses a forged one', async () => {

@@ -1,4 +1,9 @@
-import { CountersignError, type GrantSpec } from '@countersign/core/protocol';
+import {
+  CountersignError,
+  ERROR_HTTP_STATUS,
+  type GrantSpec,
+  isWireErrorCode,
+} from '@countersign/core/protocol';
 import { type Context, Hono } from 'hono';
 import { userPrincipal } from '../../auth/principal.js';
 import type { AppEnv } from '../../http/auth-middleware.js';
@@ -28,12 +33,8 @@ const HEADERS = {
 const html = (c: Context<AppEnv>, status: number, body: string) =>
   c.body(body, status as 200, HEADERS);
 
-/** The page's status for a refused decision (409 for the rest: it changed, or was decided). */
-const STATUS_OF: Partial<Record<string, number>> = {
-  forbidden: 403,
-  validation_failed: 400,
-  unprocessable: 422,
-};
+/** The page's status for a refused decision: the API's for its code (409 for a local one). */
+const statusOf = (code: string) => (isWireErrorCode(code) ? ERROR_HTTP_STATUS[code] : 409);
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -179,8 +180,10 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
       const word = decision.outcome === 'approve' ? 'Approved' : 'Rejected';
       const state = decided.status === 'pending' ? ' It waits for more approvals.' : '';
       const added = decided.decisions.at(-1)?.addedGrant;
+      // Without a lifetime the grant got the default, which the caps may shorten below 1 h.
+      const lifetime = grant?.lifetime ?? grantChoicesFor(context, request)?.defaultLifetime;
       const granted = added
-        ? ` Calls like it are now approved at once for ${grant?.lifetime ?? '1h'} (grant ${added}).`
+        ? ` Calls like it are now approved at once for ${lifetime} (grant ${added}).`
         : '';
       return html(
         c,
@@ -194,7 +197,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
     } catch (error) {
       await context.store.transaction((tx) => tx.releaseLink(claims.nonce));
       if (!CountersignError.isInstance(error)) throw error;
-      const status = STATUS_OF[error.code] ?? 409;
+      const status = statusOf(error.code);
       // A grant the decision refused (a bad condition, too long): the page again, to fix it.
       if (withGrant && status !== 403 && grantChoicesFor(context, request)) {
         return html(c, status, confirmation(c.req.path, link, { form: grantForm, error }));

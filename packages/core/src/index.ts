@@ -150,6 +150,7 @@ export {
   type GrantReference,
   type GrantSpec,
   type GrantStatus,
+  grantAppliesToLabel,
   grantChoicesSchema,
   grantListSchema,
   grantOptionsSchema,

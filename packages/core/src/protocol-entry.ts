@@ -88,6 +88,7 @@ export {
   type GrantReference,
   type GrantSpec,
   type GrantStatus,
+  grantAppliesToLabel,
   grantChoicesSchema,
   grantListSchema,
   grantOptionsSchema,

@@ -153,6 +153,7 @@ export {
   GRANT_STATUSES,
   type GrantAppliesTo,
   type GrantStatus,
+  grantAppliesToLabel,
   isTerminalStatus,
   REQUEST_EVENT_TYPES,
   REQUEST_KINDS,

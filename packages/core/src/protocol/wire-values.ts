@@ -51,6 +51,21 @@ export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 export const GRANT_APPLIES_TO = ['run', 'agent', 'any'] as const;
 export type GrantAppliesTo = (typeof GRANT_APPLIES_TO)[number];
 
+/**
+ * How a grant's `appliesTo` reads to a reviewer choosing it, the same on every channel (dashboard,
+ * Slack modal, email decision page); `requester` is the agent of the request being approved.
+ */
+export function grantAppliesToLabel(appliesTo: GrantAppliesTo, requester: string): string {
+  switch (appliesTo) {
+    case 'agent':
+      return `This agent (${requester})`;
+    case 'run':
+      return 'This run only';
+    case 'any':
+      return 'Any agent';
+  }
+}
+
 /** Where a grant stands: usable, past its lifetime, out of uses, or revoked. */
 export const GRANT_STATUSES = ['active', 'expired', 'exhausted', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];

@@ -4,6 +4,7 @@ import {
   type GrantAppliesTo,
   type GrantChoices,
   type GrantSpec,
+  grantAppliesToLabel,
 } from '@countersign/core/protocol';
 import { useState } from 'preact/hooks';
 
@@ -35,11 +36,6 @@ export function GrantFields(props: {
   const [lifetime, setLifetime] = useState(props.choices.defaultLifetime);
   const [uses, setUses] = useState('');
   if (!tool) return null;
-  const forWhom: Record<GrantAppliesTo, string> = {
-    agent: `This agent (${props.request.requester})`,
-    run: 'This run only',
-    any: 'Any agent',
-  };
 
   const report = (
     next: Partial<{
@@ -143,7 +139,7 @@ export function GrantFields(props: {
             >
               {props.choices.appliesTo.map((value) => (
                 <option key={value} value={value}>
-                  {forWhom[value]}
+                  {grantAppliesToLabel(value, props.request.requester)}
                 </option>
               ))}
             </select>

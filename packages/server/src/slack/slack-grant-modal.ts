@@ -1,4 +1,8 @@
-import type { ApprovalRequest, GrantChoices } from '@countersign/core/protocol';
+import {
+  type ApprovalRequest,
+  type GrantChoices,
+  grantAppliesToLabel,
+} from '@countersign/core/protocol';
 import type { PlainTextOption, View } from '@slack/types';
 import type { GrantField, GrantForm } from '../service/grant-choices.js';
 import { codeText, mrkdwnText, plain, SLACK_LIMITS, truncate } from './slack-text.js';
@@ -43,12 +47,9 @@ export function grantModal(
     ...(choices.bounded ? [option('bounded', 'Every number up to its value (shown below)')] : []),
     option('custom', 'The condition below (CEL)'),
   ];
-  const whom: Record<string, string> = {
-    agent: `This agent (${request.requester})`,
-    run: 'This run only',
-    any: 'Any agent',
-  };
-  const appliesTo = choices.appliesTo.map((value) => option(value, whom[value] ?? value));
+  const appliesTo = choices.appliesTo.map((value) =>
+    option(value, grantAppliesToLabel(value, request.requester)),
+  );
   const lifetimes = choices.lifetimes.map((value) => option(value, value));
   const prefill = choices.bounded ?? choices.exact;
   const tool = request.tool?.name ?? '';

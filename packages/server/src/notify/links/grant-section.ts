@@ -2,6 +2,7 @@ import {
   type ApprovalRequest,
   GRANT_CONDITION_MAX_LENGTH,
   type GrantChoices,
+  grantAppliesToLabel,
 } from '@countersign/core/protocol';
 import type { GrantField, GrantForm } from '../../service/grant-choices.js';
 import { escapeHtml } from '../request-facts.js';
@@ -67,11 +68,6 @@ export function grantSectionHtml(request: ApprovalRequest, section: GrantSection
   const form = section.form ?? { enabled: false };
   const lifetime = form.lifetime ?? choices.defaultLifetime;
   const appliesTo = form.appliesTo ?? 'agent';
-  const whom: Record<string, string> = {
-    agent: `This agent (${request.requester})`,
-    run: 'This run only',
-    any: 'Any agent',
-  };
   const alert = problem
     ? `<p class="problem" role="alert">Nothing was decided: ${escapeHtml(problem.message)}</p>`
     : '';
@@ -82,6 +78,6 @@ export function grantSectionHtml(request: ApprovalRequest, section: GrantSection
 ${scopes(choices, form)}
 <label>For how long<br><select name="${GRANT_FORM_FIELDS.lifetime}">${choices.lifetimes.map((value) => option(value, value, lifetime)).join('')}</select></label>
 <label>At most this many calls (empty: no limit)<br><input type="number" name="${GRANT_FORM_FIELDS.maxUses}" min="1" max="1000000" step="1" inputmode="numeric" value="${escapeHtml(form.maxUses ?? '')}"></label>
-<label>For<br><select name="${GRANT_FORM_FIELDS.appliesTo}">${choices.appliesTo.map((value) => option(value, whom[value] ?? value, appliesTo)).join('')}</select></label>
+<label>For<br><select name="${GRANT_FORM_FIELDS.appliesTo}">${choices.appliesTo.map((value) => option(value, grantAppliesToLabel(value, request.requester), appliesTo)).join('')}</select></label>
 </details>`;
 }

@@ -31,7 +31,7 @@ export function isReportable(decision: GateAllow): decision is GateAllow & { req
  * decision is updated in place, not copied: its attempt id is tied to that object, and the
  * adapters build the tool's approval from it once `executing` went through.
  */
-function renewReceipt(decision: GateAllow, answer: ApprovalRequest | undefined): void {
+function takeRenewedReceipt(decision: GateAllow, answer: ApprovalRequest | undefined): void {
   const resolution = answer?.resolution;
   if (resolution?.receipt === undefined || resolution.fingerprint !== decision.fingerprint) return;
   decision.receipt = resolution.receipt;
@@ -55,7 +55,7 @@ export async function sendExecutionReport(
   };
   const options = details.signal ? { signal: details.signal } : {};
   if (state === 'executing') {
-    renewReceipt(decision, await service.reportExecution(decision.requestId, body, options));
+    takeRenewedReceipt(decision, await service.reportExecution(decision.requestId, body, options));
     return;
   }
   // The call has run: a lost after-report must not turn its result into a failure.

@@ -9,7 +9,7 @@ import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from '../service/input
 import type { ServiceContext } from '../service/service-context.js';
 import { SLACK_ACTIONS } from './slack-blocks.js';
 import { decideFromSlack } from './slack-decide.js';
-import { GRANT_MODAL, grantFormOf, grantModalProblem } from './slack-grant-modal.js';
+import { GRANT_MODAL, grantFormFromModal, grantModalProblem } from './slack-grant-modal.js';
 import { openDecisionModal } from './slack-modal-open.js';
 import type { SlackSetup } from './slack-options.js';
 import { parseInteraction, readButtonValue, type SlackInteraction } from './slack-payload.js';
@@ -118,7 +118,7 @@ export function slackInteractionRoutes(
         id: value.id,
         fingerprint: value.fingerprint,
         outcome: 'approve',
-        grant: grantFormOf(payload.view.state?.values ?? {}),
+        grant: grantFormFromModal(payload.view.state?.values ?? {}),
       });
       return undefined;
     } catch (error) {

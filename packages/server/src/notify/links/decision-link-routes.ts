@@ -17,7 +17,7 @@ import {
 } from '../../service/grant-choices.js';
 import type { ServiceContext } from '../../service/service-context.js';
 import { confirmationPage, messagePage } from './decision-page.js';
-import { grantFormOf } from './grant-section.js';
+import { grantFormFromPost } from './grant-section.js';
 import { type RefusedLink, readLink, type UsableLink } from './link-state.js';
 
 // The token rides in the URL: keep it out of Referer headers, caches and frames.
@@ -141,7 +141,7 @@ export function decisionLinkRoutes(context: ServiceContext): Hono<AppEnv> {
     if ('status' in link) return refusal(c, link);
     const { claims, request, user } = link;
     const dashboard = notifier.dashboardLink(request.id);
-    const grantForm = grantFormOf(form);
+    const grantForm = grantFormFromPost(form);
     const withGrant = decision.outcome === 'approve' && grantForm.enabled;
     // A grant whose fields do not even parse is shown again before the link is spent.
     let grant: GrantSpec | undefined;

@@ -27,7 +27,7 @@ export const GRANT_FORM_FIELDS = {
 } as const;
 
 /** The grant fields of a submitted confirmation form. */
-export function grantFormOf(form: URLSearchParams): GrantForm & { enabled: boolean } {
+export function grantFormFromPost(form: URLSearchParams): GrantForm & { enabled: boolean } {
   const value = (name: string) => form.get(name) ?? undefined;
   return {
     enabled: form.get(GRANT_FORM_FIELDS.enabled) === 'on',

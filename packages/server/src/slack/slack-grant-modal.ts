@@ -153,7 +153,9 @@ export interface SubmittedInput {
 }
 
 /** The grant form in a submitted modal's state (`view.state.values`). */
-export function grantFormFromModal(values: Record<string, Record<string, SubmittedInput>>): GrantForm {
+export function grantFormFromModal(
+  values: Record<string, Record<string, SubmittedInput>>,
+): GrantForm {
   const read = (field: GrantField) => {
     const input = values[GRANT_MODAL.blocks[field]]?.[actionOf(field)];
     return input?.selected_option?.value ?? input?.value ?? undefined;

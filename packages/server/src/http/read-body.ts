@@ -38,9 +38,15 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   return Buffer.concat(chunks, size).toString('utf8');
 }
 
+/** How long, and how much past the limit, the rest of a refused body is read and dropped. */
+const DISCARD_MS = 5_000;
+const DISCARD_LIMITS = 8;
+
 /**
  * Reads a Node request's body as UTF-8, refusing it with 413 as soon as it grows past `limit`: the
- * request is destroyed then, so the rest of the body is neither kept nor read.
+ * rest of the body is read and dropped, never kept, so the 413 reaches a client that is still
+ * sending (closing a socket with unread data resets it, and the client would see no answer at
+ * all); one that goes on sending for long or much is cut off.
  */
 export function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(incoming.headers['content-length'] ?? Number.NaN);
@@ -64,7 +70,7 @@ export function readIncomingText(incoming: IncomingMessage, limit: number): Prom
         return;
       }
       finish(tooLarge(limit));
-      incoming.destroy();
+      discardRest(incoming, limit);
     };
     const onEnd = () => finish();
     const onClose = () =>
@@ -74,4 +80,16 @@ export function readIncomingText(incoming: IncomingMessage, limit: number): Prom
     incoming.on('error', finish);
     incoming.on('close', onClose);
   });
+}
+
+function discardRest(incoming: IncomingMessage, limit: number): void {
+  let dropped = 0;
+  const cutOff = () => incoming.destroy();
+  const timer = setTimeout(cutOff, DISCARD_MS);
+  timer.unref();
+  incoming.on('data', (chunk: Buffer) => {
+    dropped += chunk.byteLength;
+    if (dropped > DISCARD_LIMITS * limit) cutOff();
+  });
+  incoming.once('close', () => clearTimeout(timer));
 }

@@ -155,9 +155,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }, options.groupCommit);
 
   return {
-    transaction(fn) {
+    transaction(fn, options) {
       if (closed) return Promise.reject(new Error('The store is closed'));
-      return groupCommit.run(fn);
+      return groupCommit.run(fn, options);
     },
     async read(fn, readOptions) {
       const result = await enqueueRead(() => fn(readTx));

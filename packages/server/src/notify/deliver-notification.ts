@@ -75,20 +75,14 @@ export async function deliverNotification(
     return failure(`Not sent: the ${notification.channel} channel is not configured`, true);
   }
   const now = context.clock.now();
-  // A transaction only because the first link makes the link secret; bookkeeping like the attempt.
-  const found = await context.store.transaction(
-    async (tx) => {
-      const request = await tx.getRequest(notification.requestId);
-      const recipient = notification.user ? await tx.getUser(notification.user) : undefined;
-      if (!request) return undefined;
-      return {
-        request,
-        recipient,
-        links: await linksFor(notifier, tx, notification, request, now),
-      };
-    },
-    { background: true },
-  );
+  // With the link key made, the message is prepared by a read: the writer stays free.
+  await notifier.ensureLinkSecret(context.store);
+  const found = await context.store.read(async (tx) => {
+    const request = await tx.getRequest(notification.requestId);
+    const recipient = notification.user ? await tx.getUser(notification.user) : undefined;
+    if (!request) return undefined;
+    return { request, recipient, links: await linksFor(notifier, tx, notification, request, now) };
+  });
   if (!found) return failure(`Not sent: request ${notification.requestId} is gone`, true);
   if (found.recipient && !found.recipient.active) {
     return failure(`Not sent: user ${found.recipient.name} is disabled`, true);

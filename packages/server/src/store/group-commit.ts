@@ -92,6 +92,14 @@ function afterCommit(outcome: Applied): () => void {
   };
 }
 
+/** Settles one change of a batch that committed (`failure`: but did not become durable). */
+function acknowledge(outcome: Outcome, failure: { error: unknown } | undefined): void {
+  if ('error' in outcome) outcome.change.reject(outcome.error);
+  else if (failure) outcome.change.reject(failure.error);
+  else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
+  else outcome.change.resolve(outcome.value);
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -254,19 +262,23 @@ export class GroupCommit {
   }
 
   async #settle(batch: BatchTransaction, outcomes: Outcome[]): Promise<void> {
+    let failure: { error: unknown } | undefined;
     try {
       await batch.durable(
         outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
       );
-      for (const outcome of outcomes) {
-        if ('error' in outcome) outcome.change.reject(outcome.error);
-        else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
-        else outcome.change.resolve(outcome.value);
-      }
     } catch (error) {
       // Committed but not known to be on disk: never acknowledged as durable.
+      failure = { error };
+    }
+    try {
+      // The other changes' callers go first (a decision's answer, its waiters' wake-ups): the
+      // bookkeeping's next steps (the next claim, a Slack call) run a turn later, not among them.
+      const others = outcomes.filter((outcome) => outcome.change.due === undefined);
+      for (const outcome of others) acknowledge(outcome, failure);
+      if (others.length < outcomes.length) await nextTurn();
       for (const outcome of outcomes) {
-        outcome.change.reject('error' in outcome ? outcome.error : error);
+        if (outcome.change.due !== undefined) acknowledge(outcome, failure);
       }
     } finally {
       this.#settling--;

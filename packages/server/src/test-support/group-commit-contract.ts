@@ -196,6 +196,26 @@ export function describeGroupCommitContract(
       expect(await opened.committedRequests()).toBe(2);
     });
 
+    it('answers the other changes of a batch before its background ones', async () => {
+      subject = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 60_000 });
+      const { store } = subject;
+      const order: string[] = [];
+      const background = store
+        .transaction((tx) => tx.insertRequest(sampleRequest('req_bookkeeping')), {
+          background: true,
+        })
+        .then(() => order.push('background'));
+      // A caller that goes on through a few more steps once answered, like a waiter's response.
+      const user = store
+        .transaction((tx) => tx.insertRequest(sampleRequest('req_user')))
+        .then(async () => {
+          for (let step = 0; step < 5; step++) await Promise.resolve();
+          order.push('user, five steps on');
+        });
+      await Promise.all([background, user]);
+      expect(order).toEqual(['user, five steps on', 'background']);
+    });
+
     it('commits a background change alone once no other change came within its wait', async () => {
       subject = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 20 });
       await subject.store.transaction((tx) => tx.insertRequest(sampleRequest('req_alone')), {

@@ -26,7 +26,7 @@ export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2, backgroundWai
 export interface ChangeOptions {
   /** Asks for another try in a later batch instead of failing (a deadlock, for example). */
   retry?: (error: unknown, attempt: number) => boolean;
-  /** Bookkeeping no caller waits on: it rides along in the next batch (see `backgroundWaitMs`). */
+  /** Bookkeeping no user waits on: it rides along in the next batch (see `backgroundWaitMs`). */
   background?: boolean;
 }
 

@@ -2,13 +2,15 @@
 // polling every 3 seconds, on a `countersign serve` process on loopback; and the same on a second
 // process with email and Slack notifications on (an SMTP relay and the Slack stand-in in a process
 // of their own), where every create and decision also sends notifications, to show they cost the
-// waiters nothing.
+// waiters nothing. The two servers take turns, BENCH_ROUNDS rounds (default 3) of a thousand waiters
+// each, the order swapped every round, so both see the same machine load; each row pools its rounds.
 import { performance } from 'node:perf_hooks';
 import { printRows } from './measure.ts';
 import { percentiles, type ServerProcess, startServerProcess } from './server-process.ts';
 import { startSinks } from './sinks-process.ts';
 
 const WAITERS = Number(process.env.BENCH_WAITERS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 // Arrivals of the notifying server's first messages (an email and a Slack post per request).
 const arrived = { email: 0, slack: 0 };
@@ -16,10 +18,13 @@ let created = 0;
 const sinks = await startSinks((kind) => {
   if (kind === 'email' || kind === 'slack') arrived[kind] += 1;
 });
-const quiet = await startServerProcess();
+// BENCH_BIN runs another build's `bin/countersign.js` on both servers (a build from before a change).
+const build = process.env.BENCH_BIN ? { bin: process.env.BENCH_BIN } : {};
+const quiet = await startServerProcess(build);
 // BENCH_CHANNELS (default `email,slack`) picks the notifying server's channels.
 const channels = new Set((process.env.BENCH_CHANNELS ?? 'email,slack').split(','));
 const notifying = await startServerProcess({
+  ...build,
   args: [
     ...(channels.has('email') ? ['--smtp-url', sinks.smtpUrl] : []),
     ...(channels.has('slack')
@@ -135,7 +140,7 @@ function pollingWaiter(id: string, intervalMs: number): Waiter {
   };
 }
 
-async function run(name: string, makeWaiter: (id: string) => Waiter) {
+async function run(makeWaiter: (id: string) => Waiter): Promise<number[]> {
   const ids = await createRequests(WAITERS);
   const waiters = ids.map((id) => makeWaiter(id));
   await Promise.all(waiters.map((waiter) => waiter.ready));
@@ -160,26 +165,44 @@ async function run(name: string, makeWaiter: (id: string) => Waiter) {
   }
   const resumedAt = await Promise.all(waiters.map((waiter) => waiter.resumed));
   for (const waiter of waiters) waiter.stop();
-  const latencies = resumedAt.map((at, index) => at - (decidedAt[index] as number));
-  return { name, ...percentiles(latencies) };
+  return resumedAt.map((at, index) => at - (decidedAt[index] as number));
 }
 
-async function on(target: ServerProcess, name: string, makeWaiter: (id: string) => Waiter) {
-  server = target;
-  return { notifications: target === notifying ? 'on' : 'off', ...(await run(name, makeWaiter)) };
-}
-const results = [
-  await on(quiet, '3 s polling client (baseline)', (id) => pollingWaiter(id, 3000)),
-  await on(quiet, 'long-poll /wait', longPollWaiter),
-  await on(notifying, 'long-poll /wait', longPollWaiter),
-  await on(quiet, 'SSE /events', sseWaiter),
-  await on(notifying, 'SSE /events', sseWaiter),
+server = quiet;
+const polling = percentiles(await run((id) => pollingWaiter(id, 3000)));
+const transports = [
+  { name: 'long-poll /wait', makeWaiter: longPollWaiter },
+  { name: 'SSE /events', makeWaiter: sseWaiter },
 ];
-const baseline = results[0] as (typeof results)[number];
-const off = (name: string) =>
-  results.find((row) => row.name === name && row.notifications === 'off');
+// Latencies by transport and server, pooled over the rounds.
+const pooled = new Map<string, number[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const { name, makeWaiter } of transports) {
+    const order = round % 2 === 0 ? [quiet, notifying] : [notifying, quiet];
+    for (const target of order) {
+      server = target;
+      const key = `${name}|${target === notifying ? 'on' : 'off'}`;
+      pooled.set(key, [...(pooled.get(key) ?? []), ...(await run(makeWaiter))]);
+    }
+  }
+}
+const row = (name: string, notifications: string) => {
+  const measured = percentiles(pooled.get(`${name}|${notifications}`) ?? []);
+  const off = percentiles(pooled.get(`${name}|off`) ?? []);
+  return [
+    name,
+    notifications,
+    measured.p50.toFixed(2),
+    measured.p99.toFixed(2),
+    measured.max.toFixed(2),
+    `${(measured.p50 / polling.p50).toFixed(4)}x`,
+    `${(measured.p99 / polling.p99).toFixed(4)}x`,
+    `${(measured.p50 / off.p50).toFixed(2)}x`,
+    `${(measured.p99 / off.p99).toFixed(2)}x`,
+  ];
+};
 printRows(
-  `Decision → resume latency, ${WAITERS} concurrent waiters, decisions one after another (ms; target p99 ≤ 10)`,
+  `Decision → resume latency, ${WAITERS} concurrent waiters, decisions one after another, ${ROUNDS} rounds per row (ms; target p99 ≤ 10)`,
   [
     'transport',
     'notifications',
@@ -188,18 +211,23 @@ printRows(
     'max ms',
     'p50 vs polling',
     'p99 vs polling',
+    'p50 vs off',
     'p99 vs off',
   ],
-  results.map((row) => [
-    row.name,
-    row.notifications,
-    row.p50.toFixed(2),
-    row.p99.toFixed(2),
-    row.max.toFixed(2),
-    `${(row.p50 / baseline.p50).toFixed(4)}x`,
-    `${(row.p99 / baseline.p99).toFixed(4)}x`,
-    `${(row.p99 / (off(row.name)?.p99 ?? Number.NaN)).toFixed(2)}x`,
-  ]),
+  [
+    [
+      '3 s polling client (baseline)',
+      'off',
+      polling.p50.toFixed(2),
+      polling.p99.toFixed(2),
+      polling.max.toFixed(2),
+      '1.0000x',
+      '1.0000x',
+      '',
+      '',
+    ],
+    ...transports.flatMap(({ name }) => [row(name, 'off'), row(name, 'on')]),
+  ],
 );
 await quiet.stop();
 await notifying.stop();

@@ -66,7 +66,7 @@ describe('server configuration from flags, environment and file', () => {
       logLevel: 'info',
       metrics: { host: '127.0.0.1' },
       policyApproval: { required: false, assignees: [], quorum: 1 },
-      groupCommit: { maxBatch: 64, maxWaitMs: 2 },
+      groupCommit: { maxBatch: 64, maxWaitMs: 2, backgroundWaitMs: 10 },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(['default']));
     // The effective configuration is what startServer takes, and the exported schema agrees.

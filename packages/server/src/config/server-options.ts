@@ -573,6 +573,14 @@ export const SERVER_OPTIONS = {
       description:
         'Longest time a commit batch stays open for changes arriving meanwhile; a lone change never waits for it.',
     }),
+    backgroundWaitMs: option({
+      type: durationType({ min: 0, minText: '0ms', examples: '10ms or 50ms' }),
+      default: 10,
+      flag: 'group-commit-background-wait',
+      env: 'COUNTERSIGN_GROUP_COMMIT_BACKGROUND_WAIT',
+      description:
+        'Longest time outbox bookkeeping waits to share the commit of other changes before it commits alone.',
+    }),
   },
 };
 

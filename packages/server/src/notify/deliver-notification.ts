@@ -75,7 +75,9 @@ export async function deliverNotification(
     return failure(`Not sent: the ${notification.channel} channel is not configured`, true);
   }
   const now = context.clock.now();
-  const found = await context.store.transaction(async (tx) => {
+  // With the link key made, the message is prepared by a read: the writer stays free.
+  await notifier.ensureLinkSecret(context.store);
+  const found = await context.store.read(async (tx) => {
     const request = await tx.getRequest(notification.requestId);
     const recipient = notification.user ? await tx.getUser(notification.user) : undefined;
     if (!request) return undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fail } from '../service/failures.js';
-import type { StoreTx } from '../store/store-types.js';
+import type { Store, StoreTx } from '../store/store-types.js';
 import type { NotificationChannel } from './notification-types.js';
 
 /** Where the links of a message lead: the signed decision page, or the dashboard's sign-in. */
@@ -70,6 +70,15 @@ export class Notifier {
     }
     this.#storedSecret = Buffer.from(stored, 'utf8');
     return this.#storedSecret;
+  }
+
+  /**
+   * Makes the stored decision-link key when links need one and none is known yet (one write, the
+   * first time), so that `linkSecret` answers without writing from then on, even in a read.
+   */
+  async ensureLinkSecret(store: Store): Promise<void> {
+    if (this.decisionLinks !== 'decide' || this.#givenSecret || this.#storedSecret) return;
+    await store.transaction((tx) => this.linkSecret(tx), { background: true });
   }
 
   /** A request's page in the dashboard. */

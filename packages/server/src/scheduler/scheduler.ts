@@ -99,6 +99,10 @@ export class Scheduler {
   }
 
   async #claimEachDue(): Promise<number> {
+    // A run follows every commit and mostly finds nothing due: a read says so without a batch,
+    // which would take the writer, and with it a log sync, just ahead of the next user change.
+    const next = await this.#context.store.read((tx) => tx.nextJobDue());
+    if (next === undefined || next > this.#context.clock.now()) return 0;
     let count = 0;
     for (;;) {
       const ran = await this.#context.store.transaction(async (tx) => {

@@ -5,6 +5,9 @@ import type { ServiceContext } from '../service/service-context.js';
 import { outcomeMessage, pendingMessage, type SlackMessage } from './slack-blocks.js';
 import type { SlackSetup } from './slack-options.js';
 
+// What a message's record and audit entry are: delivery bookkeeping (see `TransactionOptions`).
+const BOOKKEEPING = { background: true } as const;
+
 /** Where one message about a request goes. */
 export interface SlackTarget {
   /** The address it is kept under: a Slack member id (a direct message) or a channel as named. */
@@ -106,7 +109,7 @@ export class SlackMessenger {
         actor: null,
         data: { recipient: target.recipient, channel, ts },
       });
-    });
+    }, BOOKKEEPING);
   }
 
   /**
@@ -168,7 +171,7 @@ export class SlackMessenger {
             status: request.status,
           },
         });
-      });
+      }, BOOKKEEPING);
     }
     if (failures.length > 0) throw failures[0];
   }

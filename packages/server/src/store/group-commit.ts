@@ -10,10 +10,25 @@ export interface GroupCommitOptions {
    * change waits only that one turn; 0 takes only what is already queued.
    */
   maxWaitMs?: number;
+  /**
+   * Longest time, in ms, a background change (delivery bookkeeping: outbox claims and attempt
+   * records) waits for a batch of other changes to join before it commits in one of its own
+   * (default 10). It then shares their commit and log sync instead of taking a sync of its own
+   * that a user's change arriving meanwhile would queue behind.
+   */
+  backgroundWaitMs?: number;
 }
 
 /** The defaults of {@link GroupCommitOptions}. */
-export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2 } as const;
+export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2, backgroundWaitMs: 10 } as const;
+
+/** How one change of {@link GroupCommit.run} is scheduled. */
+export interface ChangeOptions {
+  /** Asks for another try in a later batch instead of failing (a deadlock, for example). */
+  retry?: (error: unknown, attempt: number) => boolean;
+  /** Bookkeeping no user waits on: it rides along in the next batch (see `backgroundWaitMs`). */
+  background?: boolean;
+}
 
 /** One open transaction of a batch, on whichever database. */
 export interface BatchTransaction {
@@ -51,9 +66,10 @@ interface Change {
   fn: (tx: StoreTx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  /** Asks for another try in a later batch instead of failing (a deadlock, for example). */
   retry?: (error: unknown, attempt: number) => boolean;
   attempt: number;
+  /** When a background change commits on its own (`performance.now()` ms); absent otherwise. */
+  due?: number;
 }
 
 interface Applied {
@@ -76,6 +92,14 @@ function afterCommit(outcome: Applied): () => void {
   };
 }
 
+/** Settles one change of a batch that committed (`failure`: but did not become durable). */
+function acknowledge(outcome: Outcome, failure: { error: unknown } | undefined): void {
+  if ('error' in outcome) outcome.change.reject(outcome.error);
+  else if (failure) outcome.change.reject(failure.error);
+  else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
+  else outcome.change.resolve(outcome.value);
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -83,12 +107,22 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * together, each inside its own savepoint, and all are acknowledged once that one commit is
  * durable. A change that throws is rolled back to its savepoint and fails alone; its neighbours
  * commit. One batch runs at a time, through `begin` (which may queue behind other work).
+ *
+ * Background changes start no batch while they may wait: they join the next batch of other
+ * changes, after those, and commit by themselves only once `backgroundWaitMs` has passed. So
+ * delivery bookkeeping never holds the writer or the log sync when a decision comes in.
  */
 export class GroupCommit {
   readonly #begin: (run: (batch: BatchTransaction) => Promise<void>) => void;
   readonly #maxBatch: number;
   readonly #maxWaitMs: number;
+  readonly #backgroundWaitMs: number;
   readonly #pending: Change[] = [];
+  // Background changes, oldest first; `#timer` begins a batch for them when the first is due.
+  readonly #background: Change[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  // Set by `whenIdle`: nobody is left to share a batch with, so held changes commit at once.
+  #flushing = false;
   #scheduled = false;
   #settling = 0;
   readonly #idle: (() => void)[] = [];
@@ -100,35 +134,66 @@ export class GroupCommit {
     this.#begin = begin;
     this.#maxBatch = options.maxBatch ?? GROUP_COMMIT_DEFAULTS.maxBatch;
     this.#maxWaitMs = options.maxWaitMs ?? GROUP_COMMIT_DEFAULTS.maxWaitMs;
+    this.#backgroundWaitMs = options.backgroundWaitMs ?? GROUP_COMMIT_DEFAULTS.backgroundWaitMs;
     if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
       throw new Error('maxBatch must be a whole number of at least 1');
     }
     if (!Number.isFinite(this.#maxWaitMs) || this.#maxWaitMs < 0) {
       throw new Error('maxWaitMs must be 0 or more');
     }
+    if (!Number.isFinite(this.#backgroundWaitMs) || this.#backgroundWaitMs < 0) {
+      throw new Error('backgroundWaitMs must be 0 or more');
+    }
   }
 
   /** Runs `fn` in the next batch; settles once that batch committed (or `fn` failed). */
-  run<T>(
-    fn: (tx: StoreTx) => Promise<T>,
-    retry?: (error: unknown, attempt: number) => boolean,
-  ): Promise<T> {
+  run<T>(fn: (tx: StoreTx) => Promise<T>, options: ChangeOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({
+      const change: Change = {
         fn,
         resolve: resolve as (value: unknown) => void,
         reject,
         attempt: 1,
-        ...(retry ? { retry } : {}),
-      });
+        ...(options.retry ? { retry: options.retry } : {}),
+      };
+      if (options.background) {
+        change.due = performance.now() + this.#backgroundWaitMs;
+        this.#background.push(change);
+      } else this.#pending.push(change);
       this.#schedule();
     });
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#pending.length === 0) return;
+    if (this.#scheduled) return;
+    const first = this.#background[0];
+    const wait =
+      this.#pending.length > 0 || this.#flushing || first === undefined
+        ? 0
+        : (first.due as number) - performance.now();
+    if (this.#pending.length === 0 && first === undefined) return;
+    if (wait > 0) {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#schedule();
+      }, wait);
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#scheduled = true;
     this.#begin((batch) => this.#runBatch(batch));
+  }
+
+  /** The next change a batch takes: other changes first, then the background ones. */
+  #take(): Change | undefined {
+    return this.#pending.shift() ?? this.#background.shift();
+  }
+
+  /** Puts changes back at the front of their queues, in order, for the next batch. */
+  #requeue(changes: Change[]): void {
+    this.#pending.unshift(...changes.filter((change) => change.due === undefined));
+    this.#background.unshift(...changes.filter((change) => change.due !== undefined));
   }
 
   async #runBatch(batch: BatchTransaction): Promise<void> {
@@ -140,14 +205,15 @@ export class GroupCommit {
     try {
       await batch.open();
     } catch (error) {
-      for (const change of this.#pending.splice(0, this.#maxBatch)) change.reject(error);
+      for (let index = 0; index < this.#maxBatch; index++) this.#take()?.reject(error);
       this.#finish();
       return;
     }
     try {
       for (;;) {
-        while (this.#pending.length > 0 && outcomes.length < this.#maxBatch) {
-          const change = this.#pending.shift() as Change;
+        while (outcomes.length < this.#maxBatch) {
+          const change = this.#take();
+          if (!change) break;
           begun.push(change);
           const outcome = await this.#apply(batch, change);
           if ('error' in outcome && change.retry?.(outcome.error, change.attempt)) {
@@ -156,7 +222,8 @@ export class GroupCommit {
         }
         if (outcomes.length >= this.#maxBatch) break;
         if (performance.now() - started >= this.#maxWaitMs) break;
-        // Let the requests that arrived meanwhile reach the store, then take them too.
+        // Let the requests that arrived meanwhile reach the store, then take them too (background
+        // changes ride along but keep no batch open).
         await nextTurn();
         if (this.#pending.length === 0) break;
       }
@@ -183,11 +250,11 @@ export class GroupCommit {
         // It did nothing wrong: it runs again in the next batch.
         else again.push(change);
       }
-      this.#pending.unshift(...again);
+      this.#requeue(again);
       this.#finish();
       return;
     }
-    this.#pending.unshift(...retries.values());
+    this.#requeue([...retries.values()]);
     // The next batch may begin while this one's callbacks wait for their turn.
     this.#settling++;
     this.#finish();
@@ -195,19 +262,23 @@ export class GroupCommit {
   }
 
   async #settle(batch: BatchTransaction, outcomes: Outcome[]): Promise<void> {
+    let failure: { error: unknown } | undefined;
     try {
       await batch.durable(
         outcomes.flatMap((outcome) => ('error' in outcome ? [] : afterCommit(outcome))),
       );
-      for (const outcome of outcomes) {
-        if ('error' in outcome) outcome.change.reject(outcome.error);
-        else if ('callbackError' in outcome) outcome.change.reject(outcome.callbackError);
-        else outcome.change.resolve(outcome.value);
-      }
     } catch (error) {
       // Committed but not known to be on disk: never acknowledged as durable.
+      failure = { error };
+    }
+    try {
+      // The other changes' callers go first (a decision's answer, its waiters' wake-ups): the
+      // bookkeeping's next steps (the next claim, a Slack call) run a turn later, not among them.
+      const others = outcomes.filter((outcome) => outcome.change.due === undefined);
+      for (const outcome of others) acknowledge(outcome, failure);
+      if (others.length < outcomes.length) await nextTurn();
       for (const outcome of outcomes) {
-        outcome.change.reject('error' in outcome ? outcome.error : error);
+        if (outcome.change.due !== undefined) acknowledge(outcome, failure);
       }
     } finally {
       this.#settling--;
@@ -215,10 +286,24 @@ export class GroupCommit {
     }
   }
 
-  /** Resolves once no change waits, no batch runs and every committed one is settled. */
+  /**
+   * Resolves once no change waits, no batch runs and every committed one is settled; background
+   * changes held meanwhile commit at once (the store is closing: nothing more will join them).
+   */
   whenIdle(): Promise<void> {
-    if (!this.#scheduled && this.#settling === 0) return Promise.resolve();
+    if (this.#idleNow()) return Promise.resolve();
+    this.#flushing = true;
+    this.#schedule();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #idleNow(): boolean {
+    return (
+      !this.#scheduled &&
+      this.#settling === 0 &&
+      this.#pending.length === 0 &&
+      this.#background.length === 0
+    );
   }
 
   #finish(): void {
@@ -228,7 +313,8 @@ export class GroupCommit {
   }
 
   #wakeIdle(): void {
-    if (this.#scheduled || this.#settling > 0) return;
+    if (!this.#idleNow()) return;
+    this.#flushing = false;
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 

@@ -99,14 +99,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // One per commit whose log sync is outstanding, in commit order (`durable` follows `commit`).
   const syncs: Promise<void>[] = [];
-  const control = (sql: string) => {
-    let statement = prepared.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      prepared.set(sql, statement);
+  const statement = (sql: string) => {
+    let found = prepared.get(sql);
+    if (!found) {
+      found = db.prepare(sql);
+      prepared.set(sql, found);
     }
-    statement.run();
+    return found;
   };
+  const control = (sql: string) => statement(sql).run();
+  // Rows the writer changed since it opened (`total_changes()`, which counts every INSERT, UPDATE
+  // and DELETE, rolled back or not): a batch that changed none wrote nothing to the log to sync.
+  const changedRows = () =>
+    Number((statement('SELECT total_changes() AS n').get() as { n: number | bigint }).n);
+  let changedAtOpen = 0;
   const batch: BatchTransaction = {
     // The methods are shared, not copied for each change: only `afterCommit` is the change's own.
     tx: (callbacks) =>
@@ -117,6 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // After a failed sync nothing more is written: it could never be acknowledged.
       if (walSync?.failure !== undefined) throw walSync.failure;
       await beginImmediate(db);
+      changedAtOpen = changedRows();
     },
     async mark() {
       control('SAVEPOINT change');
@@ -134,7 +141,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async commit() {
       db.exec('COMMIT');
       if (walSync) {
-        const synced = walSync.request();
+        // A batch that only read (a claim that found nothing due) waits for the syncs before it,
+        // since it may have read their commits, but starts none: the next user change's commit
+        // would queue behind it.
+        const synced = changedRows() === changedAtOpen ? walSync.drained() : walSync.request();
         // Awaited in `durable`; a failure there fails the batch, not the process.
         synced.catch(() => undefined);
         syncs.push(synced);
@@ -155,9 +165,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }, options.groupCommit);
 
   return {
-    transaction(fn) {
+    transaction(fn, options) {
       if (closed) return Promise.reject(new Error('The store is closed'));
-      return groupCommit.run(fn);
+      return groupCommit.run(fn, options);
     },
     async read(fn, readOptions) {
       const result = await enqueueRead(() => fn(readTx));

@@ -108,6 +108,27 @@ describe('SQLite: a commit counts once its log is synced', () => {
     expect(syncs.calls).toHaveLength(2);
   });
 
+  it('starts no sync for a batch that changed nothing, but acknowledges it after the syncs before it', async () => {
+    const syncs = heldSyncs();
+    const { store } = open(syncs.syncFile);
+    const first = watch(store.transaction((tx) => tx.insertRequest(sampleRequest('req_a'))));
+    await syncs.asked(1);
+    // A claim that finds nothing due: it read what the unsynced commit wrote.
+    const claim = watch(store.transaction((tx) => tx.getRequest('req_a')));
+    await turns(5);
+    expect([first.settled, claim.settled]).toEqual(['no', 'no']);
+    syncs.calls[0]?.finish();
+    await turns(5);
+    expect([first.settled, claim.settled]).toEqual(['resolved', 'resolved']);
+    // Nothing was left to sync: the next change's sync is the only other one.
+    const second = watch(store.transaction((tx) => tx.insertRequest(sampleRequest('req_b'))));
+    await syncs.asked(2);
+    syncs.calls[1]?.finish();
+    await turns(5);
+    expect(second.settled).toBe('resolved');
+    expect(syncs.calls).toHaveLength(2);
+  });
+
   it('fails the batch whose sync fails, and refuses every write after it', async () => {
     const syncs = heldSyncs();
     const { store, committed } = open(syncs.syncFile);

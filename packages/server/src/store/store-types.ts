@@ -489,6 +489,17 @@ export interface ReadOptions {
   unsynced?: boolean;
 }
 
+/** How {@link Store.transaction} schedules its change. */
+export interface TransactionOptions {
+  /**
+   * Delivery bookkeeping that no user waits on (outbox claims, attempt records and their audit
+   * entries): it joins the next commit of other changes, after them, or commits alone once
+   * `groupCommit.backgroundWaitMs` has passed, so it never takes the writer or a log sync ahead of
+   * a decision. Resolves once durable, like any other change.
+   */
+  background?: boolean;
+}
+
 /**
  * The storage boundary. Every method is async and every write happens inside `transaction`, so a
  * PostgreSQL store can follow without touching the service logic.
@@ -498,7 +509,7 @@ export interface Store {
    * Runs `fn` in one transaction: all of its writes commit together or not at all; resolves once
    * they are durable.
    */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs read-only `fn` against a consistent view of what is committed. */
   read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T>;
   /** Answers whether the database is reachable. */

@@ -168,6 +168,73 @@ export function describeGroupCommitContract(
       expect(await subject.committedRequests()).toBe(30);
     });
 
+    it('holds a background change for the next other change and commits both together, after it', async () => {
+      // A background change that waited its full minute would time the test out.
+      const opened = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 60_000 });
+      subject = opened;
+      const { store } = opened;
+      const order: string[] = [];
+      const seen: number[] = [];
+      const background = store.transaction(
+        async (tx) => {
+          order.push('background');
+          // The user's change is in this transaction already, and nothing is committed yet.
+          expect(await tx.getRequest('req_user')).toBeDefined();
+          seen.push(await opened.committedRequests());
+          await tx.insertRequest(sampleRequest('req_bookkeeping'));
+        },
+        { background: true },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      const user = store.transaction(async (tx) => {
+        order.push('user');
+        await tx.insertRequest(sampleRequest('req_user'));
+      });
+      await Promise.all([background, user]);
+      expect(order).toEqual(['user', 'background']);
+      expect(seen).toEqual([0]);
+      expect(await opened.committedRequests()).toBe(2);
+    });
+
+    it('answers the other changes of a batch before its background ones', async () => {
+      subject = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 60_000 });
+      const { store } = subject;
+      const order: string[] = [];
+      const background = store
+        .transaction((tx) => tx.insertRequest(sampleRequest('req_bookkeeping')), {
+          background: true,
+        })
+        .then(() => order.push('background'));
+      // A caller that goes on through a few more steps once answered, like a waiter's response.
+      const user = store
+        .transaction((tx) => tx.insertRequest(sampleRequest('req_user')))
+        .then(async () => {
+          for (let step = 0; step < 5; step++) await Promise.resolve();
+          order.push('user, five steps on');
+        });
+      await Promise.all([background, user]);
+      expect(order).toEqual(['user, five steps on', 'background']);
+    });
+
+    it('commits a background change alone once no other change came within its wait', async () => {
+      subject = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 20 });
+      await subject.store.transaction((tx) => tx.insertRequest(sampleRequest('req_alone')), {
+        background: true,
+      });
+      expect(await subject.committedRequests()).toBe(1);
+    });
+
+    it('commits held background changes at once when the store closes', async () => {
+      const opened = await open({ maxBatch: 16, maxWaitMs: 50, backgroundWaitMs: 60_000 });
+      subject = opened;
+      const held = opened.store.transaction((tx) => tx.insertRequest(sampleRequest('req_held')), {
+        background: true,
+      });
+      await opened.store.close();
+      await held;
+      expect(await opened.committedRequests()).toBe(1);
+    });
+
     it('commits a lone change without waiting for the longest wait', async () => {
       subject = await open({ maxBatch: 64, maxWaitMs: 5_000 });
       const started = performance.now();

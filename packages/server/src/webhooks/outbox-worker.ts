@@ -45,6 +45,9 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
+// Claims and attempt records ride along in the commits of user changes (see `TransactionOptions`).
+const BOOKKEEPING = { background: true } as const;
+
 type Outcome =
   | { ok: true; status?: number }
   | { ok: false; status?: number; error: string; final?: boolean };
@@ -111,7 +114,10 @@ export class OutboxWorker {
         claim: (limit) => {
           const now = clock.now();
           const leaseUntil = now + this.#options.requestTimeoutMs * 3;
-          return store.transaction((tx) => tx.claimDueOutbox(now, leaseUntil, limit, lane));
+          return store.transaction(
+            (tx) => tx.claimDueOutbox(now, leaseUntil, limit, lane),
+            BOOKKEEPING,
+          );
         },
         deliver: async (message) => {
           if (this.#attempting.has(message.id)) return;
@@ -264,7 +270,7 @@ export class OutboxWorker {
           },
         });
       }
-    });
+    }, BOOKKEEPING);
     return next.status === 'pending' ? 'retry' : next.status;
   }
 

@@ -120,9 +120,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }, options.groupCommit);
 
   return {
-    transaction(fn) {
+    transaction(fn, options) {
       if (closed) return Promise.reject(new Error('The store is closed'));
-      return groupCommit.run(fn, retryable);
+      return groupCommit.run(fn, { retry: retryable, background: options?.background === true });
     },
     async read(fn) {
       if (closed) throw new Error('The store is closed');

@@ -8,7 +8,7 @@ import { migrate } from './sqlite-migrations.js';
 import { SqliteSession } from './sqlite-session.js';
 import type { Store, StoreTx } from './store-types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
-import { datasyncFile, fsyncDirectory, type SyncFile, WalSync } from './wal-sync.js';
+import { fsyncDirectory, keptDatasync, type SyncFile, WalSync } from './wal-sync.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -45,7 +45,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
   const wal = mode.journal_mode === 'wal' && options.path !== ':memory:';
-  const walSync = syncedLog(db, options, wal);
+  // The log's handle for the default sync, closed with the store.
+  const datasync = keptDatasync();
+  const walSync = syncedLog(db, options, wal, options.syncFile ?? datasync.sync);
   const checkpointer = wal ? new WalCheckpointer(db, options.path) : undefined;
   // From here on a busy database is waited for at BEGIN, asynchronously (see `beginImmediate`):
   // SQLite's own busy handler would block this process's event loop, and with it whatever holds
@@ -181,6 +183,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
       await checkpointer?.close();
+      await datasync.close();
       if (readerDb !== db) readerDb.close();
       db.close();
     },
@@ -195,6 +198,7 @@ function syncedLog(
   db: DatabaseSync,
   options: SqliteStoreOptions,
   wal: boolean,
+  syncFile: SyncFile,
 ): WalSync | undefined {
   if (options.synchronous === 'normal') {
     // Survives a process crash; the last commits may be lost on power loss.
@@ -210,5 +214,5 @@ function syncedLog(
   db.exec('PRAGMA synchronous = NORMAL');
   // FULL would also sync the folder on the log's first sync, so the newly created log is found.
   fsyncDirectory(dirname(options.path));
-  return new WalSync(`${options.path}-wal`, options.syncFile ?? datasyncFile);
+  return new WalSync(`${options.path}-wal`, syncFile);
 }

@@ -1,35 +1,11 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { redactSecrets } from './redact-secrets.js';
 
 /** The levels `--log-level` accepts, quietest last. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/**
- * Field paths pino replaces with `[redacted]` wherever a careless caller puts them, as a second
- * line of defence: our own log calls never pass headers, bodies, keys or URLs with credentials.
- */
-const REDACTED = [
-  'authorization',
-  'apiKey',
-  'key',
-  'token',
-  'secret',
-  'password',
-  'databaseUrl',
-  '*.authorization',
-  '*.apiKey',
-  '*.key',
-  '*.token',
-  '*.secret',
-  '*.password',
-  '*.databaseUrl',
-  'headers.authorization',
-  'headers.cookie',
-  '*.headers.authorization',
-  '*.headers.cookie',
-];
 
 /** Info and debug lines are written together once this many bytes wait (a few request lines). */
 const BUFFERED_BYTES = 4096;
@@ -68,7 +44,7 @@ export function createLogger(level: LogLevel = 'info', options: LoggerOptions = 
       level,
       base: { service: 'countersign' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACTED, censor: '[redacted]' },
+      formatters: { log: redactSecrets },
       hooks: {
         logMethod(inputs, method, levelNumber) {
           method.apply(this, inputs);

@@ -5,7 +5,7 @@ import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './g
 import { storeMethods } from './sql/store-methods.js';
 import { beginImmediate } from './sqlite-begin.js';
 import { migrate } from './sqlite-migrations.js';
-import { SqliteSession } from './sqlite-session.js';
+import { type SqliteCheckpoint, SqliteSession } from './sqlite-session.js';
 import type { Store, StoreTx } from './store-types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { fsyncDirectory, keptDatasync, type SyncFile, WalSync } from './wal-sync.js';
@@ -54,7 +54,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // the lock in this process (an offline CLI command beside a server in one test process, say).
   db.exec('PRAGMA busy_timeout = 0');
   const prepared = new Map<string, StatementSync>();
-  const writing = storeMethods(new SqliteSession(db, prepared, true));
+  const writer = new SqliteSession(db, prepared, true);
+  const writing = storeMethods(writer);
   // Reads run on a connection of their own, each in a read transaction: they never wait behind an
   // open batch and never see its uncommitted changes (WAL serves them the last commit meanwhile).
   // `:memory:` is one database per connection, so there reads share the queue with the batches.
@@ -109,6 +110,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
     statement.run();
   };
+  let checkpoint: SqliteCheckpoint = { head: undefined };
   const batch: BatchTransaction = {
     // The methods are shared, not copied for each change: only `afterCommit` is the change's own.
     tx: (callbacks) =>
@@ -119,9 +121,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // After a failed sync nothing more is written: it could never be acknowledged.
       if (walSync?.failure !== undefined) throw walSync.failure;
       await beginImmediate(db);
+      writer.beginBatch();
     },
     async mark() {
       control('SAVEPOINT change');
+      checkpoint = writer.checkpoint();
     },
     async keep() {
       control('RELEASE change');
@@ -131,9 +135,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (!db.isTransaction) return false;
       control('ROLLBACK TO change');
       control('RELEASE change');
+      writer.rewind(checkpoint);
       return true;
     },
     async commit() {
+      writer.endBatch();
       db.exec('COMMIT');
       if (walSync) {
         const synced = walSync.request();
@@ -149,6 +155,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       for (const callback of callbacks) callback();
     },
     async rollback() {
+      writer.endBatch();
       if (db.isTransaction) db.exec('ROLLBACK');
     },
   };

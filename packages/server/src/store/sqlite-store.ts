@@ -65,6 +65,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const reading = storeMethods(
     new SqliteSession(readerDb, readerDb === db ? prepared : new Map(), false),
   );
+  // Prepared once: `exec` would parse them again for every read (waiters and sign-ins read often).
+  const beginRead = readerDb.prepare('BEGIN');
+  const endRead = readerDb.prepare('COMMIT');
   let queue: Promise<unknown> = Promise.resolve();
   let readQueue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -80,11 +83,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (readerDb === db) return enqueue(work);
     if (closed) return Promise.reject(new Error('The store is closed'));
     const consistent = async () => {
-      readerDb.exec('BEGIN');
+      beginRead.run();
       try {
         return await work();
       } finally {
-        readerDb.exec('COMMIT');
+        endRead.run();
       }
     };
     const result = readQueue.then(consistent, consistent);
@@ -140,7 +143,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async commit() {
       writer.endBatch();
-      db.exec('COMMIT');
+      control('COMMIT');
       if (walSync) {
         const synced = walSync.request();
         // Awaited in `durable`; a failure there fails the batch, not the process.

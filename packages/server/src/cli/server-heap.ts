@@ -3,8 +3,8 @@
  * bursts (a reconnect storm) that make V8 grow its young generation to its maximum (64 MiB per
  * semi-space on large machines, 128 MiB resident) and keep it there. Capping the semi-space at
  * 4 MiB keeps 10,000 idle SSE streams or long-polls under 300 MB (at 16 MiB they came to about
- * 305-320 MB); the server's creates and decisions were no slower with it (bench/). The flag only takes effect
- * at start-up, so the CLI re-executes itself in place (same pid, same stdio) with it.
+ * 305-320 MB); the server's creates and decisions were no slower with it (bench/). The flag only
+ * takes effect at start-up, so the CLI re-executes itself in place (same pid, same stdio) with it.
  */
 
 /** The young-generation semi-space cap for the server process, in MiB. */

@@ -7,7 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openIdleWaiters } from './idle-waiters.ts';
-import { type LoadJob, type LoadResult, runLoad } from './load.ts';
+import {
+  type CpuPerRequest,
+  type LoadJob,
+  type LoadResult,
+  runLoad,
+  runLoadWithCpu,
+} from './load.ts';
 import { printRows } from './measure.ts';
 import { type ServerProcess, startServerProcess, waitForUrl } from './server-process.ts';
 
@@ -81,19 +87,33 @@ async function single(load: LoadJob): Promise<LoadResult> {
 interface Row extends LoadResult {
   connections: number;
   note?: string;
+  /** The server's CPU time per request (one replica only: the process it reads is the first). */
+  cpu?: CpuPerRequest;
 }
 
 const rows: Row[] = [];
-const row = (name: string, connections: number, result: LoadResult, note?: string) =>
-  rows.push({ ...result, name, connections, ...(note ? { note } : {}) });
+const row = (
+  name: string,
+  connections: number,
+  result: LoadResult,
+  note?: string,
+  cpu?: CpuPerRequest,
+) =>
+  rows.push({ ...result, name, connections, ...(note ? { note } : {}), ...(cpu ? { cpu } : {}) });
 
 /** Creates, then decisions on what they created, then both at once with idle waiters open. */
 async function measureServer(label: string, server: ServerProcess): Promise<void> {
-  const creates = await runLoad({ jobs: [createJob(server, CONNECTIONS)], ids: [] });
+  const single = server.urls.length === 1;
+  const { output: creates, cpu: createCpu } = await runLoadWithCpu(server, {
+    jobs: [createJob(server, CONNECTIONS)],
+    ids: [],
+  });
   row(
     `${label}: POST /v1/requests (durable create)`,
     CONNECTIONS,
     creates.results[0] as LoadResult,
+    undefined,
+    single ? createCpu : undefined,
   );
   // The later cases need 1,000 requests to wait on and two backlogs to decide, each as many as the
   // creates made (so deciding one takes about as long as a case): top up, unmeasured.
@@ -113,11 +133,17 @@ async function measureServer(label: string, server: ServerProcess): Promise<void
 
   // Decisions stop after one backlog, so the mixed run starts with the other.
   const firstBacklog = pending.slice(0, backlog);
-  const decisions = await runLoad({
+  const { output: decisions, cpu: decisionCpu } = await runLoadWithCpu(server, {
     jobs: [{ ...decideJob(server, CONNECTIONS), amount: firstBacklog.length }],
     ids: firstBacklog,
   });
-  row(`${label}: POST …/decisions (approve)`, CONNECTIONS, decisions.results[0] as LoadResult);
+  row(
+    `${label}: POST …/decisions (approve)`,
+    CONNECTIONS,
+    decisions.results[0] as LoadResult,
+    undefined,
+    single ? decisionCpu : undefined,
+  );
 
   const keys = await Promise.all(
     Array.from({ length: WAITER_KEYS }, () => server.createKey('agent', 'bench-bot')),
@@ -207,7 +233,17 @@ if (postgres) {
 
 printRows(
   `Requests per second from autocannon in its own process, ${DURATION_SECONDS} s per case (decisions alone: until as many requests as the creates made are approved); SQLite WAL, acknowledged once synced; per-key rate limit off${postgres || !STORES.includes('postgres') ? '' : '; PostgreSQL skipped (not reachable at BENCH_POSTGRES_URL)'}`,
-  ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs Hono echo POST', 'note'],
+  [
+    'case',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'vs Hono echo POST',
+    'server CPU µs/req (main / all threads)',
+    'note',
+  ],
   rows.map((result) => [
     result.name,
     String(result.connections),
@@ -216,6 +252,7 @@ printRows(
     String(Math.round(result.p99)),
     String(result.non2xx + result.errors),
     `${(result.perSecond / echoResult.perSecond).toFixed(3)}x`,
+    result.cpu ? `${Math.round(result.cpu.main)} / ${Math.round(result.cpu.all)}` : '',
     [
       result.note ?? '',
       ...Object.entries(result.statusCodes)

@@ -84,17 +84,25 @@ export async function createApiKey(
   return { key, record };
 }
 
-/** Finds the live key record matching `key`, comparing hashes in constant time. */
-export async function verifyApiKey(tx: StoreTx, key: string): Promise<ApiKeyRecord | undefined> {
-  const match = KEY_PATTERN.exec(key);
-  if (!match) return undefined;
-  const record = await tx.getApiKey(match[1] as string);
-  if (!record || record.revokedAt) return undefined;
+/** The id part of a well-formed key, or undefined. */
+export function apiKeyId(key: string): string | undefined {
+  return KEY_PATTERN.exec(key)?.[1];
+}
+
+/** Whether `record` is live and `key` its secret, comparing hashes in constant time. */
+export function isLiveKeyOf(record: ApiKeyRecord | undefined, key: string): boolean {
+  if (!record || record.revokedAt) return false;
   const expected = Buffer.from(record.hash, 'hex');
   const actual = Buffer.from(hashKey(key), 'hex');
-  return expected.length === actual.length && timingSafeEqual(expected, actual)
-    ? record
-    : undefined;
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Finds the live key record matching `key`, comparing hashes in constant time. */
+export async function verifyApiKey(tx: StoreTx, key: string): Promise<ApiKeyRecord | undefined> {
+  const id = apiKeyId(key);
+  if (id === undefined) return undefined;
+  const record = await tx.getApiKey(id);
+  return isLiveKeyOf(record, key) ? record : undefined;
 }
 
 /** Whether the key with this id is gone or revoked (the re-check of keys holding open waits). */

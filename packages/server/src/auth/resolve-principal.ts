@@ -1,5 +1,5 @@
 import type { StoreTx } from '../store/store-types.js';
-import { verifyApiKey } from './api-keys.js';
+import { apiKeyId, isLiveKeyOf } from './api-keys.js';
 import { type Principal, principalFor } from './principal.js';
 
 /** Who an API key stands for, or why it stands for no one. */
@@ -14,10 +14,14 @@ export type KeyResolution =
  * disabling a user stops all of their keys at once.
  */
 export async function resolveKey(tx: StoreTx, key: string): Promise<KeyResolution> {
-  const record = await verifyApiKey(tx, key);
-  if (!record) return { refused: 'unknown-key' };
+  const id = apiKeyId(key);
+  // The key and its user in one statement: on PostgreSQL a read of one SELECT needs no
+  // transaction of its own (see readSnapshot).
+  const found = id === undefined ? undefined : await tx.getApiKeyWithUser(id);
+  if (!found || !isLiveKeyOf(found.key, key)) return { refused: 'unknown-key' };
+  const record = found.key;
   if (record.role === 'agent') return { principal: principalFor(record) };
-  const user = await tx.getUser(record.name);
+  const { user } = found;
   if (user && !user.active) return { refused: 'user-disabled', user: user.name };
   return { principal: principalFor(record, user) };
 }

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { ApprovalRequest, RequestEventType } from '@countersign/core/protocol';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store-types.js';
 import { BoundedLabel } from './bounded-label.js';
@@ -9,6 +10,14 @@ import type { DecisionChannel } from './decision-channel.js';
 const DECISION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600];
 /** Background lag, in seconds: a healthy worker stays under a second. */
 const LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+// Loaded by the first ServerMetrics: a server without metrics never pays for prom-client's code.
+const require = createRequire(import.meta.url);
+let promClient: typeof import('prom-client') | undefined;
+const prometheus = () => {
+  promClient ??= require('prom-client') as typeof import('prom-client');
+  return promClient;
+};
+
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** What a delivery attempt came to (the `result` label). */
@@ -28,7 +37,7 @@ export interface LiveWaiterCounts {
  */
 export class ServerMetrics {
   /** The registry `/metrics` serves; register your own metrics on it too if you like. */
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly #rules = new BoundedLabel(200);
   readonly #requesters = new BoundedLabel(200);
   readonly #created: Counter<'kind' | 'rule' | 'requester'>;
@@ -44,6 +53,8 @@ export class ServerMetrics {
   #liveWaiters: () => LiveWaiterCounts = () => ({ long_poll: 0, sse: 0 });
 
   constructor(store: Store, clock: Clock, options: { processMetrics?: boolean } = {}) {
+    const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = prometheus();
+    this.registry = new Registry();
     const registers = [this.registry];
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'countersign_' });
@@ -160,7 +171,7 @@ export class ServerMetrics {
       help: string,
       value: (backlog: Awaited<ReturnType<typeof read>>) => number,
     ) =>
-      new Gauge({
+      new (prometheus().Gauge)({
         name,
         help,
         registers,

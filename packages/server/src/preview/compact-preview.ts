@@ -1,10 +1,11 @@
+import { createRequire } from 'node:module';
 import {
   type ApprovalRequest,
   partText,
   type ResolvedPreview,
   renderPreviewText,
 } from '@countersign/core/protocol';
-import sanitize from 'sanitize-html';
+import type sanitize from 'sanitize-html';
 import { escapeHtml } from '../notify/request-facts.js';
 
 /** A preview short enough for a notification, in each form a channel takes. */
@@ -55,9 +56,14 @@ const EMAIL_HTML: sanitize.IOptions = {
 
 const SLACK_TEXT_MAX = 2800;
 
+// Loaded at the first HTML body: a server that sends no email never pays for the parser's code.
+const require = createRequire(import.meta.url);
+let sanitizer: typeof sanitize | undefined;
+
 /** An agent's HTML as a mail client may show it (no script, image, style or form survives). */
 export function sanitizeEmailHtml(html: string): string {
-  return sanitize(html, EMAIL_HTML);
+  sanitizer ??= require('sanitize-html') as typeof sanitize;
+  return sanitizer(html, EMAIL_HTML);
 }
 
 function slackEscape(text: string): string {

@@ -1,4 +1,8 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { createRequire } from 'node:module';
+import type { WebClient } from '@slack/web-api';
+
+// Loaded when Slack is switched on: a server without it never pays for the Web API client's code.
+const require = createRequire(import.meta.url);
 
 /** Slack's part of the server options (flags `--slack-…`, variables `COUNTERSIGN_SLACK_…`). */
 export interface SlackOptions {
@@ -31,6 +35,7 @@ export interface SlackSetup {
 /** Slack's setup from the options, or undefined when Slack is off (no bot token). */
 export function slackSetup(options: SlackOptions | undefined): SlackSetup | undefined {
   if (!options?.botToken || !options.signingSecret) return undefined;
+  const { LogLevel, WebClient } = require('@slack/web-api') as typeof import('@slack/web-api');
   const client = new WebClient(options.botToken, {
     slackApiUrl: options.apiUrl ?? 'https://slack.com/api/',
     // Deliveries retry with the server's own backoff; the client's 30-minute retries would hold

@@ -5,10 +5,10 @@ import { type BatchTransaction, GroupCommit, type GroupCommitOptions } from './g
 import { storeMethods } from './sql/store-methods.js';
 import { beginImmediate } from './sqlite-begin.js';
 import { migrate } from './sqlite-migrations.js';
-import { SqliteSession } from './sqlite-session.js';
+import { type SqliteCheckpoint, SqliteSession } from './sqlite-session.js';
 import type { Store, StoreTx } from './store-types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
-import { datasyncFile, fsyncDirectory, type SyncFile, WalSync } from './wal-sync.js';
+import { fsyncDirectory, keptDatasync, type SyncFile, WalSync } from './wal-sync.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -45,14 +45,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
   const wal = mode.journal_mode === 'wal' && options.path !== ':memory:';
-  const walSync = syncedLog(db, options, wal);
+  // The log's handle for the default sync, closed with the store.
+  const datasync = keptDatasync();
+  const walSync = syncedLog(db, options, wal, options.syncFile ?? datasync.sync);
   const checkpointer = wal ? new WalCheckpointer(db, options.path) : undefined;
   // From here on a busy database is waited for at BEGIN, asynchronously (see `beginImmediate`):
   // SQLite's own busy handler would block this process's event loop, and with it whatever holds
   // the lock in this process (an offline CLI command beside a server in one test process, say).
   db.exec('PRAGMA busy_timeout = 0');
   const prepared = new Map<string, StatementSync>();
-  const writing = storeMethods(new SqliteSession(db, prepared, true));
+  const writer = new SqliteSession(db, prepared, true);
+  const writing = storeMethods(writer);
   // Reads run on a connection of their own, each in a read transaction: they never wait behind an
   // open batch and never see its uncommitted changes (WAL serves them the last commit meanwhile).
   // `:memory:` is one database per connection, so there reads share the queue with the batches.
@@ -62,6 +65,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const reading = storeMethods(
     new SqliteSession(readerDb, readerDb === db ? prepared : new Map(), false),
   );
+  // Prepared once: `exec` would parse them again for every read (waiters and sign-ins read often).
+  const beginRead = readerDb.prepare('BEGIN');
+  const endRead = readerDb.prepare('COMMIT');
   let queue: Promise<unknown> = Promise.resolve();
   let readQueue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -77,11 +83,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (readerDb === db) return enqueue(work);
     if (closed) return Promise.reject(new Error('The store is closed'));
     const consistent = async () => {
-      readerDb.exec('BEGIN');
+      beginRead.run();
       try {
         return await work();
       } finally {
-        readerDb.exec('COMMIT');
+        endRead.run();
       }
     };
     const result = readQueue.then(consistent, consistent);
@@ -113,6 +119,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const changedRows = () =>
     Number((statement('SELECT total_changes() AS n').get() as { n: number | bigint }).n);
   let changedAtOpen = 0;
+  let checkpoint: SqliteCheckpoint = { head: undefined };
   const batch: BatchTransaction = {
     // The methods are shared, not copied for each change: only `afterCommit` is the change's own.
     tx: (callbacks) =>
@@ -124,9 +131,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (walSync?.failure !== undefined) throw walSync.failure;
       await beginImmediate(db);
       changedAtOpen = changedRows();
+      writer.beginBatch();
     },
     async mark() {
       control('SAVEPOINT change');
+      checkpoint = writer.checkpoint();
     },
     async keep() {
       control('RELEASE change');
@@ -136,10 +145,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (!db.isTransaction) return false;
       control('ROLLBACK TO change');
       control('RELEASE change');
+      writer.rewind(checkpoint);
       return true;
     },
     async commit() {
-      db.exec('COMMIT');
+      writer.endBatch();
+      control('COMMIT');
       if (walSync) {
         // A batch that only read (a claim that found nothing due) waits for the syncs before it,
         // since it may have read their commits, but starts none: the next user change's commit
@@ -157,6 +168,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       for (const callback of callbacks) callback();
     },
     async rollback() {
+      writer.endBatch();
       if (db.isTransaction) db.exec('ROLLBACK');
     },
   };
@@ -191,6 +203,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await Promise.all([enqueue(async () => undefined), enqueueRead(async () => undefined)]);
       closed = true;
       await checkpointer?.close();
+      await datasync.close();
       if (readerDb !== db) readerDb.close();
       db.close();
     },
@@ -205,6 +218,7 @@ function syncedLog(
   db: DatabaseSync,
   options: SqliteStoreOptions,
   wal: boolean,
+  syncFile: SyncFile,
 ): WalSync | undefined {
   if (options.synchronous === 'normal') {
     // Survives a process crash; the last commits may be lost on power loss.
@@ -220,5 +234,5 @@ function syncedLog(
   db.exec('PRAGMA synchronous = NORMAL');
   // FULL would also sync the folder on the log's first sync, so the newly created log is found.
   fsyncDirectory(dirname(options.path));
-  return new WalSync(`${options.path}-wal`, options.syncFile ?? datasyncFile);
+  return new WalSync(`${options.path}-wal`, syncFile);
 }

@@ -66,6 +66,7 @@ export type AdminMethods = Pick<
   | 'deleteWebhook'
   | 'insertApiKey'
   | 'getApiKey'
+  | 'getApiKeyWithUser'
   | 'listApiKeys'
   | 'revokeApiKey'
   | 'getSetting'

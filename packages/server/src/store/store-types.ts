@@ -373,6 +373,11 @@ export interface StoreTx {
 
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * A key with the directory user of its name (reviewer and admin keys; none for an agent key or
+   * a name without a user), in one statement: one snapshot, and one round trip on PostgreSQL.
+   */
+  getApiKeyWithUser(id: string): Promise<{ key: ApiKeyRecord; user?: UserRecord } | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
 

@@ -1,18 +1,44 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** Flushes a file's written data to disk; resolves once it is there. */
 export type SyncFile = (path: string) => Promise<void>;
 
-/** `fdatasync` on the libuv thread pool: the event loop goes on serving requests meanwhile. */
-export const datasyncFile: SyncFile = async (path) => {
-  const handle = await open(path, 'r');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-};
+/** A {@link SyncFile} that keeps what it opened until `close()`. */
+export interface KeptSyncFile {
+  sync: SyncFile;
+  close(): Promise<void>;
+}
+
+/**
+ * `fdatasync` on the libuv thread pool (the event loop goes on serving requests meanwhile),
+ * through one handle opened at the first sync and kept: an open and a close for every commit
+ * cost more CPU than the sync asks of this thread. SQLite rewinds and truncates the log in place
+ * and deletes it only when its last connection closes, after the store's last sync, so the handle
+ * stays on the file it writes.
+ */
+export function keptDatasync(): KeptSyncFile {
+  let handle: Promise<FileHandle> | undefined;
+  return {
+    async sync(path) {
+      let opened = handle;
+      if (!opened) {
+        const opening = open(path, 'r');
+        opened = handle = opening;
+        // A failed open fails this sync; the next one opens again.
+        opening.catch(() => {
+          if (handle === opening) handle = undefined;
+        });
+      }
+      await (await opened).datasync();
+    },
+    async close() {
+      const opened = handle;
+      handle = undefined;
+      await (await opened?.catch(() => undefined))?.close();
+    },
+  };
+}
 
 /** `fsync` of a directory, so a file just created in it is found after a power loss. */
 export function fsyncDirectory(path: string): void {
@@ -44,7 +70,7 @@ export class WalSync {
   readonly #waiting: { ticket: number; resolve: () => void; reject: (error: unknown) => void }[] =
     [];
 
-  constructor(path: string, syncFile: SyncFile = datasyncFile) {
+  constructor(path: string, syncFile: SyncFile) {
     this.#path = path;
     this.#syncFile = syncFile;
   }

@@ -416,6 +416,44 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.ping()).toBe(true);
     });
 
+    it('reads a key with the directory user of its name in one go, never for an agent key', async () => {
+      const at = '2026-01-01T00:00:00.000Z';
+      const key = (id: string, name: string, role: 'agent' | 'reviewer') => ({
+        id,
+        name,
+        role,
+        groups: ['ops'],
+        hash: 'h',
+        createdAt: at,
+      });
+      const alice = {
+        name: 'alice',
+        displayName: 'Alice',
+        email: 'alice@example.com',
+        groups: ['finance'],
+        active: false,
+        notifications: { channels: ['email'] },
+        createdAt: at,
+        updatedAt: at,
+      };
+      await store.transaction(async (tx) => {
+        await tx.insertUser(alice);
+        await tx.insertApiKey(key('k-alice', 'alice', 'reviewer'));
+        await tx.insertApiKey(key('k-bob', 'bob', 'reviewer'));
+        await tx.insertApiKey(key('k-agent', 'alice', 'agent'));
+      });
+      const found = await store.read(async (tx) => ({
+        alice: await tx.getApiKeyWithUser('k-alice'),
+        bob: await tx.getApiKeyWithUser('k-bob'),
+        agent: await tx.getApiKeyWithUser('k-agent'),
+        none: await tx.getApiKeyWithUser('k-none'),
+      }));
+      expect(found.alice).toEqual({ key: key('k-alice', 'alice', 'reviewer'), user: alice });
+      expect(found.bob).toEqual({ key: key('k-bob', 'bob', 'reviewer') });
+      expect(found.agent).toEqual({ key: key('k-agent', 'alice', 'agent') });
+      expect(found.none).toBeUndefined();
+    });
+
     it('keeps sessions and claims each sign-in attempt once', async () => {
       const session = {
         id: 'a'.repeat(64),

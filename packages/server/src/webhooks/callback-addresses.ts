@@ -2,7 +2,8 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { CountersignError } from '@countersign/core/protocol';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { undici } from './undici-client.js';
 
 /** Resolves a host name to every address it has (IPv4 and IPv6), as `dns.lookup` with `all`. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
@@ -115,5 +116,5 @@ export function linkLocalRefusingAgent(resolve: HostResolver): Agent {
       (error: NodeJS.ErrnoException) => callback(error, ''),
     );
   };
-  return new Agent({ connect: { lookup: guardedLookup } });
+  return new (undici().Agent)({ connect: { lookup: guardedLookup } });
 }

@@ -1,6 +1,6 @@
 import { traceparentOf } from '@countersign/core/telemetry';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { type Agent, type Dispatcher, fetch } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { appendAudit } from '../audit/audit-chain.js';
 import { isoTime } from '../clock.js';
 import {
@@ -21,6 +21,7 @@ import {
 } from './callback-addresses.js';
 import { DeliveryLane } from './delivery-lane.js';
 import { signWebhook } from './signer.js';
+import { undici } from './undici-client.js';
 
 /** Options for {@link OutboxWorker}; the defaults retry for a little over 24 hours. */
 export interface OutboxWorkerOptions {
@@ -317,7 +318,7 @@ export class OutboxWorker {
     const traceparent = traceparentOf();
     try {
       const dispatcher = this.#dispatcher(message);
-      const response = await fetch(message.url, {
+      const response = await undici().fetch(message.url, {
         ...(dispatcher ? { dispatcher } : {}),
         method: 'POST',
         headers: {

@@ -1,5 +1,6 @@
 import { DatabaseError, type PoolClient, type QueryResult } from 'pg';
 import { mergedWrites, type Statement } from './merged-writes.js';
+import { statementName } from './statement-names.js';
 
 /** A statement sent without waiting for its answer; `done` settles with it and never rejects. */
 export interface Sent {
@@ -167,7 +168,10 @@ export class Pipeline {
         stream.uncork();
       });
     }
-    return this.#client.query(text, values);
+    const name = statementName(text, values);
+    return name === undefined
+      ? this.#client.query(text, values)
+      : this.#client.query({ name, text, values: values as unknown[] });
   }
 }
 

@@ -2,7 +2,9 @@ import {
   type AdminMethods,
   type KeyRow,
   toKey,
+  toUser,
   toWebhook,
+  type UserRow,
   type WebhookRow,
 } from '../store-rows.js';
 import { API_KEYS, SETTINGS, WEBHOOKS } from './queries.js';
@@ -37,6 +39,20 @@ export function adminMethods(db: SqlSession): AdminMethods {
     async getApiKey(id) {
       const row = await db.one<KeyRow>(API_KEYS.get, { id });
       return row ? toKey(row) : undefined;
+    },
+    async getApiKeyWithUser(id) {
+      const row = await db.one<KeyRow & { [column: `user_${string}`]: unknown }>(
+        API_KEYS.getWithUser,
+        { id },
+      );
+      if (!row) return undefined;
+      if (row.user_name === null || row.user_name === undefined) return { key: toKey(row) };
+      const user = Object.fromEntries(
+        Object.entries(row)
+          .filter(([column]) => column.startsWith('user_'))
+          .map(([column, value]) => [column.slice('user_'.length), value]),
+      ) as unknown as UserRow;
+      return { key: toKey(row), user: toUser(user) };
     },
     async listApiKeys() {
       return (await db.rows<KeyRow>(API_KEYS.list)).map(toKey);

@@ -122,6 +122,15 @@ export const API_KEYS = {
   insert: sql`INSERT INTO api_keys (id, name, role, groups, hash, created_at, revoked_at)
     VALUES (:id, :name, :role, :groups, :hash, :createdAt, :revokedAt)`,
   get: sql`SELECT * FROM api_keys WHERE id = :id`,
+  // The user's columns prefixed with user_, so they do not shadow the key's name and groups; the
+  // key's named, not k.*, so that PostgreSQL may keep the statement prepared (statement-names.ts).
+  getWithUser: sql`SELECT k.id, k.name, k.role, k.groups, k.hash, k.created_at, k.revoked_at,
+    u.name AS user_name, u.display_name AS user_display_name,
+    u.email AS user_email, u.slack_user_id AS user_slack_user_id, u.groups AS user_groups,
+    u.active AS user_active, u.notifications AS user_notifications,
+    u.created_at AS user_created_at, u.updated_at AS user_updated_at
+    FROM api_keys AS k LEFT JOIN users AS u ON u.name = k.name AND k.role <> 'agent'
+    WHERE k.id = :id`,
   list: sql`SELECT * FROM api_keys ORDER BY created_at, id`,
   revoke: sql`UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL`,
 };

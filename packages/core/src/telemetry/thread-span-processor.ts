@@ -78,14 +78,14 @@ export class ThreadSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const context = span.spanContext();
     if (this.#closed || (context.traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const parent = span.parentSpanContext;
     this.#spans.push([
       span.name,
       span.kind,
       wireContext(context),
-      span.parentSpanContext === undefined ? null : wireContext(span.parentSpanContext),
+      parent === undefined ? null : [parent.spanId, parent.isRemote ?? null],
       span.startTime,
       span.endTime,
-      span.duration,
       span.status,
       span.attributes,
       span.links.map((link) => [

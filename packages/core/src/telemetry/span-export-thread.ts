@@ -2,8 +2,6 @@
 // SDK's own BatchSpanProcessor and OTLP/HTTP exporter, so batching, queue limits, the JSON
 // encoding and the HTTP requests all happen here instead of on the thread serving requests.
 // It imports only packages (and types), so Node runs it from `src` (type stripping) or `dist`.
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Attributes,
@@ -30,21 +28,6 @@ import type {
 const port = parentPort as NonNullable<typeof parentPort>;
 const options = workerData as ExportThreadOptions;
 const send = (message: FromThread) => port.postMessage(message);
-
-/**
- * How much less this thread weighs with the scheduler than the one serving requests (a nice value,
- * on Linux, where it is per thread). Exporting can wait a few milliseconds; a request should not
- * wait for an export while both want the same core. Its share is still far more than it needs
- * (about 1% of a core at 1,500 requests a second), so spans are not lost to it.
- */
-const NICER_BY = 10;
-try {
-  // `/proc/thread-self` names this thread's id, which `setpriority` takes for the thread alone.
-  const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (threadId !== process.pid) setPriority(threadId, Math.min(19, getPriority() + NICER_BY));
-} catch {
-  // Not Linux (no /proc), or not allowed: the thread keeps the process's priority.
-}
 
 // The exporter reports failures through `diag`: repeat them on the main thread's.
 const forward =

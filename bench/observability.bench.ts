@@ -232,7 +232,7 @@ try {
   });
   const columns = builds.flatMap((build) => {
     const suffix = builds.length > 1 ? ` (${build.name})` : '';
-    return [`off${suffix}`, `on${suffix}`, `on / off${suffix}`];
+    return [`off${suffix}`, `on${suffix}`, `on / off${suffix}`, `rounds' range${suffix}`];
   });
   printRows(
     `Metrics + tracing on vs off, SQLite, ${DURATION_SECONDS} s per throughput case, ${CONNECTIONS} connections, ${RESUMES} sequential resumes; medians of ${ROUNDS} rotating rounds (on / off: the median of each round's ratio); ${Math.round(bytes / 1024)} KiB of spans exported`,
@@ -242,8 +242,15 @@ try {
       ...builds.flatMap((build) => {
         const off = (results.get(build.off) ?? []).map(pick);
         const on = (results.get(build.on) ?? []).map(pick);
-        const ratio = median(on.map((value, round) => value / (off[round] as number)));
-        return [median(off).toFixed(digits), median(on).toFixed(digits), ratio.toFixed(3)];
+        const ratios = on.map((value, round) => value / (off[round] as number));
+        // The spread of the rounds' own ratios: how far one round can be trusted on this machine.
+        const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+        return [
+          median(off).toFixed(digits),
+          median(on).toFixed(digits),
+          median(ratios).toFixed(3),
+          range,
+        ];
       }),
     ]),
   );

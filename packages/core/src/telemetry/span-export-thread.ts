@@ -59,6 +59,18 @@ function contextOf(wire: WireContext): SpanContext {
   return context;
 }
 
+/** The parent's context as far as OTLP reads it: its span id and whether it was remote. */
+function parentOf(own: SpanContext, spanId: string, isRemote: boolean | null): SpanContext {
+  const context: SpanContext = { traceId: own.traceId, spanId, traceFlags: own.traceFlags };
+  if (isRemote !== null) context.isRemote = isRemote;
+  return context;
+}
+
+function durationOf(start: HrTime, end: HrTime): HrTime {
+  const nanos = end[1] - start[1];
+  return nanos < 0 ? [end[0] - start[0] - 1, nanos + 1e9] : [end[0] - start[0], nanos];
+}
+
 /** A finished span rebuilt from its wire form: what the processor and exporter read. */
 class ThreadSpan implements ReadableSpan {
   readonly name: string;
@@ -83,24 +95,26 @@ class ThreadSpan implements ReadableSpan {
     this.name = wire[0];
     this.kind = wire[1];
     this.#context = contextOf(wire[2]);
-    this.parentSpanContext = wire[3] === null ? undefined : contextOf(wire[3]);
+    const parent = wire[3];
+    this.parentSpanContext =
+      parent === null ? undefined : parentOf(this.#context, parent[0], parent[1]);
     this.startTime = wire[4];
     this.endTime = wire[5];
-    this.duration = wire[6];
-    this.status = wire[7];
-    this.attributes = wire[8];
-    this.links = wire[9].map(([context, attributes, droppedAttributesCount]) => {
+    this.duration = durationOf(wire[4], wire[5]);
+    this.status = wire[6];
+    this.attributes = wire[7];
+    this.links = wire[8].map(([context, attributes, droppedAttributesCount]) => {
       const link: Link = { context: contextOf(context) };
       if (attributes !== null) link.attributes = attributes;
       if (droppedAttributesCount !== null) link.droppedAttributesCount = droppedAttributesCount;
       return link;
     });
-    this.events = wire[10];
-    this.droppedAttributesCount = wire[11];
-    this.droppedEventsCount = wire[12];
-    this.droppedLinksCount = wire[13];
-    this.resource = resources.get(wire[14]) as Resource;
-    this.instrumentationScope = scopes.get(wire[15]) as Scope;
+    this.events = wire[9];
+    this.droppedAttributesCount = wire[10];
+    this.droppedEventsCount = wire[11];
+    this.droppedLinksCount = wire[12];
+    this.resource = resources.get(wire[13]) as Resource;
+    this.instrumentationScope = scopes.get(wire[14]) as Scope;
   }
 
   spanContext(): SpanContext {

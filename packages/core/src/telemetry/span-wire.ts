@@ -20,15 +20,17 @@ export type WireLink = [
   droppedAttributesCount: number | null,
 ];
 
+/** A parent span context: what OTLP keeps of it (the trace id is the span's own). */
+export type WireParent = [spanId: string, isRemote: boolean | null];
+
 /** One finished span, as a tuple (the shortest JSON). */
 export type WireSpan = [
   name: string,
   kind: SpanKind,
   context: WireContext,
-  parent: WireContext | null,
+  parent: WireParent | null,
   startTime: HrTime,
   endTime: HrTime,
-  duration: HrTime,
   status: SpanStatus,
   attributes: Attributes,
   links: WireLink[],

@@ -31,14 +31,8 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
     const received = c.req.header('traceparent');
     const method = c.req.method;
     const parent = parentContext(received);
-    const span = serverTracer.startSpan(
-      method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': method, 'url.scheme': 'http' },
-      },
-      parent,
-    );
+    // Attributes are set once, at the end (the SDK checks those given at the start twice).
+    const span = serverTracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     const active = trace.setSpan(parent, span);
     c.set('requestId', requestId);
     // Before the handler: a streamed answer has sent its headers by the time it returns.
@@ -53,7 +47,14 @@ export function observeHttp(observers: HttpObservers): MiddlewareHandler<AppEnv>
       const matched = routePath(c);
       const route = status === 404 && (matched === '*' || matched === '/*') ? 'unmatched' : matched;
       span.updateName(`${method} ${route}`);
-      span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
+      if (span.isRecording()) {
+        span.setAttributes({
+          'http.request.method': method,
+          'url.scheme': 'http',
+          'http.route': route,
+          'http.response.status_code': status,
+        });
+      }
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
       const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,5 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerFileBeside } from '../worker-file.js';
 import { fail } from './failures.js';
 import type { SchemaAnswer, SchemaTask } from './schema-worker.js';
 
@@ -172,7 +171,7 @@ export class SchemaChecker {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(workerFile(), {
+    const worker = new Worker(workerFileBeside(import.meta.url, 'schema-worker'), {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     // An idle checker must not keep the process alive.
@@ -191,12 +190,6 @@ export class SchemaChecker {
     this.#ready = false;
     return worker;
   }
-}
-
-// Beside this module: schema-worker.js when built, schema-worker.ts when tests run the source.
-function workerFile(): URL {
-  const extension = extname(fileURLToPath(import.meta.url));
-  return new URL(`./schema-worker${extension}`, import.meta.url);
 }
 
 let shared: SchemaChecker | undefined;

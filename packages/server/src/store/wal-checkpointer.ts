@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import { extname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerFileBeside } from '../worker-file.js';
 import type { CheckpointAnswer, CheckpointWorkerData } from './wal-checkpoint-worker.js';
 
 /** SQLite's own automatic checkpoint size, in pages; the writer falls back to it. */
@@ -11,12 +10,6 @@ const AUTOCHECKPOINT_PAGES = 1000;
 const START_AFTER_COMMITS = 100;
 /** Shortest time between two checkpoints while the log grows. */
 const INTERVAL_MS = 100;
-
-// Beside this module: the worker's .js when built, its .ts when tests run the source.
-function workerFile(): URL {
-  const extension = extname(fileURLToPath(import.meta.url));
-  return new URL(`./wal-checkpoint-worker${extension}`, import.meta.url);
-}
 
 /**
  * Keeps a busy store's write-ahead log short from a worker thread. SQLite would checkpoint inside
@@ -75,7 +68,7 @@ export class WalCheckpointer {
       path: this.#path,
       restartPages: AUTOCHECKPOINT_PAGES,
     };
-    const worker = new Worker(workerFile(), {
+    const worker = new Worker(workerFileBeside(import.meta.url, 'wal-checkpoint-worker'), {
       workerData,
       resourceLimits: { maxOldGenerationSizeMb: 16 },
     });

@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { workerFileBeside } from '../../worker-file.js';
 import type { SmtpAnswer, SmtpMail, SmtpTask } from './smtp-worker.js';
 
 /** A failure the relay answered with a reply code (5xx refuses the message for good). */
@@ -69,7 +68,9 @@ export class SmtpThread {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(workerFile(), { workerData: this.#settings });
+    const worker = new Worker(workerFileBeside(import.meta.url, 'smtp-worker'), {
+      workerData: this.#settings,
+    });
     worker.on('message', (answer: SmtpAnswer) => {
       this.#pending.get(answer.id)?.(answer);
       this.#pending.delete(answer.id);
@@ -86,10 +87,4 @@ export class SmtpThread {
     this.#worker = worker;
     return worker;
   }
-}
-
-// Beside this module: smtp-worker.js when built, smtp-worker.ts when tests run the source.
-function workerFile(): URL {
-  const extension = extname(fileURLToPath(import.meta.url));
-  return new URL(`./smtp-worker${extension}`, import.meta.url);
 }

@@ -20,6 +20,11 @@ describe('preview paths', () => {
     expect(valueAtPath({ a: 'text' }, ['a', 0])).toBeUndefined();
   });
 
+  it('replaces a container of the other kind on the way', () => {
+    expect(withValueAtPath({ b: [] }, ['b', 'a', 0], 1)).toEqual({ b: { a: [1] } });
+    expect(withValueAtPath({ b: { x: 1 } }, ['b', 0], 'v')).toEqual({ b: ['v'] });
+  });
+
   it('writes a copy: what it wrote is read back, and the original is unchanged', () => {
     fc.assert(
       fc.property(

@@ -60,12 +60,11 @@ export function withValueAtPath(
   for (let index = 0; index < segments.length - 1; index++) {
     const segment = segments[index] as PathSegment;
     const next = (current as Record<string | number, unknown>)[segment];
-    const child =
-      next !== null && typeof next === 'object'
-        ? (next as Record<string, unknown>)
-        : typeof segments[index + 1] === 'number'
-          ? []
-          : {};
+    // A step that finds the other kind of container (an array where a key follows) replaces it,
+    // as it replaces a missing or plain value: the value must be readable at the path afterwards.
+    const wantsArray = typeof segments[index + 1] === 'number';
+    const fits = next !== null && typeof next === 'object' && Array.isArray(next) === wantsArray;
+    const child = fits ? (next as Record<string, unknown> | unknown[]) : wantsArray ? [] : {};
     (current as Record<string | number, unknown>)[segment] = child;
     current = child as Record<string, unknown> | unknown[];
   }

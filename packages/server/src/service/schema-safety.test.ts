@@ -151,9 +151,10 @@ describe('agent-supplied JSON Schemas', () => {
   });
 
   it('stops a check past its time budget off the event loop: 422, /healthz answers meanwhile, the next check works', async () => {
-    server = await startTestServer();
+    // A budget well below what the check needs even on a fast, idle machine.
+    server = await startTestServer({ inputLimits: { schemaCheckTimeoutMs: 100 } });
     const { agent, alice } = await keys(server);
-    // uniqueItems compares every pair: a few seconds for 4 990 objects, within every other limit.
+    // uniqueItems compares every pair: about 0.4 s for 4 990 objects here, within every other limit.
     const schema = { type: 'object', properties: { list: { type: 'array', uniqueItems: true } } };
     const created = await call(agent, 'POST', '/v1/requests', {
       action: 'X',
@@ -168,10 +169,10 @@ describe('agent-supplied JSON Schemas', () => {
         args: { list: Array.from({ length: 4990 }, (_, a) => ({ a })) },
       });
       expect(refused.status).toBe(422);
-      expect(refused.body.error.details).toEqual({ name: 'schemaCheckTimeoutMs', limit: 1000 });
+      expect(refused.body.error.details).toEqual({ name: 'schemaCheckTimeoutMs', limit: 100 });
     });
-    // Each /healthz takes milliseconds; the check runs for its whole budget of a second.
-    expect(answered).toBeGreaterThanOrEqual(5);
+    // Each /healthz takes a millisecond or two; the check runs for its whole budget meanwhile.
+    expect(answered).toBeGreaterThanOrEqual(3);
     const edited = await call(alice, 'POST', `/v1/requests/${id}/decisions`, {
       outcome: 'edit',
       args: { list: [1, 2, 3] },

@@ -1,9 +1,9 @@
 import { CountersignClient, createGate, definePolicy, verifyReceipt } from '@countersign/core';
 import { startingLate } from '@countersign/core/test';
 import { startTestServer, type TestServer } from '@countersign/server/test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startInProcessProxy } from '../test-support/in-process-proxy.js';
+import { resultText } from '../test-support/task-client.js';
 
 /** Past the server's default receipt lifetime (10 minutes). */
 const LATER_MS = 11 * 60_000;
@@ -18,11 +18,6 @@ afterEach(async () => {
   await proxy?.close();
   await server.close();
 });
-
-const text = (result: unknown) =>
-  (result as CallToolResult).content
-    .map((part) => (part.type === 'text' ? part.text : ''))
-    .join('');
 
 describe('the proxy forwards a receipt valid when the upstream call starts', () => {
   it('re-signed at executing, after a pending call was approved and checked long after', async () => {
@@ -46,7 +41,7 @@ describe('the proxy forwards a receipt valid when the upstream call starts', () 
       name: 'check_request',
       arguments: { request_id: requestId },
     });
-    expect(text(done)).toBe('deleted /late');
+    expect(resultText(done)).toBe('deleted /late');
     expect(proxy.calls).toEqual([
       { tool: 'delete_file', args: { path: '/late' }, receipt: expect.any(String) },
     ]);

@@ -6,10 +6,10 @@ import {
   type GateCheckInput,
 } from '@countersign/core';
 import { startTestServer, type TestServer } from '@countersign/server/test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamCallRecord } from '../test-support/destructive-upstream.js';
 import { startInProcessProxy } from '../test-support/in-process-proxy.js';
+import { resultText } from '../test-support/task-client.js';
 
 const policy = definePolicy({ version: 1, default: 'require' }, 'proxy-shared-run');
 
@@ -22,11 +22,6 @@ afterEach(async () => {
   await proxy?.close();
   await server.close();
 });
-
-const text = (result: unknown) =>
-  (result as CallToolResult).content
-    .map((part) => (part.type === 'text' ? part.text : ''))
-    .join('');
 
 /** A record of upstream calls that says when the first one arrives. */
 function watchedCalls() {
@@ -71,7 +66,7 @@ describe('two callers of one approved call in one proxy, against a real server',
       proxy?.client.callTool({ name: 'check_request', arguments: { request_id: requestId } });
     const [a, b] = await Promise.all([checkRequest(), checkRequest()]);
     expect(checks).toBe(3);
-    expect([text(a), text(b)]).toEqual(['deleted /e', 'deleted /e']);
+    expect([resultText(a), resultText(b)]).toEqual(['deleted /e', 'deleted /e']);
     expect([...calls]).toEqual([
       { tool: 'delete_file', args: { path: '/e' }, receipt: expect.any(String) },
     ]);

@@ -1,13 +1,12 @@
 import { randomFillSync } from 'node:crypto';
 import { INVALID_SPANID, INVALID_TRACEID } from '@opentelemetry/api';
-import type { IdGenerator } from '@opentelemetry/sdk-trace';
 
 /**
  * Trace and span ids cut from a pool of random bytes that is hex-encoded 2 KiB at a time, rather
  * than encoding a few bytes per id as the SDK's own generator does: a request makes two ids or
  * more. The bytes come from the system's CSPRNG; an all-zero id (invalid) is skipped.
  */
-export class PooledIdGenerator implements IdGenerator {
+export class PooledIdGenerator {
   readonly #bytes = Buffer.allocUnsafe(2048);
   #hex = '';
   #at = 0;

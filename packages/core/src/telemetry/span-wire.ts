@@ -1,70 +1,64 @@
-// The messages between ThreadSpanProcessor and its export thread. Types only: the thread file
-// imports nothing of ours at run time, so Node can start it from source or from dist alike.
-// Spans cross as one JSON string per message (absent fields as null): copying a string is cheap,
-// where the structured clone of the same objects costs about as much as encoding OTLP itself.
-import type { Attributes, HrTime, SpanKind, SpanStatus } from '@opentelemetry/api';
-import type { TimedEvent } from '@opentelemetry/sdk-trace';
+// The messages between the request thread's spans and the span export thread. Types only: the
+// thread file imports nothing of ours at run time but these shapes and plain functions, so Node
+// can start it from source or from dist alike. Spans cross as one JSON string per message:
+// copying a string is cheap, where the structured clone of the same objects costs about as much
+// as encoding OTLP itself.
+import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { Scope } from './otlp-json.js';
+import type { SpanBatcherOptions } from './span-batcher.js';
 
-/** A span context: trace id, span id, flags, remote or not, serialized trace state. */
-export type WireContext = [
+/**
+ * Attributes as JSON carries them, or, when a value JSON cannot carry exactly (bytes, maps, a
+ * number that is not finite), their OTLP text written on the request thread.
+ */
+export type WireAttributes = Attributes | string;
+
+export type WireLink = [
   traceId: string,
   spanId: string,
   traceFlags: number,
   isRemote: boolean | null,
   traceState: string | null,
-];
-
-export type WireLink = [
-  context: WireContext,
-  attributes: Attributes | null,
+  attributes: WireAttributes | null,
   droppedAttributesCount: number | null,
 ];
 
-/** A parent span context: what OTLP keeps of it (the trace id is the span's own). */
-export type WireParent = [spanId: string, isRemote: boolean | null];
+export type WireEvent = [
+  name: string,
+  time: HrTime,
+  attributes: WireAttributes | null,
+  droppedAttributesCount: number | null,
+];
 
 /** One finished span, as a tuple (the shortest JSON). */
 export type WireSpan = [
   name: string,
-  kind: SpanKind,
-  context: WireContext,
-  parent: WireParent | null,
+  kind: number,
+  traceId: string,
+  spanId: string,
+  traceFlags: number,
+  traceState: string | null,
+  parentSpanId: string | null,
+  parentIsRemote: boolean | null,
   startTime: HrTime,
   endTime: HrTime,
-  status: SpanStatus,
-  attributes: Attributes,
-  links: WireLink[],
-  events: TimedEvent[],
+  statusCode: number,
+  statusMessage: string | null,
+  attributes: WireAttributes,
   droppedAttributesCount: number,
+  events: WireEvent[],
   droppedEventsCount: number,
+  links: WireLink[],
   droppedLinksCount: number,
-  resource: number,
-  scope: number,
+  scopeKey: string,
 ];
 
-/** A resource, sent once before the first span that names its number. */
-export type WireResource = [id: number, attributes: Attributes, schemaUrl: string | undefined];
+/** What the export thread is started with: its batcher's options. */
+export type ExportThreadOptions = SpanBatcherOptions;
 
-/** An instrumentation scope (a tracer's name and version), sent once like resources. */
-export type WireScope = [
-  id: number,
-  name: string,
-  version: string | undefined,
-  schemaUrl: string | undefined,
-];
-
-/** What the export thread is started with. */
-export interface ExportThreadOptions {
-  /** The OTLP/HTTP traces URL. */
-  url: string;
-  /** The BatchSpanProcessor's delay between exports, in milliseconds (its default otherwise). */
-  scheduledDelayMillis?: number | undefined;
-}
-
-/** To the thread: new resources and scopes, spans, and at most one call, handled in that order. */
+/** To the thread: new scopes, spans, and at most one call, handled in that order. */
 export interface ToThread {
-  resources?: WireResource[];
-  scopes?: WireScope[];
+  scopes?: [key: string, scope: Scope][];
   /** `WireSpan[]` as JSON. */
   spans?: string;
   call?: { id: number; op: 'flush' | 'shutdown' };

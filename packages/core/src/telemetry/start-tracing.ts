@@ -1,6 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
+import { resourceText } from './otlp-json.js';
 import { PooledIdGenerator } from './random-ids.js';
-import { ThreadSpanProcessor } from './thread-span-processor.js';
 
 /** A started tracing SDK. */
 export interface TracingHandle {
@@ -37,38 +37,42 @@ function tracesUrl(env: Environment): string {
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
+/** A positive number from the variable `name`, else undefined. */
+function positive(env: Environment, name: string): number | undefined {
+  const value = Number(env[name]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /**
- * Starts the OpenTelemetry SDK when {@link tracingWanted}: a tracer provider exporting OTLP/HTTP
- * (JSON) in batches from a worker thread ({@link ThreadSpanProcessor}), with the AsyncLocalStorage
- * context manager, registered globally; `service.name` from `OTEL_SERVICE_NAME` (default
- * `serviceName`). Returns undefined, loading nothing, otherwise. `countersign serve` and the MCP
- * proxy call it at start; an application that runs its own SDK does not need it. The SDK packages
- * are optional peer dependencies of `@countersign/core` (the server and the proxy install them),
- * imported only here and in the export thread.
+ * Starts tracing when {@link tracingWanted}: an {@link EncodingTracerProvider} whose spans a worker
+ * thread writes as OTLP/JSON and exports in batches through the SDK's OTLP/HTTP transport, with the AsyncLocalStorage context manager,
+ * registered globally; `service.name` from `OTEL_SERVICE_NAME` (default `serviceName`); the batch
+ * processor's `OTEL_BSP_*` variables. Returns undefined, loading nothing, otherwise.
+ * `countersign serve` and the MCP proxy call it at start; an application that runs its own SDK
+ * does not need it. The OpenTelemetry packages beyond the API are optional peer dependencies of
+ * `@countersign/core` (the server and the proxy install them), imported only when tracing starts.
  */
 export async function startTracing(
   serviceName: string,
   env: Environment = process.env,
 ): Promise<TracingHandle | undefined> {
   if (!tracingWanted(env)) return undefined;
-  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
-  // The thread loads the exporter while this one loads the rest.
-  const processor = new ThreadSpanProcessor({
-    url: tracesUrl(env),
-    ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
-  });
-  const [{ TracerProvider }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] =
+  const [{ AsyncLocalStorageContextManager }, { ThreadSpanSink }, { EncodingTracerProvider }] =
     await Promise.all([
-      import('@opentelemetry/sdk-trace'),
       import('@opentelemetry/context-async-hooks'),
-      import('@opentelemetry/resources'),
-      processor.ready,
+      import('./thread-span-sink.js'),
+      import('./encoding-tracer.js'),
     ]);
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
-    idGenerator: new PooledIdGenerator(),
-    spanProcessors: [processor],
+  const sink = new ThreadSpanSink({
+    url: tracesUrl(env),
+    resource: resourceText({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
+    maxQueueSize: positive(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: positive(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    scheduledDelayMillis: positive(env, 'OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: positive(env, 'OTEL_BSP_EXPORT_TIMEOUT'),
   });
+  await sink.ready;
+  const provider = new EncodingTracerProvider({ sink, idGenerator: new PooledIdGenerator() });
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);
   trace.setGlobalTracerProvider(provider);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { WebClient } from '@slack/web-api';
+import { slackFetch } from './slack-fetch.js';
 
 // Loaded when Slack is switched on: a server without it never pays for the Web API client's code.
 const require = createRequire(import.meta.url);
@@ -44,6 +45,7 @@ export function slackSetup(options: SlackOptions | undefined): SlackSetup | unde
     rejectRateLimitedCalls: true,
     timeout: 10_000,
     logLevel: LogLevel.ERROR,
+    fetch: slackFetch,
   });
   return {
     client,

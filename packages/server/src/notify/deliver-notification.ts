@@ -15,6 +15,9 @@ import type { Notifier } from './notifier.js';
 /** How one attempt went, as the outbox worker records it. */
 export type NotificationOutcome = { ok: true } | { ok: false; error: string; final?: boolean };
 
+// Delivery work: it never goes ahead of the answers of the commit whose sync it waited for.
+const DELIVERY_READ = { background: true } as const;
+
 /** A link without a deadline lasts this long. */
 export const UNDATED_LINK_MS = 7 * 24 * 3_600_000;
 
@@ -82,7 +85,7 @@ export async function deliverNotification(
     const recipient = notification.user ? await tx.getUser(notification.user) : undefined;
     if (!request) return undefined;
     return { request, recipient, links: await linksFor(notifier, tx, notification, request, now) };
-  });
+  }, DELIVERY_READ);
   if (!found) return failure(`Not sent: request ${notification.requestId} is gone`, true);
   if (found.recipient && !found.recipient.active) {
     return failure(`Not sent: user ${found.recipient.name} is disabled`, true);

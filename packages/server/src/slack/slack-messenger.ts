@@ -5,7 +5,8 @@ import type { ServiceContext } from '../service/service-context.js';
 import { outcomeMessage, pendingMessage, type SlackMessage } from './slack-blocks.js';
 import type { SlackSetup } from './slack-options.js';
 
-// What a message's record and audit entry are: delivery bookkeeping (see `TransactionOptions`).
+// What a message's record and audit entry are: delivery bookkeeping (see `TransactionOptions`),
+// and what its reads are: delivery work (see `ReadOptions`).
 const BOOKKEEPING = { background: true } as const;
 
 /** Where one message about a request goes. */
@@ -72,7 +73,10 @@ export class SlackMessenger {
   }
 
   async #messageFor(requestId: string, target: SlackTarget) {
-    const posted = await this.#context.store.read((tx) => tx.listSlackMessages(requestId));
+    const posted = await this.#context.store.read(
+      (tx) => tx.listSlackMessages(requestId),
+      BOOKKEEPING,
+    );
     return posted.find((message) => message.recipient === target.recipient);
   }
 
@@ -131,10 +135,13 @@ export class SlackMessenger {
 
   async #update(requestId: string): Promise<void> {
     const { store, clock } = this.#context;
-    const { request, messages } = await store.read(async (tx) => ({
-      request: await tx.getRequest(requestId),
-      messages: await tx.listSlackMessages(requestId),
-    }));
+    const { request, messages } = await store.read(
+      async (tx) => ({
+        request: await tx.getRequest(requestId),
+        messages: await tx.listSlackMessages(requestId),
+      }),
+      BOOKKEEPING,
+    );
     if (!request) return;
     const stale = messages.filter((message) => message.shownVersion < request.version);
     if (stale.length === 0) return;

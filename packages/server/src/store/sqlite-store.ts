@@ -186,6 +186,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // What a read saw may include a commit whose sync is still running: it answers once that is
       // on disk, so nobody acts on a change a power loss could still take back.
       if (walSync && !readOptions?.unsynced) await walSync.drained();
+      // Resolved with the callers of the commit it waited for, it would run ahead of most of them.
+      if (readOptions?.background) await new Promise((resolve) => setImmediate(resolve));
       return result;
     },
     async ping() {

@@ -492,6 +492,12 @@ export interface ReadOptions {
    * it a SQLite read answers once what it saw is durable; PostgreSQL never shows such commits.
    */
   unsynced?: boolean;
+  /**
+   * Delivery work no user waits on. On SQLite such a read answers a turn later, so one that waited
+   * for a commit's sync resumes after that commit's own callers (the change's answer, its waiters'
+   * wake-ups) instead of among them, where its work (a Slack message, a channel's call) went first.
+   */
+  background?: boolean;
 }
 
 /** How {@link Store.transaction} schedules its change. */

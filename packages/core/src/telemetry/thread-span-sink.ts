@@ -81,6 +81,8 @@ export class ThreadSpanSink {
   async shutdown(): Promise<void> {
     await this.#call('shutdown');
     this.#closed = true;
+    // Referenced until it has stopped (the answer unreferenced it), so the process cannot end first.
+    this.#worker.ref();
     await this.#worker.terminate();
   }
 

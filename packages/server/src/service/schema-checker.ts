@@ -99,6 +99,8 @@ export class SchemaChecker {
       this.#current = undefined;
     }
     for (const pending of this.#queue.splice(0)) pending.resolve('crashed');
+    // Referenced until it has stopped, so the process cannot end with this close unsettled.
+    worker?.ref();
     await worker?.terminate();
   }
 

@@ -104,6 +104,9 @@ export class WalCheckpointer {
     this.#worker = undefined;
     this.#failed = true;
     const exited = once(worker, 'exit');
+    // Referenced until it exits: an idle (unreferenced) worker would let a process whose server
+    // has closed end before the 'exit' event, with this close unsettled (exit code 13).
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }

@@ -49,6 +49,9 @@ export class SmtpThread {
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     await this.#run({ task: 'close' }).catch(() => undefined);
+    // The answer unreferenced the thread: referenced again until it exits, or the process could
+    // end first, with this close unsettled.
+    worker.ref();
     await exited;
   }
 

@@ -155,43 +155,28 @@ export class RecordingSpan implements Span {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.#endedWarning()) return this;
-    const { eventCountLimit } = this.#limits;
-    if (eventCountLimit === 0) {
-      this.droppedEventsCount += 1;
-      return this;
-    }
-    if (this.events.length >= eventCountLimit) {
-      this.events.shift();
-      this.droppedEventsCount += 1;
-    }
     let attributes = attributesOrTime as Attributes | undefined;
     if (isTimeInput(attributesOrTime)) {
       if (!isTimeInput(time)) time = attributesOrTime;
       attributes = undefined;
     }
-    this.events.push({
+    this.droppedEventsCount += pushWithin(this.events, this.#limits.eventCountLimit, () => ({
       name,
       time: this.#time(time),
       ...cleanSimpleAttributes(attributes, {
         attributeCountLimit: this.#limits.attributePerEventCountLimit,
         attributeValueLengthLimit: this.#limits.attributeValueLengthLimit,
       }),
-    });
+    }));
     return this;
   }
 
   addLink(link: Link): this {
     if (this.#endedWarning()) return this;
-    const { linkCountLimit } = this.#limits;
-    if (linkCountLimit === 0) {
-      this.droppedLinksCount += 1;
-      return this;
-    }
-    if (this.links.length >= linkCountLimit) {
-      this.links.shift();
-      this.droppedLinksCount += 1;
-    }
-    this.links.push({ context: link.context, ...cleanLinkAttributes(link, this.#limits) });
+    this.droppedLinksCount += pushWithin(this.links, this.#limits.linkCountLimit, () => ({
+      context: link.context,
+      ...cleanLinkAttributes(link, this.#limits),
+    }));
     return this;
   }
 
@@ -304,6 +289,18 @@ export class RecordingSpan implements Span {
     if (this.#startTimeGiven) return millisToHrTime(Date.now());
     return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.#performanceStart));
   }
+}
+
+/**
+ * Appends `make()` to `list` within `limit` as the SDK does (at the limit the oldest entry goes;
+ * with a limit of 0 nothing is kept) and returns how many entries were dropped (0 or 1).
+ */
+function pushWithin<T>(list: T[], limit: number, make: () => T): number {
+  if (limit === 0) return 1;
+  const full = list.length >= limit;
+  if (full) list.shift();
+  list.push(make());
+  return full ? 1 : 0;
 }
 
 /** A value JSON carries exactly (no bytes, maps or numbers that are not finite). */

@@ -73,6 +73,8 @@ describe('SpanBatcher', () => {
       maxExportBatchSize: 10,
     });
     const scope = batcher.scopeKey({ name: 'queue' });
+    // A span under a scope the batcher was never told of is dropped, not counted.
+    batcher.add('unknown@:', span('no scope'));
     for (const name of ['1', '2', '3', '4', '5']) batcher.add(scope, span(name));
     await batcher.shutdown();
     expect(bodies('/queue/v1/traces').flatMap(names)).toEqual(['1', '2', '3']);

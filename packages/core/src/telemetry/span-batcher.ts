@@ -4,7 +4,7 @@ import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
-import { exportRequestText, type Scope, scopeText } from './otlp-json.js';
+import { exportRequestText, type Scope, scopeKeyOf, scopeText } from './otlp-json.js';
 
 /** How {@link SpanBatcher} batches, with the defaults of the SDK's BatchSpanProcessor. */
 export interface SpanBatcherOptions {
@@ -83,21 +83,22 @@ export class SpanBatcher {
 
   /** The key {@link add} takes for spans of `scope`. */
   scopeKey(scope: Scope): string {
-    const key = `${scope.name}@${scope.version ?? ''}:${scope.schemaUrl ?? ''}`;
+    const key = scopeKeyOf(scope);
     if (!this.#scopes.has(key)) {
       this.#scopes.set(key, { opening: scopeText(scope), schemaUrl: scope.schemaUrl, spans: [] });
     }
     return key;
   }
 
-  /** Queues one span's OTLP/JSON text under a key from {@link scopeKey}. */
+  /** Queues one span's OTLP/JSON text under a key from {@link scopeKey} (others are dropped). */
   add(scopeKey: string, span: string): void {
-    if (this.#closed) return;
+    const scope = this.#scopes.get(scopeKey);
+    if (this.#closed || scope === undefined) return;
     if (this.#queued >= this.#options.maxQueueSize) {
       if (this.#dropped++ === 0) diag.warn('span export: the queue is full, dropping spans');
       return;
     }
-    this.#scopes.get(scopeKey)?.spans.push(span);
+    scope.spans.push(span);
     this.#queued += 1;
     if (this.#queued >= this.#options.maxExportBatchSize) this.#sendAll();
     else if (this.#timer === undefined) {

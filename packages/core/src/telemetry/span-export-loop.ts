@@ -23,7 +23,6 @@ diag.setLogger(
 
 // Throws on a URL the exporter cannot use: the thread's error rejects the start.
 const batcher = new SpanBatcher(workerData as ExportThreadOptions);
-const scopeKeys = new Map<string, string>();
 
 async function answer(id: number, work: Promise<void>): Promise<void> {
   try {
@@ -35,11 +34,11 @@ async function answer(id: number, work: Promise<void>): Promise<void> {
 }
 
 port.on('message', (message: ToThread) => {
-  for (const [key, scope] of message.scopes ?? []) scopeKeys.set(key, batcher.scopeKey(scope));
+  // Both threads key a scope by scopeKeyOf, so a span's key is the batcher's.
+  for (const scope of message.scopes ?? []) batcher.scopeKey(scope);
   if (message.spans !== undefined) {
     for (const span of JSON.parse(message.spans) as WireSpan[]) {
-      const key = scopeKeys.get(span[18]);
-      if (key !== undefined) batcher.add(key, spanText(span));
+      batcher.add(span[18], spanText(span));
     }
   }
   const call = message.call;

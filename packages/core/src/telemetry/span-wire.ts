@@ -58,7 +58,7 @@ export type ExportThreadOptions = SpanBatcherOptions;
 
 /** To the thread: new scopes, spans, and at most one call, handled in that order. */
 export interface ToThread {
-  scopes?: [key: string, scope: Scope][];
+  scopes?: Scope[];
   /** `WireSpan[]` as JSON. */
   spans?: string;
   call?: { id: number; op: 'flush' | 'shutdown' };

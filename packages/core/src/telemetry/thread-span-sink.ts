@@ -26,7 +26,7 @@ const MAX_MESSAGE_SPANS = 256;
 export class ThreadSpanSink {
   readonly #worker: Worker;
   #spans: WireSpan[] = [];
-  #scopes: [string, Scope][] = [];
+  #scopes: Scope[] = [];
   readonly #known = new Set<string>();
   readonly #calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #lastCall = 0;
@@ -59,7 +59,7 @@ export class ThreadSpanSink {
     const key = scopeKeyOf(scope);
     if (!this.#known.has(key)) {
       this.#known.add(key);
-      this.#scopes.push([key, scope]);
+      this.#scopes.push(scope);
     }
     return key;
   }
@@ -92,7 +92,15 @@ export class ThreadSpanSink {
     if (this.#spans.length === 0 && this.#scopes.length === 0 && call === undefined) return;
     const message: ToThread = {};
     if (this.#scopes.length > 0) message.scopes = this.#scopes;
-    if (this.#spans.length > 0) message.spans = JSON.stringify(this.#spans);
+    if (this.#spans.length > 0) {
+      try {
+        message.spans = JSON.stringify(this.#spans);
+      } catch (error) {
+        // Attributes are checked values, but should one still fail to serialize, lose the batch,
+        // never the process: this runs on a timer, where a throw would end the server.
+        diag.error(`span export thread: ${this.#spans.length} spans dropped: ${String(error)}`);
+      }
+    }
     if (call !== undefined) message.call = call;
     this.#spans = [];
     this.#scopes = [];
